@@ -1,0 +1,120 @@
+"""GridUnit (网格): a grid worker and the households of one grid.
+
+A view on row `idx` of the grid arrays. `visit_households` is phase 5b and
+`coordinate_volunteers` phase 6b, as the kernels `visit_grids` and
+`serve_volunteers` do them for every grid.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+
+from agents.base import StateField
+from sim import rng
+from sim.kernels.detection import VISIT
+from sim.kernels.help_seeking import ASK_CHAT, ASK_NEIGHBOURS, ASK_PLATFORM
+
+
+class GridUnit(mesa.Agent):
+    """One grid unit: its worker's visits and the volunteers it coordinates."""
+
+    start = StateField(table="grids")
+    stop = StateField(table="grids")
+    vol_start = StateField(table="grids")
+    vol_stop = StateField(table="grids")
+    cursor = StateField(table="grids")
+    visits_today = StateField(table="grids")
+    formal_today = StateField(table="grids")
+    volunteer_today = StateField(table="grids")
+    elevation = StateField(table="grids")
+    community = StateField(table="grids")
+
+    def __init__(self, model, idx: int):
+        super().__init__(model)
+        self.idx = idx
+
+    def households(self):
+        """The Household agents of this grid, in row order."""
+        return self.model.households[self.start:self.stop]
+
+    def volunteers(self):
+        """The Volunteer agents of this grid, in row order."""
+        return self.model.volunteers[self.vol_start:self.vol_stop]
+
+    def _draw(self, stream: int) -> float:
+        return rng.uniform(self.model.seed_value, self.model.day, stream, self.idx)
+
+    def visit(self, h):
+        """Visit household h: see its need, open a case unless reported closed."""
+        g = self.model.params.governance
+        h.t_visited = self.model.day
+        if h.need > 0.0 and h.t_case < 0:
+            h.detected_by = VISIT
+            h.note_detection()
+            if h._draw(rng.S_KPI_CLOSE) >= g.kpi_pressure:
+                h.open_case()
+
+    # Phase 5b
+    def visit_households(self):
+        """Visits up to capacity: requests first, then vulnerable, then door to door."""
+        g, day = self.model.params.governance, self.model.day
+        homes = self.households()
+        n_g = len(homes)
+        cap = (g.visit_capacity * (1.0 - g.reporting_burden)
+               * (1.0 - g.hazard_mobility_loss * self.model.today.hazard[self.idx]))
+        k = min(n_g, int(math.floor(cap + self._draw(rng.S_VISIT_ROUNDING))))
+        offset = int(self._draw(rng.S_VISIT_START) * n_g)
+        rotated = [homes[(offset + t) % n_g] for t in range(n_g)]
+        done = 0
+        for h in rotated:  # A: requests the worker receives
+            if done >= k:
+                break
+            ask = h.asked_today
+            if h.need > 0.0 and ((g.chat_groups and (ask & ASK_CHAT))
+                                 or (g.direct_dispatch and (ask & ASK_PLATFORM))):
+                self.visit(h)
+                done += 1
+        for h in rotated:  # B: known vulnerable households due a visit
+            if done >= k:
+                break
+            last = h.t_visited
+            if (self.model.state.households.is_known[h.idx] and last != day
+                    and (last < 0 or day - last >= g.revisit_days)):
+                self.visit(h)
+                done += 1
+        c = self.cursor
+        steps = 0
+        while done < k and steps < n_g:  # C: door to door
+            h = homes[c]
+            c = (c + 1) % n_g
+            steps += 1
+            if h.t_visited != day:
+                self.visit(h)
+                done += 1
+        self.cursor = c
+        self.visits_today = done
+
+    # Phase 6b
+    def coordinate_volunteers(self):
+        """The grid's volunteers serve their ties, then the shared pool of requests."""
+        g, day = self.model.params.governance, self.model.day
+        pool = []
+        for h in self.households():
+            h.volunteer_in_today = 0.0
+            if h.need > 0.0:
+                seen = g.chat_groups and (h.asked_today & ASK_CHAT) != 0
+                if g.volunteer_coordination and (h.t_case >= 0 or h.t_visited == day):
+                    seen = True
+                if seen:
+                    pool.append(h)
+        cursor = [0]
+        total = 0.0
+        for v in self.volunteers():
+            total += v.serve(self, pool, cursor)
+        self.volunteer_today = total
+
+    def serve_from_ties_ok(self, h) -> bool:
+        """A tie the volunteer can serve: in this grid, asked its ties, in need."""
+        return h.grid_id == self.idx and (h.asked_today & ASK_NEIGHBOURS) != 0 and h.need > 0.0

@@ -1,0 +1,321 @@
+"""Household: one home, a view on row `idx` of the household arrays.
+
+Each method is one phase for this household, in plain Python, doing what the
+kernel of the same name in `sim/kernels/` does for every household. The
+agent reads the day's shock inputs for its grid from `model.today`, and the
+parameters from `model.params`.
+"""
+
+from __future__ import annotations
+
+import mesa
+
+from agents.base import StateField
+from sim import rng
+from sim.kernels.detection import CHAT, REQUEST, SENSING
+from sim.kernels.help_seeking import ASK_CHAT, ASK_NEIGHBOURS, ASK_PLATFORM
+
+
+class Household(mesa.Agent):
+    """One household: attributes, stocks and its part in each phase of the day."""
+
+    grid_id = StateField("grid")
+    has_digital_access = StateField()
+    has_chronic_illness = StateField()
+    is_low_income = StateField()
+    is_vulnerable = StateField()
+    vulnerability = StateField()
+    exposure = StateField()
+    reserve_target = StateField()
+    social_capital0 = StateField()
+    reserves = StateField()
+    need = StateField()
+    wellbeing = StateField()
+    perception = StateField()
+    trust = StateField()
+    social_capital = StateField()
+    t_informed = StateField()
+    is_telling = StateField()
+    t_hardship_end = StateField()
+    t_need_start = StateField()
+    t_detected = StateField()
+    t_case = StateField()
+    t_dispatch = StateField()
+    t_request = StateField()
+    t_visited = StateField()
+    is_on_dashboard = StateField()
+    was_in_need = StateField()
+    was_detected = StateField()
+    asked_today = StateField()
+    detected_by = StateField()
+    bought_today = StateField()
+    aid_in_today = StateField()
+    aid_out_today = StateField()
+    volunteer_in_today = StateField()
+    department_in_today = StateField()
+    aid_scale = StateField()
+    aid_frac = StateField()
+
+    def __init__(self, model, idx: int):
+        super().__init__(model)
+        self.idx = idx
+
+    def ties(self):
+        """(neighbour row, tie strength) pairs, in CSR order."""
+        net = self.model.network
+        lo, hi = net.indptr[self.idx], net.indptr[self.idx + 1]
+        return zip(net.indices[lo:hi].tolist(), net.weight[lo:hi].tolist())
+
+    def _draw(self, stream: int) -> float:
+        return rng.uniform(self.model.seed_value, self.model.day, stream, self.idx)
+
+    # Phase 1
+    def apply_shock(self):
+        """Damage: reserves destroyed and need added, by hazard x exposure; hardship."""
+        b = self.model.params.behaviour
+        h = self.model.today.hazard[self.grid_id]
+        if h > 0.0:
+            dmg = h * self.exposure
+            self.reserves -= b.damage_reserve_loss * dmg * self.reserves
+            self.need = min(b.need_cap_days, self.need + b.damage_need_days * dmg)
+        day = self.model.day
+        if self.t_hardship_end <= day and self._draw(rng.S_HARDSHIP) < b.hardship_rate:
+            self.t_hardship_end = day + b.hardship_days
+
+    # Phase 2
+    def warn_and_perceive(self, telling_prev):
+        """Hear a warning (platform, yesterday's visit, telling ties); perceive risk."""
+        b, today, day = self.model.params.behaviour, self.model.today, self.model.day
+        level = today.warning[self.grid_id]
+        if level <= 0.0:
+            self.t_informed = -1
+            self.is_telling = False
+            self.perception *= 1.0 - b.perception_decay
+            return
+        if self.t_informed < 0:
+            informed = False
+            p_platform = b.warning_reach * today.platform * today.telecom[self.grid_id]
+            if self.has_digital_access and self._draw(rng.S_WARN_PLATFORM) < p_platform:
+                informed = True
+            elif self.t_visited == day - 1:
+                informed = True
+            else:
+                q = 1.0
+                for j, w in self.ties():
+                    if telling_prev[j]:
+                        q *= 1.0 - b.word_of_mouth * w
+                if q < 1.0 and self._draw(rng.S_WARN_TELL) < 1.0 - q:
+                    informed = True
+            if informed:
+                self.t_informed = day
+                self.is_telling = True
+        elif self.is_telling and self._draw(rng.S_WARN_STOP) < b.stop_telling:
+            self.is_telling = False
+        if self.t_informed >= 0:
+            self.perception = max(self.perception, level)
+        else:
+            self.perception *= 1.0 - b.perception_decay
+
+    # Phase 3
+    def consume_and_restock(self):
+        """Use a day of essentials; shortfall becomes need; buy what supply allows."""
+        b, today = self.model.params.behaviour, self.model.today
+        r = self.reserves - 1.0
+        nd = self.need
+        if r < 0.0:
+            nd = min(b.need_cap_days, nd - r)
+            r = 0.0
+        target = self.reserve_target
+        if self.perception > b.perception_threshold:
+            target += b.stockup_days
+        buy = b.restock_days * today.supply[self.grid_id]
+        if self.t_hardship_end > self.model.day:
+            buy = 0.0
+        elif self.is_low_income:
+            buy *= b.low_income_restock_factor * today.income[self.grid_id]
+        paid = min(nd, buy)
+        nd -= paid
+        buy -= paid
+        added = 0.0
+        if target > r:
+            added = min(buy, target - r)
+        self.reserves = r + added
+        self.need = nd
+        self.bought_today = paid + added
+        if nd > 0.0 and self.t_need_start < 0:
+            self.t_need_start = self.model.day
+            self.was_in_need = True
+
+    # Phase 4
+    def seek_help(self) -> bool:
+        """Ask the platform, the chat group, the ties. Returns: asked the ties."""
+        b, g, today = self.model.params.behaviour, self.model.params.governance, self.model.today
+        a = 0
+        if self.need > 0.0:
+            tel = today.telecom[self.grid_id]
+            if self.has_digital_access and (self._draw(rng.S_ASK_PLATFORM)
+                                            < b.ask_platform * self.trust * today.platform * tel):
+                a |= ASK_PLATFORM
+            if g.chat_groups and self.has_digital_access and (self._draw(rng.S_ASK_CHAT)
+                                                              < b.ask_chat * tel):
+                a |= ASK_CHAT
+            if self._draw(rng.S_ASK_NEIGHBOURS) < b.ask_neighbours * self.social_capital:
+                a |= ASK_NEIGHBOURS
+            if (a & ASK_PLATFORM) and self.t_request < 0:
+                self.t_request = self.model.day
+        self.asked_today = a
+        return bool(a & ASK_NEIGHBOURS)
+
+    # Phase 5a
+    def detect_on_platform(self):
+        """The platform opens a case: a request, a linked chat post, or sensing."""
+        g, today = self.model.params.governance, self.model.today
+        self.detected_by = 0
+        if self.need <= 0.0 or self.t_case >= 0:
+            return
+        gid = self.grid_id
+        ch = 0
+        if self.asked_today & ASK_PLATFORM:
+            ch = REQUEST
+        elif g.chat_to_platform and (self.asked_today & ASK_CHAT) and today.platform > 0.5:
+            ch = CHAT
+        elif self.has_digital_access and (self._draw(rng.S_SENSING) < g.platform_sensing
+                                          * today.platform * today.power[gid]
+                                          * today.telecom[gid]):
+            ch = SENSING
+        if ch > 0:
+            self.detected_by = ch
+            self.open_case()
+
+    def open_case(self):
+        """A case opens and shows on the dashboard; the first detection is noted."""
+        self.t_case = self.model.day
+        self.is_on_dashboard = True
+        self.note_detection()
+
+    def note_detection(self):
+        """Remember the first detection of this need episode."""
+        if self.t_detected < 0:
+            self.t_detected = self.model.day
+            self.was_detected = True
+
+    # Phase 5c
+    def dispatch_case(self):
+        """An open case goes on to the departments: direct, or through the platform."""
+        g, today = self.model.params.governance, self.model.today
+        if self.t_case >= 0 and self.t_dispatch < 0:
+            if g.direct_dispatch:
+                self.t_dispatch = self.model.day + g.direct_latency_days
+            elif today.platform > 0.5 and today.telecom[self.grid_id] > 0.5:
+                self.t_dispatch = self.model.day + g.central_latency_days
+
+    # Phase 6a
+    def is_asking_ties(self) -> bool:
+        return (self.asked_today & ASK_NEIGHBOURS) != 0 and self.need > 0.0
+
+    def offer_mutual_aid(self):
+        """Offer a share of surplus to asking ties, in proportion to tie strength."""
+        b = self.model.params.behaviour
+        households = self.model.households
+        scale = 0.0
+        if not self.is_asking_ties():
+            surplus = self.reserves - b.aid_keep_days
+            if surplus > 0.0:
+                w_sum = 0.0
+                for j, w in self.ties():
+                    if households[j].is_asking_ties():
+                        w_sum += w
+                if w_sum > 0.0:
+                    scale = b.aid_share * self.social_capital * surplus / w_sum
+        self.aid_scale = scale
+
+    def receive_mutual_aid(self):
+        """Accept offers up to need."""
+        households = self.model.households
+        frac = 0.0
+        got = 0.0
+        if self.is_asking_ties():
+            total = 0.0
+            for j, w in self.ties():
+                total += households[j].aid_scale * w
+            if total > 0.0:
+                got = min(total, self.need)
+                frac = got / total
+        self.aid_frac = frac
+        self.aid_in_today = got
+
+    def settle_mutual_aid(self):
+        """Give what ties accepted; need falls by what this household accepted."""
+        households = self.model.households
+        given = 0.0
+        if self.aid_scale > 0.0:
+            for j, w in self.ties():
+                given += w * households[j].aid_frac
+            given *= self.aid_scale
+        self.aid_out_today = given
+        self.reserves -= given
+        self.need -= self.aid_in_today
+
+    def receive_department_delivery(self, amount: float):
+        """A department's delivery: pays off need, the rest to reserves; case closes."""
+        paid = min(self.need, amount)
+        self.need -= paid
+        self.reserves += amount - paid
+        self.department_in_today = amount
+        self.t_case = -1
+        self.t_dispatch = -1
+        self.t_request = -1
+        self.is_on_dashboard = False
+
+    # Phase 7
+    def update_wellbeing(self):
+        """Wellbeing falls with need, heat and damage, recovers when needs are met."""
+        b, today = self.model.params.behaviour, self.model.today
+        gid = self.grid_id
+        nd = self.need
+        stress = (b.need_stress * min(nd / b.need_scale_days, 1.0)
+                  + b.heat_stress * today.heat[gid] * (1.0 - b.heat_cooling * today.power[gid])
+                  + b.damage_stress * today.hazard[gid] * self.exposure)
+        if self.is_vulnerable:
+            stress *= b.vulnerable_factor
+        w = self.wellbeing - stress
+        if nd <= 0.0:
+            w += b.recovery * (1.0 - w)
+            if self.t_need_start >= 0:
+                self.t_need_start = -1
+                self.t_detected = -1
+        self.wellbeing = min(1.0, max(0.0, w))
+
+    # Phase 8
+    def update_trust_and_social_capital(self):
+        """Trust follows government help and waiting; social capital follows aid."""
+        b, g, today = self.model.params.behaviour, self.model.params.governance, self.model.today
+        t = self.trust
+        if self.department_in_today > 0.0:
+            t += b.trust_gain * (1.0 - t)
+        elif self.t_request >= 0 and self.model.day - self.t_request > b.patience_days:
+            t -= b.trust_loss * t
+        self.trust = t
+        if self.need <= 0.0:
+            self.t_request = -1
+        s = self.social_capital
+        if self.aid_in_today > 0.0 or self.aid_out_today > 0.0 or self.volunteer_in_today > 0.0:
+            s += b.sc_gain_aid * (1.0 - s)
+        if g.chat_groups and self.has_digital_access:
+            s += b.sc_gain_chat * today.telecom[self.grid_id] * (1.0 - s)
+        s += g.social_capital_investment * (1.0 - s)
+        s += b.sc_relax * (self.social_capital0 - s)
+        self.social_capital = min(1.0, max(0.0, s))
+
+    # Phase 9
+    def leave_dashboard(self) -> bool:
+        """The platform drops a resolved household it can sense. Returns: still on it."""
+        if not self.is_on_dashboard:
+            return False
+        g, today = self.model.params.governance, self.model.today
+        gid = self.grid_id
+        if (self.need <= 0.0 and self.has_digital_access and self._draw(rng.S_DASH_SENSE)
+                < g.platform_sensing * today.platform * today.power[gid] * today.telecom[gid]):
+            self.is_on_dashboard = False
+            return False
+        return True

@@ -1,0 +1,124 @@
+"""Read shocks and strategies from TOML files into the engine's frozen inputs.
+
+`load_shock(name_or_path)` and `load_strategy(name_or_path)` return
+`sim.inputs.Shock` and `sim.inputs.Strategy`. A name is looked up in the
+user folders (`GRASSROOTS_SCENARIOS`, several separated by the path
+separator, then those given to `add_scenarios_dir`) and then among the
+built-ins in this package; anything with a `/` or ending in `.toml` is a path.
+
+Every value is validated: strategy values against the engine's parameter
+metadata, shock events against `scenarios.schema`. Any problem raises one
+`ScenarioError` naming the file, the key path and what is allowed; nothing
+is returned from an invalid file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+from scenarios.schema import check_shock_doc, check_strategy_doc, where
+from sim.errors import ScenarioError
+from sim.inputs import Shock, Strategy
+
+BUILTIN = Path(__file__).parent
+KINDS = {"shock": "shocks", "strategy": "strategies"}
+_extra_dirs: list[Path] = []
+
+
+def add_scenarios_dir(path: str | Path) -> None:
+    """Also look for scenario names in `path` (with shocks/ and strategies/ inside,
+    or the files directly)."""
+    p = Path(path)
+    if not p.is_dir():
+        raise ScenarioError(f"scenarios folder {str(p)!r} does not exist")
+    if p not in _extra_dirs:
+        _extra_dirs.append(p)
+
+
+def search_dirs(kind: str) -> list[Path]:
+    """Folders searched for names of `kind` ('shock' or 'strategy'), in order."""
+    roots = [Path(d) for d in os.environ.get("GRASSROOTS_SCENARIOS", "").split(os.pathsep) if d]
+    out = []
+    for root in roots + _extra_dirs:
+        out += [root / KINDS[kind], root]
+    return out + [BUILTIN / KINDS[kind]]
+
+
+def available(kind: str) -> dict[str, Path]:
+    """Every name of `kind` that can be loaded, with its file (first found wins)."""
+    found: dict[str, Path] = {}
+    for d in search_dirs(kind):
+        if d.is_dir():
+            for f in sorted(d.glob("*.toml")):
+                found.setdefault(f.stem, f)
+    return found
+
+
+def resolve(kind: str, name_or_path: str | Path) -> Path:
+    """The file a name or path refers to; a clear error if there is none."""
+    text = str(name_or_path)
+    if "/" in text or os.sep in text or text.endswith(".toml"):
+        p = Path(text)
+        if not p.is_file():
+            raise ScenarioError(f"{kind} file {text!r} does not exist")
+        return p
+    names = available(kind)
+    if text not in names:
+        raise ScenarioError(f"unknown {kind} {text!r}; known: {', '.join(sorted(names))}")
+    return names[text]
+
+
+def read_toml(path: Path) -> dict:
+    """Parse a TOML file; unreadable or malformed files raise ScenarioError."""
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise ScenarioError(f"{path}: not valid TOML: {e}") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ScenarioError(f"{path}: cannot be read: {e}") from None
+
+
+def _resolved_doc(kind: str, path: Path, chain: tuple[Path, ...] = ()) -> dict:
+    """The document with `extends` applied (parent first, child keys win)."""
+    path = path.resolve()
+    if path in chain:
+        names = " -> ".join(p.stem for p in chain + (path,))
+        raise ScenarioError(f"{path}: 'extends' makes a cycle: {names}")
+    doc = read_toml(path)
+    parent_name = doc.get("extends")
+    if parent_name is None:
+        return doc
+    if not isinstance(parent_name, str):
+        raise ScenarioError(f"{where(path, 'extends')}: must be a {kind} name, got {parent_name!r}")
+    try:
+        parent_path = resolve(kind, parent_name)
+    except ScenarioError as e:
+        raise ScenarioError(f"{where(path, 'extends')}: {e}") from None
+    merged = dict(_resolved_doc(kind, parent_path, chain + (path,)))
+    for key, value in doc.items():
+        if key == "governance" and isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    merged.pop("extends", None)
+    merged["_inherits"] = [parent_name] + list(merged.get("_inherits", []))
+    return merged
+
+
+def load_shock(name_or_path: str | Path) -> Shock:
+    """A validated `Shock` from a built-in name, a user name or a file path."""
+    if isinstance(name_or_path, Shock):
+        return name_or_path
+    path = resolve("shock", name_or_path)
+    return check_shock_doc(_resolved_doc("shock", path), path)
+
+
+def load_strategy(name_or_path: str | Path) -> Strategy:
+    """A validated `Strategy` from a built-in name, a user name or a file path."""
+    if isinstance(name_or_path, Strategy):
+        return name_or_path
+    path = resolve("strategy", name_or_path)
+    return check_strategy_doc(_resolved_doc("strategy", path), path)

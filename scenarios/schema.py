@@ -1,0 +1,172 @@
+"""The shape of shock and strategy files, and their validation.
+
+A shock file: `name`, `description`, optional `extends`, and `[[events]]`,
+each with the keys of `EVENT_KEYS`. A strategy file: `name`, `description`,
+optional `extends`, and a `[governance]` table of parameter values (checked
+against `sim.params`). Checks return the engine's frozen objects or raise
+`ScenarioError` with the file, the key path and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import numbers
+from pathlib import Path
+from typing import Any
+
+from sim.errors import ParameterError, ScenarioError
+from sim.inputs import EVENT_KINDS, Event, GridSelector, Shock, Strategy
+from sim.params import SPECS
+
+MAX_DAY = 3650
+
+SHOCK_KEYS = {"name": "text", "description": "text", "extends": "shock name",
+              "events": "list of [[events]] tables"}
+STRATEGY_KEYS = {"name": "text", "description": "text", "extends": "strategy name",
+                 "governance": "table of governance parameters"}
+# key: (type, lo, hi, meaning)
+EVENT_KEYS: dict[str, tuple[str, float | None, float | None, str]] = {
+    "kind": ("kind", None, None, "what happens: " + ", ".join(EVENT_KINDS)),
+    "start": ("int", 0, MAX_DAY, "first day of the event"),
+    "days": ("int", 1, MAX_DAY, "how many days it lasts"),
+    "grids": ("grids", None, None, "which grids: all, lowest_share, grids or communities"),
+    "intensity": ("float", 0.0, 1.0, "how hard it hits, 0-1"),
+    "lead_days": ("int", 0, 60, "days before start that a forecast exists"),
+    "recovery_days": ("int", 0, MAX_DAY, "days to return linearly to normal after it"),
+    "hazard": ("float", 0.0, 1.0, "hazard intensity while it lasts (overrides the kind)"),
+    "heat": ("float", 0.0, 1.0, "heat intensity while it lasts"),
+    "supply": ("float", 0.0, 1.0, "supply access while it lasts (1 normal)"),
+    "power": ("float", 0.0, 1.0, "power availability while it lasts (1 normal)"),
+    "telecom": ("float", 0.0, 1.0, "telecom availability while it lasts (1 normal)"),
+    "platform": ("float", 0.0, 1.0, "platform up while it lasts (1 normal), city-wide"),
+    "income": ("float", 0.0, 1.0, "low-income restocking multiplier while it lasts"),
+}
+GRID_KEYS = {"all": "true", "lowest_share": "a share 0-1 of grids, lowest first",
+             "grids": "list of grid ids", "communities": "list of community ids"}
+
+
+def where(path: Path | str, key: str) -> str:
+    """'file: key' prefix of a message."""
+    return f"{path}: {key}"
+
+
+def _unknown(path, prefix: str, doc: dict, allowed: dict) -> None:
+    for key in doc:
+        if key.startswith("_"):
+            continue
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=2)
+            hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+            raise ScenarioError(f"{where(path, prefix + key)}: unknown key{hint}; allowed: "
+                                + ", ".join(allowed))
+
+
+def _text(path, key: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ScenarioError(f"{where(path, key)}: must be text, got {value!r}")
+    return value
+
+
+def _number(path, key: str, value: Any, typ: str, lo, hi):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or value != value:
+        raise ScenarioError(f"{where(path, key)}: must be a number from {lo} to {hi}, "
+                            f"got {value!r}")
+    if typ == "int":
+        if not float(value).is_integer():
+            raise ScenarioError(f"{where(path, key)}: must be a whole number from {lo} to {hi}, "
+                                f"got {value!r}")
+        value = int(value)
+    else:
+        value = float(value)
+    if value < lo or value > hi:
+        raise ScenarioError(f"{where(path, key)}: {value} is out of range; allowed: {lo} to {hi}")
+    return value
+
+
+def _grids(path, key: str, value: Any) -> GridSelector:
+    if not isinstance(value, dict) or not value:
+        raise ScenarioError(f"{where(path, key)}: must be a table with one of "
+                            + ", ".join(GRID_KEYS) + f"; got {value!r}")
+    _unknown(path, key + ".", value, GRID_KEYS)
+    kw: dict[str, Any] = {}
+    if "all" in value:
+        if value["all"] is not True:
+            raise ScenarioError(f"{where(path, key + '.all')}: must be true")
+        kw["all"] = True
+    if "lowest_share" in value:
+        kw["lowest_share"] = _number(path, key + ".lowest_share", value["lowest_share"],
+                                     "float", 0.0, 1.0)
+    for k in ("grids", "communities"):
+        if k in value:
+            ids = value[k]
+            if not isinstance(ids, list) or not ids:
+                raise ScenarioError(f"{where(path, f'{key}.{k}')}: must be a non-empty list of "
+                                    f"ids, got {ids!r}")
+            kw[k] = tuple(_number(path, f"{key}.{k}[{j}]", x, "int", 0, 10**9)
+                          for j, x in enumerate(ids))
+    return GridSelector(**kw)
+
+
+def check_event(path, i: int, ev: Any, horizon: int | None = None) -> Event:
+    """One [[events]] table -> Event."""
+    key = f"events[{i}]"
+    if not isinstance(ev, dict):
+        raise ScenarioError(f"{where(path, key)}: must be a table, got {ev!r}")
+    _unknown(path, key + ".", ev, EVENT_KEYS)
+    for required in ("kind", "start", "days"):
+        if required not in ev:
+            raise ScenarioError(f"{where(path, f'{key}.{required}')}: missing "
+                                f"({EVENT_KEYS[required][3]})")
+    kw: dict[str, Any] = {}
+    for k, value in ev.items():
+        typ, lo, hi, _ = EVENT_KEYS[k]
+        if typ == "kind":
+            if value not in EVENT_KINDS:
+                close = difflib.get_close_matches(str(value), EVENT_KINDS, n=2)
+                hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+                raise ScenarioError(f"{where(path, f'{key}.kind')}: unknown event kind "
+                                    f"{value!r}{hint}; allowed: {', '.join(EVENT_KINDS)}")
+            kw[k] = value
+        elif typ == "grids":
+            kw[k] = _grids(path, f"{key}.grids", value)
+        else:
+            kw[k] = _number(path, f"{key}.{k}", value, typ, lo, hi)
+    if horizon is not None and kw["start"] >= horizon:
+        raise ScenarioError(f"{where(path, f'{key}.start')}: day {kw['start']} is past the "
+                            f"horizon ({horizon} days: days 0 to {horizon - 1})")
+    return Event(**kw)
+
+
+def check_shock_doc(doc: dict, path, horizon: int | None = None) -> Shock:
+    """A whole shock document -> Shock."""
+    _unknown(path, "", doc, SHOCK_KEYS)
+    name = _text(path, "name", doc.get("name", Path(str(path)).stem))
+    description = _text(path, "description", doc.get("description", ""))
+    events = doc.get("events", [])
+    if not isinstance(events, list):
+        raise ScenarioError(f"{where(path, 'events')}: must be a list of [[events]] tables")
+    return Shock(name, tuple(check_event(path, i, e, horizon) for i, e in enumerate(events)),
+                 description)
+
+
+def check_strategy_doc(doc: dict, path) -> Strategy:
+    """A whole strategy document -> Strategy (values checked against sim.params)."""
+    _unknown(path, "", doc, STRATEGY_KEYS)
+    name = _text(path, "name", doc.get("name", Path(str(path)).stem))
+    description = _text(path, "description", doc.get("description", ""))
+    gov = doc.get("governance", {})
+    if not isinstance(gov, dict):
+        raise ScenarioError(f"{where(path, 'governance')}: must be a table of parameters")
+    allowed = {k.split(".", 1)[1]: k for k in SPECS if k.startswith("governance.")}
+    values = []
+    for key, value in gov.items():
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=2)
+            hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+            raise ScenarioError(f"{where(path, 'governance.' + key)}: unknown parameter{hint}; "
+                                f"allowed: {', '.join(allowed)}")
+        try:
+            values.append((allowed[key], SPECS[allowed[key]].check(value)))
+        except ParameterError as e:
+            raise ScenarioError(f"{where(path, 'governance.' + key)}: {e}") from None
+    return Strategy(name, tuple(values), description)

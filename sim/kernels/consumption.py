@@ -1,0 +1,45 @@
+"""Phase 3, consumption and need: a day of essentials is used; shops restock homes."""
+
+from numba import njit, prange
+
+
+@njit(cache=True, parallel=True)
+def consume_and_restock(grid, is_low_income, reserve_target, perception, supply_d, income_d,
+                        t_hardship_end, reserves, need, t_need_start, was_in_need, bought_today, restock,
+                        low_income_factor, need_cap, stockup, threshold, day):
+    """Use one day of reserves; a shortfall becomes need; buy what supply allows.
+
+    Purchases = restock * supply (times low_income_factor * income for
+    low-income homes; none while in hardship); they pay off need first, then refill reserves up to the
+    habitual target, raised by `stockup` days while perception > threshold
+    (self-rescue). A household whose need turns positive starts a need episode.
+
+    Writes reserves, need, bought_today, t_need_start, was_in_need.
+    """
+    for i in prange(grid.shape[0]):
+        g = grid[i]
+        r = reserves[i] - 1.0
+        nd = need[i]
+        if r < 0.0:
+            nd = min(need_cap, nd - r)
+            r = 0.0
+        target = reserve_target[i]
+        if perception[i] > threshold:
+            target += stockup
+        buy = restock * supply_d[g]
+        if t_hardship_end[i] > day:
+            buy = 0.0
+        elif is_low_income[i]:
+            buy *= low_income_factor * income_d[g]
+        paid = min(nd, buy)
+        nd -= paid
+        buy -= paid
+        added = 0.0
+        if target > r:
+            added = min(buy, target - r)
+        reserves[i] = r + added
+        need[i] = nd
+        bought_today[i] = paid + added
+        if nd > 0.0 and t_need_start[i] < 0:
+            t_need_start[i] = day
+            was_in_need[i] = True

@@ -1,0 +1,78 @@
+"""Phase 6c, departments: dispatched cases are served within daily capacity."""
+
+import math
+
+import numpy as np
+from numba import njit
+
+CIVIL_AFFAIRS = 0
+HEALTH = 1
+EMERGENCY = 2
+UTILITIES = 3
+
+
+@njit(cache=True)
+def department_of(has_chronic_illness, hazard, power):
+    """The department a case goes to: emergency management where the grid is
+    hit by a hazard, utilities where its power is out, health for the
+    chronically ill, civil affairs otherwise."""
+    if hazard > 0.0:
+        return EMERGENCY
+    if power < 0.5:
+        return UTILITIES
+    if has_chronic_illness:
+        return HEALTH
+    return CIVIL_AFFAIRS
+
+
+@njit(cache=True)
+def serve_departments(grid, has_chronic_illness, vulnerability, hazard_d, power_d, capacity,
+                      t_dispatch, t_case, t_request, is_on_dashboard, need, reserves,
+                      department_in_today, formal_grid_today, served_today, keys, delivery_days,
+                      day):
+    """Serve cases that have reached the departments, most vulnerable first.
+
+    Department k serves floor((day+1) c_k) - floor(day c_k) households today
+    (c_k its capacity per day, so fractions add up over days), taking cases
+    in order of vulnerability (high first), dispatch day, row. A served
+    household gets delivery_days of essentials (paying off need first, the
+    rest to reserves), its case closes and leaves the dashboard.
+    Serial (the order matters); `keys` is int64 scratch of length n.
+    Writes need, reserves, the case fields, department_in_today,
+    formal_grid_today, served_today.
+    """
+    n = grid.shape[0]
+    n_cases = 0
+    for i in range(n):
+        department_in_today[i] = 0.0
+        td = t_dispatch[i]
+        if td >= 0 and td <= day:
+            keys[n_cases] = ((np.int64(4 - vulnerability[i]) << 45) | (np.int64(td) << 32)
+                             | np.int64(i))
+            n_cases += 1
+    formal_grid_today[:] = 0.0
+    left = capacity.copy()
+    for k in range(capacity.shape[0]):
+        served_today[k] = 0
+        left[k] = math.floor((day + 1) * capacity[k]) - math.floor(day * capacity[k])
+    if n_cases == 0:
+        return
+    ks = keys[:n_cases]
+    ks.sort()
+    for c in range(n_cases):
+        i = ks[c] & 0xFFFFFFFF
+        g = grid[i]
+        k = department_of(has_chronic_illness[i], hazard_d[g], power_d[g])
+        if left[k] < 1.0:
+            continue
+        left[k] -= 1.0
+        served_today[k] += 1
+        paid = min(need[i], delivery_days)
+        need[i] -= paid
+        reserves[i] += delivery_days - paid
+        department_in_today[i] = delivery_days
+        formal_grid_today[g] += delivery_days
+        t_case[i] = -1
+        t_dispatch[i] = -1
+        t_request[i] = -1
+        is_on_dashboard[i] = False

@@ -1,0 +1,144 @@
+"""Phase 5, detection: the platform senses and takes requests; grid workers visit.
+
+Detection channels (values of `detected_by`): 1 grid visit, 2 platform
+sensing, 3 platform request, 4 chat group linked to the platform. A detected
+household gets an open case (t_case) and shows on the dashboard, except a
+visited case that the worker reports closed at the visit under indicator
+pressure (kpi_pressure): it counts as detected but no case stays open.
+Open cases are then dispatched to departments (`dispatch_cases`).
+"""
+
+import math
+
+from numba import njit, prange
+
+from sim.rng import S_KPI_CLOSE, S_SENSING, S_VISIT_ROUNDING, S_VISIT_START, uniform
+
+VISIT = 1
+SENSING = 2
+REQUEST = 3
+CHAT = 4
+
+
+@njit(cache=True, parallel=True)
+def detect_on_platform(grid, has_digital_access, need, asked_today, power_d, telecom_d,
+                       platform_up, sensing, chat_to_platform, t_case, t_detected, was_detected,
+                       is_on_dashboard, detected_by, seed, day):
+    """Open cases for requests, linked chat posts and sensed households.
+
+    A household in need with no open case is detected if it asked the
+    platform today, else if it posted in a chat group linked to a working
+    platform, else with probability sensing * platform_up * power * telecom
+    if it has a smartphone (the platform cannot see the others).
+    Writes detected_by (reset for all), t_case, t_detected, was_detected,
+    is_on_dashboard.
+    """
+    for i in prange(grid.shape[0]):
+        detected_by[i] = 0
+        if need[i] <= 0.0 or t_case[i] >= 0:
+            continue
+        g = grid[i]
+        ch = 0
+        if asked_today[i] & 1:
+            ch = REQUEST
+        elif chat_to_platform and (asked_today[i] & 2) and platform_up > 0.5:
+            ch = CHAT
+        elif has_digital_access[i] and (uniform(seed, day, S_SENSING, i)
+                                        < sensing * platform_up * power_d[g] * telecom_d[g]):
+            ch = SENSING
+        if ch > 0:
+            detected_by[i] = ch
+            t_case[i] = day
+            is_on_dashboard[i] = True
+            if t_detected[i] < 0:
+                t_detected[i] = day
+                was_detected[i] = True
+
+
+@njit(cache=True)
+def _visit(i, need, t_visited, t_case, t_detected, was_detected, is_on_dashboard, detected_by,
+           kpi_pressure, seed, day):
+    """One visit: the worker sees the household's need and opens a case."""
+    t_visited[i] = day
+    if need[i] > 0.0 and t_case[i] < 0:
+        detected_by[i] = VISIT
+        if t_detected[i] < 0:
+            t_detected[i] = day
+            was_detected[i] = True
+        if uniform(seed, day, S_KPI_CLOSE, i) >= kpi_pressure:
+            t_case[i] = day
+            is_on_dashboard[i] = True
+
+
+@njit(cache=True, parallel=True)
+def visit_grids(start, stop, cursor, visits_today, hazard_d, need, is_known, asked_today,
+                t_visited, t_case, t_detected, was_detected, is_on_dashboard, detected_by,
+                visit_capacity, reporting_burden, mobility_loss, revisit_days, kpi_pressure,
+                chat_groups, direct_dispatch, seed, day):
+    """Each grid worker visits up to capacity x (1 - burden) x mobility households.
+
+    The day's visits, in order of priority: (A) households that asked in the
+    chat group (when groups exist the worker is in them) or, under direct
+    dispatch, asked the platform (which forwards to the grid); (B) known
+    vulnerable households not visited for revisit_days; (C) the door-to-door
+    round, which resumes where it stopped (cursor). Tiers A and B scan the
+    grid from a random starting door each day. The capacity's fraction is
+    rounded up with its own probability.
+
+    Writes t_visited, the detection fields (see _visit), cursor, visits_today.
+    """
+    for g in prange(start.shape[0]):
+        a = start[g]
+        n_g = stop[g] - a
+        cap = visit_capacity * (1.0 - reporting_burden) * (1.0 - mobility_loss * hazard_d[g])
+        k = min(n_g, int(math.floor(cap + uniform(seed, day, S_VISIT_ROUNDING, g))))
+        offset = int(uniform(seed, day, S_VISIT_START, g) * n_g)
+        done = 0
+        for t in range(n_g):  # tier A: requests the worker receives
+            if done >= k:
+                break
+            i = a + (offset + t) % n_g
+            ask = asked_today[i]
+            if need[i] > 0.0 and ((chat_groups and (ask & 2)) or (direct_dispatch and (ask & 1))):
+                _visit(i, need, t_visited, t_case, t_detected, was_detected, is_on_dashboard,
+                       detected_by, kpi_pressure, seed, day)
+                done += 1
+        for t in range(n_g):  # tier B: known vulnerable households due a visit
+            if done >= k:
+                break
+            i = a + (offset + t) % n_g
+            last = t_visited[i]
+            if is_known[i] and last != day and (last < 0 or day - last >= revisit_days):
+                _visit(i, need, t_visited, t_case, t_detected, was_detected, is_on_dashboard,
+                       detected_by, kpi_pressure, seed, day)
+                done += 1
+        c = cursor[g]
+        steps = 0
+        while done < k and steps < n_g:  # tier C: door to door
+            i = a + c
+            c = (c + 1) % n_g
+            steps += 1
+            if t_visited[i] != day:
+                _visit(i, need, t_visited, t_case, t_detected, was_detected, is_on_dashboard,
+                       detected_by, kpi_pressure, seed, day)
+                done += 1
+        cursor[g] = c
+        visits_today[g] = done
+
+
+@njit(cache=True, parallel=True)
+def dispatch_cases(grid, t_case, t_dispatch, telecom_d, platform_up, direct_dispatch,
+                   central_latency, direct_latency, day):
+    """Send open, undispatched cases on to the departments.
+
+    Direct dispatch (closed loop): they reach a department direct_latency
+    days later. Central: through the platform, central_latency days later,
+    and only while the platform is up and the grid can reach it; otherwise
+    the case waits. Writes t_dispatch.
+    """
+    for i in prange(grid.shape[0]):
+        if t_case[i] >= 0 and t_dispatch[i] < 0:
+            if direct_dispatch:
+                t_dispatch[i] = day + direct_latency
+            elif platform_up > 0.5 and telecom_d[grid[i]] > 0.5:
+                t_dispatch[i] = day + central_latency

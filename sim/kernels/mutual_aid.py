@@ -1,0 +1,75 @@
+"""Phase 6a, neighbour mutual aid: surplus flows along ties to those who asked.
+
+Two-phase and conserving: donors make offers, recipients accept at most what
+they need, donors give what was accepted. Weights are symmetric (w_ij = w_ji),
+so an offer is stored per donor as a scale (offer per unit tie strength) and
+no per-edge array is needed. Sum of `aid_out` equals sum of `aid_in` (up to
+rounding).
+"""
+
+from numba import njit, prange
+
+
+@njit(cache=True, inline="always")
+def _asking(asked_today, need, i):
+    return (asked_today[i] & 4) != 0 and need[i] > 0.0
+
+
+@njit(cache=True, parallel=True)
+def offer_mutual_aid(indptr, indices, weight, need, asked_today, reserves, social_capital,
+                     keep_days, share, aid_scale):
+    """Offers. Donor j (not asking) has surplus s = reserves - keep_days and
+    offers share * social_capital_j * s in all, split over its asking ties in
+    proportion to tie strength: aid_scale_j = offer / sum of those strengths.
+    Writes aid_scale.
+    """
+    for j in prange(indptr.shape[0] - 1):
+        scale = 0.0
+        if not _asking(asked_today, need, j):
+            surplus = reserves[j] - keep_days
+            if surplus > 0.0:
+                w_sum = 0.0
+                for e in range(indptr[j], indptr[j + 1]):
+                    if _asking(asked_today, need, indices[e]):
+                        w_sum += weight[e]
+                if w_sum > 0.0:
+                    scale = share * social_capital[j] * surplus / w_sum
+        aid_scale[j] = scale
+
+
+@njit(cache=True, parallel=True)
+def receive_mutual_aid(indptr, indices, weight, need, asked_today, aid_scale, aid_frac,
+                       aid_in_today):
+    """Receipts. Asking household i is offered T = sum_j aid_scale_j * w_ij and
+    accepts min(T, need_i); aid_frac_i = accepted / T. Writes aid_frac, aid_in_today.
+    """
+    for i in prange(indptr.shape[0] - 1):
+        frac = 0.0
+        got = 0.0
+        if _asking(asked_today, need, i):
+            total = 0.0
+            for e in range(indptr[i], indptr[i + 1]):
+                total += aid_scale[indices[e]] * weight[e]
+            if total > 0.0:
+                got = min(total, need[i])
+                frac = got / total
+        aid_frac[i] = frac
+        aid_in_today[i] = got
+
+
+@njit(cache=True, parallel=True)
+def settle_mutual_aid(indptr, indices, weight, aid_scale, aid_frac, aid_in_today, reserves, need,
+                      aid_out_today):
+    """Settlement. Donor j gives aid_scale_j * sum_i w_ij * aid_frac_i out of its
+    reserves; recipients' need falls by what they accepted.
+    Writes reserves, need, aid_out_today.
+    """
+    for j in prange(indptr.shape[0] - 1):
+        given = 0.0
+        if aid_scale[j] > 0.0:
+            for e in range(indptr[j], indptr[j + 1]):
+                given += weight[e] * aid_frac[indices[e]]
+            given *= aid_scale[j]
+        aid_out_today[j] = given
+        reserves[j] -= given
+        need[j] -= aid_in_today[j]

@@ -1,0 +1,66 @@
+"""Phase 8, social dynamics: trust, social capital and volunteer motivation."""
+
+from numba import njit, prange
+
+
+@njit(cache=True, parallel=True)
+def update_trust_and_social_capital(grid, has_digital_access, need, department_in_today,
+                                    aid_in_today, aid_out_today, volunteer_in_today, telecom_d,
+                                    t_request, trust, social_capital, social_capital0,
+                                    trust_gain, trust_loss, patience_days, sc_gain_aid,
+                                    sc_gain_chat, sc_relax, investment, chat_groups, day):
+    """Trust rises by trust_gain * (1 - trust) when a department serves the
+    household, and falls by trust_loss * trust on each day a platform request
+    has waited more than patience_days. A request is forgotten once need is
+    met. Social capital rises by sc_gain_aid * (1 - s) on a day of mutual aid
+    or volunteer help, by sc_gain_chat * telecom * (1 - s) for chat group
+    members, by investment * (1 - s), and relaxes toward its baseline by
+    sc_relax * (s0 - s). Writes trust, social_capital, t_request.
+    """
+    for i in prange(grid.shape[0]):
+        t = trust[i]
+        if department_in_today[i] > 0.0:
+            t += trust_gain * (1.0 - t)
+        elif t_request[i] >= 0 and day - t_request[i] > patience_days:
+            t -= trust_loss * t
+        trust[i] = t
+        if need[i] <= 0.0:
+            t_request[i] = -1
+        s = social_capital[i]
+        if aid_in_today[i] > 0.0 or aid_out_today[i] > 0.0 or volunteer_in_today[i] > 0.0:
+            s += sc_gain_aid * (1.0 - s)
+        if chat_groups and has_digital_access[i]:
+            s += sc_gain_chat * telecom_d[grid[i]] * (1.0 - s)
+        s += investment * (1.0 - s)
+        s += sc_relax * (social_capital0[i] - s)
+        social_capital[i] = min(1.0, max(0.0, s))
+
+
+@njit(cache=True, parallel=True)
+def update_volunteers(vol_household, grid, capacity_today, used_today, social_capital,
+                      formal_grid_today, volunteer_grid_today, motivation, motivation0, fatigue,
+                      gain, crowd_out, relax, burnout_threshold, burnout_rate, fatigue_recovery):
+    """With use u = used / capacity and formal share f = department deliveries
+    / (department + volunteer deliveries) in the volunteer's grid today:
+        m += gain * u * s * (1 - m) - crowd_out * (1 - u) * f * m + relax * (m0 - m)
+    (growth with use and social capital s; crowding out of an idle volunteer
+    while departments serve the grid; pull back to the baseline). Fatigue
+    accumulates u and decays by fatigue_recovery; above burnout_threshold,
+    m falls by burnout_rate * m. m is kept in [0, 1].
+    Writes motivation, fatigue.
+    """
+    for v in prange(vol_household.shape[0]):
+        h = vol_household[v]
+        g = grid[h]
+        u = used_today[v] / capacity_today[v] if capacity_today[v] > 0.0 else 0.0
+        formal = formal_grid_today[g]
+        both = formal + volunteer_grid_today[g]
+        f = formal / both if both > 0.0 else 0.0
+        m = motivation[v]
+        m += gain * u * social_capital[h] * (1.0 - m) - crowd_out * (1.0 - u) * f * m
+        m += relax * (motivation0[v] - m)
+        fat = fatigue[v] * (1.0 - fatigue_recovery) + u
+        fatigue[v] = fat
+        if fat > burnout_threshold:
+            m -= burnout_rate * m
+        motivation[v] = min(1.0, max(0.0, m))

@@ -1,0 +1,65 @@
+"""Phase 6b, volunteers: each serves the requests it can see, within its grid."""
+
+from numba import njit, prange
+
+
+@njit(cache=True, parallel=True)
+def serve_volunteers(start, stop, vol_start, vol_stop, vol_household, motivation, indptr, indices,
+                     grid, asked_today, t_case, t_visited, need, volunteer_in_today,
+                     capacity_today, used_today, volunteer_grid_today, pool, capacity_days,
+                     chat_groups, coordination, day):
+    """Volunteers deliver essentials to households in need of their grid.
+
+    A volunteer's budget today is capacity_days * motivation. It serves, in
+    order: its own ties in the grid that asked their ties; then the grid's
+    shared pool of visible requests, in household order: posts in the chat
+    group (if groups exist) and, under volunteer coordination, the cases the
+    grid worker knows (open cases, households visited today). Volunteers of
+    a grid act one after another in row order; each delivery is
+    min(need left, budget left). Goods come from group purchases, not from
+    the volunteer's own reserves.
+
+    `pool` is scratch of length n. Writes need, volunteer_in_today,
+    capacity_today, used_today, volunteer_grid_today.
+    """
+    for g in prange(start.shape[0]):
+        a = start[g]
+        b = stop[g]
+        n_pool = 0
+        for i in range(a, b):
+            volunteer_in_today[i] = 0.0
+            if need[i] > 0.0:
+                seen = chat_groups and (asked_today[i] & 2) != 0
+                if coordination and (t_case[i] >= 0 or t_visited[i] == day):
+                    seen = True
+                if seen:
+                    pool[a + n_pool] = i
+                    n_pool += 1
+        p = 0
+        total = 0.0
+        for v in range(vol_start[g], vol_stop[g]):
+            budget = capacity_days * motivation[v]
+            left = budget
+            h = vol_household[v]
+            for e in range(indptr[h], indptr[h + 1]):
+                if left <= 0.0:
+                    break
+                i = indices[e]
+                if grid[i] == g and (asked_today[i] & 4) != 0 and need[i] > 0.0:
+                    give = min(need[i], left)
+                    need[i] -= give
+                    volunteer_in_today[i] += give
+                    left -= give
+            while left > 0.0 and p < n_pool:
+                i = pool[a + p]
+                if need[i] > 0.0:
+                    give = min(need[i], left)
+                    need[i] -= give
+                    volunteer_in_today[i] += give
+                    left -= give
+                if need[i] <= 0.0:
+                    p += 1
+            capacity_today[v] = budget
+            used_today[v] = budget - left
+            total += budget - left
+        volunteer_grid_today[g] = total

@@ -1,0 +1,404 @@
+"""Every model parameter, declared once.
+
+Each field of the frozen dataclasses below carries its default, bounds, unit,
+label and a one-line meaning (`par`). The model, the scenario loader, the UI
+sliders and the sweep designs all read this metadata through `Params.specs()`,
+so a parameter is never declared twice. Values are addressed by dotted names
+(`"governance.data_openness"`); a wrong name, type or value raises
+`ParameterError` naming the parameter, the value, what is allowed and, for a
+typo, the close names.
+
+Sources and reasoning for every default are in docs/ODD.md (section 7,
+"Initialisation", and the parameter table).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+import numbers
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from sim.errors import ParameterError
+
+GROUPS = ("population", "network", "behaviour", "governance", "run")
+
+
+def par(default, lo=None, hi=None, unit="", label="", help="", choices=None):
+    """A parameter field: default plus the metadata every consumer reads."""
+    meta = {"lo": lo, "hi": hi, "unit": unit, "label": label, "help": help,
+            "choices": tuple(choices) if choices else None}
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class ParSpec:
+    """What is known about one parameter (read from its `par` field)."""
+
+    name: str  # dotted: "group.field"
+    type: type  # int, float, bool or str
+    default: Any
+    lo: float | None
+    hi: float | None
+    unit: str
+    label: str
+    help: str
+    choices: tuple | None
+
+    def allowed(self) -> str:
+        """The allowed values, in words, for error messages and --help."""
+        if self.type is bool:
+            return "true or false"
+        if self.choices:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.type is str:
+            return "a text value"
+        if self.type is int:
+            return f"a whole number from {self.lo:,} to {self.hi:,}"
+        return f"a number from {self.lo:g} to {self.hi:g}"
+
+    def check(self, value: Any) -> Any:
+        """Return `value` converted to this parameter's type, or raise."""
+        def bad(why: str) -> ParameterError:
+            return ParameterError(
+                f"parameter '{self.name}' = {value!r}: {why}; allowed: {self.allowed()}"
+                + (f" ({self.unit})" if self.unit else ""))
+
+        if self.type is bool:
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, numbers.Integral) and int(value) in (0, 1):
+                return bool(value)
+            raise bad("not a boolean")
+        if self.type is str:
+            if not isinstance(value, str):
+                raise bad("not a text value")
+            if self.choices and value not in self.choices:
+                close = difflib.get_close_matches(value, self.choices, n=3)
+                hint = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
+                raise bad("not a known choice" + hint)
+            return value
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise bad("not a number")
+        v = float(value)
+        if math.isnan(v):
+            raise bad("not a number (NaN)")
+        if self.type is int:
+            if not v.is_integer():
+                raise bad("not a whole number")
+            v = int(v)
+        if v < self.lo or v > self.hi:
+            raise bad("out of range")
+        return v
+
+
+@dataclass(frozen=True)
+class PopulationPars:
+    """The synthetic city: its size, layout and who lives in it."""
+
+    n_households: int = par(10_000, 10, 5_000_000, "households", "Households",
+                            "Number of households in the city")
+    building_households: int = par(24, 1, 500, "households", "Households per building",
+                                   "Households in one residential building")
+    grid_households: int = par(300, 20, 2_000, "households", "Households per grid",
+                               "Households served by one grid unit (网格)")
+    grids_per_community: int = par(6, 1, 100, "grids", "Grids per community",
+                                   "Grid units that make up one community (社区)")
+    share_elderly: float = par(0.187, 0.0, 1.0, "share", "Elderly households",
+                               "Share of households headed by a person aged 60+")
+    share_alone: float = par(0.254, 0.0, 1.0, "share", "One-person households",
+                             "Share of households of one person")
+    share_low_income: float = par(0.10, 0.0, 1.0, "share", "Low-income households",
+                                  "Share of households with low income")
+    share_chronic: float = par(0.20, 0.0, 1.0, "share", "Chronic illness",
+                               "Share of households with a chronically ill member")
+    digital_access_young: float = par(0.92, 0.0, 1.0, "share", "Digital access (<60)",
+                                      "Share of non-elderly households using smartphones")
+    digital_access_elderly: float = par(0.57, 0.0, 1.0, "share", "Digital access (60+)",
+                                        "Share of elderly households using smartphones")
+    share_volunteers: float = par(0.05, 0.0, 0.5, "share", "Volunteers",
+                                  "Share of households with an active volunteer")
+    reserve_days: float = par(7.0, 0.0, 60.0, "days", "Reserves",
+                              "Mean household stock of essentials, in days of use")
+    low_income_reserve_factor: float = par(0.5, 0.0, 1.0, "ratio", "Low-income reserves",
+                                           "Reserves of low-income homes relative to others")
+    local_knowledge: float = par(0.5, 0.0, 1.0, "probability", "Local knowledge",
+                                 "Chance a grid worker knows a vulnerable household first-hand")
+    registry_coverage: float = par(0.7, 0.0, 1.0, "probability", "Registry coverage",
+                                   "Chance a vulnerable household is in its department's registry")
+
+
+@dataclass(frozen=True)
+class NetworkPars:
+    """The social network households live on."""
+
+    kind: str = par("layered", unit="", label="Network generator",
+                    help="How the social network is made",
+                    choices=("layered", "watts_strogatz", "barabasi_albert",
+                             "erdos_renyi", "edge_list"))
+    edge_list: str = par("", unit="path", label="Edge list file",
+                         help="CSV of source,target[,weight] used when kind = 'edge_list'")
+    building_degree: int = par(4, 0, 50, "ties", "Building ties",
+                               "Ties of each household to others in its building")
+    grid_degree: float = par(2.0, 0.0, 50.0, "ties", "Grid ties",
+                             "Mean ties of a household to others in its grid")
+    long_range_degree: float = par(1.0, 0.0, 50.0, "ties", "Long-range ties",
+                                   "Mean ties to kin and friends anywhere in the city")
+    building_weight: float = par(0.8, 0.0, 1.0, "strength", "Building tie strength",
+                                 "Strength of ties within a building")
+    grid_weight: float = par(0.4, 0.0, 1.0, "strength", "Grid tie strength",
+                             "Strength of ties within a grid")
+    long_range_weight: float = par(0.6, 0.0, 1.0, "strength", "Long-range tie strength",
+                                   "Strength of kin and friendship ties")
+    ws_k: int = par(8, 2, 200, "ties", "Watts-Strogatz k",
+                    "Ring neighbours of each node before rewiring")
+    ws_p: float = par(0.1, 0.0, 1.0, "probability", "Watts-Strogatz p",
+                      "Rewiring probability")
+    ba_m: int = par(4, 1, 100, "ties", "Barabasi-Albert m",
+                    "Ties each new node attaches with")
+    er_mean_degree: float = par(8.0, 0.0, 200.0, "ties", "Erdos-Renyi mean degree",
+                                "Mean degree of the random graph")
+
+
+@dataclass(frozen=True)
+class BehaviourPars:
+    """How households and volunteers act; held fixed across strategies."""
+
+    restock_days: float = par(2.0, 0.0, 20.0, "days/day", "Restocking",
+                              "Days of essentials a household can buy per day with full supply")
+    low_income_restock_factor: float = par(0.6, 0.0, 1.0, "ratio", "Low-income restocking",
+                                           "Restocking of low-income homes relative to others")
+    need_cap_days: float = par(14.0, 1.0, 100.0, "days", "Need cap",
+                               "Largest backlog of unmet essentials a household carries")
+    stockup_days: float = par(7.0, 0.0, 60.0, "days", "Stock-up",
+                              "Extra days of essentials a warned household aims to hold")
+    perception_threshold: float = par(0.5, 0.0, 1.0, "level", "Perception threshold",
+                                      "Risk perception above which a household stocks up")
+    perception_decay: float = par(0.2, 0.0, 1.0, "1/day", "Perception decay",
+                                  "Daily fall of risk perception once a household is not warned")
+    warning_reach: float = par(0.8, 0.0, 1.0, "probability", "Warning reach (platform)",
+                               "Daily chance a platform warning reaches a connected household")
+    word_of_mouth: float = par(0.3, 0.0, 1.0, "probability", "Word of mouth",
+                               "Daily chance a telling household tells a full-strength tie")
+    stop_telling: float = par(0.3, 0.0, 1.0, "probability", "Stop telling",
+                              "Daily chance an informed household stops passing a warning on")
+    ask_platform: float = par(0.5, 0.0, 1.0, "probability", "Ask the platform",
+                              "Daily chance a household in need asks the platform, at full trust")
+    ask_chat: float = par(0.6, 0.0, 1.0, "probability", "Ask the chat group",
+                          "Daily chance a household in need posts in its community chat group")
+    ask_neighbours: float = par(0.7, 0.0, 1.0, "probability", "Ask neighbours",
+                                "Daily chance a household in need asks its ties, at full social capital")
+    aid_keep_days: float = par(3.0, 0.0, 30.0, "days", "Kept for oneself",
+                               "Reserves a household keeps before sharing with ties")
+    aid_share: float = par(0.5, 0.0, 1.0, "share", "Share of surplus",
+                           "Share of its surplus a household offers per day, at full social capital")
+    volunteer_capacity_days: float = par(6.0, 0.0, 50.0, "days/day", "Volunteer capacity",
+                                         "Essentials a fully motivated volunteer delivers per day")
+    volunteer_hours_per_day: float = par(0.5, 0.0, 8.0, "hours/day", "Volunteer hours per delivery",
+                                         "Volunteer hours per day of essentials delivered")
+    motivation_gain: float = par(0.05, 0.0, 1.0, "1/day", "Motivation gain",
+                                 "Growth of volunteer motivation with use")
+    crowd_out: float = par(0.1, 0.0, 1.0, "1/day", "Crowding out",
+                           "Loss of motivation of an idle volunteer while formal services serve the grid")
+    burnout_threshold: float = par(10.0, 0.0, 100.0, "days", "Burnout threshold",
+                                   "Accumulated full-use days above which a volunteer burns out")
+    burnout_rate: float = par(0.1, 0.0, 1.0, "1/day", "Burnout",
+                              "Daily loss of motivation of a burnt-out volunteer")
+    fatigue_recovery: float = par(0.1, 0.0, 1.0, "1/day", "Fatigue recovery",
+                                  "Daily recovery from accumulated fatigue")
+    motivation_relax: float = par(0.02, 0.0, 1.0, "1/day", "Motivation relaxation",
+                                  "Daily pull of motivation back to its baseline")
+    trust_gain: float = par(0.1, 0.0, 1.0, "per service", "Trust gain",
+                            "Rise of trust when government help arrives")
+    trust_loss: float = par(0.02, 0.0, 1.0, "1/day", "Trust loss",
+                            "Daily fall of trust while a request waits past patience")
+    patience_days: int = par(3, 0, 60, "days", "Patience",
+                             "Days a request may wait before trust starts to fall")
+    sc_gain_aid: float = par(0.02, 0.0, 1.0, "per day", "Social capital from aid",
+                             "Rise of social capital on a day of giving or getting mutual aid")
+    sc_gain_chat: float = par(0.002, 0.0, 1.0, "1/day", "Social capital from chat groups",
+                              "Daily rise of social capital of a household in an active chat group")
+    sc_relax: float = par(0.01, 0.0, 1.0, "1/day", "Social capital relaxation",
+                          "Daily pull of social capital back to its baseline")
+    need_stress: float = par(0.06, 0.0, 1.0, "1/day", "Stress of unmet need",
+                             "Daily wellbeing loss at a full need backlog (need_scale_days)")
+    need_scale_days: float = par(3.0, 0.1, 30.0, "days", "Need scale",
+                                 "Need backlog at which need stress is full")
+    heat_stress: float = par(0.05, 0.0, 1.0, "1/day", "Heat stress",
+                             "Daily wellbeing loss at full heat without cooling")
+    heat_cooling: float = par(0.7, 0.0, 1.0, "share", "Cooling protection",
+                              "Share of heat stress removed while the power is on")
+    damage_stress: float = par(0.05, 0.0, 1.0, "1/day", "Damage stress",
+                               "Daily wellbeing loss at full hazard and exposure")
+    vulnerable_factor: float = par(2.0, 1.0, 10.0, "ratio", "Vulnerability factor",
+                                   "How much faster wellbeing falls for vulnerable households")
+    recovery: float = par(0.1, 0.0, 1.0, "1/day", "Recovery",
+                          "Daily recovery of wellbeing toward 1 while needs are met")
+    crisis_threshold: float = par(0.4, 0.0, 1.0, "wellbeing", "Crisis threshold",
+                                  "Wellbeing below which a household is in crisis")
+    hardship_rate: float = par(0.002, 0.0, 1.0, "1/day", "Everyday hardship",
+                               "Daily chance a household meets a misfortune (illness, lost job)")
+    hardship_days: int = par(14, 0, 365, "days", "Hardship length",
+                             "Days a household in hardship cannot restock")
+    damage_reserve_loss: float = par(0.3, 0.0, 1.0, "1/day", "Reserves destroyed",
+                                     "Daily share of reserves destroyed at full hazard and exposure")
+    damage_need_days: float = par(0.5, 0.0, 10.0, "days/day", "Damage need",
+                                  "Need added per day at full hazard and exposure (repairs, care)")
+
+
+@dataclass(frozen=True)
+class GovernancePars:
+    """The levers a strategy sets: how the state and the community are organised."""
+
+    platform_sensing: float = par(0.3, 0.0, 1.0, "probability", "Platform sensing",
+                                  "Daily chance the platform detects a connected household in need")
+    reporting_burden: float = par(0.35, 0.0, 0.9, "share of time", "Reporting burden",
+                                  "Grid worker time spent on top-down reports")
+    kpi_pressure: float = par(0.3, 0.0, 1.0, "probability", "Indicator pressure",
+                              "Chance a grid worker reports a visited case closed before it is resolved")
+    data_openness: float = par(0.2, 0.0, 1.0, "share", "Data openness",
+                               "Share of department registries opened to grid units")
+    direct_dispatch: bool = par(False, unit="", label="Direct dispatch (closed loop)",
+                                help="Grid units send cases straight to departments")
+    central_latency_days: int = par(3, 0, 30, "days", "Central latency",
+                                    "Days a case takes through the central platform to a department")
+    direct_latency_days: int = par(1, 0, 30, "days", "Direct latency",
+                                   "Days a case takes from grid to department under direct dispatch")
+    chat_groups: bool = par(False, unit="", label="Community chat groups",
+                            help="Households can ask for help in a community chat group")
+    chat_to_platform: bool = par(False, unit="", label="Chat groups linked to platform",
+                                 help="Requests posted in chat groups open cases on the platform")
+    volunteer_coordination: bool = par(False, unit="", label="Volunteer coordination",
+                                       help="Grid workers pass detected cases to volunteers")
+    social_capital_investment: float = par(0.0, 0.0, 0.05, "1/day", "Social capital investment",
+                                           "Daily growth of social capital from community building")
+    visit_capacity: int = par(30, 0, 500, "households/day", "Visit capacity",
+                              "Households a grid worker can visit in a full day")
+    revisit_days: int = par(7, 1, 365, "days", "Revisit interval",
+                            "Days before a grid worker visits a known vulnerable household again")
+    hazard_mobility_loss: float = par(0.5, 0.0, 1.0, "share", "Mobility loss",
+                                      "Share of visits lost at full hazard intensity")
+    dept_capacity_per_10k: float = par(40.0, 0.0, 10_000.0, "households/day per 10k",
+                                       "Department capacity",
+                                       "Households one department serves per day, per 10,000 households")
+    dept_delivery_days: float = par(7.0, 0.0, 60.0, "days", "Department delivery",
+                                    "Essentials a department delivers to a served household")
+
+
+@dataclass(frozen=True)
+class RunPars:
+    """How long to run and with which random numbers."""
+
+    days: int = par(180, 1, 3650, "days", "Days", "Days to simulate")
+    seed: int = par(0, 0, 2**63 - 1, "", "Seed", "Seed of every random draw")
+
+
+_GROUP_TYPES = {"population": PopulationPars, "network": NetworkPars,
+                "behaviour": BehaviourPars, "governance": GovernancePars, "run": RunPars}
+
+
+def _specs() -> dict[str, ParSpec]:
+    out = {}
+    for group, cls in _GROUP_TYPES.items():
+        hints = {f.name: f.type for f in dataclasses.fields(cls)}
+        for f in dataclasses.fields(cls):
+            typ = {"int": int, "float": float, "bool": bool, "str": str}[hints[f.name]]
+            m = f.metadata
+            out[f"{group}.{f.name}"] = ParSpec(f"{group}.{f.name}", typ, f.default, m["lo"],
+                                               m["hi"], m["unit"], m["label"], m["help"],
+                                               m["choices"])
+    return out
+
+
+SPECS: dict[str, ParSpec] = _specs()
+
+
+def spec(name: str) -> ParSpec:
+    """The spec of a dotted parameter name; an unknown name lists close ones."""
+    try:
+        return SPECS[name]
+    except KeyError:
+        close = difflib.get_close_matches(name, SPECS, n=3, cutoff=0.8)
+        if not close:  # try the field name alone ("data_openness")
+            tail = {k.split(".", 1)[1]: k for k in SPECS}
+            close = [tail[c] for c in difflib.get_close_matches(name.split(".")[-1], tail, n=3)]
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise ParameterError(f"unknown parameter '{name}'{hint} "
+                             f"(names are group.field, groups: {', '.join(GROUPS)})") from None
+
+
+@dataclass(frozen=True)
+class Params:
+    """All parameters of one run: five groups of validated values."""
+
+    population: PopulationPars = field(default_factory=PopulationPars)
+    network: NetworkPars = field(default_factory=NetworkPars)
+    behaviour: BehaviourPars = field(default_factory=BehaviourPars)
+    governance: GovernancePars = field(default_factory=GovernancePars)
+    run: RunPars = field(default_factory=RunPars)
+
+    def __post_init__(self):
+        for name, value in self.to_dict().items():
+            checked = spec(name).check(value)
+            if checked != value or type(checked) is not type(value):
+                group, key = name.split(".")
+                object.__setattr__(getattr(self, group), key, checked)
+
+    @staticmethod
+    def specs() -> dict[str, ParSpec]:
+        """Every parameter's spec, by dotted name."""
+        return SPECS
+
+    def get(self, name: str) -> Any:
+        """The value of a dotted parameter name."""
+        spec(name)
+        group, key = name.split(".")
+        return getattr(getattr(self, group), key)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Flat {dotted name: value} of every parameter."""
+        return {f"{g}.{k}": v for g in GROUPS
+                for k, v in dataclasses.asdict(getattr(self, g)).items()}
+
+    def with_overrides(self, overrides: Mapping[str, Any] | None) -> Params:
+        """A copy with dotted overrides applied, each validated."""
+        if not overrides:
+            return self
+        changes: dict[str, dict[str, Any]] = {}
+        for name, value in overrides.items():
+            checked = spec(name).check(value)
+            group, key = name.split(".")
+            changes.setdefault(group, {})[key] = checked
+        groups = {g: dataclasses.replace(getattr(self, g), **changes.get(g, {}))
+                  for g in GROUPS}
+        return Params(**groups)
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any]) -> Params:
+        """Defaults with `values` (dotted names) applied."""
+        return cls().with_overrides(values)
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Parse `name=value` from the command line into a typed override."""
+    if "=" not in text:
+        raise ParameterError(f"override '{text}' is not of the form group.field=value")
+    name, raw = (s.strip() for s in text.split("=", 1))
+    sp = spec(name)
+    if sp.type is bool:
+        low = raw.lower()
+        if low in ("true", "1", "yes", "on"):
+            return name, True
+        if low in ("false", "0", "no", "off"):
+            return name, False
+        return name, sp.check(raw)
+    if sp.type is str:
+        return name, sp.check(raw)
+    try:
+        value = float(raw.replace("_", ""))
+    except ValueError:
+        raise ParameterError(f"parameter '{name}' = {raw!r}: not a number; "
+                             f"allowed: {sp.allowed()}") from None
+    return name, sp.check(value)
