@@ -120,6 +120,9 @@ class Household(mesa.Agent):
     def consume_and_restock(self):
         """Use a day of essentials; shortfall becomes need; buy what supply allows."""
         b, today = self.model.params.behaviour, self.model.today
+        if self.need <= 0.0 and self.t_need_start >= 0:  # yesterday's episode ended
+            self.t_need_start = -1
+            self.t_detected = -1
         r = self.reserves - 1.0
         nd = self.need
         if r < 0.0:
@@ -281,9 +284,6 @@ class Household(mesa.Agent):
         w = self.wellbeing - stress
         if nd <= 0.0:
             w += b.recovery * (1.0 - w)
-            if self.t_need_start >= 0:
-                self.t_need_start = -1
-                self.t_detected = -1
         self.wellbeing = min(1.0, max(0.0, w))
 
     # Phase 8

@@ -16,8 +16,9 @@ values.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import SimpleNamespace
-from typing import Any, Mapping
+from typing import Any
 
 import mesa
 import numba
@@ -68,11 +69,12 @@ class ResilienceModel(mesa.Model):
 
      1. apply_shock          hazards destroy reserves, add need; everyday hardship
      2. warn_and_perceive    forecasts reach households; risk perception
-     3. consume_and_restock  a day of essentials used; shortfall -> need; purchases
+     3. consume_and_restock  a day of essentials used; shortfall -> need; purchases;
+                             need episodes close (met yesterday) and open
      4. seek_help            households in need ask platform, chat group, ties
      5. detect               platform sensing and requests; grid visits; dispatch
      6. respond              mutual aid; volunteers; departments
-     7. update_wellbeing     stress and recovery; end of need episodes
+     7. update_wellbeing     stress from need, heat and damage; recovery
      8. update_social        trust, social capital, volunteer motivation
      9. observe              the dashboard's view (frozen while the platform is down)
     10. record               the day's metrics
@@ -219,7 +221,8 @@ class ResilienceModel(mesa.Model):
         if self._fast:
             consume_and_restock(h.grid, h.is_low_income, h.reserve_target, h.perception,
                                 t.supply, t.income, h.t_hardship_end, h.reserves, h.need,
-                                h.t_need_start, h.was_in_need, h.bought_today, b.restock_days,
+                                h.t_need_start, h.t_detected, h.was_in_need, h.bought_today,
+                                b.restock_days,
                                 b.low_income_restock_factor, b.need_cap_days, b.stockup_days,
                                 b.perception_threshold, self.day)
         else:
@@ -228,7 +231,8 @@ class ResilienceModel(mesa.Model):
 
     def seek_help(self):
         """Phase 4."""
-        h, b, g, t = self.state.households, self.params.behaviour, self.params.governance, self.today
+        h, t = self.state.households, self.today
+        b, g = self.params.behaviour, self.params.governance
         if self._fast:
             self._n_asking_ties = seek_help(h.grid, h.has_digital_access, h.need, h.trust,
                                             h.social_capital, t.telecom, t.platform,
@@ -305,7 +309,7 @@ class ResilienceModel(mesa.Model):
         h, b, t = self.state.households, self.params.behaviour, self.today
         if self._fast:
             update_wellbeing(h.grid, h.exposure, h.is_vulnerable, h.need, t.heat, t.power,
-                             t.hazard, h.wellbeing, h.t_need_start, h.t_detected, b.need_stress,
+                             t.hazard, h.wellbeing, b.need_stress,
                              b.need_scale_days, b.heat_stress, b.heat_cooling, b.damage_stress,
                              b.vulnerable_factor, b.recovery)
         else:

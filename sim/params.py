@@ -18,8 +18,9 @@ import dataclasses
 import difflib
 import math
 import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from sim.errors import ParameterError
 

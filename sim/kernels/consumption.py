@@ -5,18 +5,24 @@ from numba import njit, prange
 
 @njit(cache=True, parallel=True)
 def consume_and_restock(grid, is_low_income, reserve_target, perception, supply_d, income_d,
-                        t_hardship_end, reserves, need, t_need_start, was_in_need, bought_today, restock,
-                        low_income_factor, need_cap, stockup, threshold, day):
+                        t_hardship_end, reserves, need, t_need_start, t_detected, was_in_need,
+                        bought_today, restock, low_income_factor, need_cap, stockup, threshold,
+                        day):
     """Use one day of reserves; a shortfall becomes need; buy what supply allows.
 
     Purchases = restock * supply (times low_income_factor * income for
-    low-income homes; none while in hardship); they pay off need first, then refill reserves up to the
-    habitual target, raised by `stockup` days while perception > threshold
-    (self-rescue). A household whose need turns positive starts a need episode.
+    low-income homes; none while in hardship); they pay off need first, then
+    refill reserves up to the habitual target, raised by `stockup` days while perception > threshold
+    (self-rescue). A need episode runs from the day need turns positive to
+    the day it is met; it is closed here, the next morning, so that the
+    record phase still sees the episode on the day it ends.
 
-    Writes reserves, need, bought_today, t_need_start, was_in_need.
+    Writes reserves, need, bought_today, t_need_start, t_detected, was_in_need.
     """
     for i in prange(grid.shape[0]):
+        if need[i] <= 0.0 and t_need_start[i] >= 0:  # yesterday's episode ended
+            t_need_start[i] = -1
+            t_detected[i] = -1
         g = grid[i]
         r = reserves[i] - 1.0
         nd = need[i]

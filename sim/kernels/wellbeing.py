@@ -5,15 +5,14 @@ from numba import njit, prange
 
 @njit(cache=True, parallel=True)
 def update_wellbeing(grid, exposure, is_vulnerable, need, heat_d, power_d, hazard_d, wellbeing,
-                     t_need_start, t_detected, need_stress, need_scale, heat_stress, cooling,
+                     need_stress, need_scale, heat_stress, cooling,
                      damage_stress, vulnerable_factor, recovery):
     """stress = need_stress * min(need / need_scale, 1)
               + heat_stress * heat * (1 - cooling * power)
               + damage_stress * hazard * exposure,
     times vulnerable_factor for vulnerable households. Wellbeing falls by the
     stress and, on a day with no need, recovers by recovery * (1 - w); it is
-    kept in [0, 1]. A household with no need left ends its need episode.
-    Writes wellbeing, t_need_start, t_detected.
+    kept in [0, 1]. Writes wellbeing.
     """
     for i in prange(grid.shape[0]):
         g = grid[i]
@@ -26,7 +25,4 @@ def update_wellbeing(grid, exposure, is_vulnerable, need, heat_d, power_d, hazar
         w = wellbeing[i] - stress
         if nd <= 0.0:
             w += recovery * (1.0 - w)
-            if t_need_start[i] >= 0:
-                t_need_start[i] = -1
-                t_detected[i] = -1
         wellbeing[i] = min(1.0, max(0.0, w))

@@ -1,0 +1,235 @@
+"""The `grassroots` command: the one front door to everything.
+
+Kept thin: parse, call a package function, print. Heavy modules (the model,
+matplotlib, experiments) are imported inside the command that needs them,
+so `grassroots --help` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+EPILOG = """examples:
+  grassroots run --strategy community_resilience --shock lockdown
+  grassroots run --shock flood --households 50000 --days 120 --out results/flood
+  grassroots run --shock my_shock.toml --set governance.data_openness=0.8
+  grassroots compare --replicates 5 --households 2000
+"""
+
+
+def _add_run_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strategy", default="status_quo",
+                   help="strategy name or TOML file (default: status_quo; "
+                        "see `grassroots scenarios list`)")
+    p.add_argument("--shock", default="flood",
+                   help="shock name or TOML file, or 'none' (default: flood)")
+    p.add_argument("--households", type=int, default=None, metavar="N",
+                   help="number of households (default: 10,000)")
+    p.add_argument("--days", type=int, default=None, metavar="D",
+                   help="days to simulate (default: 180)")
+    p.add_argument("--seed", type=int, default=None, metavar="X",
+                   help="random seed; the same seed gives the same numbers (default: 0)")
+    p.add_argument("--threads", type=int, default=None, metavar="T",
+                   help="Numba threads (results do not depend on it; default: all cores)")
+    p.add_argument("--engine", choices=("numba", "reference"), default="numba",
+                   help="numba: fast kernels (default); reference: plain Mesa agents, slow")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a parameter, e.g. --set governance.data_openness=0.8 "
+                        "(repeatable; `grassroots params` lists them)")
+    p.add_argument("--scenarios-dir", action="append", default=[], metavar="DIR",
+                   help="also look for shock and strategy names in DIR "
+                        "(also: GRASSROOTS_SCENARIOS)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="grassroots",
+        description="Grassroots Resilience Simulator: how a city's neighbourhoods come "
+                    "through shocks under top-down digital control, community resilience, "
+                    "or a hybrid that hands data and tools to the grassroots.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run one strategy under one shock and print the summary",
+                         description="Run one strategy under one shock. Prints the run "
+                                     "summary; with --out also writes the daily series "
+                                     "(CSV and Parquet), the summary and manifest (JSON) and "
+                                     "a resilience-curve PNG.")
+    _add_run_args(run)
+    run.add_argument("--out", metavar="DIR", default=None,
+                     help="write daily.csv, daily.parquet, summary.json, manifest.json and "
+                          "resilience.png into DIR (created if missing)")
+    run.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+    params = sub.add_parser("params", help="list every parameter with default, range and unit",
+                            description="List every parameter: dotted name, default, "
+                                        "allowed values, unit and meaning.")
+    params.add_argument("--group", choices=("population", "network", "behaviour",
+                                            "governance", "run"), default=None,
+                        help="only this group")
+
+    cmp = sub.add_parser("compare", help="the headline comparison: 4 strategies x 6 shocks",
+                         description="Run the headline strategy comparison (experiments/"
+                                     "headline.toml): every built-in strategy under every "
+                                     "built-in shock, with paired replicates (common random "
+                                     "numbers), and write a results folder with report.md "
+                                     "and figures.")
+    cmp.add_argument("--spec", default=None, metavar="TOML",
+                     help="experiment spec (default: the built-in headline.toml)")
+    cmp.add_argument("--out", default="results/headline", metavar="DIR",
+                     help="results folder (default: results/headline)")
+    cmp.add_argument("--replicates", type=int, default=None, metavar="R",
+                     help="replicates per cell (default: the spec's, 20)")
+    cmp.add_argument("--households", type=int, default=None, metavar="N",
+                     help="households per run (default: the spec's, 10,000)")
+    cmp.add_argument("--days", type=int, default=None, metavar="D",
+                     help="days per run (default: the spec's, 180)")
+    cmp.add_argument("--workers", type=int, default=None, metavar="W",
+                     help="worker processes (default: one per core)")
+    cmp.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    return ap
+
+
+def _fmt(v: float) -> str:
+    if isinstance(v, float) and math.isnan(v):
+        return "n/a"
+    if isinstance(v, float):
+        return f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
+    return str(v)
+
+
+def _atomic_write(path: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_run(model, out: Path) -> list[Path]:
+    """Write a finished run's files into `out`; each file appears whole or not at all."""
+    from sim import __version__
+    from viz.figures import resilience_curve
+
+    out.mkdir(parents=True, exist_ok=True)
+    df = model.series()
+    summary = model.summary().as_dict()
+    manifest = {"package": "grassroots-resilience", "version": __version__,
+                **model.manifest(), **_environment()}
+    files = {
+        "daily.csv": lambda p: df.to_csv(p, index=False),
+        "daily.parquet": lambda p: df.to_parquet(p, index=False),
+        "summary.json": lambda p: Path(p).write_text(json.dumps(summary, indent=2) + "\n"),
+        "manifest.json": lambda p: Path(p).write_text(json.dumps(manifest, indent=2) + "\n"),
+        "resilience.png": lambda p: resilience_curve(
+            {model.strategy.name: df}, onset=model.schedule.onset,
+            title=f"{model.shock.name}: functionality Q(t)").savefig(p, format="png", dpi=120),
+    }
+    written = []
+    for name, write in files.items():
+        _atomic_write(out / name, write)
+        written.append(out / name)
+    return written
+
+
+def _environment() -> dict:
+    """Versions and git commit, for manifests."""
+    import platform
+    import subprocess
+    from importlib.metadata import version
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
+                                cwd=Path(__file__).parent, timeout=5).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        commit = None
+    pkgs = ("numpy", "numba", "mesa", "networkx", "pandas")
+    return {"python": platform.python_version(), "git_commit": commit,
+            "versions": {p: version(p) for p in pkgs}}
+
+
+def cmd_run(args) -> int:
+    from scenarios import add_scenarios_dir
+    from sim.model import ResilienceModel
+    from sim.params import parse_override
+
+    for d in args.scenarios_dir:
+        add_scenarios_dir(d)
+    overrides = dict(parse_override(s) for s in args.set)
+    model = ResilienceModel(args.strategy, args.shock, n_households=args.households,
+                            days=args.days, seed=args.seed, overrides=overrides,
+                            engine=args.engine, threads=args.threads)
+    summary = model.run()
+    if not args.quiet:
+        from sim.metrics import OUTCOMES
+
+        p = model.params
+        print(f"strategy {model.strategy.name} | shock {model.shock.name} | "
+              f"{p.population.n_households:,} households | {p.run.days} days | "
+              f"seed {p.run.seed} | engine {model.engine}")
+        width = max(map(len, OUTCOMES))
+        for k, v in summary.as_dict().items():
+            print(f"  {k:<{width}}  {_fmt(v):>12}   {OUTCOMES[k]}")
+    if args.out:
+        files = write_run(model, Path(args.out))
+        if not args.quiet:
+            print("wrote " + ", ".join(str(f) for f in files))
+    return 0
+
+
+def cmd_params(args) -> int:
+    from sim.params import SPECS
+
+    for name, s in SPECS.items():
+        if args.group and not name.startswith(args.group + "."):
+            continue
+        unit = f" [{s.unit}]" if s.unit else ""
+        print(f"{name} = {s.default!r}{unit}\n    {s.help}; allowed: {s.allowed()}")
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from experiments.compare import run_compare
+
+    run_compare(spec=args.spec, out=Path(args.out), replicates=args.replicates,
+                households=args.households, days=args.days, workers=args.workers,
+                progress=not args.no_progress)
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "params": cmd_params, "compare": cmd_compare}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        _parser().print_help()
+        return 0
+    from sim.errors import GrassrootsError
+
+    try:
+        return COMMANDS[args.command](args)
+    except GrassrootsError as e:
+        print(f"grassroots {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"grassroots {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
