@@ -526,7 +526,8 @@ def read_edge_list(path, n: int) -> Network:
                          "tie strength must be in (0, 1]")
                 break
             if math.isnan(w) or math.isinf(w):
-                error = f"weight {fields[2]!r} {where}: tie strength must be a finite number in (0, 1]"
+                error = (f"weight {fields[2]!r} {where}: "
+                         "tie strength must be a finite number in (0, 1]")
                 break
             if w <= 0:
                 error = (f"weight {fields[2]!r} {where}: weights must be > 0 "
