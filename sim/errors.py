@@ -19,3 +19,7 @@ class NetworkError(GrassrootsError, ValueError):
 
 class ScenarioError(GrassrootsError, ValueError):
     """A shock or strategy (file or object) that does not validate."""
+
+
+class SpecError(GrassrootsError, ValueError):
+    """An experiment spec (file or object) that does not validate."""
