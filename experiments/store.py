@@ -134,6 +134,7 @@ class Store:
         """Run DuckDB SQL over the views `runs` and `series`."""
         import duckdb
 
+        self.manifest()  # a clear error if this is not a results folder
         con = duckdb.connect()
         for table in ("runs", "series"):
             files = [str(f) for f in self.files(table)]

@@ -20,6 +20,8 @@ EPILOG = """examples:
   grassroots run --shock flood --households 50000 --days 120 --out results/flood
   grassroots run --shock my_shock.toml --set governance.data_openness=0.8
   grassroots compare --replicates 5 --households 2000
+  grassroots sweep experiments/headline.toml --out results/h --resume
+  grassroots query results/h "SELECT strategy, avg(resilience_loss) FROM runs GROUP BY 1"
 """
 
 
@@ -92,7 +94,34 @@ def _parser() -> argparse.ArgumentParser:
                      help="days per run (default: the spec's, 180)")
     cmp.add_argument("--workers", type=int, default=None, metavar="W",
                      help="worker processes (default: one per core)")
+    cmp.add_argument("--resume", action="store_true",
+                     help="finish an interrupted comparison in --out")
     cmp.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    sw = sub.add_parser("sweep", help="run an experiment spec (TOML) into a results folder",
+                        description="Run every run of an experiment spec: strategies x shocks x "
+                                    "parameter points x replicates. Each run is saved as it "
+                                    "finishes; an interrupted sweep restarts with --resume.")
+    sw.add_argument("spec", help="experiment spec TOML (see experiments/headline.toml)")
+    sw.add_argument("--out", default=None, metavar="DIR",
+                    help="results folder (default: results/<spec name>)")
+    sw.add_argument("--resume", action="store_true",
+                    help="finish an interrupted sweep in DIR: run only what is missing")
+    sw.add_argument("--executor", choices=("serial", "process", "dask"), default="process",
+                    help="where runs execute (default: process, one per core)")
+    sw.add_argument("--workers", type=int, default=None, metavar="N",
+                    help="worker processes (default: one per core)")
+    sw.add_argument("--dask-address", default=None, metavar="tcp://HOST:PORT",
+                    help="an existing Dask scheduler (also: DASK_SCHEDULER_ADDRESS); "
+                         "--executor dask without it starts a local cluster")
+    sw.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    q = sub.add_parser("query", help="run SQL (DuckDB) over a results folder",
+                       description="Run a DuckDB SQL query over a results folder's tables: "
+                                   "`runs` (a row per run) and `series` (run_id, day, metric, "
+                                   "value).")
+    q.add_argument("dir", help="results folder")
+    q.add_argument("sql", help='e.g. "SELECT strategy, avg(resilience_loss) FROM runs GROUP BY 1"')
+    q.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     return ap
 
 
@@ -205,13 +234,45 @@ def cmd_params(args) -> int:
 def cmd_compare(args) -> int:
     from experiments.compare import run_compare
 
-    run_compare(spec=args.spec, out=Path(args.out), replicates=args.replicates,
-                households=args.households, days=args.days, workers=args.workers,
-                progress=not args.no_progress)
+    report = run_compare(spec=args.spec, out=Path(args.out), replicates=args.replicates,
+                         households=args.households, days=args.days, workers=args.workers,
+                         resume=args.resume, progress=not args.no_progress)
+    print(f"wrote {report} and {report.parent / 'figures'}/")
     return 0
 
 
-COMMANDS = {"run": cmd_run, "params": cmd_params, "compare": cmd_compare}
+def cmd_sweep(args) -> int:
+    from experiments.runners import execute
+    from experiments.spec import load_spec
+
+    spec = load_spec(args.spec)
+    if args.dask_address and args.executor != "dask":
+        args.executor = "dask"
+    out = Path(args.out or f"results/{spec.name}")
+    store = execute(spec, out, executor=args.executor, workers=args.workers,
+                    resume=args.resume, progress=not args.no_progress,
+                    dask_address=args.dask_address)
+    print(f"{len(store.done_ids())} runs in {store.root} (runs.parquet"
+          + (", series.parquet" if spec.series else "") + ", manifest.json)")
+    return 0
+
+
+def cmd_query(args) -> int:
+    import pandas as pd
+
+    from experiments.store import Store
+
+    df = Store(args.dir).query(args.sql)
+    if args.csv:
+        df.to_csv(sys.stdout, index=False)
+    else:
+        with pd.option_context("display.max_rows", 200, "display.width", 200):
+            print(df.to_string(index=False))
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "params": cmd_params, "compare": cmd_compare, "sweep": cmd_sweep,
+            "query": cmd_query}
 
 
 def main(argv: list[str] | None = None) -> int:
