@@ -93,8 +93,10 @@ def _resolved_doc(kind: str, path: Path, chain: tuple[Path, ...] = ()) -> dict:
         return doc
     if not isinstance(parent_name, str):
         raise ScenarioError(f"{where(path, 'extends')}: must be a {kind} name, got {parent_name!r}")
-    try:
-        parent_path = resolve(kind, parent_name)
+    sibling = path.parent / f"{parent_name}.toml"
+    try:  # a bare name is looked for beside the file first, then as usual
+        parent_path = sibling if "/" not in parent_name and sibling.is_file() else resolve(
+            kind, parent_name if "/" not in parent_name else path.parent / parent_name)
     except ScenarioError as e:
         raise ScenarioError(f"{where(path, 'extends')}: {e}") from None
     merged = dict(_resolved_doc(kind, parent_path, chain + (path,)))
@@ -104,7 +106,6 @@ def _resolved_doc(kind: str, path: Path, chain: tuple[Path, ...] = ()) -> dict:
         else:
             merged[key] = value
     merged.pop("extends", None)
-    merged["_inherits"] = [parent_name] + list(merged.get("_inherits", []))
     return merged
 
 
@@ -122,3 +123,59 @@ def load_strategy(name_or_path: str | Path) -> Strategy:
         return name_or_path
     path = resolve("strategy", name_or_path)
     return check_strategy_doc(_resolved_doc("strategy", path), path)
+
+
+def kind_of(path: Path) -> str:
+    """'shock' or 'strategy', from the file's keys (events / governance)."""
+    doc = read_toml(path)
+    if "events" in doc:
+        return "shock"
+    if "governance" in doc:
+        return "strategy"
+    parent = doc.get("extends")
+    if isinstance(parent, str):
+        for kind in KINDS:
+            if parent in available(kind):
+                return kind
+    raise ScenarioError(f"{path}: cannot tell whether this is a shock (needs [[events]]) or a "
+                        "strategy (needs [governance])")
+
+
+def validate_file(path: str | Path, horizon: int | None = None) -> Shock | Strategy:
+    """Load any scenario file, checking events against `horizon` days if given."""
+    p = Path(path)
+    if not p.is_file():
+        raise ScenarioError(f"file {str(path)!r} does not exist")
+    kind = kind_of(p)
+    doc = _resolved_doc(kind, p)
+    if kind == "shock":
+        return check_shock_doc(doc, p, horizon)
+    return check_strategy_doc(doc, p)
+
+
+def provenance(kind: str, name_or_path: str | Path) -> tuple[object, list[str], dict[str, str]]:
+    """(object, inheritance chain, {value name: where it comes from}).
+
+    For a strategy, each governance value's source is the file in the
+    `extends` chain that set it last, or 'default'. For a shock, events come
+    from the nearest file in the chain that lists them."""
+    path = resolve(kind, name_or_path)
+    obj = load_shock(path) if kind == "shock" else load_strategy(path)
+    chain, sources = [], {}
+    p: Path | None = path
+    while p is not None:
+        doc = read_toml(p)
+        chain.append(p.stem)
+        key = "governance" if kind == "strategy" else "events"
+        if kind == "strategy":
+            for k in doc.get("governance", {}):
+                sources.setdefault(k, str(p))
+        elif key in doc:
+            sources.setdefault("events", str(p))
+        parent = doc.get("extends")
+        if isinstance(parent, str):
+            sibling = p.parent / f"{parent}.toml"
+            p = sibling if "/" not in parent and sibling.is_file() else resolve(kind, parent)
+        else:
+            p = None
+    return obj, chain, sources

@@ -52,8 +52,6 @@ def where(path: Path | str, key: str) -> str:
 
 def _unknown(path, prefix: str, doc: dict, allowed: dict) -> None:
     for key in doc:
-        if key.startswith("_"):
-            continue
         if key not in allowed:
             close = difflib.get_close_matches(key, allowed, n=2)
             hint = f" (did you mean {' or '.join(close)}?)" if close else ""

@@ -1,0 +1,63 @@
+"""Command line: `python -m benchmarks [--quick] [--only NAME ...] [--json PATH] [--write-results]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from benchmarks.suite import BENCHMARKS, FULL, HERE, QUICK, render_markdown, run_suite, \
+    write_results
+
+
+def _first_line(fn) -> str:
+    return (fn.__doc__ or "").strip().splitlines()[0]
+
+
+def parser() -> argparse.ArgumentParser:
+    listing = "\n".join(f"  {name:<21} {_first_line(fn)}" for name, fn in BENCHMARKS.items())
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Benchmark the Grassroots Resilience Simulator. Each measurement runs in "
+                    "a fresh Python process (NUMBA_NUM_THREADS set per thread count) after a "
+                    "small warm-up run, so compile time is kept apart from run time. "
+                    "Progress goes to stderr; the Markdown summary to stdout.",
+        epilog=f"benchmarks:\n{listing}\n\n"
+               "The full suite takes several minutes on 2 cores; --quick takes under a "
+               "minute.\nExamples:\n"
+               "  python -m benchmarks --quick\n"
+               "  python -m benchmarks --only engine_throughput sir_anchor\n"
+               "  python -m benchmarks --json benchmarks/results.json --write-results")
+    p.add_argument("--quick", action="store_true",
+                   help="small sizes (seconds, not minutes): checks that the suite runs; "
+                        "its numbers do not test the targets")
+    p.add_argument("--only", nargs="+", metavar="NAME", choices=list(BENCHMARKS),
+                   help="run only these benchmarks (any of: " + ", ".join(BENCHMARKS) + ")")
+    p.add_argument("--json", metavar="PATH", type=Path,
+                   help="write all results, with machine info, to this JSON file")
+    p.add_argument("--write-results", action="store_true",
+                   help=f"rewrite {HERE / 'RESULTS.md'} with the tables of this run")
+    p.add_argument("--note", action="append", default=[], metavar="TEXT",
+                   help="a line to add to RESULTS.md's header (repeatable)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    results = run_suite(args.only, QUICK if args.quick else FULL)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+        print(f"results written to {args.json}", file=sys.stderr)
+    if args.write_results:
+        path = write_results(results, notes=args.note)
+        print(f"results written to {path}", file=sys.stderr)
+    sys.stdout.write(render_markdown(results))
+    failed = [k for k, v in results["benchmarks"].items() if "error" in v]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
