@@ -1,4 +1,4 @@
-"""Command line: `python -m benchmarks [--quick] [--only NAME ...] [--json PATH] [--write-results]`."""
+"""Command line: `python -m benchmarks [--quick] [--only NAME ...] [--json PATH] ...`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,15 @@ import json
 import sys
 from pathlib import Path
 
-from benchmarks.suite import BENCHMARKS, FULL, HERE, QUICK, render_markdown, run_suite, \
-    write_results
+from benchmarks.suite import (
+    BENCHMARKS,
+    FULL,
+    HERE,
+    QUICK,
+    render_markdown,
+    run_suite,
+    write_results,
+)
 
 
 def _first_line(fn) -> str:
@@ -39,6 +46,9 @@ def parser() -> argparse.ArgumentParser:
                    help="write all results, with machine info, to this JSON file")
     p.add_argument("--write-results", action="store_true",
                    help=f"rewrite {HERE / 'RESULTS.md'} with the tables of this run")
+    p.add_argument("--wait-quiet", type=float, metavar="SECONDS", default=None,
+                   help="before each measurement, wait up to this long for other work on "
+                        "the machine to stop (default: 120 for the full suite, 0 with --quick)")
     p.add_argument("--note", action="append", default=[], metavar="TEXT",
                    help="a line to add to RESULTS.md's header (repeatable)")
     return p
@@ -46,7 +56,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    results = run_suite(args.only, QUICK if args.quick else FULL)
+    wait = args.wait_quiet if args.wait_quiet is not None else 0.0 if args.quick else 120.0
+    results = run_suite(args.only, QUICK if args.quick else FULL, wait_quiet_s=wait)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n")

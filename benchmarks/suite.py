@@ -393,22 +393,46 @@ def _env(threads: int | None = None, **extra: str) -> dict[str, str]:
     return env
 
 
+# Before each worker, wait (up to this many seconds) for other work on the
+# machine to fall below QUIET_THRESHOLD cores; run_suite sets it.
+QUIET_WAIT_S = 0.0
+QUIET_THRESHOLD = 0.25
+
+
+def wait_for_quiet(max_wait_s: float, threshold: float = QUIET_THRESHOLD) -> float:
+    """Sleep until other processes use under `threshold` cores (1 s samples); return seconds."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < max_wait_s:
+        meter = CpuMeter()
+        time.sleep(1.0)
+        load = meter.other_cores()
+        if load is None or load < threshold:
+            break
+    return time.monotonic() - t0
+
+
 def run_worker(task: str, numba_threads: int | None = None, timeout: float = 3600.0,
                **kwargs: Any) -> dict[str, Any]:
     """Run `WORKER_TASKS[task](**kwargs)` in a fresh interpreter; return its dict.
 
     `numba_threads` sets NUMBA_NUM_THREADS for that process (None: Numba's
-    default, one per core).
+    default, one per core). The dict gains `other_load_cores`: CPU used by
+    other work on the machine while the worker ran (see `CpuMeter`).
     """
+    waited = wait_for_quiet(QUIET_WAIT_S) if QUIET_WAIT_S > 0 else 0.0
     cmd = [sys.executable, "-m", "benchmarks._worker", task, json.dumps(kwargs)]
-    proc = subprocess.run(cmd, cwd=ROOT, env=_env(numba_threads), capture_output=True, text=True,
-                          timeout=timeout)
+    meter = CpuMeter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=_env(numba_threads), capture_output=True,
+                          text=True, timeout=timeout)
     lines = [x for x in proc.stdout.splitlines() if x.startswith(RESULT_MARK)]
     if proc.returncode != 0 or not lines:
         tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
-        raise BenchmarkError(f"worker {task} {kwargs} (NUMBA_NUM_THREADS={numba_threads}) exited with "
-                             f"{proc.returncode}:\n{tail}")
-    return json.loads(lines[-1][len(RESULT_MARK):])
+        raise BenchmarkError(f"worker {task} {kwargs} (NUMBA_NUM_THREADS={numba_threads}) "
+                             f"exited with {proc.returncode}:\n{tail}")
+    out = json.loads(lines[-1][len(RESULT_MARK):])
+    out["other_load_cores"] = meter.other_cores()
+    out["waited_for_quiet_s"] = waited
+    return out
 
 
 class CpuMeter:
@@ -449,6 +473,18 @@ class CpuMeter:
 Log = Callable[[str], None]
 
 
+def _noise(r: dict[str, Any]) -> str:
+    load = r.get("other_load_cores")
+    if load is None or load < QUIET_THRESHOLD:
+        return ""
+    return f" [other work used {load:.1f} cores meanwhile: noisy]"
+
+
+def _load_cell(r: dict[str, Any]) -> str:
+    load = r.get("other_load_cores")
+    return "n/a" if load is None else f"{load:.2f}"
+
+
 # ==========================================================================
 # Benchmarks (run in the parent; each returns one dict)
 
@@ -482,7 +518,8 @@ def engine_throughput(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str, A
                 by_threads[t] = r
                 log(f"  {n:>9,} households x {r['days']} days, {t} thread(s): "
                     f"{r['household_steps_per_s'] / 1e6:7.2f} M household-steps/s "
-                    f"(build {r['build_s']:.2f} s, stepping {r['step_s']:.2f} s)")
+                    f"(build {r['build_s']:.2f} s, stepping {r['step_s']:.2f} s)"
+                    + _noise(r))
             first = by_threads[cfg.threads[0]]
             same_daily = all(np.array_equal(first["daily"], r["daily"], equal_nan=True)
                              for r in by_threads.values())
@@ -505,7 +542,8 @@ def reference_throughput(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str
         runs.append(r)
         sp = ", ".join(f"{t} thread(s) {v['speedup']:.0f}x" for t, v in r["numba"].items())
         log(f"  reference {n:>6,} households x {days} days: "
-            f"{r['reference_household_steps_per_s']:,.0f} household-steps/s; numba: {sp}")
+            f"{r['reference_household_steps_per_s']:,.0f} household-steps/s; numba: {sp}"
+            + _noise(r))
     last = runs[-1]
     return {"runs": runs, "ratio_n_households": last["n_households"],
             "ratio_days": last["days"],
@@ -524,7 +562,7 @@ def phase_times(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str, Any]:
     r["share"] = {k: v / total for k, v in r["phases_s"].items()}
     top = sorted(r["phases_s"].items(), key=lambda kv: -kv[1])[:3]
     log(f"  {cfg.phase_n:,} households x {cfg.phase_days} days: {total:.2f} s; slowest: "
-        + ", ".join(f"{k} {v / total:.0%}" for k, v in top))
+        + ", ".join(f"{k} {v / total:.0%}" for k, v in top) + _noise(r))
     return r
 
 
@@ -560,6 +598,8 @@ STARTUP_CODE = ("from sim.model import ResilienceModel; "
 
 
 def _time_startup(env: dict[str, str]) -> float:
+    if QUIET_WAIT_S > 0:
+        wait_for_quiet(QUIET_WAIT_S)
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", STARTUP_CODE], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=1200)
@@ -608,7 +648,7 @@ def sir_anchor(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str, Any]:
         runs.append(r)
         ratio = f"; engine/anchor {r['engine_over_anchor']:.3f}" if e else ""
         log(f"  SIR {cfg.sir_n:,} nodes x {cfg.sir_steps} steps, {t} thread(s): "
-            f"{r['node_steps_per_s'] / 1e6:.1f} M node-steps/s{ratio}")
+            f"{r['node_steps_per_s'] / 1e6:.1f} M node-steps/s{ratio}" + _noise(r))
     if importlib.util.find_spec("starsim") is None:
         star: dict[str, Any] = {"status": "not installed"}
     else:
@@ -673,7 +713,7 @@ def machine_info() -> dict[str, Any]:
         "ram_bytes": mem, "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "versions": {d: _version(d) for d in ("numpy", "numba", "mesa", "networkx")},
-        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "git_commit": _git("rev-parse", "HEAD") or None,
         "git_uncommitted_outside_benchmarks": dirty,
         "load_average": list(os.getloadavg()),
@@ -681,14 +721,20 @@ def machine_info() -> dict[str, Any]:
 
 
 def run_suite(names: list[str] | None = None, cfg: Config = FULL,
-              log: Log = lambda s: print(s, file=sys.stderr, flush=True)) -> dict[str, Any]:
+              log: Log = lambda s: print(s, file=sys.stderr, flush=True),
+              wait_quiet_s: float = 0.0) -> dict[str, Any]:
     """Run the named benchmarks (all by default) in suite order; return the results.
 
-    A benchmark that fails is recorded as {"error": ...} and the rest still run.
+    With `wait_quiet_s` > 0, each measurement first waits up to that long for
+    other work on the machine to stop (`wait_for_quiet`). A benchmark that
+    fails is recorded as {"error": ...} and the rest still run.
     """
+    global QUIET_WAIT_S
+    QUIET_WAIT_S = wait_quiet_s
     names = [n for n in BENCHMARKS if names is None or n in names]
     results: dict[str, Any] = {"suite": "grassroots-resilience benchmarks", "config":
-                               asdict(cfg), "machine": machine_info(), "benchmarks": {}}
+                               asdict(cfg), "wait_quiet_s": wait_quiet_s,
+                               "machine": machine_info(), "benchmarks": {}}
     t_suite = time.perf_counter()
     for i, name in enumerate(names, 1):
         log(f"[{i}/{len(names)}] {name} ...")
@@ -711,13 +757,13 @@ def run_suite(names: list[str] | None = None, cfg: Config = FULL,
 # Reports
 
 
-def _si(x: float | None, unit: str = "") -> str:
+def _si(x: float | None) -> str:
     if x is None:
         return "n/a"
     for div, p in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
         if abs(x) >= div:
-            return f"{x / div:.2f} {p}{unit}"
-    return f"{x:.2f} {unit}".rstrip()
+            return f"{x / div:.2f} {p}"
+    return f"{x:.2f}"
 
 
 def _mib(b: float | None) -> str:
@@ -746,7 +792,7 @@ def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                    key=lambda r: r["household_steps_per_s"])
         v = best["household_steps_per_s"]
         add(f"throughput at {n:,} households", ">= 10 M household-steps/s", v,
-            f"{_si(v, 'household-steps/s')} ({best['threads']} threads, {best['days']} days)",
+            f"{_si(v)} household-steps/s ({best['threads']} thread(s), {best['days']} days)",
             v >= TARGETS["throughput_1m"] if n >= 1_000_000 else None)
         ident = e["identical_across_threads"]
         add("identical results at 1 and 2 threads", "daily arrays and final state identical",
@@ -791,11 +837,12 @@ def render_markdown(results: dict[str, Any]) -> str:
         rows = [[f"{r['n_households']:,}", r["days"], r["threads"], f"{r['build_s']:.2f}",
                  f"{r['step_s']:.2f}", _si(r["household_steps_per_s"]),
                  _si(r["household_steps_per_s_median"]), f"{r['mean_degree']:.1f}",
-                 "yes" if ident[r["n_households"]] else "NO"] for r in e["runs"]]
+                 "yes" if ident[r["n_households"]] else "NO", _load_cell(r)]
+                for r in e["runs"]]
         out += [f"### engine_throughput ({e['strategy']}, {e['shock']})", ""]
         out += _table(["households", "days", "threads", "build s", "stepping s",
                        "household-steps/s (best)", "(median)", "mean degree",
-                       "identical across threads"], rows)
+                       "identical across threads", "other load"], rows)
         notes = sorted({r["note"] for r in e["runs"] if r.get("note")})
         reps = sorted({(r["n_households"], r["repeats"]) for r in e["runs"]})
         out += ["", "Build = population + network + shock schedule. Best of "
@@ -814,11 +861,11 @@ def render_markdown(results: dict[str, Any]) -> str:
                              _si(x["reference_household_steps_per_s"]), t,
                              f"{v['step_s']:.4f}", _si(v["household_steps_per_s"]),
                              f"{v['speedup']:.0f}x",
-                             "yes" if v["agrees_with_reference"] else "NO"])
+                             "yes" if v["agrees_with_reference"] else "NO", _load_cell(x)])
         out += ["### reference_throughput", ""]
         out += _table(["households", "days", "reference s", "reference hh-steps/s",
                        "numba threads", "numba s", "numba hh-steps/s", "numba/reference",
-                       "same daily series"], rows)
+                       "same daily series", "other load"], rows)
         out += ["", f"Note: {r['note']}.", ""]
 
     p = b.get("phase_times", {})
@@ -828,7 +875,7 @@ def render_markdown(results: dict[str, Any]) -> str:
                 for k, v in p["phases_s"].items()]
         rows.append(["**total**", f"{p['total_s']:.3f}", "100%", f"{p['total_s'] / hs * 1e9:.1f}"])
         out += [f"### phase_times ({p['n_households']:,} households x {p['days']} days, "
-                f"{p['threads']} threads)", ""]
+                f"{p['threads']} threads; other load {_load_cell(p)} cores)", ""]
         out += _table(["phase", "seconds", "share", "ns per household-day"], rows) + [""]
 
     m = b.get("memory", {})
@@ -862,11 +909,11 @@ def render_markdown(results: dict[str, Any]) -> str:
         rows = [[f"{x['n_nodes']:,}", x["steps"], x["threads"], f"{x['mean_degree']:.1f}",
                  f"{x['step_s']:.2f}", _si(x["node_steps_per_s"]),
                  _si(x["engine_household_steps_per_s"]),
-                 "n/a" if x["engine_over_anchor"] is None else f"{x['engine_over_anchor']:.3f}"]
-                for x in a["runs"]]
+                 "n/a" if x["engine_over_anchor"] is None else f"{x['engine_over_anchor']:.3f}",
+                 _load_cell(x)] for x in a["runs"]]
         out += ["### sir_anchor", ""]
         out += _table(["nodes", "steps", "threads", "mean degree", "seconds", "node-steps/s",
-                       "engine hh-steps/s", "engine / anchor"], rows)
+                       "engine hh-steps/s", "engine / anchor", "other load"], rows)
         st = a["starsim"]
         star = (f"{_si(st['agent_steps_per_s'])} agent-steps/s (Starsim {st['version']}, "
                 f"{st['network']}, {st['steps']} steps)" if st["status"] == "ok"
@@ -881,7 +928,9 @@ def render_markdown(results: dict[str, Any]) -> str:
              else f"{v['other_load_cores']:.2f}"] for k, v in b.items()]
     out += ["### Machine", ""] + _table(["", ""], _machine_rows(results))
     out += ["", "Wall time of each benchmark, and CPU used by other work on the machine "
-            "meanwhile (in cores; above about 0.2 the timings are likely noisy):", ""]
+            "meanwhile, in cores (\"other load\" in the tables above is the same, per "
+            "measurement; above about 0.25 the timings are likely low, 2-thread ones "
+            "most):", ""]
     out += _table(["benchmark", "wall", "other load (cores)"], load)
     return "\n".join(out) + "\n"
 
@@ -906,6 +955,16 @@ def _machine_rows(results: dict[str, Any]) -> list[list[str]]:
              f"{_load(mi.get('load_average'))} / {_load(mi.get('load_average_end'))}"],
             ["suite", f"{results.get('config', {}).get('name')} run, "
              f"{results.get('wall_s', 0):.0f} s"]]
+
+
+def _max_load(obj: Any) -> float:
+    """The largest `other_load_cores` anywhere in a result."""
+    if isinstance(obj, dict):
+        own = obj.get("other_load_cores") or 0.0
+        return max([own, *(_max_load(v) for v in obj.values())])
+    if isinstance(obj, list):
+        return max((_max_load(v) for v in obj), default=0.0)
+    return 0.0
 
 
 def _load(x: list[float] | None) -> str:
@@ -940,7 +999,7 @@ def write_results(results: dict[str, Any], path: str | os.PathLike = HERE / "RES
         head.append(f"**This is a `{cfg}` run at small sizes: its numbers do not test the "
                     "targets.**\n")
     b = results.get("benchmarks", {})
-    noisy = [k for k, v in b.items() if (v.get("other_load_cores") or 0) > 0.2]
+    noisy = [k for k, v in b.items() if _max_load(v) > QUIET_THRESHOLD]
     if noisy:
         head.append("**Noise**: other work used CPU while " + ", ".join(noisy)
                     + " ran (see the last table); the machine has "

@@ -55,3 +55,16 @@ def paired_differences(runs: pd.DataFrame, outcome: str, baseline: str) -> pd.Da
         rows.append({"shock": shock, "strategy": strategy, "diff_mean": m, "diff_low": lo,
                      "diff_high": hi, "pairs": int(d.notna().sum())})
     return pd.DataFrame(rows)
+
+
+def markdown_table(df: pd.DataFrame, digits: int = 3) -> str:
+    """A DataFrame as a Markdown table, numbers to `digits` significant figures."""
+    def cell(v):
+        if isinstance(v, float):
+            return "n/a" if math.isnan(v) else f"{v:.{digits}g}"
+        return str(v)
+
+    head = "| " + " | ".join(map(str, df.columns)) + " |"
+    rule = "|" + "---|" * len(df.columns)
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join([head, rule, *rows])

@@ -1,7 +1,7 @@
 """Designs: the parameter points an experiment runs.
 
 Factorial over `[sweep]` lists, crossed with a sampled design over
-`[design.ranges]`: Latin hypercube or Sobol (Saltelli) sequences from SALib.
+`[design.ranges]`: Latin hypercube, Sobol (Saltelli) or Morris samples from SALib.
 Integer parameters are rounded to whole numbers after sampling.
 """
 
@@ -25,8 +25,10 @@ def salib_problem(ranges: dict[str, tuple[float, float]]) -> dict:
 def sample(kind: str, ranges: dict[str, tuple[float, float]], samples: int,
            seed: int) -> np.ndarray:
     """Rows of parameter values: 'lhs' gives `samples` rows; 'sobol' gives
-    samples * (D + 2) rows (Saltelli's scheme, first and total order)."""
+    samples * (D + 2) rows (Saltelli's scheme, first and total order);
+    'morris' gives samples * (D + 1) rows (trajectories on a 4-level grid)."""
     from SALib.sample import latin
+    from SALib.sample import morris as morris_sample
     from SALib.sample import sobol as sobol_sample
 
     problem = salib_problem(ranges)
@@ -34,6 +36,8 @@ def sample(kind: str, ranges: dict[str, tuple[float, float]], samples: int,
         return latin.sample(problem, samples, seed=seed)
     if kind == "sobol":
         return sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
+    if kind == "morris":
+        return morris_sample.sample(problem, samples, num_levels=4, seed=seed)
     raise ValueError(f"design kind {kind!r}")
 
 

@@ -13,7 +13,7 @@
     [sweep]                       # lists: full factorial over them
     "governance.data_openness" = [0.2, 0.5, 0.9]
     [design]                      # or a sampled design over ranges
-    kind = "lhs"                  # "factorial" (default), "lhs", "sobol"
+    kind = "lhs"                  # "factorial" (default), "lhs", "sobol", "morris"
     samples = 64
     [design.ranges]
     "governance.reporting_burden" = [0.0, 0.8]
@@ -39,7 +39,7 @@ from sim.metrics import OUTCOMES
 from sim.params import SPECS
 
 BUILTIN = Path(__file__).parent
-DESIGNS = ("factorial", "lhs", "sobol")
+DESIGNS = ("factorial", "lhs", "sobol", "morris")
 TOP_KEYS = ("name", "description", "strategies", "shocks", "replicates", "days", "seed",
             "outcomes", "series", "fixed", "sweep", "design")
 
@@ -192,7 +192,7 @@ def check_spec(doc: dict, src: str | Path = "<spec>") -> ExperimentSpec:
                 raise _err(src, f"design.ranges.{k}", "is also under [fixed] or [sweep]")
             ranges[k] = (lo, hi)
     elif "ranges" in design_doc or "samples" in design_doc:
-        raise _err(src, "design", "ranges and samples need kind = 'lhs' or 'sobol'")
+        raise _err(src, "design", "ranges and samples need kind = 'lhs', 'sobol' or 'morris'")
     return ExperimentSpec(name=name, strategies=strategies, shocks=shocks,
                           replicates=replicates, days=days, seed=seed,
                           description=str(doc.get("description", "")), outcomes=outcomes,

@@ -15,6 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sim.errors import GrassrootsError, SpecError
+
 EPILOG = """examples:
   grassroots run --strategy community_resilience --shock lockdown
   grassroots run --shock flood --households 50000 --days 120 --out results/flood
@@ -139,6 +141,36 @@ def _parser() -> argparse.ArgumentParser:
                      help="where to write (default: NAME.toml here); never overwrites")
     sch = scs.add_parser("schema", help="print the JSON Schema of a file kind, for editors")
     sch.add_argument("kind", choices=("shock", "strategy"))
+
+    se = sub.add_parser("sensitivity", help="Sobol indices or Morris screening of a spec",
+                        description="Run a spec whose [design] kind is 'sobol' or 'morris' "
+                                    "(see experiments/sensitivity.toml), average replicates per "
+                                    "design point, and compute sensitivity indices (SALib) with "
+                                    "confidence intervals: sensitivity.md, .csv and bar charts.")
+    se.add_argument("spec", help="experiment spec TOML with [design] kind = 'sobol' or 'morris'")
+    se.add_argument("--outcome", action="append", default=None, metavar="NAME",
+                    help="outcome to analyse (repeatable; default: resilience_loss)")
+    se.add_argument("--out", default=None, metavar="DIR",
+                    help="results folder (default: results/<spec name>)")
+    se.add_argument("--resume", action="store_true", help="finish an interrupted run")
+    se.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
+    se.add_argument("--workers", type=int, default=None, metavar="N")
+    se.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    di = sub.add_parser("discover", help="scenario discovery: where is an outcome bad (PRIM)",
+                        description="Find the box of inputs where an outcome is above (or "
+                                    "below) a threshold, with PRIM (EMA Workbench). With "
+                                    "--compare A B the condition is on A's outcome minus B's, "
+                                    "pair by pair (same shock, point and replicate).")
+    di.add_argument("dir", help="a finished results folder")
+    di.add_argument("--outcome", required=True, metavar="NAME", help="e.g. resilience_loss")
+    di.add_argument("--threshold", required=True, type=float, metavar="Y",
+                    help="cases of interest: outcome (or difference) above Y")
+    di.add_argument("--below", action="store_true", help="cases of interest: below Y instead")
+    di.add_argument("--compare", nargs=2, metavar=("A", "B"), default=None,
+                    help="use strategy A's outcome minus strategy B's")
+    di.add_argument("--density", type=float, default=0.8,
+                    help="PRIM's density threshold for the box (default 0.8)")
 
     q = sub.add_parser("query", help="run SQL (DuckDB) over a results folder",
                        description="Run a DuckDB SQL query over a results folder's tables: "
@@ -282,6 +314,43 @@ def cmd_sweep(args) -> int:
     return 0
 
 
+def cmd_sensitivity(args) -> int:
+    from experiments.runners import execute
+    from experiments.sensitivity import analyse, write_sensitivity
+    from experiments.spec import load_spec
+
+    spec = load_spec(args.spec)
+    if spec.design not in ("sobol", "morris"):
+        raise SpecError(f"{args.spec}: [design] kind is {spec.design!r}; sensitivity needs "
+                        "'sobol' or 'morris'")
+    store = execute(spec, Path(args.out or f"results/{spec.name}"), executor=args.executor,
+                    workers=args.workers, resume=args.resume, progress=not args.no_progress)
+    table = analyse(store, args.outcome or ["resilience_loss"])
+    files = write_sensitivity(store, table)
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(f"wrote {files[0]}, {files[1]} and {len(files) - 2} figure(s)")
+    return 0
+
+
+def cmd_discover(args) -> int:
+    from experiments.discovery import discover, write_discovery
+    from experiments.store import Store
+
+    store = Store(args.dir)
+    box = discover(store, args.outcome, args.threshold, below=args.below,
+                   compare=tuple(args.compare) if args.compare else None, density=args.density)
+    what = (f"{args.compare[0]} minus {args.compare[1]}: {args.outcome}" if args.compare
+            else args.outcome)
+    desc = f"Cases of interest: {what} {'<' if args.below else '>'} {args.threshold:g}."
+    path = write_discovery(store, box, desc)
+    print(desc)
+    print(f"{box.n_cases} of {box.n_runs} runs are cases; box coverage {box.coverage:.3f}, "
+          f"density {box.density:.3f}, mass {box.mass:.3f}")
+    print(box.limits.to_string(index=False) if len(box.limits) else "no restriction helps")
+    print(f"wrote {path}")
+    return 0
+
+
 def cmd_query(args) -> int:
     import pandas as pd
 
@@ -358,7 +427,7 @@ def cmd_scenarios(args) -> int:
 
 
 COMMANDS = {"scenarios": cmd_scenarios, "run": cmd_run, "params": cmd_params, "compare": cmd_compare, "sweep": cmd_sweep,
-            "query": cmd_query}
+            "query": cmd_query, "sensitivity": cmd_sensitivity, "discover": cmd_discover}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -366,8 +435,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         _parser().print_help()
         return 0
-    from sim.errors import GrassrootsError
-
     try:
         return COMMANDS[args.command](args)
     except GrassrootsError as e:

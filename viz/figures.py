@@ -108,3 +108,25 @@ def heatmap(cells: pd.DataFrame, column: str, shocks, strategies, title: str):
     fig.colorbar(im, ax=ax)
     ax.set_title(title)
     return fig
+
+
+def sensitivity_bars(table: pd.DataFrame, title: str):
+    """Bars of Sobol indices (S1 and ST with 95% intervals) or Morris mu* and sigma."""
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(table) + 1.8), layout="constrained")
+    y = np.arange(len(table))
+    if "ST" in table.columns:
+        ax.barh(y - 0.2, table["S1"], 0.4, xerr=table["S1_conf"], label="first order S1")
+        ax.barh(y + 0.2, table["ST"], 0.4, xerr=table["ST_conf"], label="total order ST")
+        ax.set_xlabel("Sobol index")
+    else:
+        ax.barh(y - 0.2, table["mu_star"], 0.4, xerr=table["mu_star_conf"], label="mu*")
+        ax.barh(y + 0.2, table["sigma"], 0.4, label="sigma")
+        ax.set_xlabel("Morris elementary effects")
+    ax.set_yticks(y, table["parameter"])
+    ax.invert_yaxis()
+    ax.legend(fontsize="small")
+    ax.grid(alpha=0.3, axis="x")
+    ax.set_title(title)
+    return fig

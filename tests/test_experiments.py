@@ -1,0 +1,254 @@
+"""Experiments: specs, designs, common random numbers, runners, the store, analyses."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.designs import points, sample
+from experiments.runners import execute, make_tasks
+from experiments.sensitivity import indices
+from experiments.spec import check_spec, load_spec
+from experiments.store import Store
+from sim.errors import SpecError
+from sim.model import ResilienceModel
+
+SMALL = {"name": "small", "strategies": ["status_quo", "community_resilience"],
+         "shocks": ["flood"], "replicates": 2, "days": 30,
+         "fixed": {"population.n_households": 400}, "series": ["functionality"]}
+
+
+def test_headline_spec_is_the_documented_one():
+    s = load_spec()
+    assert s.name == "headline" and s.replicates == 20 and s.days == 180
+    assert len(s.strategies) == 4 and len(s.shocks) == 6
+    assert s.fixed["population.n_households"] == 10_000
+    assert len(make_tasks(s)) == 4 * 6 * 20
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"strategies": ["status_qou"]}, "did you mean status_quo"),
+    ({"shocks": []}, "non-empty list"),
+    ({"replicates": 0}, "replicates: must be a whole number"),
+    ({"fixed": {"governance.data_opennes": 0.3}}, "did you mean governance.data_openness"),
+    ({"fixed": {"governance.data_openness": [0.1, 0.2]}}, "put swept values under [sweep]"),
+    ({"sweep": {"governance.data_openness": [0.1, 1.5]}}, "out of range"),
+    ({"design": {"kind": "grid"}}, "unknown design 'grid'"),
+    ({"design": {"kind": "lhs", "samples": 4, "ranges": {"governance.data_openness": [1, 0]}}},
+     "low < high"),
+    ({"outcomes": ["resilience"]}, "unknown outcome"),
+    ({"replicats": 3}, "did you mean replicates"),
+])
+def test_bad_specs_are_rejected_clearly(change, words):
+    with pytest.raises(SpecError) as e:
+        check_spec({**SMALL, **change}, "spec.toml")
+    assert words in str(e.value) and "spec.toml" in str(e.value)
+
+
+def test_missing_and_malformed_spec_files(tmp_path):
+    with pytest.raises(SpecError, match="does not exist"):
+        load_spec(tmp_path / "nope.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("strategies = [")
+    with pytest.raises(SpecError, match="not valid TOML"):
+        load_spec(bad)
+
+
+def test_designs():
+    s = check_spec({**SMALL, "sweep": {"governance.data_openness": [0.1, 0.9],
+                                       "governance.direct_dispatch": [False, True]}})
+    pts = points(s)
+    assert len(pts) == 4 and all(p["population.n_households"] == 400 for p in pts)
+    assert {(p["governance.data_openness"], p["governance.direct_dispatch"]) for p in pts} == {
+        (0.1, False), (0.1, True), (0.9, False), (0.9, True)}
+    lhs = check_spec({**SMALL, "design": {"kind": "lhs", "samples": 10, "ranges": {
+        "governance.data_openness": [0.0, 1.0], "governance.visit_capacity": [10, 40]}}})
+    pts = points(lhs)
+    assert len(pts) == 10
+    assert all(isinstance(p["governance.visit_capacity"], int) for p in pts)
+    # a Latin hypercube puts one sample in each of the 10 strata of each range
+    strata = sorted(int(p["governance.data_openness"] * 10) for p in pts)
+    assert strata == list(range(10))
+    sob = check_spec({**SMALL, "design": {"kind": "sobol", "samples": 8, "ranges": {
+        "governance.data_openness": [0.0, 1.0], "governance.reporting_burden": [0.0, 0.5]}}})
+    assert len(points(sob)) == 8 * (2 + 2)
+
+
+def test_common_random_numbers_across_strategies():
+    """Replicate k: same seed, same city; identical days until the strategies first differ."""
+    kw = {"n_households": 2000, "days": 40, "seed": 7}
+    a = ResilienceModel("status_quo", "flood", **kw)
+    b = ResilienceModel("status_quo", "flood", overrides={"governance.direct_dispatch": True},
+                        **kw)
+    for name in ("is_elderly", "has_digital_access", "reserves", "exposure", "trust"):
+        assert np.array_equal(getattr(a.state.households, name),
+                              getattr(b.state.households, name))
+    assert np.array_equal(a.network.indices, b.network.indices)
+    first_diff_day = None
+    for d in range(40):
+        a.step()
+        b.step()
+        if first_diff_day is None and not np.array_equal(a.daily[d], b.daily[d]):
+            first_diff_day = d
+        # the strategies act differently only once a case has been dispatched
+        dispatched = (a.state.households.t_dispatch >= 0).any()
+        if not dispatched:
+            assert first_diff_day is None
+    assert first_diff_day is not None and first_diff_day > 0
+    tasks = make_tasks(check_spec(SMALL))
+    by = {(t.strategy, t.replicate): t.seed for t in tasks}
+    assert by[("status_quo", 1)] == by[("community_resilience", 1)] != by[("status_quo", 0)]
+
+
+def _small_store(tmp_path, name, **kw) -> Store:
+    return execute(check_spec(SMALL), tmp_path / name, progress=False, **kw)
+
+
+def test_serial_and_process_give_identical_tables(tmp_path):
+    a = _small_store(tmp_path, "serial", executor="serial")
+    b = _small_store(tmp_path, "process", executor="process", workers=2)
+    ra, sa = a.load()
+    rb, sb = b.load()
+    pd.testing.assert_frame_equal(ra, rb)
+    pd.testing.assert_frame_equal(sa, sb)
+    assert sorted(ra["run_id"]) == list(range(4)) and not (a.root / "parts").exists()
+    m = json.loads((a.root / "manifest.json").read_text())
+    assert m["spec"]["name"] == "small" and len(m["tasks"]) == 4 and m["versions"]["numba"]
+
+
+def test_dask_local_cluster_gives_identical_tables(tmp_path):
+    pytest.importorskip("dask.distributed")
+    a = _small_store(tmp_path, "serial", executor="serial")
+    b = _small_store(tmp_path, "dask", executor="dask", workers=2)
+    pd.testing.assert_frame_equal(a.load()[0], b.load()[0])
+    pd.testing.assert_frame_equal(a.load()[1], b.load()[1])
+
+
+def test_store_refuses_to_mix_and_query_works(tmp_path):
+    s = _small_store(tmp_path, "q", executor="serial")
+    with pytest.raises(SpecError, match="already holds results"):
+        _small_store(tmp_path, "q", executor="serial")
+    other = {**SMALL, "replicates": 3}
+    with pytest.raises(SpecError, match="different spec"):
+        execute(check_spec(other), s.root, progress=False, executor="serial", resume=True)
+    df = s.query("SELECT strategy, count(*) AS n, avg(resilience_loss) AS loss "
+                 "FROM runs GROUP BY strategy ORDER BY strategy")
+    assert list(df["strategy"]) == ["community_resilience", "status_quo"]
+    assert list(df["n"]) == [2, 2]
+    n = s.query("SELECT count(*) AS n FROM series WHERE metric = 'functionality'")["n"][0]
+    assert n == 4 * 30
+    with pytest.raises(SpecError, match="query failed"):
+        s.query("SELEC nothing")
+    with pytest.raises(SpecError, match="not a results folder"):
+        Store(tmp_path / "empty").query("SELECT 1")
+
+
+def test_sweep_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path):
+    spec = tmp_path / "kill.toml"
+    spec.write_text('name = "kill"\nstrategies = ["status_quo", "top_down_digital"]\n'
+                    'shocks = ["flood", "lockdown"]\nreplicates = 6\ndays = 60\n'
+                    'series = ["functionality"]\n'
+                    '[fixed]\n"population.n_households" = 3000\n')
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "sim.cli", "sweep", str(spec), "--out", str(out),
+           "--executor", "process", "--workers", "2", "--no-progress"]
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        parts = list((out / "parts").glob("runs-*.parquet")) if (out / "parts").is_dir() else []
+        if len(parts) >= 4:
+            break
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)  # the runner and its workers, mid-sweep
+    proc.wait()
+    done_before = len(Store(out).done_ids())
+    assert 4 <= done_before < 24, "the sweep should have been killed mid-way"
+    r = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    runs, series = Store(out).load()
+    assert sorted(runs["run_id"]) == list(range(24))  # every run exactly once
+    assert len(series) == 24 * 60 and not series.duplicated(["run_id", "day", "metric"]).any()
+    clean = execute(check_spec({"name": "kill", "strategies": ["status_quo", "top_down_digital"],
+                                "shocks": ["flood", "lockdown"], "replicates": 6, "days": 60,
+                                "series": ["functionality"],
+                                "fixed": {"population.n_households": 3000}}),
+                    tmp_path / "clean", executor="process", workers=2, progress=False)
+    pd.testing.assert_frame_equal(runs.reset_index(drop=True), clean.load()[0])
+
+
+def ishigami(X, a=7.0, b=0.1):
+    return np.sin(X[:, 0]) + a * np.sin(X[:, 1]) ** 2 + b * X[:, 2] ** 4 * np.sin(X[:, 0])
+
+
+def test_sobol_pipeline_reproduces_ishigami_indices():
+    ranges = {f"x{i}": (-np.pi, np.pi) for i in range(1, 4)}
+    X = sample("sobol", ranges, 2**13, seed=1)
+    df = indices("sobol", ranges, X, ishigami(X), seed=1).set_index("parameter")
+    np.testing.assert_allclose(df["S1"], [0.314, 0.442, 0.0], atol=0.02)
+    np.testing.assert_allclose(df["ST"], [0.558, 0.442, 0.244], atol=0.02)
+
+
+def test_morris_ranks_ishigami_inputs():
+    ranges = {f"x{i}": (-np.pi, np.pi) for i in range(1, 4)}
+    X = sample("morris", ranges, 200, seed=2)
+    df = indices("morris", ranges, X, ishigami(X), seed=2).set_index("parameter")
+    assert df["mu_star"]["x2"] > df["mu_star"]["x3"] and df["mu_star"]["x1"] > df["mu_star"]["x3"]
+
+
+def test_sensitivity_and_discovery_on_a_small_sweep(tmp_path):
+    from experiments.discovery import discover, write_discovery
+    from experiments.sensitivity import analyse, write_sensitivity
+
+    spec = check_spec({"name": "sens", "strategies": ["status_quo"], "shocks": ["lockdown"],
+                       "days": 40, "fixed": {"population.n_households": 300},
+                       "design": {"kind": "morris", "samples": 4, "ranges": {
+                           "behaviour.ask_neighbours": [0.1, 1.0],
+                           "governance.data_openness": [0.0, 1.0]}}})
+    store = execute(spec, tmp_path / "s", executor="serial", progress=False)
+    table = analyse(store, ["resilience_loss"])
+    assert list(table["parameter"]) == ["behaviour.ask_neighbours", "governance.data_openness"]
+    files = write_sensitivity(store, table)
+    assert all(f.is_file() for f in files) and files[-1].suffix == ".png"
+    runs, _ = store.load()
+    median = float(runs["resilience_loss"].median())
+    box = discover(store, "resilience_loss", median)
+    assert 0 < box.coverage <= 1 and 0 < box.density <= 1
+    assert "behaviour.ask_neighbours" in set(box.limits["input"])
+    assert write_discovery(store, box, "test").is_file()
+    with pytest.raises(SpecError, match="nothing to discover"):
+        discover(store, "resilience_loss", 1e9)
+
+
+def test_small_compare_writes_report_and_figures(tmp_path):
+    from experiments.compare import run_compare
+
+    report = run_compare(out=tmp_path / "cmp", replicates=2, households=300, days=40,
+                         workers=2, progress=False)
+    text = report.read_text()
+    for shock in ("flood", "lockdown", "heatwave_blackout", "platform_outage", "economic",
+                  "compound"):
+        assert f"## {shock}" in text
+    assert "Paired differences from status_quo" in text and "[" in text
+    figs = {p.name for p in (tmp_path / "cmp" / "figures").iterdir()}
+    assert {"resilience_curves.png", "illusion_gap.png", "heatmap_resilience_loss.png"} <= figs
+    runs, series = Store(tmp_path / "cmp").load()
+    assert len(runs) == 4 * 6 * 2
+
+
+def test_mesa_batch_run_example():
+    root = Path(__file__).resolve().parents[1]
+    r = subprocess.run([sys.executable, str(root / "docs" / "examples" / "mesa_batch_run.py"),
+                        "--households", "300", "--days", "20"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "community_resilience" in r.stdout and "functionality" in r.stdout
