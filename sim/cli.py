@@ -426,8 +426,11 @@ def cmd_scenarios(args) -> int:
     return 0
 
 
-COMMANDS = {"scenarios": cmd_scenarios, "run": cmd_run, "params": cmd_params, "compare": cmd_compare, "sweep": cmd_sweep,
-            "query": cmd_query, "sensitivity": cmd_sensitivity, "discover": cmd_discover}
+COMMANDS = {
+    "run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep, "sensitivity": cmd_sensitivity,
+    "discover": cmd_discover, "query": cmd_query, "scenarios": cmd_scenarios,
+    "params": cmd_params,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
