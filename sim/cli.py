@@ -172,6 +172,14 @@ def _parser() -> argparse.ArgumentParser:
     di.add_argument("--density", type=float, default=0.8,
                     help="PRIM's density threshold for the box (default 0.8)")
 
+    ga = sub.add_parser("gallery", help="make the figure gallery from real runs",
+                        description="Run a few seeded simulations and write the gallery's "
+                                    "figures (PNG) and gallery.md explaining each.")
+    ga.add_argument("--out", default="docs/gallery", metavar="DIR",
+                    help="folder for the figures and gallery.md (default: docs/gallery)")
+    ga.add_argument("--households", type=int, default=3000, metavar="N",
+                    help="households per run (default: 3,000)")
+
     q = sub.add_parser("query", help="run SQL (DuckDB) over a results folder",
                        description="Run a DuckDB SQL query over a results folder's tables: "
                                    "`runs` (a row per run) and `series` (run_id, day, metric, "
@@ -351,6 +359,16 @@ def cmd_discover(args) -> int:
     return 0
 
 
+def cmd_gallery(args) -> int:
+    from viz.gallery import build
+
+    if args.households < 100:
+        raise SpecError(f"--households {args.households}: the gallery needs at least 100")
+    files = build(Path(args.out), n=args.households)
+    print(f"wrote {len(files) - 1} figures and {files[-1]}")
+    return 0
+
+
 def cmd_query(args) -> int:
     import pandas as pd
 
@@ -429,7 +447,7 @@ def cmd_scenarios(args) -> int:
 COMMANDS = {
     "run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep, "sensitivity": cmd_sensitivity,
     "discover": cmd_discover, "query": cmd_query, "scenarios": cmd_scenarios,
-    "params": cmd_params,
+    "params": cmd_params, "gallery": cmd_gallery,
 }
 
 
