@@ -175,8 +175,8 @@ def _parser() -> argparse.ArgumentParser:
     ga = sub.add_parser("gallery", help="make the figure gallery from real runs",
                         description="Run a few seeded simulations and write the gallery's "
                                     "figures (PNG) and gallery.md explaining each.")
-    ga.add_argument("--out", default="docs/gallery", metavar="DIR",
-                    help="folder for the figures and gallery.md (default: docs/gallery)")
+    ga.add_argument("--out", default="docs", metavar="DIR",
+                    help="writes DIR/gallery.md and DIR/gallery/*.png (default: docs)")
     ga.add_argument("--households", type=int, default=3000, metavar="N",
                     help="households per run (default: 3,000)")
 

@@ -1,7 +1,7 @@
 """The figure gallery: figures from real runs, and a page that explains them.
 
 `grassroots gallery` runs a handful of small, seeded simulations and writes
-each figure as a PNG plus gallery.md, one sentence per figure saying what it
+each figure as a PNG (DIR/gallery/) plus DIR/gallery.md, one sentence per figure saying what it
 shows, with the numbers of the runs behind it.
 """
 
@@ -60,8 +60,9 @@ def household_map(model, title: str):
     return fig
 
 
-def build(out: Path, n: int = 3000, days: int = 120) -> list[Path]:
-    """Run the gallery's simulations and write its figures and gallery.md."""
+def build(root: Path, n: int = 3000, days: int = 120) -> list[Path]:
+    """Run the gallery's simulations; write root/gallery/*.png and root/gallery.md."""
+    out = root / "gallery"
     out.mkdir(parents=True, exist_ok=True)
     entries: list[tuple[str, str]] = []
 
@@ -165,7 +166,7 @@ def build(out: Path, n: int = 3000, days: int = 120) -> list[Path]:
              f"Made by `grassroots gallery` from seeded runs ({n:,} households; seed 1). "
              "Rerun it to regenerate every figure and number on this page.", ""]
     for name, text in entries:
-        lines += [f"## {name.removesuffix('.png').replace('_', ' ')}", "", f"![{name}]({name})",
-                  "", text, ""]
-    (out / "gallery.md").write_text("\n".join(lines))
-    return [out / name for name, _ in entries] + [out / "gallery.md"]
+        lines += [f"## {name.removesuffix('.png').replace('_', ' ')}", "",
+                  f"![{name}](gallery/{name})", "", text, ""]
+    (root / "gallery.md").write_text("\n".join(lines))
+    return [out / name for name, _ in entries] + [root / "gallery.md"]
