@@ -59,7 +59,8 @@ class Volunteer(mesa.Agent):
 
     # Phase 8
     def update_motivation(self):
-        """Motivation grows with use, falls when crowded out or burnt out."""
+        """Motivation grows with use; falls when burnt out, or when departments take over
+        work this volunteer had been doing (crowding out)."""
         b = self.model.params.behaviour
         h = self.household
         grid = self.model.grid_units[h.grid_id]
@@ -68,7 +69,9 @@ class Volunteer(mesa.Agent):
         both = formal + grid.volunteer_today
         f = formal / both if both > 0.0 else 0.0
         m = self.motivation
-        m += b.motivation_gain * u * h.social_capital * (1.0 - m) - b.crowd_out * (1.0 - u) * f * m
+        recent = min(1.0, self.fatigue)  # recent use: was this volunteer doing the work?
+        m += (b.motivation_gain * u * h.social_capital * (1.0 - m)
+              - b.crowd_out * (1.0 - u) * f * recent * m)
         m += b.motivation_relax * (self.motivation0 - m)
         fat = self.fatigue * (1.0 - b.fatigue_recovery) + u
         self.fatigue = fat

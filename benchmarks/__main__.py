@@ -49,6 +49,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--wait-quiet", type=float, metavar="SECONDS", default=None,
                    help="before each measurement, wait up to this long for other work on "
                         "the machine to stop (default: 120 for the full suite, 0 with --quick)")
+    p.add_argument("--attempts", type=int, metavar="N", default=None,
+                   help="retake a timing disturbed by other work up to N attempts in all, "
+                        "keeping the quietest (default: 3 for the full suite, 1 with --quick)")
     p.add_argument("--note", action="append", default=[], metavar="TEXT",
                    help="a line to add to RESULTS.md's header (repeatable)")
     return p
@@ -57,7 +60,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     wait = args.wait_quiet if args.wait_quiet is not None else 0.0 if args.quick else 120.0
-    results = run_suite(args.only, QUICK if args.quick else FULL, wait_quiet_s=wait)
+    attempts = args.attempts if args.attempts is not None else 1 if args.quick else 3
+    results = run_suite(args.only, QUICK if args.quick else FULL, wait_quiet_s=wait,
+                        attempts=attempts)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n")

@@ -187,6 +187,22 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("dir", help="results folder")
     q.add_argument("sql", help='e.g. "SELECT strategy, avg(resilience_loss) FROM runs GROUP BY 1"')
     q.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+
+    va = sub.add_parser("validate", help="check the model against theory and observed patterns",
+                        description="Run the validation suite (docs/validation.md): word of "
+                                    "mouth against bond percolation, the network generators, "
+                                    "the metrics' worked examples, departments against "
+                                    "discrete-time queues, conservation of mutual aid and "
+                                    "deliveries, and three patterns of the full model at its "
+                                    "defaults. Prints PASS/FAIL and the numbers of each check. "
+                                    "Exit status 1 if a verification check fails (or, with "
+                                    "--strict, a pattern is not reproduced).")
+    va.add_argument("--quick", action="store_true",
+                    help="smaller networks, queues and cities (about half a minute)")
+    va.add_argument("--json", default=None, metavar="FILE",
+                    help="also write every check and its numbers to FILE as JSON")
+    va.add_argument("--strict", action="store_true",
+                    help="exit 1 also when a pattern is not reproduced")
     return ap
 
 
@@ -444,10 +460,40 @@ def cmd_scenarios(args) -> int:
     return 0
 
 
+def cmd_validate(args) -> int:
+    import time
+
+    from experiments import validation as v
+
+    title = "Grassroots Resilience Simulator: validation" + (" (--quick)" if args.quick else "")
+    print(f"{title}\n{'=' * len(title)}", flush=True)
+    section = None
+
+    def show(c):
+        nonlocal section
+        if c.section != section:
+            section = c.section
+            print(f"\n{section}\n{'-' * len(section)}")
+        print(v.format_check(c), flush=True)
+
+    t0 = time.perf_counter()
+    checks = v.run_validation(quick=args.quick, on_check=show)
+    seconds = time.perf_counter() - t0
+    print(f"\n{v.summary_line(checks, seconds)}")
+    if args.json:
+        doc = {"quick": args.quick, "seconds": seconds, "checks": [c.as_dict() for c in checks]}
+        _atomic_write(Path(args.json), lambda p: Path(p).write_text(
+            json.dumps(doc, indent=2, default=float) + "\n"))
+        print(f"wrote {args.json}")
+    bad = [c for c in checks if not c.passed
+           and (c.kind == v.VERIFICATION or (args.strict and c.kind == v.PATTERN))]
+    return 1 if bad else 0
+
+
 COMMANDS = {
     "run": cmd_run, "compare": cmd_compare, "sweep": cmd_sweep, "sensitivity": cmd_sensitivity,
     "discover": cmd_discover, "query": cmd_query, "scenarios": cmd_scenarios,
-    "params": cmd_params, "gallery": cmd_gallery,
+    "params": cmd_params, "gallery": cmd_gallery, "validate": cmd_validate,
 }
 
 

@@ -20,6 +20,12 @@ Event kinds and what each does to the grids it covers while it lasts
 
 Overlapping events combine by the worst value (max for hazard, heat and
 warning; min for supply, power, telecom, platform and income).
+
+Warnings: a flood, heatwave or lockdown raises the `warning` level of its
+grids to its intensity from `lead_days` before its start to its end. Other
+kinds (blackouts, platform outages, economic shocks) come unannounced unless
+the event has `lead_days` > 0 (planned power rationing, say): then the level
+is 1 over the same window.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import numpy as np
 from sim.errors import ScenarioError
 
 EVENT_KINDS = ("flood", "lockdown", "heatwave", "blackout", "platform_outage", "economic")
+HAZARDS = ("flood", "heatwave", "lockdown")  # kinds households are warned of while they last
 CHANNELS = ("hazard", "heat", "supply", "power", "telecom", "platform", "income")
 
 
@@ -149,7 +156,7 @@ class Schedule:
     Arrays (days, grids), float64: `hazard` and `heat` intensity 0-1;
     `supply`, `power`, `telecom` availability 0-1; `income` multiplier of
     low-income restocking; `warning` forecast level 0-1 (from `lead_days`
-    before an event until its end). `platform` (days,): platform up 0-1.
+    before an event until its end; see the module docstring). `platform` (days,): platform up 0-1.
     """
 
     hazard: np.ndarray
@@ -172,9 +179,12 @@ def schedule(shock: Shock, days: int, elevation: np.ndarray, community: np.ndarr
                  onset=min((e.start for e in shock.events), default=days))
     for ev in shock.events:
         mask = ev.grids.mask(elevation, community)
-        level = ev.intensity if ev.kind in ("flood", "heatwave", "lockdown") else 1.0
+        if ev.kind in HAZARDS:
+            level = ev.intensity
+        else:  # outages and economic shocks are warned of only when announced ahead
+            level = 1.0 if ev.lead_days > 0 else 0.0
         w0, w1 = max(0, ev.start - ev.lead_days), min(days, ev.start + ev.days)
-        if w0 < w1:
+        if w0 < w1 and level > 0.0:
             s.warning[w0:w1, mask] = np.maximum(s.warning[w0:w1, mask], level)
         for ch, value in ev.effects().items():
             for d in range(ev.start, min(days, ev.start + ev.days + ev.recovery_days)):

@@ -86,7 +86,8 @@ OUTCOMES: dict[str, str] = {
     "recovery_time": "days from onset until Q stays >= 0.95 Q0 for 7 days (NaN: never)",
     "unmet_household_days": "household-days with unmet need",
     "crisis_household_days": "household-days in crisis",
-    "equity_ratio": "crisis rate of vulnerable / crisis rate of other households",
+    "equity_ratio": "crisis rate of vulnerable / crisis rate of other households "
+                    "(NaN when no other household was in crisis)",
     "gini_unmet_need": "Gini coefficient of households' total unmet need",
     "mean_detection_latency": "mean days from need to first detection",
     "vulnerable_coverage": "share of vulnerable households in need that were detected",
@@ -150,10 +151,7 @@ def summarise(daily: np.ndarray, onset: int, *, n_vulnerable: int, n_other: int,
     q0 = baseline(q, onset)
     rate_v = col["in_crisis_vulnerable"].sum() / (n_vulnerable * days) if n_vulnerable else math.nan
     rate_o = col["in_crisis_other"].sum() / (n_other * days) if n_other else math.nan
-    if rate_o > 0:
-        equity = rate_v / rate_o
-    else:
-        equity = math.nan if rate_v > 0 or math.isnan(rate_v) else 1.0
+    equity = rate_v / rate_o if rate_o > 0 else math.nan  # undefined without crisis among others
     detections = col["new_detections"].sum()
     gap = col["illusion_gap"][min(onset, days - 1):]
     return RunSummary(

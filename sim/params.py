@@ -83,13 +83,18 @@ class ParSpec:
             return value
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise bad("not a number")
-        v = float(value)
-        if math.isnan(v):
-            raise bad("not a number (NaN)")
-        if self.type is int:
-            if not v.is_integer():
-                raise bad("not a whole number")
-            v = int(v)
+        if isinstance(value, numbers.Integral):
+            v = int(value)  # exact: no detour through float for large whole numbers
+        else:
+            v = float(value)
+            if math.isnan(v):
+                raise bad("not a number (NaN)")
+            if self.type is int:
+                if not v.is_integer():
+                    raise bad("not a whole number")
+                v = int(v)
+        if self.type is float:
+            v = float(v)
         if v < self.lo or v > self.hi:
             raise bad("out of range")
         return v

@@ -475,12 +475,6 @@ def test_no_shock_no_hardship_is_a_perfect_steady_state(strategy):
     assert s.resilience_loss == 0.0 and s.robustness == 1.0 and s.recovery_time == 0.0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Crowding out runs in quiet times: with no shock at all, the departments' everyday-hardship "
-    "deliveries make the formal share f = 1 in a grid for every idle volunteer (one delivery "
-    "suffices), so under default crowd_out = 0.1 mean motivation falls from 0.74 to ~0.25 in 60 "
-    "days, though the volunteers were doing none of that work. The baseline is not a steady "
-    "state, and results depend on when the shock starts"))
 def test_volunteer_motivation_holds_without_a_shock():
     m = make("status_quo", "none", n=N_DIR, seed=1)
     m.run()

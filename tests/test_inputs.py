@@ -122,10 +122,6 @@ def test_platform_outage_sets_platform_to_zero_only():
     assert_untouched(s, "hazard", "heat", "supply", "power", "telecom", "income")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "sim.inputs.schedule raises the 'warning' (forecast) channel to 1.0 for every event kind "
-    "other than flood/heatwave/lockdown, so a platform outage (and a blackout or an economic "
-    "shock) is 'forecast': households hear of it, perceive risk 1.0 and stock up 7 days"))
 def test_platform_outage_issues_no_hazard_warning():
     s = sched(Event("platform_outage", start=3, days=4))
     assert_untouched(s, "warning")

@@ -132,10 +132,10 @@ def test_summarise_empty_cases():
     assert math.isnan(s.vulnerable_coverage)  # nobody vulnerable in need
     assert math.isnan(s.equity_ratio)  # no vulnerable households
     assert s.resilience_loss == 0.0 and s.recovery_time == 0.0
-    # No crisis in either group: the groups are equal.
+    # No crisis among the other households: the ratio is undefined.
     s = metrics.summarise(d, 5, n_vulnerable=10, n_other=10, need_total=np.zeros(3),
                           was_in_need_vulnerable=0, was_detected_vulnerable=0)
-    assert s.equity_ratio == 1.0
+    assert math.isnan(s.equity_ratio)
 
 
 def test_daily_names_match_record_columns():

@@ -153,17 +153,11 @@ def test_bounds_are_inclusive():
         Params().with_overrides({"population.n_households": 9})
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ParSpec.check converts every number through float(), so an int parameter above 2**53 "
-    "loses precision: run.seed 2**53 + 1 silently becomes 2**53 (two seeds, one run)"))
 def test_large_int_seed_is_kept_exactly():
     seed = 2**53 + 1
     assert Params().with_overrides({"run.seed": seed}).run.seed == seed
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "run.seed's declared upper bound 2**63 - 1 is rejected as out of range: "
-    "float(2**63 - 1) rounds up to 2**63 before the range check"))
 def test_seed_upper_bound_is_accepted():
     hi = SPECS["run.seed"].hi
     assert Params().with_overrides({"run.seed": hi}).run.seed == hi

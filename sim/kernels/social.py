@@ -40,13 +40,16 @@ def update_trust_and_social_capital(grid, has_digital_access, need, department_i
 def update_volunteers(vol_household, grid, capacity_today, used_today, social_capital,
                       formal_grid_today, volunteer_grid_today, motivation, motivation0, fatigue,
                       gain, crowd_out, relax, burnout_threshold, burnout_rate, fatigue_recovery):
-    """With use u = used / capacity and formal share f = department deliveries
-    / (department + volunteer deliveries) in the volunteer's grid today:
-        m += gain * u * s * (1 - m) - crowd_out * (1 - u) * f * m + relax * (m0 - m)
-    (growth with use and social capital s; crowding out of an idle volunteer
-    while departments serve the grid; pull back to the baseline). Fatigue
-    accumulates u and decays by fatigue_recovery; above burnout_threshold,
-    m falls by burnout_rate * m. m is kept in [0, 1].
+    """With use u = used / capacity, formal share f = department deliveries
+    / (department + volunteer deliveries) in the volunteer's grid today, and
+    recent use r = min(1, fatigue) (yesterday's fatigue: an exponentially
+    decaying sum of past use):
+        m += gain * u * s * (1 - m) - crowd_out * (1 - u) * f * r * m + relax * (m0 - m)
+    (growth with use and social capital s; crowding out of a volunteer who
+    had been helping and is left idle while departments serve the grid; pull
+    back to the baseline). Fatigue then accumulates u and decays by
+    fatigue_recovery; above burnout_threshold, m falls by burnout_rate * m.
+    m is kept in [0, 1].
     Writes motivation, fatigue.
     """
     for v in prange(vol_household.shape[0]):
@@ -57,7 +60,8 @@ def update_volunteers(vol_household, grid, capacity_today, used_today, social_ca
         both = formal + volunteer_grid_today[g]
         f = formal / both if both > 0.0 else 0.0
         m = motivation[v]
-        m += gain * u * social_capital[h] * (1.0 - m) - crowd_out * (1.0 - u) * f * m
+        recent = min(1.0, fatigue[v])  # recent use: was the volunteer doing this work?
+        m += gain * u * social_capital[h] * (1.0 - m) - crowd_out * (1.0 - u) * f * recent * m
         m += relax * (motivation0[v] - m)
         fat = fatigue[v] * (1.0 - fatigue_recovery) + u
         fatigue[v] = fat

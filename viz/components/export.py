@@ -1,0 +1,144 @@
+"""Export: the current run's daily series (CSV) and its charts (PNG).
+
+Both are built only when the user clicks a download button (solara's
+`FileDownload` takes a callable), from a snapshot of the session's model:
+the CSV is `WorkshopModel.series()` (tidy, one row per run and day, every
+metric of `sim.metrics.DAILY`); the PNG is one matplotlib figure with the
+page's panels (map, Q(t) with the resilience triangle, crisis, help by
+channel, dashboard versus truth), drawn with the object-oriented API so
+concurrent sessions never share pyplot state.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import solara
+from mesa.visualization.utils import update_counter
+
+from viz.components import charts, city_map
+from viz.components.panels import compare_table, explain
+from viz.components.session import Caps, Snapshot, WorkshopModel
+
+COL = charts.COL
+
+
+def csv_text(model: WorkshopModel) -> str:
+    """The daily series so far as CSV text."""
+    return model.series().to_csv(index=False)
+
+
+def _stem(snap: Snapshot) -> str:
+    runs = snap.a.strategy + (f"_vs_{snap.b.strategy}" if snap.b is not None else "")
+    return f"grassroots_{snap.shock}_{runs}_seed{snap.seed}_day{snap.day}"
+
+
+def charts_png(model: WorkshopModel, dpi: int = 110) -> bytes:
+    """The page's charts for the days so far, as one PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    from sim.metrics import baseline
+
+    snap = model.snapshot()
+    fig = Figure(figsize=(15, 8.6), dpi=dpi, layout="constrained")
+    axes = fig.subplots(2, 3)
+    fig.suptitle(f"Grassroots Resilience Simulator: {snap.shock}, seed {snap.seed}, "
+                 f"{snap.n_households:,} households, day {snap.day} of {snap.days}")
+    days = np.arange(snap.day)
+    runs = [snap.a] + ([snap.b] if snap.b is not None else [])
+
+    ax = axes[0, 0]
+    lay = city_map.layout(model.a.state.grids)
+    ax.imshow(city_map.render(lay, snap.a.state, snap.hazard, snap.power),
+              interpolation="nearest")
+    ax.set_xticks([]), ax.set_yticks([])
+    ax.set_title(f"Households on day {snap.day}: {snap.a.label}")
+    ax.legend(handles=[Patch(color=c, label=n) for n, c in city_map.STATES],
+              loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="x-small", frameon=False)
+
+    ax = axes[0, 1]
+    for k, run in enumerate(runs):
+        q = run.daily[:, COL["functionality"]]
+        colour = charts.RUN_COLOURS[k]
+        ax.plot(days, q, color=colour, lw=1.8, label=run.label)
+        if len(q):
+            q0 = baseline(q, min(run.onset, len(q)))
+            ax.axhline(q0, color=colour, ls="--", lw=0.8)
+            after = days >= run.onset
+            ax.fill_between(days[after], q[after], q0, where=q[after] < q0, color=colour,
+                            alpha=0.2)
+    if runs[0].onset < snap.days:
+        ax.axvline(runs[0].onset, color="grey", ls=":", lw=1)
+    ax.set_title("Functionality Q(t), resilience triangle shaded")
+    ax.set_ylabel("Q: share with needs met")
+
+    def lines(ax, series, title, ylabel, scale=None):
+        for label, (metric, colour) in series.items():
+            ax.plot(days, snap.a.daily[:, COL[metric]], color=colour, lw=1.6, label=label)
+        ax.set_title(title)
+        ax.set_ylabel(ylabel)
+        if scale:
+            ax.set_yscale(scale, linthresh=1.0)
+
+    lines(axes[0, 2], {"vulnerable": ("in_crisis_vulnerable", "#d62728"),
+                       "others": ("in_crisis_other", "#ff9896")},
+          f"Households in crisis: {snap.a.label}", "households")
+    lines(axes[1, 0], charts.CHANNELS, f"Help by channel: {snap.a.label}",
+          "essentials per day (days)", scale="symlog")
+    lines(axes[1, 1], {"true need share": ("true_need_share", "#d62728"),
+                       "dashboard need share": ("dashboard_need_share", "#1f77b4"),
+                       "illusion gap": ("illusion_gap", "#9467bd")},
+          f"Dashboard versus ground truth: {snap.a.label}", "share of households")
+    for ax in (axes[0, 1], axes[0, 2], axes[1, 0], axes[1, 1]):
+        ax.set_xlim(0, max(snap.days - 1, 1))
+        ax.set_xlabel("day")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize="x-small", loc="best")
+
+    ax = axes[1, 2]
+    ax.axis("off")
+    rows = compare_table(snap)
+    if rows:
+        ax.set_title(f"A = {snap.a.label}, B = {snap.b.label}")
+        table = ax.table(cellText=[list(r) for r in rows],
+                         colLabels=["measure", "A", "B", "B - A"], loc="center",
+                         colWidths=[0.52, 0.16, 0.16, 0.16])
+        table.auto_set_font_size(False)
+        table.set_fontsize(8)
+        table.scale(1, 1.4)
+    elif snap.a.summary is not None:
+        s = snap.a.summary
+        ax.set_title(f"Run summary so far: {snap.a.label}")
+        text = "\n".join(f"{k.replace('_', ' ')}: {v:,.4g}" for k, v in s.items())
+        ax.text(0.0, 1.0, text, va="top", family="monospace", fontsize=8,
+                transform=ax.transAxes)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+@solara.component
+def WorkshopCard(model: WorkshopModel):
+    """Sidebar card: explain mode, downloads, and this server's caps."""
+    update_counter.get()
+    snap = model.snapshot()
+    caps = Caps.from_env()
+    with solara.Card("Workshop", classes=["gr-workshop"]):
+        solara.Switch(label="Explain mode", value=explain,
+                      classes=["gr-explain-switch"])
+        solara.Text("Explain mode adds to each panel what it shows and which mechanism "
+                    "drives it.", style={"font-size": "12px", "color": "rgba(0,0,0,.6)"})
+        stem = _stem(snap)
+        with solara.Column(gap="6px", style={"margin-top": "8px"}):
+            solara.FileDownload(lambda: csv_text(model), filename=f"{stem}.csv",
+                                label="Daily series (CSV)", mime_type="text/csv")
+            solara.FileDownload(lambda: charts_png(model), filename=f"{stem}.png",
+                                label="Charts (PNG)", mime_type="image/png")
+        solara.Text(f"This server allows up to {caps.max_households:,} households and "
+                    f"{caps.max_days} days per session.",
+                    style={"font-size": "12px", "color": "rgba(0,0,0,.6)", "margin-top": "8px"})

@@ -1,0 +1,229 @@
+"""The page's panels: map, functionality, crisis, help, dashboard, compare.
+
+Each panel is a Solara component taking the session's `WorkshopModel`, as
+SolaraViz's `components` expects. It subscribes to Mesa's update counter
+(bumped after every step), reads one `Snapshot` of the model and draws it:
+the map as a PNG, the curves as Vega-Lite specs drawn by the browser. In
+explain mode each panel also says what it shows and which mechanism moves it
+(`explain.EXPLAIN`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import reacton.ipywidgets as rw
+import solara
+from mesa.visualization.utils import update_counter
+
+from viz.components import charts, city_map
+from viz.components.explain import EXPLAIN
+from viz.components.session import Snapshot, WorkshopModel
+
+# Per browser session: Solara keeps a separate value of a reactive variable for
+# every page (virtual kernel), so one facilitator's toggle never flips another's.
+explain = solara.reactive(False)
+
+_TITLE = {"font-size": "15px", "font-weight": "600"}
+_STATUS = {"font-size": "12px", "color": "rgba(0,0,0,.65)"}
+_EXPLAIN = {"font-size": "12px", "line-height": "1.35", "color": "#333", "margin": "2px 0 4px 0",
+            "background": "#f3f6fa", "padding": "4px 6px", "border-radius": "4px"}
+
+
+def _chart_height() -> int:
+    return 150 if explain.value else 240
+
+
+@solara.component
+def Panel(title: str, key: str, status: str = "", children=[]):  # noqa: B006 (Solara idiom)
+    """A panel: title, today's status line, the explain text (in explain mode), content."""
+    with solara.Column(gap="2px", classes=["gr-panel", f"gr-panel-{key}"],
+                       style={"padding": "6px 10px", "height": "100%", "overflow-y": "auto",
+                              "overflow-x": "hidden"}) as main:
+        solara.Text(title, style=_TITLE)
+        if status:
+            solara.Text(status, style=_STATUS, classes=[f"gr-status-{key}"])
+        if explain.value:
+            solara.v.Html(tag="div", children=[EXPLAIN[key]], style_=";".join(
+                f"{k}: {v}" for k, v in _EXPLAIN.items()), class_="gr-explain")
+        solara.Column(children=children, gap="0px", style={"width": "100%"})
+    return main
+
+
+def Chart(spec: dict):
+    """A Vega-Lite chart drawn in the browser."""
+    return solara.widgets.VegaLite.element(spec=spec)
+
+
+def _num(v: float, digits: int = 3) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/a"
+    return f"{v:,.{digits}g}" if abs(v) < 1000 else f"{v:,.0f}"
+
+
+def _latest(snap_run, metric: str) -> float:
+    d = snap_run.daily
+    return float(d[-1, charts.COL[metric]]) if len(d) else math.nan
+
+
+def _day_status(snap: Snapshot) -> str:
+    return (f"Day {snap.day} of {snap.days} · shock {snap.shock} · seed {snap.seed} · "
+            f"{snap.n_households:,} households")
+
+
+def _legend_html(counts: dict[str, int] | None) -> str:
+    chips = []
+    for name, colour in city_map.STATES:
+        n = f" {counts[name]:,}" if counts is not None else ""
+        chips.append(f'<span style="white-space:nowrap;margin-right:10px">'
+                     f'<span style="display:inline-block;width:10px;height:10px;'
+                     f'background:{colour};margin-right:3px;vertical-align:middle"></span>'
+                     f'{name}{n}</span>')
+    for name, key in (("hazard today", "hazard"), ("power cut", "power cut")):
+        chips.append(f'<span style="white-space:nowrap;margin-right:10px">'
+                     f'<span style="display:inline-block;width:10px;height:10px;'
+                     f'background:{city_map.BACKGROUND[key]};margin-right:3px;'
+                     f'border:1px solid #999;vertical-align:middle"></span>{name}</span>')
+    return f'<div style="font-size:11.5px;line-height:1.6">{"".join(chips)}</div>'
+
+
+def _map_image(png: bytes, max_height: int):
+    return rw.Image(value=png, format="png",
+                    layout={"max_width": "100%", "max_height": f"{max_height}px",
+                            "object_fit": "contain", "height": "auto"})
+
+
+@solara.component
+def MapPanel(model: WorkshopModel):
+    """Households by state on the map of grids; A and B side by side in compare mode."""
+    update_counter.get()
+    snap = model.snapshot()
+    lay = city_map.layout(model.a.state.grids)
+    runs = [snap.a] + ([snap.b] if snap.b is not None else [])
+    today = ""
+    if snap.hazard is not None:
+        g = len(snap.hazard)
+        today = (f" · today: hazard in {int((snap.hazard > 0.05).sum())} of {g} grids, power "
+                 f"cut in {int((snap.power < 0.5).sum())}, platform "
+                 f"{'up' if snap.platform_up else 'DOWN'}")
+    with Panel("Households today", "map", _day_status(snap) + today):
+        max_h = 190 if explain.value else 270
+        with solara.Row(gap="8px", style={"align-items": "flex-start"}):
+            for run in runs:
+                png = city_map.png(city_map.render(lay, run.state, snap.hazard, snap.power))
+                with solara.Column(gap="0px", style={"flex": "1 1 0", "min-width": "0"}):
+                    if len(runs) > 1:
+                        solara.Text(run.label, style=_STATUS)
+                    _map_image(png, max_h)
+        solara.HTML(tag="div", unsafe_innerHTML=_legend_html(
+            city_map.counts(snap.a.state) if len(runs) == 1 else None))
+
+
+@solara.component
+def FunctionalityPanel(model: WorkshopModel):
+    """Q(t) of run A with its resilience triangle shaded."""
+    update_counter.get()
+    snap = model.snapshot()
+    a = snap.a
+    status = "Press Step or Play to start."
+    if a.summary is not None:
+        status = (f"Q today {_latest(a, 'functionality'):.3f} · Q0 "
+                  f"{a.summary['baseline_functionality']:.3f} · resilience loss so far "
+                  f"{_num(a.summary['resilience_loss'])} days · lowest Q "
+                  f"{a.summary['robustness']:.3f}")
+    with Panel(f"Functionality Q(t) and the resilience triangle: {a.label}", "functionality",
+               status):
+        Chart(charts.functionality([(a.label, a.daily, a.onset)], snap.days, _chart_height()))
+
+
+@solara.component
+def CrisisPanel(model: WorkshopModel):
+    """Households in crisis: vulnerable and others (run A)."""
+    update_counter.get()
+    a = model.snapshot().a
+    status = ""
+    if a.summary is not None:
+        status = (f"today: {_latest(a, 'in_crisis_vulnerable'):,.0f} vulnerable, "
+                  f"{_latest(a, 'in_crisis_other'):,.0f} others · crisis household-days so far "
+                  f"{a.summary['crisis_household_days']:,.0f}")
+    with Panel("Households in crisis", "crisis", status):
+        Chart(charts.crisis(a.daily, model.days, _chart_height()))
+
+
+@solara.component
+def HelpPanel(model: WorkshopModel):
+    """Essentials delivered per day by channel (run A)."""
+    update_counter.get()
+    a = model.snapshot().a
+    status = ""
+    if len(a.daily):
+        status = "today: " + ", ".join(f"{label.split(' ')[0]} {_latest(a, m):,.0f}"
+                                       for label, (m, _) in charts.CHANNELS.items()) + " days"
+    with Panel("Help by channel", "help", status):
+        Chart(charts.help_by_channel(a.daily, model.days, _chart_height()))
+
+
+@solara.component
+def DashboardPanel(model: WorkshopModel):
+    """Dashboard versus ground truth (run A)."""
+    update_counter.get()
+    a = model.snapshot().a
+    status = ""
+    if a.summary is not None:
+        status = (f"today: true {100 * _latest(a, 'true_need_share'):.1f}%, dashboard "
+                  f"{100 * _latest(a, 'dashboard_need_share'):.1f}%, gap "
+                  f"{100 * _latest(a, 'illusion_gap'):+.1f} points · mean gap from onset "
+                  f"{100 * a.summary['illusion_gap_mean']:+.1f} points")
+    with Panel("Dashboard versus ground truth", "dashboard", status):
+        Chart(charts.dashboard(a.daily, model.days, _chart_height()))
+
+
+COMPARED = (  # (summary key, label, format)
+    ("resilience_loss", "resilience loss so far (days)", "{:,.2f}"),
+    ("crisis_household_days", "crisis household-days", "{:,.0f}"),
+    ("illusion_gap_mean", "illusion gap, mean from onset (share)", "{:+.4f}"),
+    ("robustness", "lowest Q (robustness)", "{:.3f}"),
+    ("unmet_household_days", "unmet household-days", "{:,.0f}"),
+)
+
+
+def compare_table(snap: Snapshot) -> list[tuple[str, str, str, str]]:
+    """Rows (measure, A, B, B - A) of the compare table; empty before day 1 or
+    outside compare mode."""
+    if snap.b is None or snap.a.summary is None or snap.b.summary is None:
+        return []
+    rows = []
+    for key, label, fmt in COMPARED:
+        va, vb = snap.a.summary[key], snap.b.summary[key]
+        diff = vb - va
+        dfmt = fmt if "+" in fmt else fmt.replace("{:", "{:+")
+        rows.append((label, fmt.format(va), fmt.format(vb), dfmt.format(diff)))
+    return rows
+
+
+@solara.component
+def ComparePanel(model: WorkshopModel):
+    """Two strategies, same shock and seed: curves on one chart and B - A."""
+    update_counter.get()
+    snap = model.snapshot()
+    if snap.b is None:
+        with Panel("Compare two strategies", "compare",
+                   "Compare mode is off: choose a strategy under 'Compare with (B)' in the "
+                   "sidebar and press Reset."):
+            pass
+        return
+    a, b = snap.a, snap.b
+    with Panel(f"Compare: A = {a.label}, B = {b.label}", "compare",
+               f"same shock ({snap.shock}) and seed ({snap.seed}): common random numbers"):
+        Chart(charts.functionality([(a.label, a.daily, a.onset), (b.label, b.daily, b.onset)],
+                                   snap.days, 130 if explain.value else 170))
+        rows = compare_table(snap)
+        if rows:
+            md = ["| measure | A | B | B - A |", "|---|---:|---:|---:|"]
+            md += [f"| {m} | {va} | {vb} | **{d}** |" for m, va, vb, d in rows]
+            solara.Markdown("\n".join(md), style={"font-size": "12px"})
+
+
+# SolaraViz components: (component, page). All on one page, two per row.
+PANELS = [(MapPanel, 0), (FunctionalityPanel, 0), (CrisisPanel, 0), (HelpPanel, 0),
+          (DashboardPanel, 0), (ComparePanel, 0)]
