@@ -80,7 +80,8 @@ description = "One line saying what happens."
 kind = "flood"               # one of: {", ".join(EVENT_KINDS)}
 start = 10                   # first day (day 0 is the first day of the run)
 days = 5                     # how long it lasts
-grids = {{ lowest_share = 0.2 }}  # or {{ all = true }}, {{ grids = [0, 1] }}, {{ communities = [0] }}
+grids = {{ lowest_share = 0.2 }}  # or {{ all = true }}, {{ grids = [0, 1] }},
+                             #    {{ communities = [0] }}
 intensity = 0.7              # 0-1: how hard it hits
 lead_days = 2                # a forecast exists this many days before start
 recovery_days = 5            # days to return linearly to normal afterwards

@@ -99,7 +99,7 @@ def _household_array(a, n: int, name: str, *, low: float = 0.0,
     if len(bad):
         i = int(bad[0])
         allowed = f">= {low:g}" if high == math.inf else f"in [{low:g}, {high:g}]"
-        raise ParameterError(f"{name}[{i}] = {arr[i]!r}: values must be finite and {allowed}"
+        raise ParameterError(f"{name}[{i}] = {float(arr[i])!r}: values must be finite and {allowed}"
                              f" ({len(bad)} bad value{'s' if len(bad) > 1 else ''})")
     return arr
 
