@@ -1,0 +1,46 @@
+"""The workshop app: Grassroots Resilience Simulator in the browser.
+
+Served by `grassroots ui` (equivalently `solara run viz.app`). The page is
+Mesa's SolaraViz around a `WorkshopModel` (viz/components/session.py): the
+sidebar holds SolaraViz's Step, Play/Pause and Reset, the model parameters
+(generated from `sim.params.SPECS`), and a workshop card (explain mode,
+downloads); the main area holds the panels (viz/components/panels.py).
+
+Every browser page gets its own model (created inside `Page`, never at
+import), limited by the caps the `ui` command puts in the environment.
+Nothing typed on the page is used as a file path or as code: strategies and
+shocks are chosen from the scenario library's names.
+"""
+
+from __future__ import annotations
+
+import solara
+from mesa.visualization import SolaraViz, solara_viz
+
+from viz.components.controls import ParameterInputs
+from viz.components.export import WorkshopCard
+from viz.components.panels import PANELS
+from viz.components.session import Caps, WorkshopModel, initial_values, model_params
+
+TITLE = "Grassroots Resilience Simulator"
+PLAY_INTERVAL_MS = 150
+
+# Mesa 3.3's SolaraViz draws model_params with its UserInputs, which has no
+# tooltips, units or presets; ParameterInputs reads the same model_params and
+# adds them. SolaraViz offers no hook for this, so its module-level name is
+# replaced (in this server process only; Mesa is pinned to 3.3.*).
+solara_viz.UserInputs = ParameterInputs
+
+
+@solara.component
+def Page():
+    """One browser session: its own model, caps and controls."""
+    caps = solara.use_memo(Caps.from_env, [])
+    params = solara.use_memo(lambda: model_params(caps), [])
+    first = solara.use_memo(lambda: WorkshopModel(**initial_values(params)), [])
+    model = solara.use_reactive(first)
+    solara.Title(TITLE)
+    SolaraViz(model, components=list(PANELS), model_params=params, name=TITLE,
+              play_interval=PLAY_INTERVAL_MS)
+    with solara.Sidebar():
+        WorkshopCard(model.value)
