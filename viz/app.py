@@ -2,9 +2,10 @@
 
 Served by `grassroots ui` (equivalently `solara run viz.app`). The page is
 Mesa's SolaraViz around a `WorkshopModel` (viz/components/session.py): the
-sidebar holds SolaraViz's Step, Play/Pause and Reset, the model parameters
-(generated from `sim.params.SPECS`), and a workshop card (explain mode,
-downloads); the main area holds the panels (viz/components/panels.py).
+sidebar holds SolaraViz's Step, Play/Pause and Reset and the model
+parameters (generated from `sim.params.SPECS`); the main area holds a
+workshop bar (explain mode, downloads) and the panels
+(viz/components/panels.py).
 
 Every browser page gets its own model (created inside `Page`, never at
 import), limited by the caps the `ui` command puts in the environment.
@@ -18,7 +19,7 @@ import solara
 from mesa.visualization import SolaraViz, solara_viz
 
 from viz.components.controls import ParameterInputs
-from viz.components.export import WorkshopCard
+from viz.components.export import WorkshopBar
 from viz.components.panels import PANELS
 from viz.components.session import Caps, WorkshopModel, initial_values, model_params
 
@@ -40,7 +41,9 @@ def Page():
     first = solara.use_memo(lambda: WorkshopModel(**initial_values(params)), [])
     model = solara.use_reactive(first)
     solara.Title(TITLE)
+    # SolaraViz labels its component pages "Page 0", "Page 1"...; with one page
+    # the tab bar says nothing, so it is hidden.
+    solara.Style(".v-tabs { display: none; }")
+    WorkshopBar(model.value)
     SolaraViz(model, components=list(PANELS), model_params=params, name=TITLE,
               play_interval=PLAY_INTERVAL_MS)
-    with solara.Sidebar():
-        WorkshopCard(model.value)

@@ -27,6 +27,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from sim.errors import GrassrootsError
+
 # The specs exactly as the page asks for them (solara 1.64: solara.html.j2,
 # gridlayout.vue, vegalite.vue); the folder name must match the URL.
 PACKAGES: tuple[str, ...] = (
@@ -51,7 +53,7 @@ KEY_FILES: dict[str, str] = {
 }
 
 
-class OfflineAssetsError(RuntimeError):
+class OfflineAssetsError(GrassrootsError, RuntimeError):
     """npm is missing or a package could not be fetched or unpacked."""
 
 

@@ -7,5 +7,5 @@
     charts.py    Vega-Lite specs of the live curves
     panels.py    the page's panels and explain mode
     explain.py   the explain texts
-    export.py    CSV and PNG downloads, the sidebar's workshop card
+    export.py    CSV and PNG downloads, the workshop bar above the panels
 """

@@ -59,8 +59,10 @@ def _lines(daily: np.ndarray, series: dict[str, tuple[str, str]], days: int, hei
     rows = [{"day": d, **{label: round(float(daily[d, COL[m]]), digits)
                           for label, (m, _) in series.items()}}
             for d in range(len(daily))]
-    y = {"field": "value", "type": "quantitative", "title": y_title,
-         "scale": y_scale or {"zero": True}}
+    scale = dict(y_scale or {"zero": True})
+    if not len(daily):
+        scale.setdefault("domain", [0, 1])  # no data yet: an empty frame, not a warning
+    y = {"field": "value", "type": "quantitative", "title": y_title, "scale": scale}
     layer = {
         "transform": [{"fold": list(series), "as": ["series", "value"]}],
         "mark": {"type": "line", "strokeWidth": 2, "clip": True},
@@ -97,12 +99,12 @@ def functionality(runs: list[tuple[str, np.ndarray, int]], days: int,
               "scale": {"domain": labels, "range": list(RUN_COLOURS[:len(labels)])},
               "legend": {"orient": "top", "title": None} if len(labels) > 1 else None}
     x = _x(days)
+    scale = {"zero": False} if rows else {"domain": [0, 1]}
     y = {"field": "q", "type": "quantitative", "title": "Q: share with needs met",
-         "scale": {"zero": False}}
+         "scale": scale}
     layers = [
         {"mark": {"type": "area", "opacity": 0.25, "clip": True},
-         "encoding": {"x": x, "y": {"field": "lo", "type": "quantitative",
-                                    "scale": {"zero": False}},
+         "encoding": {"x": x, "y": {"field": "lo", "type": "quantitative", "scale": scale},
                       "y2": {"field": "q0"}, "color": colour}},
         {"mark": {"type": "line", "strokeWidth": 2, "clip": True},
          "encoding": {"x": x, "y": y, "color": colour,
@@ -131,6 +133,14 @@ def help_by_channel(daily: np.ndarray, days: int, height: int = 230) -> dict[str
     the rest in normal times)."""
     return _lines(daily, CHANNELS, days, height, "essentials per day (days, symlog)",
                   y_scale={"type": "symlog", "constant": 1}, digits=1)
+
+
+def social(daily: np.ndarray, days: int, height: int = 230) -> dict[str, Any]:
+    """Mean trust, social capital and volunteer motivation."""
+    return _lines(daily, {"trust in government": ("trust_mean", "#1f77b4"),
+                          "social capital": ("social_capital_mean", "#2ca02c"),
+                          "volunteer motivation": ("volunteer_motivation_mean", "#8e44ad")},
+                  days, height, "mean, 0-1", y_scale={"domain": [0, 1]})
 
 
 def dashboard(daily: np.ndarray, days: int, height: int = 230) -> dict[str, Any]:

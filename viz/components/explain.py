@@ -41,11 +41,21 @@ EXPLAIN: dict[str, str] = {
     ),
     "dashboard": (
         "What the city's dashboard shows (share of households it counts in need) against "
-        "the true share. The gap is the illusion of governance safety (治理幻觉). The "
+        "the true share; the gap is the illusion of governance safety (治理幻觉). The "
         "dashboard sees only what sensing, requests and grid visits detect (phase 5): "
         "households without smartphones are invisible to sensing, reporting burden cuts "
-        "visits, and the dashboard freezes while the platform is down (phase 9). Under "
-        "indicator pressure workers close cases at the visit, not when resolved."
+        "visits, and under indicator pressure workers report cases closed at the visit. It "
+        "freezes while the platform is down and keeps counting households helped by others "
+        "until they are sensed or served (phase 9), so the gap can also be negative."
+    ),
+    "social": (
+        "The social fabric, means over households (0-1). Trust in government rises when a "
+        "department's help arrives and falls while a platform request waits past patience. "
+        "Social capital grows on days of mutual aid or volunteer help, in active chat "
+        "groups and with community building (social capital investment), and relaxes back "
+        "to its baseline. Volunteer motivation grows with use, falls when departments take "
+        "over the work an idle volunteer had been doing (crowding out) and with burnout "
+        "(phase 8)."
     ),
     "compare": (
         "Two strategies under the same shock and seed: every household meets the same luck "

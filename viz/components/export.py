@@ -123,22 +123,20 @@ def charts_png(model: WorkshopModel, dpi: int = 110) -> bytes:
 
 
 @solara.component
-def WorkshopCard(model: WorkshopModel):
-    """Sidebar card: explain mode, downloads, and this server's caps."""
+def WorkshopBar(model: WorkshopModel):
+    """Above the panels: explain mode, downloads, and this server's caps."""
     update_counter.get()
     snap = model.snapshot()
     caps = Caps.from_env()
-    with solara.Card("Workshop", classes=["gr-workshop"]):
-        solara.Switch(label="Explain mode", value=explain,
-                      classes=["gr-explain-switch"])
-        solara.Text("Explain mode adds to each panel what it shows and which mechanism "
-                    "drives it.", style={"font-size": "12px", "color": "rgba(0,0,0,.6)"})
-        stem = _stem(snap)
-        with solara.Column(gap="6px", style={"margin-top": "8px"}):
-            solara.FileDownload(lambda: csv_text(model), filename=f"{stem}.csv",
-                                label="Daily series (CSV)", mime_type="text/csv")
-            solara.FileDownload(lambda: charts_png(model), filename=f"{stem}.png",
-                                label="Charts (PNG)", mime_type="image/png")
-        solara.Text(f"This server allows up to {caps.max_households:,} households and "
-                    f"{caps.max_days} days per session.",
-                    style={"font-size": "12px", "color": "rgba(0,0,0,.6)", "margin-top": "8px"})
+    stem = _stem(snap)
+    note = {"font-size": "12px", "color": "rgba(0,0,0,.6)"}
+    with solara.Row(gap="16px", classes=["gr-workshop-bar"],
+                    style={"align-items": "center", "flex-wrap": "wrap",
+                           "padding": "0 10px 4px 10px"}):
+        solara.Switch(label="Explain mode", value=explain, classes=["gr-explain-switch"])
+        solara.FileDownload(lambda: csv_text(model), filename=f"{stem}.csv",
+                            label="Daily series (CSV)", mime_type="text/csv")
+        solara.FileDownload(lambda: charts_png(model), filename=f"{stem}.png",
+                            label="Charts (PNG)", mime_type="image/png")
+        solara.Text(f"Up to {caps.max_households:,} households and {caps.max_days} days per "
+                    "session on this server.", style=note)

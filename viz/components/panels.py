@@ -178,6 +178,21 @@ def DashboardPanel(model: WorkshopModel):
         Chart(charts.dashboard(a.daily, model.days, _chart_height()))
 
 
+@solara.component
+def SocialPanel(model: WorkshopModel):
+    """Trust, social capital and volunteer motivation (run A)."""
+    update_counter.get()
+    a = model.snapshot().a
+    status = ""
+    if len(a.daily):
+        status = (f"today: trust {_latest(a, 'trust_mean'):.3f}, social capital "
+                  f"{_latest(a, 'social_capital_mean'):.3f}, volunteer motivation "
+                  f"{_latest(a, 'volunteer_motivation_mean'):.3f}, active volunteers "
+                  f"{_latest(a, 'active_volunteers'):,.0f}")
+    with Panel("Trust and the social fabric", "social", status):
+        Chart(charts.social(a.daily, model.days, _chart_height()))
+
+
 COMPARED = (  # (summary key, label, format)
     ("resilience_loss", "resilience loss so far (days)", "{:,.2f}"),
     ("crisis_household_days", "crisis household-days", "{:,.0f}"),
@@ -226,4 +241,4 @@ def ComparePanel(model: WorkshopModel):
 
 # SolaraViz components: (component, page). All on one page, two per row.
 PANELS = [(MapPanel, 0), (FunctionalityPanel, 0), (CrisisPanel, 0), (HelpPanel, 0),
-          (DashboardPanel, 0), (ComparePanel, 0)]
+          (DashboardPanel, 0), (ComparePanel, 0), (SocialPanel, 0)]
