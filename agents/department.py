@@ -31,20 +31,21 @@ class Department(mesa.Agent):
         self.model.state.department_served_today[self.idx] = 0
 
     def serve(self, h) -> bool:
-        """Deliver to household h if capacity is left. Returns: served."""
+        """Visit household h (delivering if it is still in need) if capacity is
+        left. Returns: served."""
         if self.left_today < 1.0:
             return False
         self.left_today -= 1.0
         self.model.state.department_served_today[self.idx] += 1
-        amount = self.model.params.governance.dept_delivery_days
-        h.receive_department_delivery(amount)
-        self.model.grid_units[h.grid_id].formal_today += amount
+        delivered = h.receive_department_visit(self.model.params.governance.dept_delivery_days)
+        self.model.grid_units[h.grid_id].formal_today += delivered
         return True
 
     # Phase 6c (all departments together: one queue, most vulnerable first)
     @staticmethod
     def serve_departments(model):
-        """Serve dispatched cases in order of vulnerability, dispatch day, row."""
+        """Serve dispatched cases in order of vulnerability, dispatch day, row; a
+        case whose department is full goes to the first department with room."""
         day, today = model.day, model.today
         for gu in model.grid_units:
             gu.formal_today = 0.0
@@ -59,4 +60,7 @@ class Department(mesa.Agent):
             h = model.households[i]
             g = h.grid_id
             k = department_of(h.has_chronic_illness, today.hazard[g], today.power[g])
-            model.departments[k].serve(h)
+            if not model.departments[k].serve(h):  # full: another department takes it
+                for other in model.departments:
+                    if other.serve(h):
+                        break

@@ -72,8 +72,8 @@ class GridUnit(mesa.Agent):
             if done >= k:
                 break
             ask = h.asked_today
-            if h.need > 0.0 and ((g.chat_groups and (ask & ASK_CHAT))
-                                 or (g.direct_dispatch and (ask & ASK_PLATFORM))):
+            if h.need > 0.0 and h.t_case < 0 and ((g.chat_groups and (ask & ASK_CHAT))
+                                                  or (g.direct_dispatch and (ask & ASK_PLATFORM))):
                 self.visit(h)
                 done += 1
         for h in rotated:  # B: known vulnerable households due a visit

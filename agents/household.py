@@ -83,10 +83,13 @@ class Household(mesa.Agent):
             self.t_hardship_end = day + b.hardship_days
 
     # Phase 2
-    def warn_and_perceive(self, telling_prev):
-        """Hear a warning (platform, yesterday's visit, telling ties); perceive risk."""
+    def warn_and_perceive(self, telling_prev, grid_telling):
+        """Hear a warning (platform, yesterday's visit, chat group, telling ties);
+        perceive risk."""
         b, today, day = self.model.params.behaviour, self.model.today, self.model.day
-        level = today.warning[self.grid_id]
+        chat_groups = self.model.params.governance.chat_groups
+        gid = self.grid_id
+        level = today.warning[gid]
         if level <= 0.0:
             self.t_informed = -1
             self.is_telling = False
@@ -94,10 +97,13 @@ class Household(mesa.Agent):
             return
         if self.t_informed < 0:
             informed = False
-            p_platform = b.warning_reach * today.platform * today.telecom[self.grid_id]
-            if self.has_digital_access and self._draw(rng.S_WARN_PLATFORM) < p_platform:
+            if self.has_digital_access and (self._draw(rng.S_WARN_PLATFORM)
+                                            < b.warning_reach * today.platform * today.telecom[gid]):
                 informed = True
-            elif self.t_visited == day - 1:
+            elif self.t_visited >= 0 and self.t_visited == day - 1 and today.warning_prev[gid] > 0:
+                informed = True
+            elif (chat_groups and self.has_digital_access and grid_telling[gid] > 0
+                  and self._draw(rng.S_WARN_CHAT) < b.chat_warning * today.telecom[gid]):
                 informed = True
             else:
                 q = 1.0
@@ -259,16 +265,24 @@ class Household(mesa.Agent):
         self.reserves -= given
         self.need -= self.aid_in_today
 
-    def receive_department_delivery(self, amount: float):
-        """A department's delivery: pays off need, the rest to reserves; case closes."""
-        paid = min(self.need, amount)
-        self.need -= paid
-        self.reserves += amount - paid
-        self.department_in_today = amount
+    def close_case(self):
+        """The open case closes and leaves the dashboard."""
         self.t_case = -1
         self.t_dispatch = -1
-        self.t_request = -1
         self.is_on_dashboard = False
+
+    def receive_department_visit(self, amount: float) -> float:
+        """A department comes: if there is still need it delivers `amount` (paying
+        off need first, the rest to reserves); the case closes either way.
+        Returns what was delivered."""
+        delivered = amount if self.need > 0.0 else 0.0
+        paid = min(self.need, delivered)
+        self.need -= paid
+        self.reserves += delivered - paid
+        self.department_in_today = delivered
+        self.t_request = -1
+        self.close_case()
+        return delivered
 
     # Phase 7
     def update_wellbeing(self):

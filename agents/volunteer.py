@@ -26,11 +26,14 @@ class Volunteer(mesa.Agent):
         """The volunteer's own Household agent."""
         return self.model.households[self.household_idx]
 
-    @staticmethod
-    def _deliver(h, left: float) -> float:
+    def _deliver(self, h, left: float) -> float:
+        """Deliver min(need, left) to h; under coordination the grid worker hears
+        when the need is met and closes h's open case. Returns the budget left."""
         give = min(h.need, left)
         h.need -= give
         h.volunteer_in_today += give
+        if self.model.params.governance.volunteer_coordination and h.need <= 0.0 and h.t_case >= 0:
+            h.close_case()
         return left - give
 
     # Phase 6b
@@ -38,7 +41,10 @@ class Volunteer(mesa.Agent):
         """Serve own ties in the grid, then the grid's pool from `cursor[0]`.
 
         Returns the essentials delivered (days)."""
-        budget = self.model.params.behaviour.volunteer_capacity_days * self.motivation
+        b = self.model.params.behaviour
+        supply = self.model.today.supply[grid_unit.idx]
+        reach = b.volunteer_supply_floor + (1.0 - b.volunteer_supply_floor) * supply
+        budget = b.volunteer_capacity_days * self.motivation * reach
         left = budget
         households = self.model.households
         for j, _ in self.household.ties():

@@ -30,7 +30,8 @@ DAILY: dict[str, str] = {
     "detected_chat": "detections today by chat groups linked to the platform",
     "new_detections": "need episodes detected for the first time today",
     "detection_latency_sum": "sum over today's first detections of days since need began",
-    "served_department": "households served by departments today",
+    "served_department": "households departments delivered to today (visits to homes "
+                         "no longer in need close the case without a delivery)",
     "help_self_days": "essentials households bought themselves today, days",
     "help_neighbours_days": "essentials given by ties today, days",
     "help_volunteers_days": "essentials delivered by volunteers today, days",
@@ -81,7 +82,7 @@ class RunSummary:
 
 OUTCOMES: dict[str, str] = {
     "baseline_functionality": "Q0: mean Q before the first event (1 if it starts on day 0)",
-    "resilience_loss": "area between Q0 and Q after onset, in days (resilience triangle)",
+    "resilience_loss": "signed area between Q0 and Q after onset, in days (resilience triangle)",
     "robustness": "lowest Q",
     "recovery_time": "days from onset until Q stays >= 0.95 Q0 for 7 days (NaN: never)",
     "unmet_household_days": "household-days with unmet need",
@@ -91,8 +92,8 @@ OUTCOMES: dict[str, str] = {
     "gini_unmet_need": "Gini coefficient of households' total unmet need",
     "mean_detection_latency": "mean days from need to first detection",
     "vulnerable_coverage": "share of vulnerable households in need that were detected",
-    "illusion_gap_mean": "mean of true minus dashboard need share, from onset",
-    "illusion_gap_max": "largest true minus dashboard need share, from onset",
+    "illusion_gap_mean": "mean of true minus dashboard need share, from onset (all days if none)",
+    "illusion_gap_max": "largest true minus dashboard need share, from onset (all days if none)",
     "end_trust": "mean trust on the last day",
     "end_social_capital": "mean social capital on the last day",
     "volunteer_hours": "volunteer hours over the run",
@@ -117,11 +118,12 @@ def baseline(q: np.ndarray, onset: int) -> float:
 
 
 def resilience_loss(q: np.ndarray, onset: int, q0: float) -> float:
-    """Area of the resilience triangle: integral of max(0, Q0 - Q) / Q0 over
-    days from onset, by the trapezoid rule (days)."""
+    """Area of the resilience triangle: integral of (Q0 - Q) / Q0 over days
+    from onset, by the trapezoid rule (days). Signed, so day-to-day noise
+    around Q0 averages out instead of adding up as loss."""
     if q0 <= 0.0 or onset >= len(q):
         return 0.0
-    loss = np.maximum(0.0, q0 - q[onset:]) / q0
+    loss = (q0 - q[onset:]) / q0
     return float(np.trapezoid(loss)) if len(loss) > 1 else 0.0
 
 
@@ -153,7 +155,7 @@ def summarise(daily: np.ndarray, onset: int, *, n_vulnerable: int, n_other: int,
     rate_o = col["in_crisis_other"].sum() / (n_other * days) if n_other else math.nan
     equity = rate_v / rate_o if rate_o > 0 else math.nan  # undefined without crisis among others
     detections = col["new_detections"].sum()
-    gap = col["illusion_gap"][min(onset, days - 1):]
+    gap = col["illusion_gap"][onset:] if onset < days else col["illusion_gap"]
     return RunSummary(
         baseline_functionality=q0,
         resilience_loss=resilience_loss(q, onset, q0),

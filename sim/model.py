@@ -37,7 +37,7 @@ from sim.kernels.record import COLUMNS, N_COLUMNS, record_day
 from sim.kernels.shock import apply_shock
 from sim.kernels.social import update_trust_and_social_capital, update_volunteers
 from sim.kernels.volunteers import serve_volunteers
-from sim.kernels.warning import warn_and_perceive
+from sim.kernels.warning import count_by_grid, warn_and_perceive
 from sim.kernels.wellbeing import update_wellbeing
 from sim.metrics import RunSummary, daily_frame, summarise
 from sim.network import Network, build_network
@@ -126,6 +126,8 @@ class ResilienceModel(mesa.Model):
         self.daily = np.zeros((self.days, N_COLUMNS))
         self.today = None
         self._telling_prev = np.zeros(h.n, dtype=np.bool_)
+        self._grid_telling = np.zeros(gr.n, dtype=np.int64)
+        self._no_warning = np.zeros(gr.n)
         self._pool = np.zeros(h.n, dtype=np.int64)
         self._keys = np.zeros(h.n, dtype=np.int64)
         self._households = None
@@ -184,6 +186,7 @@ class ResilienceModel(mesa.Model):
         self.today = SimpleNamespace(
             hazard=s.hazard[d], heat=s.heat[d], supply=s.supply[d], power=s.power[d],
             telecom=s.telecom[d], income=s.income[d], warning=s.warning[d],
+            warning_prev=s.warning[d - 1] if d > 0 else self._no_warning,
             platform=float(s.platform[d]))
 
     @property
@@ -205,15 +208,17 @@ class ResilienceModel(mesa.Model):
         """Phase 2."""
         h, b, t, net = self.state.households, self.params.behaviour, self.today, self.network
         np.copyto(self._telling_prev, h.is_telling)
+        count_by_grid(self._telling_prev, h.grid, self._grid_telling)
         if self._fast:
             warn_and_perceive(net.indptr, net.indices, net.weight, h.grid, h.has_digital_access,
-                              h.t_visited, t.warning, t.telecom, t.platform, self._telling_prev,
-                              h.t_informed, h.is_telling, h.perception, b.warning_reach,
-                              b.word_of_mouth, b.stop_telling, b.perception_decay,
-                              self.seed_value, self.day)
+                              h.t_visited, t.warning, t.warning_prev, t.telecom, t.platform,
+                              self._telling_prev, self._grid_telling,
+                              self.params.governance.chat_groups, h.t_informed, h.is_telling,
+                              h.perception, b.warning_reach, b.chat_warning, b.word_of_mouth,
+                              b.stop_telling, b.perception_decay, self.seed_value, self.day)
         else:
             for a in self.households:
-                a.warn_and_perceive(self._telling_prev)
+                a.warn_and_perceive(self._telling_prev, self._grid_telling)
 
     def consume_and_restock(self):
         """Phase 3."""
@@ -284,9 +289,10 @@ class ResilienceModel(mesa.Model):
                 h.aid_out_today[:] = 0.0
             serve_volunteers(gr.start, gr.stop, gr.vol_start, gr.vol_stop, v.household,
                              v.motivation, net.indptr, net.indices, h.grid, h.asked_today,
-                             h.t_case, h.t_visited, h.need, h.volunteer_in_today,
-                             v.capacity_today, v.used_today, gr.volunteer_today, self._pool,
-                             b.volunteer_capacity_days, g.chat_groups,
+                             h.t_case, h.t_dispatch, h.is_on_dashboard, h.t_visited, h.need,
+                             h.volunteer_in_today, v.capacity_today, v.used_today,
+                             gr.volunteer_today, self._pool, t.supply,
+                             b.volunteer_capacity_days, b.volunteer_supply_floor, g.chat_groups,
                              g.volunteer_coordination, self.day)
             serve_departments(h.grid, h.has_chronic_illness, h.vulnerability, t.hazard,
                               t.power, self.state.department_capacity, h.t_dispatch, h.t_case,

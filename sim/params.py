@@ -186,6 +186,8 @@ class BehaviourPars:
                                   "Daily fall of risk perception once a household is not warned")
     warning_reach: float = par(0.8, 0.0, 1.0, "probability", "Warning reach (platform)",
                                "Daily chance a platform warning reaches a connected household")
+    chat_warning: float = par(0.5, 0.0, 1.0, "probability", "Warning reach (chat group)",
+                              "Daily chance a chat group member hears a warning someone in the grid is passing on")
     word_of_mouth: float = par(0.3, 0.0, 1.0, "probability", "Word of mouth",
                                "Daily chance a telling household tells a full-strength tie")
     stop_telling: float = par(0.3, 0.0, 1.0, "probability", "Stop telling",
@@ -202,13 +204,15 @@ class BehaviourPars:
                            "Share of its surplus a household offers per day, at full social capital")
     volunteer_capacity_days: float = par(6.0, 0.0, 50.0, "days/day", "Volunteer capacity",
                                          "Essentials a fully motivated volunteer delivers per day")
+    volunteer_supply_floor: float = par(0.5, 0.0, 1.0, "share", "Volunteer supply floor",
+                                        "Share of volunteer capacity left when shops are shut (group purchases)")
     volunteer_hours_per_day: float = par(0.5, 0.0, 8.0, "hours/day", "Volunteer hours per delivery",
                                          "Volunteer hours per day of essentials delivered")
     motivation_gain: float = par(0.05, 0.0, 1.0, "1/day", "Motivation gain",
                                  "Growth of volunteer motivation with use")
     crowd_out: float = par(0.1, 0.0, 1.0, "1/day", "Crowding out",
                            "Loss of motivation of an idle volunteer while formal services serve the grid")
-    burnout_threshold: float = par(10.0, 0.0, 100.0, "days", "Burnout threshold",
+    burnout_threshold: float = par(7.0, 0.0, 100.0, "days", "Burnout threshold",
                                    "Accumulated full-use days above which a volunteer burns out")
     burnout_rate: float = par(0.1, 0.0, 1.0, "1/day", "Burnout",
                               "Daily loss of motivation of a burnt-out volunteer")

@@ -179,9 +179,9 @@ def word_of_mouth(network: Network, seeds, p_tell: float, p_stop: float, days: i
 
     Everything else in the kernel is switched off: one grid, warning level 1
     everywhere, the platform reaches nobody (reach 0, platform down, no
-    smartphones) and no grid worker visits. The seeds are informed and
-    telling at day 0; the kernel then runs for days 1..`days`, and stops
-    early once nobody is telling (nothing can change after that).
+    smartphones), no grid worker visits and no chat groups. The seeds are
+    informed and telling at day 0; the kernel then runs for days 1..`days`,
+    and stops early once nobody is telling (nothing can change after that).
 
     Args:
         network: The households and their ties (`sim.network.Network`); the
@@ -233,6 +233,8 @@ def word_of_mouth(network: Network, seeds, p_tell: float, p_stop: float, days: i
     is_telling = np.zeros(n, np.bool_)
     perception = np.zeros(n)
     telling_prev = np.zeros(n, np.bool_)
+    no_warning = np.zeros(1)  # no visits inform: no forecast stood "yesterday"
+    grid_telling = np.zeros(1, np.int64)  # chat groups are off
     t_informed[sd] = 0
     is_telling[sd] = True
 
@@ -246,8 +248,9 @@ def word_of_mouth(network: Network, seeds, p_tell: float, p_stop: float, days: i
         last_day = day
         np.copyto(telling_prev, is_telling)
         warn_and_perceive(net.indptr, net.indices, net.weight, grid, has_digital_access,
-                          t_visited, warning_d, telecom_d, 0.0, telling_prev, t_informed,
-                          is_telling, perception, 0.0, p, s, 0.0, seed, day)
+                          t_visited, warning_d, no_warning, telecom_d, 0.0, telling_prev,
+                          grid_telling, False, t_informed, is_telling, perception, 0.0, 0.0, p,
+                          s, 0.0, seed, day)
         informed[day] = np.count_nonzero(t_informed >= 0)
     total = int(informed[-1])
     return WordOfMouthResult(reach=total / n if n else 0.0, n_informed=total,
@@ -360,7 +363,7 @@ class QueueResult:
 
 
 def department_queue(arrivals, capacity: float, delivery_days: float = 7.0,
-                     need: float = 0.0) -> QueueResult:
+                     need: float = 1.0) -> QueueResult:
     """Feed the departments' service rule with cases and record the queue.
 
     Each day `arrivals[d]` new cases reach one department (civil affairs:
@@ -371,14 +374,17 @@ def department_queue(arrivals, capacity: float, delivery_days: float = 7.0,
     order, which for cases of equal vulnerability is first come, first
     served (dispatch day, then row). A case can be served on the day it
     arrives. Each case is a household row holding `need` days of unmet need
-    and no reserves; a row is reused once its case is served.
+    and no reserves; a row is reused once its case is served. (The kernel
+    closes the case of a household whose need has gone without delivering
+    anything, so with need = 0 the queue is the same but nothing is
+    delivered.)
 
     Args:
         arrivals: int (days,) >= 0, new cases per day.
         capacity: Cases served per day (>= 0; the model's capacity per
             department).
         delivery_days: Essentials delivered per served case, days (>= 0).
-        need: Unmet need each case holds when it arrives, days (>= 0).
+        need: Unmet need each case holds when it arrives, days (>= 0; default 1).
 
     Returns:
         A `QueueResult`.

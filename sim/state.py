@@ -128,6 +128,8 @@ class State:
         self.grids = Arrays(GRID_FIELDS, n_grids)
         # Departments: daily capacity (households per day, fractional).
         self.department_capacity = np.zeros(N_DEPARTMENTS, dtype=np.float64)
+        # Departments' visits today (capacity used; a visit to a home whose need
+        # has gone closes the case without a delivery).
         self.department_served_today = np.zeros(N_DEPARTMENTS, dtype=np.int64)
         # The platform's dashboard: share of households it shows in need.
         self.dashboard = np.zeros(1, dtype=np.float64)

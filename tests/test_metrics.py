@@ -31,12 +31,13 @@ def test_triangle_worked_example():
 
 
 def test_resilience_loss_scales_with_baseline():
-    # The same drop measured against Q0 = 0.8: loss (0.8 - Q) / 0.8, only below Q0.
+    # The same drop measured against Q0 = 0.8: loss (0.8 - Q) / 0.8, signed, so a
+    # day above the baseline counts against the loss (noise averages out).
     q = np.array([0.8, 0.8, 0.4, 0.8, 0.9, 0.8])
     q0 = metrics.baseline(q, 2)
     assert q0 == pytest.approx(0.8)
-    # loss on days 2..5 = [0.5, 0, 0, 0]; trapezoid = 0.25
-    assert metrics.resilience_loss(q, 2, q0) == pytest.approx(0.25)
+    # loss on days 2..5 = [0.5, 0, -0.125, 0]; trapezoid = 0.25 - 0.0625 - 0.0625
+    assert metrics.resilience_loss(q, 2, q0) == pytest.approx(0.125)
     assert metrics.resilience_loss(q, 6, q0) == 0.0  # onset after the run
     assert metrics.resilience_loss(q, 2, 0.0) == 0.0
 

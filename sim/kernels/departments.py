@@ -34,9 +34,11 @@ def serve_departments(grid, has_chronic_illness, vulnerability, hazard_d, power_
 
     Department k serves floor((day+1) c_k) - floor(day c_k) households today
     (c_k its capacity per day, so fractions add up over days), taking cases
-    in order of vulnerability (high first), dispatch day, row. A served
-    household gets delivery_days of essentials (paying off need first, the
-    rest to reserves), its case closes and leaves the dashboard.
+    in order of vulnerability (high first), dispatch day, row; a case whose
+    department is full goes to the first department with room left. A
+    served household still in need gets delivery_days of essentials (paying
+    off need first, the rest to reserves); one whose need has gone gets
+    nothing. Either way its case closes and leaves the dashboard.
     Serial (the order matters); `keys` is int64 scratch of length n.
     Writes need, reserves, the case fields, department_in_today,
     formal_grid_today, served_today.
@@ -63,15 +65,22 @@ def serve_departments(grid, has_chronic_illness, vulnerability, hazard_d, power_
         i = ks[c] & 0xFFFFFFFF
         g = grid[i]
         k = department_of(has_chronic_illness[i], hazard_d[g], power_d[g])
-        if left[k] < 1.0:
-            continue
+        if left[k] < 1.0:  # full: the first department with room takes the case
+            k = -1
+            for k2 in range(left.shape[0]):
+                if left[k2] >= 1.0:
+                    k = k2
+                    break
+            if k < 0:
+                continue
         left[k] -= 1.0
         served_today[k] += 1
-        paid = min(need[i], delivery_days)
+        delivered = delivery_days if need[i] > 0.0 else 0.0
+        paid = min(need[i], delivered)
         need[i] -= paid
-        reserves[i] += delivery_days - paid
-        department_in_today[i] = delivery_days
-        formal_grid_today[g] += delivery_days
+        reserves[i] += delivered - paid
+        department_in_today[i] = delivered
+        formal_grid_today[g] += delivered
         t_case[i] = -1
         t_dispatch[i] = -1
         t_request[i] = -1

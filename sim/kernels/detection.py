@@ -77,9 +77,9 @@ def visit_grids(start, stop, cursor, visits_today, hazard_d, need, is_known, ask
                 chat_groups, direct_dispatch, seed, day):
     """Each grid worker visits up to capacity x (1 - burden) x mobility households.
 
-    The day's visits, in order of priority: (A) households that asked in the
-    chat group (when groups exist the worker is in them) or, under direct
-    dispatch, asked the platform (which forwards to the grid); (B) known
+    The day's visits, in order of priority: (A) households with no open case
+    that asked in the chat group (when groups exist the worker is in them)
+    or, under direct dispatch, asked the platform (which forwards to the grid); (B) known
     vulnerable households not visited for revisit_days; (C) the door-to-door
     round, which resumes where it stopped (cursor). Tiers A and B scan the
     grid from a random starting door each day. The capacity's fraction is
@@ -99,7 +99,8 @@ def visit_grids(start, stop, cursor, visits_today, hazard_d, need, is_known, ask
                 break
             i = a + (offset + t) % n_g
             ask = asked_today[i]
-            if need[i] > 0.0 and ((chat_groups and (ask & 2)) or (direct_dispatch and (ask & 1))):
+            if need[i] > 0.0 and t_case[i] < 0 and ((chat_groups and (ask & 2))
+                                                     or (direct_dispatch and (ask & 1))):
                 _visit(i, need, t_visited, t_case, t_detected, was_detected, is_on_dashboard,
                        detected_by, kpi_pressure, seed, day)
                 done += 1

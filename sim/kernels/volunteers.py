@@ -3,14 +3,35 @@
 from numba import njit, prange
 
 
+@njit(cache=True)
+def _deliver(i, left, need, volunteer_in_today, t_case, t_dispatch, is_on_dashboard,
+             coordination):
+    """Deliver min(need, left) to household i; return what is left of the budget.
+
+    Under coordination the grid worker hears when a volunteer has met a
+    household's need, and closes its open case (so no department comes and
+    the dashboard drops it)."""
+    give = min(need[i], left)
+    need[i] -= give
+    volunteer_in_today[i] += give
+    if coordination and need[i] <= 0.0 and t_case[i] >= 0:
+        t_case[i] = -1
+        t_dispatch[i] = -1
+        is_on_dashboard[i] = False
+    return left - give
+
+
 @njit(cache=True, parallel=True)
 def serve_volunteers(start, stop, vol_start, vol_stop, vol_household, motivation, indptr, indices,
-                     grid, asked_today, t_case, t_visited, need, volunteer_in_today,
-                     capacity_today, used_today, volunteer_grid_today, pool, capacity_days,
-                     chat_groups, coordination, day):
+                     grid, asked_today, t_case, t_dispatch, is_on_dashboard, t_visited, need,
+                     volunteer_in_today, capacity_today, used_today, volunteer_grid_today, pool,
+                     supply_d, capacity_days, supply_floor, chat_groups, coordination, day):
     """Volunteers deliver essentials to households in need of their grid.
 
-    A volunteer's budget today is capacity_days * motivation. It serves, in
+    A volunteer's budget today is capacity_days * motivation * (supply_floor +
+    (1 - supply_floor) * supply), supply being its grid's supply access
+    (group purchases reach part of the usual goods when shops are shut). It
+    serves, in
     order: its own ties in the grid that asked their ties; then the grid's
     shared pool of visible requests, in household order: posts in the chat
     group (if groups exist) and, under volunteer coordination, the cases the
@@ -19,8 +40,9 @@ def serve_volunteers(start, stop, vol_start, vol_stop, vol_household, motivation
     min(need left, budget left). Goods come from group purchases, not from
     the volunteer's own reserves.
 
-    `pool` is scratch of length n. Writes need, volunteer_in_today,
-    capacity_today, used_today, volunteer_grid_today.
+    Under coordination a case whose need a volunteer meets is closed (see
+    _deliver). `pool` is scratch of length n. Writes need, volunteer_in_today,
+    the case fields, capacity_today, used_today, volunteer_grid_today.
     """
     for g in prange(start.shape[0]):
         a = start[g]
@@ -37,8 +59,9 @@ def serve_volunteers(start, stop, vol_start, vol_stop, vol_household, motivation
                     n_pool += 1
         p = 0
         total = 0.0
+        reach = supply_floor + (1.0 - supply_floor) * supply_d[g]
         for v in range(vol_start[g], vol_stop[g]):
-            budget = capacity_days * motivation[v]
+            budget = capacity_days * motivation[v] * reach
             left = budget
             h = vol_household[v]
             for e in range(indptr[h], indptr[h + 1]):
@@ -46,17 +69,13 @@ def serve_volunteers(start, stop, vol_start, vol_stop, vol_household, motivation
                     break
                 i = indices[e]
                 if grid[i] == g and (asked_today[i] & 4) != 0 and need[i] > 0.0:
-                    give = min(need[i], left)
-                    need[i] -= give
-                    volunteer_in_today[i] += give
-                    left -= give
+                    left = _deliver(i, left, need, volunteer_in_today, t_case, t_dispatch,
+                                    is_on_dashboard, coordination)
             while left > 0.0 and p < n_pool:
                 i = pool[a + p]
                 if need[i] > 0.0:
-                    give = min(need[i], left)
-                    need[i] -= give
-                    volunteer_in_today[i] += give
-                    left -= give
+                    left = _deliver(i, left, need, volunteer_in_today, t_case, t_dispatch,
+                                    is_on_dashboard, coordination)
                 if need[i] <= 0.0:
                     p += 1
             capacity_today[v] = budget
