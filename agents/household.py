@@ -97,10 +97,11 @@ class Household(mesa.Agent):
             return
         if self.t_informed < 0:
             informed = False
-            if self.has_digital_access and (self._draw(rng.S_WARN_PLATFORM)
-                                            < b.warning_reach * today.platform * today.telecom[gid]):
+            p_platform = b.warning_reach * today.platform * today.telecom[gid]
+            if self.has_digital_access and self._draw(rng.S_WARN_PLATFORM) < p_platform:
                 informed = True
-            elif self.t_visited >= 0 and self.t_visited == day - 1 and today.warning_prev[gid] > 0:
+            elif (self.t_visited >= 0 and self.t_visited == day - 1
+                  and today.warning_prev[gid] > 0):
                 informed = True
             elif (chat_groups and self.has_digital_access and grid_telling[gid] > 0
                   and self._draw(rng.S_WARN_CHAT) < b.chat_warning * today.telecom[gid]):

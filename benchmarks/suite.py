@@ -276,6 +276,16 @@ def _rss_peak() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
 
 
+def _malloc_trim() -> bool:
+    """Ask glibc to hand freed heap memory back to the OS (False where there is no glibc)."""
+    import ctypes
+
+    try:
+        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0)) or True
+    except (OSError, AttributeError):
+        return False
+
+
 def measure_memory_baseline() -> dict[str, Any]:
     """Peak RSS of a process that imported the package and compiled its kernels."""
     warm = warm_up()
@@ -298,9 +308,12 @@ def measure_memory(n: int, days: int) -> dict[str, Any]:
     t0 = time.perf_counter()
     m.run()
     step = time.perf_counter() - t0
+    rss_run = _rss_now()
+    trimmed = _rss_now() if _malloc_trim() else None
     return {"n_households": n, "days": days, "warmup_s": warm, "build_s": build,
             "step_s": step, "rss_before_build": rss0, "rss_after_build": rss_built,
-            "peak_rss_after_build": peak_built, "rss_after_run": _rss_now(),
+            "peak_rss_after_build": peak_built, "rss_after_run": rss_run,
+            "rss_after_run_trimmed": trimmed,
             "peak_rss": _rss_peak(), "state_bytes": int(m.state.nbytes()),
             "household_bytes": int(m.state.households.nbytes()),
             "csr_bytes": _csr_bytes(m.network), "n_edges": int(m.network.n_edges),
@@ -397,6 +410,10 @@ def _env(threads: int | None = None, **extra: str) -> dict[str, str]:
 # machine to fall below QUIET_THRESHOLD cores; run_suite sets it.
 QUIET_WAIT_S = 0.0
 QUIET_THRESHOLD = 0.25
+# A timing taken while other work used more than QUIET_THRESHOLD cores is
+# retaken, up to this many attempts in all (run_suite sets it); the quietest
+# attempt is kept.
+ATTEMPTS = 1
 
 
 def wait_for_quiet(max_wait_s: float, threshold: float = QUIET_THRESHOLD) -> float:
@@ -433,6 +450,25 @@ def run_worker(task: str, numba_threads: int | None = None, timeout: float = 360
     out["other_load_cores"] = meter.other_cores()
     out["waited_for_quiet_s"] = waited
     return out
+
+
+def run_timed(task: str, numba_threads: int | None = None, **kwargs: Any) -> dict[str, Any]:
+    """`run_worker`, retaken while other work disturbed it (see ATTEMPTS); the quietest kept.
+
+    The dict gains `attempts` and `other_load_all` (the other load of each attempt).
+    """
+    best, loads = None, []
+    for _ in range(max(1, ATTEMPTS)):
+        r = run_worker(task, numba_threads=numba_threads, **kwargs)
+        load = r["other_load_cores"]
+        loads.append(load)
+        if best is None or (load or 0.0) < (best["other_load_cores"] or 0.0):
+            best = r
+        if load is None or load < QUIET_THRESHOLD:
+            break
+    best["attempts"] = len(loads)
+    best["other_load_all"] = loads
+    return best
 
 
 class CpuMeter:
@@ -482,7 +518,10 @@ def _noise(r: dict[str, Any]) -> str:
 
 def _load_cell(r: dict[str, Any]) -> str:
     load = r.get("other_load_cores")
-    return "n/a" if load is None else f"{load:.2f}"
+    cell = "n/a" if load is None else f"{load:.2f}"
+    if r.get("attempts", 1) > 1:
+        cell += f" (best of {r['attempts']} attempts)"
+    return cell
 
 
 # ==========================================================================
@@ -512,7 +551,7 @@ def engine_throughput(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str, A
                     kw["run_days"] = run_days
                 elif largest:
                     kw["budget_s"] = cfg.engine_budget_s
-                r = run_worker("engine", numba_threads=t, **kw)
+                r = run_timed("engine", numba_threads=t, **kw)
                 run_days = r["days"]
                 r["daily"] = np.load(path)
                 by_threads[t] = r
@@ -538,7 +577,7 @@ def reference_throughput(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str
     """The reference engine (plain Mesa agents) and numba's speed-up over it."""
     runs = []
     for n, days in cfg.reference_runs:
-        r = run_worker("reference", **{"n": n, "days": days})
+        r = run_timed("reference", n=n, days=days)
         runs.append(r)
         sp = ", ".join(f"{t} thread(s) {v['speedup']:.0f}x" for t, v in r["numba"].items())
         log(f"  reference {n:>6,} households x {days} days: "
@@ -557,7 +596,7 @@ def reference_throughput(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str
 
 def phase_times(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str, Any]:
     """Seconds per phase of the day, summed over a flood run."""
-    r = run_worker("phases", n=cfg.phase_n, days=cfg.phase_days)
+    r = run_timed("phases", n=cfg.phase_n, days=cfg.phase_days)
     total = r["total_s"]
     r["share"] = {k: v / total for k, v in r["phases_s"].items()}
     top = sorted(r["phases_s"].items(), key=lambda kv: -kv[1])[:3]
@@ -581,6 +620,8 @@ def memory(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str, Any]:
         "mean_degree": 2 * r["n_edges"] / n,
         "peak_rss_per_household": (r["peak_rss"] - base["peak_rss"]) / n,
         "steady_rss_per_household": (r["rss_after_run"] - r["rss_before_build"]) / n,
+        "live_rss_per_household": (None if r["rss_after_run_trimmed"] is None else
+                                   (r["rss_after_run_trimmed"] - r["rss_before_build"]) / n),
     }
     out["peak_rss_per_household_beyond_csr"] = (out["peak_rss_per_household"]
                                                 - out["csr_bytes_per_household"])
@@ -597,16 +638,17 @@ STARTUP_CODE = ("from sim.model import ResilienceModel; "
                 "ResilienceModel(n_households=1000, days=5).run()")
 
 
-def _time_startup(env: dict[str, str]) -> float:
+def _time_startup(env: dict[str, str]) -> tuple[float, float | None]:
+    """Wall time of one start-up run, and the other load meanwhile."""
     if QUIET_WAIT_S > 0:
         wait_for_quiet(QUIET_WAIT_S)
-    t0 = time.perf_counter()
+    meter, t0 = CpuMeter(), time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", STARTUP_CODE], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=1200)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise BenchmarkError(f"start-up run failed:\n{proc.stderr[-2000:]}")
-    return wall
+    return wall, meter.other_cores()
 
 
 def startup(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str, Any]:
@@ -620,17 +662,29 @@ def startup(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="grassroots-numba-cache-") as cache:
         if cfg.startup_cold:
             env = _env(NUMBA_CACHE_DIR=cache)
-            out["cold_s"] = _time_startup(env)
+            out["cold_s"], out["cold_other_load_cores"] = _time_startup(env)
             out["cache"] = "NUMBA_CACHE_DIR = a new temporary directory"
-            log(f"  cold (empty Numba cache): {out['cold_s']:.2f} s")
+            log(f"  cold (empty Numba cache): {out['cold_s']:.2f} s"
+                + _noise({"other_load_cores": out["cold_other_load_cores"]}))
         else:
             env = _env()
             out["cold_s"] = None
             out["cache"] = "Numba's usual cache (cold run skipped by --quick)"
-        runs = [_time_startup(env) for _ in range(2)]
+        runs, loads = [], []
+        _time_startup(env)  # the first of the two runs
+        for _ in range(max(1, ATTEMPTS)):  # the second, retaken while disturbed
+            wall, load = _time_startup(env)
+            runs.append(wall)
+            loads.append(load)
+            if load is None or load < QUIET_THRESHOLD:
+                break
+    best = min(range(len(runs)), key=lambda i: loads[i] or 0.0)
     out["cached_runs_s"] = runs
-    out["cached_s"] = runs[-1]
-    log(f"  cached: {runs[-1]:.2f} s (runs: {', '.join(f'{x:.2f}' for x in runs)})")
+    out["cached_other_load_all"] = loads
+    out["cached_s"] = runs[best]
+    out["other_load_cores"] = loads[best]
+    log(f"  cached: {runs[best]:.2f} s (second runs: {', '.join(f'{x:.2f}' for x in runs)})"
+        + _noise(out))
     return out
 
 
@@ -640,7 +694,7 @@ def sir_anchor(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str, Any]:
               for r in ctx.get("engine_throughput", {}).get("runs", [])}
     runs = []
     for t in cfg.threads:
-        r = run_worker("sir", numba_threads=t, n=cfg.sir_n, steps=cfg.sir_steps)
+        r = run_timed("sir", numba_threads=t, n=cfg.sir_n, steps=cfg.sir_steps)
         e = engine.get((cfg.sir_n, t))
         r["engine_household_steps_per_s"] = e["household_steps_per_s"] if e else None
         r["engine_over_anchor"] = (e["household_steps_per_s"] / r["node_steps_per_s"]
@@ -722,18 +776,19 @@ def machine_info() -> dict[str, Any]:
 
 def run_suite(names: list[str] | None = None, cfg: Config = FULL,
               log: Log = lambda s: print(s, file=sys.stderr, flush=True),
-              wait_quiet_s: float = 0.0) -> dict[str, Any]:
+              wait_quiet_s: float = 0.0, attempts: int = 1) -> dict[str, Any]:
     """Run the named benchmarks (all by default) in suite order; return the results.
 
     With `wait_quiet_s` > 0, each measurement first waits up to that long for
-    other work on the machine to stop (`wait_for_quiet`). A benchmark that
-    fails is recorded as {"error": ...} and the rest still run.
+    other work on the machine to stop (`wait_for_quiet`); a timing disturbed
+    all the same is retaken, up to `attempts` in all. A benchmark that fails
+    is recorded as {"error": ...} and the rest still run.
     """
-    global QUIET_WAIT_S
-    QUIET_WAIT_S = wait_quiet_s
+    global QUIET_WAIT_S, ATTEMPTS
+    QUIET_WAIT_S, ATTEMPTS = wait_quiet_s, attempts
     names = [n for n in BENCHMARKS if names is None or n in names]
     results: dict[str, Any] = {"suite": "grassroots-resilience benchmarks", "config":
-                               asdict(cfg), "wait_quiet_s": wait_quiet_s,
+                               asdict(cfg), "wait_quiet_s": wait_quiet_s, "attempts": attempts,
                                "machine": machine_info(), "benchmarks": {}}
     t_suite = time.perf_counter()
     for i, name in enumerate(names, 1):
@@ -810,7 +865,10 @@ def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         add(f"memory at {m['n_households']:,} households", "<= 400 B/household + CSR", v,
             f"peak RSS {v:.0f} B/household + CSR {m['csr_bytes_per_household']:.0f}; "
             f"state arrays {m['state_bytes_per_household']:.0f}; after the run "
-            f"{m['steady_rss_per_household_beyond_csr']:.0f} + CSR",
+            f"{m['steady_rss_per_household_beyond_csr']:.0f} + CSR"
+            + ("" if m.get("live_rss_per_household") is None else
+               f", {m['live_rss_per_household'] - m['csr_bytes_per_household']:.0f} + CSR "
+               "once glibc returns freed memory"),
             v <= TARGETS["bytes_per_household"] if m["n_households"] >= 1_000_000 else None)
     s = b.get("startup", {})
     if "cached_s" in s:
@@ -887,8 +945,11 @@ def render_markdown(results: dict[str, Any]) -> str:
                 ["baseline peak RSS (imports + compiled kernels)", _mib(m["baseline_peak_rss"])],
                 ["peak RSS per household, minus baseline",
                  f"{m['peak_rss_per_household']:.0f} B"],
-                ["RSS per household after the run (steady)",
+                ["RSS per household after the run (steady), minus RSS before the build",
                  f"{m['steady_rss_per_household']:.0f} B"],
+                ["the same after glibc malloc_trim(0) (live memory)",
+                 "n/a" if m.get("live_rss_per_household") is None
+                 else f"{m['live_rss_per_household']:.0f} B"],
                 ["state arrays per household (state.nbytes()/n)",
                  f"{m['state_bytes_per_household']:.0f} B"],
                 ["CSR arrays per household (indptr+indices+weight)",
@@ -900,7 +961,10 @@ def render_markdown(results: dict[str, Any]) -> str:
         rows = [["cold (empty Numba cache)",
                  "skipped" if s["cold_s"] is None else f"{s['cold_s']:.2f} s"],
                 ["cached (second of two runs)", f"{s['cached_s']:.2f} s"],
-                ["cached runs", ", ".join(f"{x:.2f} s" for x in s["cached_runs_s"])]]
+                ["second runs (retaken while other work ran)",
+                 ", ".join(f"{x:.2f} s (other load {_load1(y)})"
+                           for x, y in zip(s["cached_runs_s"], s["cached_other_load_all"],
+                                           strict=True))]]
         out += ["### startup", "", f"`{s['command']}`; {s['cache']}.", ""]
         out += _table(["run", "wall time"], rows) + [""]
 
@@ -965,6 +1029,10 @@ def _max_load(obj: Any) -> float:
     if isinstance(obj, list):
         return max((_max_load(v) for v in obj), default=0.0)
     return 0.0
+
+
+def _load1(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.2f}"
 
 
 def _load(x: list[float] | None) -> str:

@@ -65,3 +65,12 @@ def test_a_pattern_not_reproduced_fails_only_with_strict(stub, capsys):
 def test_a_failed_verification_check_fails_the_command(stub):
     stub(fake_checks(verification_ok=False))
     assert main(["validate"]) == 1
+
+
+def test_markdown_report_escapes_table_cells():
+    c = v.Check("S", "reach, <k> = 4", v.VERIFICATION, True, "a | b", "src",
+                {"P(c | b)": 0.5, "n": 10})
+    md = v.format_markdown([c])
+    assert "| **PASS** | S: reach, &lt;k&gt; = 4 | verification |" in md
+    assert "| P(c \\| b) | 0.5 |" in md and "| n | 10 |" in md
+    assert "Criterion: a \\| b." in md

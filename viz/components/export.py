@@ -15,11 +15,10 @@ import io
 
 import numpy as np
 import solara
-from mesa.visualization.utils import update_counter
 
 from viz.components import charts, city_map
 from viz.components.panels import compare_table, explain
-from viz.components.session import Caps, Snapshot, WorkshopModel
+from viz.components.session import Caps, WorkshopModel
 
 COL = charts.COL
 
@@ -29,9 +28,10 @@ def csv_text(model: WorkshopModel) -> str:
     return model.series().to_csv(index=False)
 
 
-def _stem(snap: Snapshot) -> str:
-    runs = snap.a.strategy + (f"_vs_{snap.b.strategy}" if snap.b is not None else "")
-    return f"grassroots_{snap.shock}_{runs}_seed{snap.seed}_day{snap.day}"
+def _stem(model: WorkshopModel) -> str:
+    runs = model.a.strategy.name + (f"_vs_{model.b.strategy.name}" if model.b is not None
+                                    else "")
+    return f"grassroots_{model.shock_name}_{runs}_seed{model.seed_value}"
 
 
 def charts_png(model: WorkshopModel, dpi: int = 110) -> bytes:
@@ -85,15 +85,11 @@ def charts_png(model: WorkshopModel, dpi: int = 110) -> bytes:
         if scale:
             ax.set_yscale(scale, linthresh=1.0)
 
-    lines(axes[0, 2], {"vulnerable": ("in_crisis_vulnerable", "#d62728"),
-                       "others": ("in_crisis_other", "#ff9896")},
-          f"Households in crisis: {snap.a.label}", "households")
+    lines(axes[0, 2], charts.CRISIS, f"Households in crisis: {snap.a.label}", "households")
     lines(axes[1, 0], charts.CHANNELS, f"Help by channel: {snap.a.label}",
           "essentials per day (days)", scale="symlog")
-    lines(axes[1, 1], {"true need share": ("true_need_share", "#d62728"),
-                       "dashboard need share": ("dashboard_need_share", "#1f77b4"),
-                       "illusion gap": ("illusion_gap", "#9467bd")},
-          f"Dashboard versus ground truth: {snap.a.label}", "share of households")
+    lines(axes[1, 1], charts.DASHBOARD, f"Dashboard versus ground truth: {snap.a.label}",
+          "share of households")
     for ax in (axes[0, 1], axes[0, 2], axes[1, 0], axes[1, 1]):
         ax.set_xlim(0, max(snap.days - 1, 1))
         ax.set_xlabel("day")
@@ -125,18 +121,19 @@ def charts_png(model: WorkshopModel, dpi: int = 110) -> bytes:
 @solara.component
 def WorkshopBar(model: WorkshopModel):
     """Above the panels: explain mode, downloads, and this server's caps."""
-    update_counter.get()
-    snap = model.snapshot()
     caps = Caps.from_env()
-    stem = _stem(snap)
+    stem = _stem(model)
+    # Stable callables: FileDownload resets a pending download when its data changes.
+    get_csv = solara.use_memo(lambda: (lambda: csv_text(model)), [model])
+    get_png = solara.use_memo(lambda: (lambda: charts_png(model)), [model])
     note = {"font-size": "12px", "color": "rgba(0,0,0,.6)"}
     with solara.Row(gap="16px", classes=["gr-workshop-bar"],
                     style={"align-items": "center", "flex-wrap": "wrap",
                            "padding": "0 10px 4px 10px"}):
         solara.Switch(label="Explain mode", value=explain, classes=["gr-explain-switch"])
-        solara.FileDownload(lambda: csv_text(model), filename=f"{stem}.csv",
-                            label="Daily series (CSV)", mime_type="text/csv")
-        solara.FileDownload(lambda: charts_png(model), filename=f"{stem}.png",
-                            label="Charts (PNG)", mime_type="image/png")
+        solara.FileDownload(get_csv, filename=f"{stem}.csv", label="Daily series (CSV)",
+                            mime_type="text/csv")
+        solara.FileDownload(get_png, filename=f"{stem}.png", label="Charts (PNG)",
+                            mime_type="image/png")
         solara.Text(f"Up to {caps.max_households:,} households and {caps.max_days} days per "
                     "session on this server.", style=note)

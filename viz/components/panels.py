@@ -3,13 +3,14 @@
 Each panel is a Solara component taking the session's `WorkshopModel`, as
 SolaraViz's `components` expects. It subscribes to Mesa's update counter
 (bumped after every step), reads one `Snapshot` of the model and draws it:
-the map as a PNG, the curves as Vega-Lite specs drawn by the browser. In
+the map as a PNG, the curves as SVG (both built on the server). In
 explain mode each panel also says what it shows and which mechanism moves it
 (`explain.EXPLAIN`).
 """
 
 from __future__ import annotations
 
+import html
 import math
 
 import reacton.ipywidgets as rw
@@ -31,7 +32,7 @@ _EXPLAIN = {"font-size": "12px", "line-height": "1.35", "color": "#333", "margin
 
 
 def _chart_height() -> int:
-    return 150 if explain.value else 240
+    return 140 if explain.value else 240
 
 
 @solara.component
@@ -50,9 +51,10 @@ def Panel(title: str, key: str, status: str = "", children=[]):  # noqa: B006 (S
     return main
 
 
-def Chart(spec: dict):
-    """A Vega-Lite chart drawn in the browser."""
-    return solara.widgets.VegaLite.element(spec=spec)
+def Chart(svg: str):
+    """A chart drawn on the server as SVG (see svgchart.py)."""
+    return solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["gr-chart-box"],
+                       style="width: 100%")
 
 
 def _num(v: float, digits: int = 3) -> str:
@@ -107,7 +109,7 @@ def MapPanel(model: WorkshopModel):
                  f"cut in {int((snap.power < 0.5).sum())}, platform "
                  f"{'up' if snap.platform_up else 'DOWN'}")
     with Panel("Households today", "map", _day_status(snap) + today):
-        max_h = 190 if explain.value else 270
+        max_h = 180 if explain.value else 295
         with solara.Row(gap="8px", style={"align-items": "flex-start"}):
             for run in runs:
                 png = city_map.png(city_map.render(lay, run.state, snap.hazard, snap.power))
@@ -231,12 +233,23 @@ def ComparePanel(model: WorkshopModel):
     with Panel(f"Compare: A = {a.label}, B = {b.label}", "compare",
                f"same shock ({snap.shock}) and seed ({snap.seed}): common random numbers"):
         Chart(charts.functionality([(a.label, a.daily, a.onset), (b.label, b.daily, b.onset)],
-                                   snap.days, 130 if explain.value else 170))
+                                   snap.days, 95 if explain.value else 150))
         rows = compare_table(snap)
         if rows:
-            md = ["| measure | A | B | B - A |", "|---|---:|---:|---:|"]
-            md += [f"| {m} | {va} | {vb} | **{d}** |" for m, va, vb, d in rows]
-            solara.Markdown("\n".join(md), style={"font-size": "12px"})
+            solara.HTML(tag="div", unsafe_innerHTML=_table_html(rows))
+
+
+def _table_html(rows: list[tuple[str, str, str, str]]) -> str:
+    """The compare table as HTML (solara.Markdown would fetch mermaid from a CDN)."""
+    cell = "padding:1px 8px;text-align:right;white-space:nowrap"
+    head = "".join(f'<th style="{cell}">{h}</th>' for h in ("A", "B", "B - A"))
+    body = "".join(
+        f'<tr><td style="padding:1px 8px 1px 0">{html.escape(m)}</td>'
+        f'<td style="{cell}">{va}</td><td style="{cell}">{vb}</td>'
+        f'<td style="{cell};font-weight:600">{d}</td></tr>' for m, va, vb, d in rows)
+    return (f'<table class="gr-compare-table" style="font-size:12px;border-collapse:collapse;'
+            f'margin-top:2px"><tr><th style="text-align:left;padding:1px 8px 1px 0">measure'
+            f'</th>{head}</tr>{body}</table>')
 
 
 # SolaraViz components: (component, page). All on one page, two per row.
