@@ -555,7 +555,7 @@ def cmd_ui(args) -> int:
     from sim.model import ResilienceModel
 
     print("grassroots ui: loading the model's kernels (the first time ever: about a minute)")
-    ResilienceModel("status_quo", "flood", n_households=300, days=2, threads=1).run()
+    ResilienceModel("status_quo", "flood", n_households=300, days=2).run()
     from solara.__main__ import cli as solara_cli
 
     print(f"grassroots ui: open http://{args.host}:{args.port}/ (Ctrl-C stops the server)")

@@ -4,7 +4,8 @@
                  SolaraViz model_params generated from sim.params.SPECS
     controls.py  parameter inputs with units, tooltips and strategy presets
     city_map.py  the map of households in their grids (a NumPy raster)
-    charts.py    Vega-Lite specs of the live curves
+    charts.py    the live curves (which metrics, which colours)
+    svgchart.py  a small SVG line chart drawn on the server
     panels.py    the page's panels and explain mode
     explain.py   the explain texts
     export.py    CSV and PNG downloads, the workshop bar above the panels

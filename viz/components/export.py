@@ -5,7 +5,8 @@ Both are built only when the user clicks a download button (solara's
 the CSV is `WorkshopModel.series()` (tidy, one row per run and day, every
 metric of `sim.metrics.DAILY`); the PNG is one matplotlib figure with the
 page's panels (map, Q(t) with the resilience triangle, crisis, help by
-channel, dashboard versus truth), drawn with the object-oriented API so
+channel, dashboard versus truth, social fabric, and the compare table or
+the run summary), drawn with the object-oriented API so
 concurrent sessions never share pyplot state.
 """
 
@@ -42,36 +43,34 @@ def charts_png(model: WorkshopModel, dpi: int = 110) -> bytes:
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
-    from sim.metrics import baseline
-
     snap = model.snapshot()
-    fig = Figure(figsize=(15, 8.6), dpi=dpi, layout="constrained")
-    axes = fig.subplots(2, 3)
+    fig = Figure(figsize=(20, 9), dpi=dpi, layout="constrained")
+    axes = fig.subplot_mosaic([["map", "q", "crisis", "help"],
+                               ["dashboard", "social", "table", "table"]])
     fig.suptitle(f"Grassroots Resilience Simulator: {snap.shock}, seed {snap.seed}, "
                  f"{snap.n_households:,} households, day {snap.day} of {snap.days}")
     days = np.arange(snap.day)
     runs = [snap.a] + ([snap.b] if snap.b is not None else [])
 
-    ax = axes[0, 0]
+    ax = axes["map"]
     lay = city_map.layout(model.a.state.grids)
     ax.imshow(city_map.render(lay, snap.a.state, snap.hazard, snap.power),
               interpolation="nearest")
     ax.set_xticks([]), ax.set_yticks([])
     ax.set_title(f"Households on day {snap.day}: {snap.a.label}")
     ax.legend(handles=[Patch(color=c, label=n) for n, c in city_map.STATES],
-              loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="x-small", frameon=False)
+              loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=2, fontsize="x-small",
+              frameon=False)
 
-    ax = axes[0, 1]
+    ax = axes["q"]
     for k, run in enumerate(runs):
         q = run.daily[:, COL["functionality"]]
         colour = charts.RUN_COLOURS[k]
         ax.plot(days, q, color=colour, lw=1.8, label=run.label)
         if len(q):
-            q0 = baseline(q, min(run.onset, len(q)))
+            q0, lo = charts.triangle(q, run.onset)
             ax.axhline(q0, color=colour, ls="--", lw=0.8)
-            after = days >= run.onset
-            ax.fill_between(days[after], q[after], q0, where=q[after] < q0, color=colour,
-                            alpha=0.2)
+            ax.fill_between(days, lo, q0, color=colour, alpha=0.2, lw=0)
     if runs[0].onset < snap.days:
         ax.axvline(runs[0].onset, color="grey", ls=":", lw=1)
     ax.set_title("Functionality Q(t), resilience triangle shaded")
@@ -85,32 +84,39 @@ def charts_png(model: WorkshopModel, dpi: int = 110) -> bytes:
         if scale:
             ax.set_yscale(scale, linthresh=1.0)
 
-    lines(axes[0, 2], charts.CRISIS, f"Households in crisis: {snap.a.label}", "households")
-    lines(axes[1, 0], charts.CHANNELS, f"Help by channel: {snap.a.label}",
+    lines(axes["crisis"], charts.CRISIS, f"Households in crisis: {snap.a.label}",
+          "households")
+    lines(axes["help"], charts.CHANNELS, f"Help by channel: {snap.a.label}",
           "essentials per day (days)", scale="symlog")
-    lines(axes[1, 1], charts.DASHBOARD, f"Dashboard versus ground truth: {snap.a.label}",
-          "share of households")
-    for ax in (axes[0, 1], axes[0, 2], axes[1, 0], axes[1, 1]):
+    lines(axes["dashboard"], charts.DASHBOARD, f"Dashboard versus ground truth: "
+          f"{snap.a.label}", "share of households")
+    lines(axes["social"], charts.SOCIAL, f"Trust and the social fabric: {snap.a.label}",
+          "mean, 0-1")
+    axes["social"].set_ylim(0, 1)
+    for key in ("q", "crisis", "help", "dashboard", "social"):
+        ax = axes[key]
         ax.set_xlim(0, max(snap.days - 1, 1))
         ax.set_xlabel("day")
         ax.grid(alpha=0.3)
         ax.legend(fontsize="x-small", loc="best")
 
-    ax = axes[1, 2]
+    ax = axes["table"]
     ax.axis("off")
     rows = compare_table(snap)
     if rows:
-        ax.set_title(f"A = {snap.a.label}, B = {snap.b.label}")
+        ax.set_title(f"Compare: A = {snap.a.label}, B = {snap.b.label} (same shock and seed)")
         table = ax.table(cellText=[list(r) for r in rows],
                          colLabels=["measure", "A", "B", "B - A"], loc="center",
-                         colWidths=[0.52, 0.16, 0.16, 0.16])
+                         colWidths=[0.46, 0.18, 0.18, 0.18])
         table.auto_set_font_size(False)
-        table.set_fontsize(8)
-        table.scale(1, 1.4)
+        table.set_fontsize(9)
+        table.scale(1, 1.5)
     elif snap.a.summary is not None:
-        s = snap.a.summary
+        from sim.metrics import OUTCOMES
+
         ax.set_title(f"Run summary so far: {snap.a.label}")
-        text = "\n".join(f"{k.replace('_', ' ')}: {v:,.4g}" for k, v in s.items())
+        text = "\n".join(f"{k.replace('_', ' '):<24} {v:>12,.4g}   {OUTCOMES[k][:60]}"
+                         for k, v in snap.a.summary.items())
         ax.text(0.0, 1.0, text, va="top", family="monospace", fontsize=8,
                 transform=ax.transAxes)
     buf = io.BytesIO()

@@ -32,7 +32,7 @@ _EXPLAIN = {"font-size": "12px", "line-height": "1.35", "color": "#333", "margin
 
 
 def _chart_height() -> int:
-    return 140 if explain.value else 240
+    return 185 if explain.value else 270
 
 
 @solara.component
@@ -109,7 +109,7 @@ def MapPanel(model: WorkshopModel):
                  f"cut in {int((snap.power < 0.5).sum())}, platform "
                  f"{'up' if snap.platform_up else 'DOWN'}")
     with Panel("Households today", "map", _day_status(snap) + today):
-        max_h = 180 if explain.value else 295
+        max_h = 160 if explain.value else 295
         with solara.Row(gap="8px", style={"align-items": "flex-start"}):
             for run in runs:
                 png = city_map.png(city_map.render(lay, run.state, snap.hazard, snap.power))
@@ -233,7 +233,7 @@ def ComparePanel(model: WorkshopModel):
     with Panel(f"Compare: A = {a.label}, B = {b.label}", "compare",
                f"same shock ({snap.shock}) and seed ({snap.seed}): common random numbers"):
         Chart(charts.functionality([(a.label, a.daily, a.onset), (b.label, b.daily, b.onset)],
-                                   snap.days, 95 if explain.value else 150))
+                                   snap.days, 115 if explain.value else 180))
         rows = compare_table(snap)
         if rows:
             solara.HTML(tag="div", unsafe_innerHTML=_table_html(rows))

@@ -264,14 +264,19 @@ class WorkshopModel(mesa.Model):
         """Advance both runs one day (a no-op once the horizon is reached)."""
         # One Numba thread per step: many sessions share the server's cores, and
         # a 2,000-household day takes about a millisecond on one thread. The
-        # setting is per calling thread, and SolaraViz steps from several.
+        # setting is per calling thread (SolaraViz steps from several), and is
+        # given back afterwards.
+        threads = numba.get_num_threads()
         numba.set_num_threads(1)
-        with self.lock:
-            if self.a.day < self.a.days:
-                self.a.step()
-                if self.b is not None:
-                    self.b.step()
-            self.running = self.a.day < self.a.days
+        try:
+            with self.lock:
+                if self.a.day < self.a.days:
+                    self.a.step()
+                    if self.b is not None:
+                        self.b.step()
+                self.running = self.a.day < self.a.days
+        finally:
+            numba.set_num_threads(threads)
 
     def snapshot(self) -> Snapshot:
         """What the panels draw, consistent across runs; cached until the next step."""
