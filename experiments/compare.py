@@ -17,7 +17,8 @@ from pathlib import Path
 from experiments.analysis import cell_summary, paired_differences
 from experiments.runners import execute
 from experiments.spec import load_spec
-from experiments.store import Store, atomic_write
+from experiments.store import Store
+from sim.io import atomic_write
 
 REPORT_OUTCOMES = {
     "resilience_loss": "Resilience loss (days)",

@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis import markdown_table
-from experiments.store import Store, atomic_write
+from experiments.store import Store
 from sim.errors import SpecError
+from sim.io import atomic_write
 
 
 @dataclass

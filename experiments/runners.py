@@ -29,6 +29,7 @@ from experiments.designs import points
 from experiments.spec import ExperimentSpec
 from experiments.store import Store
 from sim.errors import SpecError
+from sim.io import environment
 
 EXECUTORS = ("serial", "process", "dask")
 
@@ -99,27 +100,12 @@ def warm_up(threads: int | None = 1) -> None:
     ResilienceModel("status_quo", "compound", n_households=60, days=30).run()
 
 
-def _environment() -> dict[str, Any]:
-    import platform
-    import subprocess
-    from importlib.metadata import version
-
-    try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                                cwd=Path(__file__).parent, timeout=5).stdout.strip() or None
-    except (OSError, subprocess.SubprocessError):
-        commit = None
-    pkgs = ("grassroots-resilience", "numpy", "numba", "mesa", "networkx", "pandas", "SALib")
-    return {"python": platform.python_version(), "git_commit": commit,
-            "versions": {p: version(p) for p in pkgs}}
-
-
 def manifest(spec: ExperimentSpec, tasks: list[Task]) -> dict[str, Any]:
     """What a results folder needs to be rerun: the spec and every task."""
     return {"spec": spec.to_dict(),
             "tasks": [{k: v for k, v in asdict(t).items() if k not in ("outcomes", "series")}
                       for t in tasks],
-            **_environment()}
+            **environment()}
 
 
 def _progress(total: int, initial: int, enabled: bool):

@@ -15,8 +15,9 @@ import pandas as pd
 
 from experiments.analysis import markdown_table
 from experiments.designs import salib_problem
-from experiments.store import Store, atomic_write
+from experiments.store import Store
 from sim.errors import SpecError
+from sim.io import atomic_write
 
 
 def indices(method: str, ranges: dict[str, tuple[float, float]], X: np.ndarray,

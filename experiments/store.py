@@ -14,29 +14,13 @@ Query with DuckDB (`query`) or load as DataFrames (`load`).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from sim.errors import SpecError
-
-
-def atomic_write(path: Path, write) -> None:
-    """Call write(tmp_path), then rename onto `path`; nothing partial remains."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+from sim.io import atomic_write
 
 
 class Store:

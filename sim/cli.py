@@ -12,10 +12,10 @@ import json
 import math
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from sim.errors import GrassrootsError, SpecError
+from sim.io import atomic_write, environment
 
 EPILOG = """examples:
   grassroots run --strategy community_resilience --shock lockdown
@@ -234,22 +234,6 @@ def _fmt(v: float) -> str:
     return str(v)
 
 
-def _atomic_write(path: Path, write) -> None:
-    """Write through a temporary file in the same folder, then rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def write_run(model, out: Path) -> list[Path]:
     """Write a finished run's files into `out`; each file appears whole or not at all."""
     from sim import __version__
@@ -259,7 +243,7 @@ def write_run(model, out: Path) -> list[Path]:
     df = model.series()
     summary = model.summary().as_dict()
     manifest = {"package": "grassroots-resilience", "version": __version__,
-                **model.manifest(), **_environment()}
+                **model.manifest(), **environment()}
     files = {
         "daily.csv": lambda p: df.to_csv(p, index=False),
         "daily.parquet": lambda p: df.to_parquet(p, index=False),
@@ -271,25 +255,9 @@ def write_run(model, out: Path) -> list[Path]:
     }
     written = []
     for name, write in files.items():
-        _atomic_write(out / name, write)
+        atomic_write(out / name, write)
         written.append(out / name)
     return written
-
-
-def _environment() -> dict:
-    """Versions and git commit, for manifests."""
-    import platform
-    import subprocess
-    from importlib.metadata import version
-
-    try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                                cwd=Path(__file__).parent, timeout=5).stdout.strip() or None
-    except (OSError, subprocess.SubprocessError):
-        commit = None
-    pkgs = ("numpy", "numba", "mesa", "networkx", "pandas")
-    return {"python": platform.python_version(), "git_commit": commit,
-            "versions": {p: version(p) for p in pkgs}}
 
 
 def cmd_run(args) -> int:
@@ -473,7 +441,7 @@ def cmd_scenarios(args) -> int:
         if out.exists():
             raise ScenarioError(f"{out} exists; choose another --out (nothing was written)")
         text = sw.template(args.kind, args.name)
-        _atomic_write(out, lambda p: Path(p).write_text(text))
+        atomic_write(out, lambda p: Path(p).write_text(text))
         print(f"wrote {out}; edit it, then `grassroots scenarios validate {out}`")
         return 0
     print(json.dumps(sw.json_schema(args.kind), indent=2))
@@ -502,7 +470,7 @@ def cmd_validate(args) -> int:
     print(f"\n{v.summary_line(checks, seconds)}")
     if args.json:
         doc = {"quick": args.quick, "seconds": seconds, "checks": [c.as_dict() for c in checks]}
-        _atomic_write(Path(args.json), lambda p: Path(p).write_text(
+        atomic_write(Path(args.json), lambda p: Path(p).write_text(
             json.dumps(doc, indent=2, default=float) + "\n"))
         print(f"wrote {args.json}")
     bad = [c for c in checks if not c.passed
