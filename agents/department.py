@@ -26,7 +26,7 @@ class Department(mesa.Agent):
 
     def open_day(self):
         """Today's whole capacity: the fractions of capacity add up over days."""
-        day, c = self.model.day, self.capacity
+        day, c = self.model.clock, self.capacity
         self.left_today = math.floor((day + 1) * c) - math.floor(day * c)
         self.model.state.department_served_today[self.idx] = 0
 
@@ -46,7 +46,7 @@ class Department(mesa.Agent):
     def serve_departments(model):
         """Serve dispatched cases in order of vulnerability, dispatch day, row; a
         case whose department is full goes to the first department with room."""
-        day, today = model.day, model.today
+        day, today = model.clock, model.today
         for gu in model.grid_units:
             gu.formal_today = 0.0
         cases = []

@@ -14,7 +14,7 @@ import mesa
 from agents.base import StateField
 from sim import rng
 from sim.kernels.detection import VISIT
-from sim.kernels.help_seeking import ASK_CHAT, ASK_NEIGHBOURS, ASK_PLATFORM
+from sim.kernels.help_seeking import ASK_CHAT, ASK_NEIGHBOURS
 
 
 class GridUnit(mesa.Agent):
@@ -44,13 +44,16 @@ class GridUnit(mesa.Agent):
         return self.model.volunteers[self.vol_start:self.vol_stop]
 
     def _draw(self, stream: int) -> float:
-        return rng.uniform(self.model.seed_value, self.model.day, stream, self.idx)
+        return rng.uniform(self.model.seed_value, self.model.clock, stream, self.idx)
 
     def visit(self, h):
-        """Visit household h: see its need, open a case unless reported closed."""
+        """Visit household h: see its need and open a case (unless reported closed
+        at once), or see that an open case's need has gone and close it."""
         g = self.model.params.governance
-        h.t_visited = self.model.day
-        if h.need > 0.0 and h.t_case < 0:
+        h.t_visited = self.model.clock
+        if h.need <= 0.0 and h.t_case >= 0:
+            h.close_case()
+        elif h.need > 0.0 and h.t_case < 0:
             h.detected_by = VISIT
             h.note_detection()
             if h._draw(rng.S_KPI_CLOSE) >= g.kpi_pressure:
@@ -58,8 +61,9 @@ class GridUnit(mesa.Agent):
 
     # Phase 5b
     def visit_households(self):
-        """Visits up to capacity: requests first, then vulnerable, then door to door."""
-        g, day = self.model.params.governance, self.model.day
+        """Visits up to capacity: chat requests first, then known vulnerable
+        households due a visit, then door to door."""
+        g, day = self.model.params.governance, self.model.clock
         homes = self.households()
         n_g = len(homes)
         cap = (g.visit_capacity * (1.0 - g.reporting_burden)
@@ -71,9 +75,7 @@ class GridUnit(mesa.Agent):
         for h in rotated:  # A: requests the worker receives
             if done >= k:
                 break
-            ask = h.asked_today
-            if h.need > 0.0 and h.t_case < 0 and ((g.chat_groups and (ask & ASK_CHAT))
-                                                  or (g.direct_dispatch and (ask & ASK_PLATFORM))):
+            if g.chat_groups and (h.asked_today & ASK_CHAT) and h.need > 0.0 and h.t_case < 0:
                 self.visit(h)
                 done += 1
         for h in rotated:  # B: known vulnerable households due a visit
@@ -99,7 +101,7 @@ class GridUnit(mesa.Agent):
     # Phase 6b
     def coordinate_volunteers(self):
         """The grid's volunteers serve their ties, then the shared pool of requests."""
-        g, day = self.model.params.governance, self.model.day
+        g, day = self.model.params.governance, self.model.clock
         pool = []
         for h in self.households():
             h.volunteer_in_today = 0.0

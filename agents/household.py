@@ -67,7 +67,7 @@ class Household(mesa.Agent):
         return zip(net.indices[lo:hi].tolist(), net.weight[lo:hi].tolist())
 
     def _draw(self, stream: int) -> float:
-        return rng.uniform(self.model.seed_value, self.model.day, stream, self.idx)
+        return rng.uniform(self.model.seed_value, self.model.clock, stream, self.idx)
 
     # Phase 1
     def apply_shock(self):
@@ -78,7 +78,7 @@ class Household(mesa.Agent):
             dmg = h * self.exposure
             self.reserves -= b.damage_reserve_loss * dmg * self.reserves
             self.need = min(b.need_cap_days, self.need + b.damage_need_days * dmg)
-        day = self.model.day
+        day = self.model.clock
         if self.t_hardship_end <= day and self._draw(rng.S_HARDSHIP) < b.hardship_rate:
             self.t_hardship_end = day + b.hardship_days
 
@@ -86,7 +86,7 @@ class Household(mesa.Agent):
     def warn_and_perceive(self, telling_prev, grid_telling):
         """Hear a warning (platform, yesterday's visit, chat group, telling ties);
         perceive risk."""
-        b, today, day = self.model.params.behaviour, self.model.today, self.model.day
+        b, today, day = self.model.params.behaviour, self.model.today, self.model.clock
         chat_groups = self.model.params.governance.chat_groups
         gid = self.grid_id
         level = today.warning[gid]
@@ -139,7 +139,7 @@ class Household(mesa.Agent):
         if self.perception > b.perception_threshold:
             target += b.stockup_days
         buy = b.restock_days * today.supply[self.grid_id]
-        if self.t_hardship_end > self.model.day:
+        if self.t_hardship_end > self.model.clock:
             buy = 0.0
         elif self.is_low_income:
             buy *= b.low_income_restock_factor * today.income[self.grid_id]
@@ -153,7 +153,7 @@ class Household(mesa.Agent):
         self.need = nd
         self.bought_today = paid + added
         if nd > 0.0 and self.t_need_start < 0:
-            self.t_need_start = self.model.day
+            self.t_need_start = self.model.clock
             self.was_in_need = True
 
     # Phase 4
@@ -172,7 +172,7 @@ class Household(mesa.Agent):
             if self._draw(rng.S_ASK_NEIGHBOURS) < b.ask_neighbours * self.social_capital:
                 a |= ASK_NEIGHBOURS
             if (a & ASK_PLATFORM) and self.t_request < 0:
-                self.t_request = self.model.day
+                self.t_request = self.model.clock
         self.asked_today = a
         return bool(a & ASK_NEIGHBOURS)
 
@@ -199,14 +199,14 @@ class Household(mesa.Agent):
 
     def open_case(self):
         """A case opens and shows on the dashboard; the first detection is noted."""
-        self.t_case = self.model.day
+        self.t_case = self.model.clock
         self.is_on_dashboard = True
         self.note_detection()
 
     def note_detection(self):
         """Remember the first detection of this need episode."""
         if self.t_detected < 0:
-            self.t_detected = self.model.day
+            self.t_detected = self.model.clock
             self.was_detected = True
 
     # Phase 5c
@@ -215,9 +215,9 @@ class Household(mesa.Agent):
         g, today = self.model.params.governance, self.model.today
         if self.t_case >= 0 and self.t_dispatch < 0:
             if g.direct_dispatch:
-                self.t_dispatch = self.model.day + g.direct_latency_days
+                self.t_dispatch = self.model.clock + g.direct_latency_days
             elif today.platform > 0.5 and today.telecom[self.grid_id] > 0.5:
-                self.t_dispatch = self.model.day + g.central_latency_days
+                self.t_dispatch = self.model.clock + g.central_latency_days
 
     # Phase 6a
     def is_asking_ties(self) -> bool:
@@ -308,7 +308,7 @@ class Household(mesa.Agent):
         t = self.trust
         if self.department_in_today > 0.0:
             t += b.trust_gain * (1.0 - t)
-        elif self.t_request >= 0 and self.model.day - self.t_request > b.patience_days:
+        elif self.t_request >= 0 and self.model.clock - self.t_request > b.patience_days:
             t -= b.trust_loss * t
         self.trust = t
         if self.need <= 0.0:
@@ -324,13 +324,14 @@ class Household(mesa.Agent):
 
     # Phase 9
     def leave_dashboard(self) -> bool:
-        """The platform drops a resolved household it can sense. Returns: still on it."""
+        """The platform drops a resolved household it can sense, and closes its
+        case. Returns: still on the dashboard."""
         if not self.is_on_dashboard:
             return False
         g, today = self.model.params.governance, self.model.today
         gid = self.grid_id
         if (self.need <= 0.0 and self.has_digital_access and self._draw(rng.S_DASH_SENSE)
                 < g.platform_sensing * today.platform * today.power[gid] * today.telecom[gid]):
-            self.is_on_dashboard = False
+            self.close_case()
             return False
         return True

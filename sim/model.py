@@ -115,7 +115,9 @@ class ResilienceModel(mesa.Model):
         self.engine = engine
         self.seed_value = p.run.seed
         self.days = p.run.days
-        self.day = 0
+        self.burn_in = p.run.burn_in_days
+        self.day = 0  # days recorded so far (day 0 is the first day after the burn-in)
+        self.clock = 0  # days simulated so far, burn-in included: the kernels' `day`
         self.state = population.build(p)
         h, gr = self.state.households, self.state.grids
         if network is not None and network.n != h.n:
@@ -128,6 +130,11 @@ class ResilienceModel(mesa.Model):
         self._telling_prev = np.zeros(h.n, dtype=np.bool_)
         self._grid_telling = np.zeros(gr.n, dtype=np.int64)
         self._no_warning = np.zeros(gr.n)
+        normal = schedule(NO_SHOCK, 1, gr.elevation, gr.community)
+        self._normal_day = SimpleNamespace(
+            hazard=normal.hazard[0], heat=normal.heat[0], supply=normal.supply[0],
+            power=normal.power[0], telecom=normal.telecom[0], income=normal.income[0],
+            warning=normal.warning[0], warning_prev=self._no_warning, platform=1.0)
         self._pool = np.zeros(h.n, dtype=np.int64)
         self._keys = np.zeros(h.n, dtype=np.int64)
         self._households = None
@@ -137,6 +144,7 @@ class ResilienceModel(mesa.Model):
             for i, k in enumerate(COLUMNS)})
         if engine == "reference":
             self._make_agents()
+        self._burn_in()
 
     # -- agents ------------------------------------------------------------------
     def _make_agents(self):
@@ -155,11 +163,33 @@ class ResilienceModel(mesa.Model):
         return self._households
 
     # -- the day -------------------------------------------------------------------
+    def _burn_in(self):
+        """Warm up: `run.burn_in_days` days with no shock, not recorded, so that
+        everyday hardship, cases, social capital and volunteers have settled
+        into the strategy's routine before day 0. The run's 'ever' flags then
+        start from the households in need now."""
+        while self.clock < self.burn_in:
+            self._begin_day()
+            self._phases()
+            self.clock += 1
+        h = self.state.households
+        np.greater(h.need, 0.0, out=h.was_in_need)
+        np.logical_and(h.was_in_need, h.t_detected >= 0, out=h.was_detected)
+
     def step(self):
         """Advance one day: the ten phases, in order."""
         if self.day >= self.days:
             raise RuntimeError(f"the run is over: all {self.days} days have been simulated")
         self._begin_day()
+        self._phases()
+        self.record()
+        self.day += 1
+        self.clock += 1
+        self.running = self.day < self.days
+        self.datacollector.collect(self)
+
+    def _phases(self):
+        """Phases 1-9 of the day (10, record, only after the burn-in)."""
         self.apply_shock()
         self.warn_and_perceive()
         self.consume_and_restock()
@@ -169,10 +199,6 @@ class ResilienceModel(mesa.Model):
         self.update_wellbeing()
         self.update_social()
         self.observe()
-        self.record()
-        self.day += 1
-        self.running = self.day < self.days
-        self.datacollector.collect(self)
 
     def run(self, days: int | None = None) -> RunSummary:
         """Step to the end (or `days` more days) and return the run summary."""
@@ -182,6 +208,10 @@ class ResilienceModel(mesa.Model):
         return self.summary()
 
     def _begin_day(self):
+        """Today's shock inputs: the schedule's row, or a normal day in the burn-in."""
+        if self.clock < self.burn_in:
+            self.today = self._normal_day
+            return
         d, s = self.day, self.schedule
         self.today = SimpleNamespace(
             hazard=s.hazard[d], heat=s.heat[d], supply=s.supply[d], power=s.power[d],
@@ -199,7 +229,7 @@ class ResilienceModel(mesa.Model):
         if self._fast:
             apply_shock(h.grid, h.exposure, t.hazard, h.reserves, h.need, h.t_hardship_end,
                         b.damage_reserve_loss, b.damage_need_days, b.need_cap_days,
-                        b.hardship_rate, b.hardship_days, self.seed_value, self.day)
+                        b.hardship_rate, b.hardship_days, self.seed_value, self.clock)
         else:
             for a in self.households:
                 a.apply_shock()
@@ -208,14 +238,14 @@ class ResilienceModel(mesa.Model):
         """Phase 2."""
         h, b, t, net = self.state.households, self.params.behaviour, self.today, self.network
         np.copyto(self._telling_prev, h.is_telling)
-        count_by_grid(self._telling_prev, h.grid, self._grid_telling)
+        count_by_grid(self._telling_prev, h.has_digital_access, h.grid, self._grid_telling)
         if self._fast:
             warn_and_perceive(net.indptr, net.indices, net.weight, h.grid, h.has_digital_access,
                               h.t_visited, t.warning, t.warning_prev, t.telecom, t.platform,
                               self._telling_prev, self._grid_telling,
                               self.params.governance.chat_groups, h.t_informed, h.is_telling,
                               h.perception, b.warning_reach, b.chat_warning, b.word_of_mouth,
-                              b.stop_telling, b.perception_decay, self.seed_value, self.day)
+                              b.stop_telling, b.perception_decay, self.seed_value, self.clock)
         else:
             for a in self.households:
                 a.warn_and_perceive(self._telling_prev, self._grid_telling)
@@ -229,7 +259,7 @@ class ResilienceModel(mesa.Model):
                                 h.t_need_start, h.t_detected, h.was_in_need, h.bought_today,
                                 b.restock_days,
                                 b.low_income_restock_factor, b.need_cap_days, b.stockup_days,
-                                b.perception_threshold, self.day)
+                                b.perception_threshold, self.clock)
         else:
             for a in self.households:
                 a.consume_and_restock()
@@ -243,24 +273,24 @@ class ResilienceModel(mesa.Model):
                                             h.social_capital, t.telecom, t.platform,
                                             g.chat_groups, h.asked_today, h.t_request,
                                             b.ask_platform, b.ask_chat, b.ask_neighbours,
-                                            self.seed_value, self.day)
+                                            self.seed_value, self.clock)
         else:
             self._n_asking_ties = sum(a.seek_help() for a in self.households)
 
     def detect(self):
         """Phase 5: platform (5a), grid visits (5b), dispatch (5c)."""
         h, gr, g, t = self.state.households, self.state.grids, self.params.governance, self.today
-        s, d = self.seed_value, self.day
+        s, d = self.seed_value, self.clock
         if self._fast:
             detect_on_platform(h.grid, h.has_digital_access, h.need, h.asked_today, t.power,
                                t.telecom, t.platform, g.platform_sensing, g.chat_to_platform,
                                h.t_case, h.t_detected, h.was_detected, h.is_on_dashboard,
                                h.detected_by, s, d)
             visit_grids(gr.start, gr.stop, gr.cursor, gr.visits_today, t.hazard, h.need,
-                        h.is_known, h.asked_today, h.t_visited, h.t_case, h.t_detected,
-                        h.was_detected, h.is_on_dashboard, h.detected_by, g.visit_capacity,
-                        g.reporting_burden, g.hazard_mobility_loss, g.revisit_days,
-                        g.kpi_pressure, g.chat_groups, g.direct_dispatch, s, d)
+                        h.is_known, h.asked_today, h.t_visited, h.t_case, h.t_dispatch,
+                        h.t_detected, h.was_detected, h.is_on_dashboard, h.detected_by,
+                        g.visit_capacity, g.reporting_burden, g.hazard_mobility_loss,
+                        g.revisit_days, g.kpi_pressure, g.chat_groups, s, d)
             dispatch_cases(h.grid, h.t_case, h.t_dispatch, t.telecom, t.platform,
                            g.direct_dispatch, g.central_latency_days, g.direct_latency_days, d)
         else:
@@ -284,22 +314,22 @@ class ResilienceModel(mesa.Model):
                                    h.aid_scale, h.aid_frac, h.aid_in_today)
                 settle_mutual_aid(net.indptr, net.indices, net.weight, h.aid_scale, h.aid_frac,
                                   h.aid_in_today, h.reserves, h.need, h.aid_out_today)
-            else:
-                h.aid_in_today[:] = 0.0
-                h.aid_out_today[:] = 0.0
+            else:  # nobody asked their ties: what the three kernels would write
+                for a in (h.aid_scale, h.aid_frac, h.aid_in_today, h.aid_out_today):
+                    a[:] = 0.0
             serve_volunteers(gr.start, gr.stop, gr.vol_start, gr.vol_stop, v.household,
                              v.motivation, net.indptr, net.indices, h.grid, h.asked_today,
                              h.t_case, h.t_dispatch, h.is_on_dashboard, h.t_visited, h.need,
                              h.volunteer_in_today, v.capacity_today, v.used_today,
                              gr.volunteer_today, self._pool, t.supply,
                              b.volunteer_capacity_days, b.volunteer_supply_floor, g.chat_groups,
-                             g.volunteer_coordination, self.day)
+                             g.volunteer_coordination, self.clock)
             serve_departments(h.grid, h.has_chronic_illness, h.vulnerability, t.hazard,
                               t.power, self.state.department_capacity, h.t_dispatch, h.t_case,
                               h.t_request, h.is_on_dashboard, h.need, h.reserves,
                               h.department_in_today, gr.formal_today,
                               self.state.department_served_today, self._keys,
-                              g.dept_delivery_days, self.day)
+                              g.dept_delivery_days, self.clock)
         else:
             for phase in ("offer_mutual_aid", "receive_mutual_aid", "settle_mutual_aid"):
                 for a in self.households:
@@ -332,7 +362,7 @@ class ResilienceModel(mesa.Model):
                 h.aid_out_today, h.volunteer_in_today, t.telecom, h.t_request, h.trust,
                 h.social_capital, h.social_capital0, b.trust_gain, b.trust_loss,
                 b.patience_days, b.sc_gain_aid, b.sc_gain_chat, b.sc_relax,
-                g.social_capital_investment, g.chat_groups, self.day)
+                g.social_capital_investment, g.chat_groups, self.clock)
             update_volunteers(v.household, h.grid, v.capacity_today, v.used_today,
                               h.social_capital, gr.formal_today, gr.volunteer_today,
                               v.motivation, v.motivation0, v.fatigue, b.motivation_gain,
@@ -348,8 +378,9 @@ class ResilienceModel(mesa.Model):
         """Phase 9: the dashboard updates only while the platform is up."""
         h, g, t = self.state.households, self.params.governance, self.today
         if self._fast:
-            count = observe(h.grid, h.has_digital_access, h.need, h.is_on_dashboard, t.power,
-                            t.telecom, t.platform, g.platform_sensing, self.seed_value, self.day)
+            count = observe(h.grid, h.has_digital_access, h.need, h.is_on_dashboard, h.t_case,
+                            h.t_dispatch, t.power, t.telecom, t.platform, g.platform_sensing,
+                            self.seed_value, self.clock)
         else:
             count = sum(a.leave_dashboard() for a in self.households)
         if t.platform > 0.5:
@@ -365,7 +396,7 @@ class ResilienceModel(mesa.Model):
                    h.department_in_today, h.trust, h.social_capital, h.t_informed, h.t_case,
                    h.need_total, v.motivation, v.used_today, gr.visits_today,
                    b.crisis_threshold, float(self.state.dashboard[0]),
-                   b.volunteer_hours_per_day, reporting, self.day, self.daily[self.day])
+                   b.volunteer_hours_per_day, reporting, self.clock, self.daily[self.day])
 
     # -- results -------------------------------------------------------------------
     def latest(self, metric: str) -> float:

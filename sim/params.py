@@ -302,6 +302,8 @@ class RunPars:
     """How long to run and with which random numbers."""
 
     days: int = par(180, 1, 3650, "days", "Days", "Days to simulate")
+    burn_in_days: int = par(30, 0, 365, "days", "Burn-in",
+                            "Days simulated with no shock before day 0 and not recorded (warm-up)")
     seed: int = par(0, 0, 2**63 - 1, "", "Seed", "Seed of every random draw")
 
 

@@ -83,13 +83,6 @@ def build(params: Params) -> State:
     social = np.where(b.sc_relax + gain > 0.0,
                       (b.sc_relax * social0 + gain) / np.maximum(b.sc_relax + gain, 1e-300),
                       social0)
-    # Everyday hardship in its steady state: a share rate*D/(1+rate*D) of homes
-    # are already some days into a hardship of D days, living off reserves.
-    days_h = b.hardship_days
-    p_hard = b.hardship_rate * days_h / (1.0 + b.hardship_rate * days_h)
-    in_hardship = (draw(rng.S_HARDSHIP0) < p_hard) & (days_h > 0)
-    elapsed = np.floor(draw(rng.S_HARDSHIP_ELAPSED) * days_h)
-    stock = np.where(in_hardship, reserves - elapsed, reserves)
 
     vol_rows = np.flatnonzero(volunteer).astype(np.int32)
     state = State(n, len(vol_rows), n_grids)
@@ -109,9 +102,7 @@ def build(params: Params) -> State:
     h.is_known[:] = known
     h.exposure[:] = draw(rng.S_EXPOSURE)
     h.reserve_target[:] = reserves
-    h.reserves[:] = np.maximum(stock, 0.0)
-    h.need[:] = np.minimum(np.maximum(-stock, 0.0), b.need_cap_days)
-    h.t_hardship_end[:] = np.where(in_hardship, days_h - elapsed, -1).astype(np.int32)
+    h.reserves[:] = reserves
     h.trust[:] = 0.4 + 0.4 * draw(rng.S_TRUST0)
     h.social_capital0[:] = social0
     h.social_capital[:] = social

@@ -57,8 +57,6 @@ S_DASH_SENSE = 39
 S_VISIT_START = 40
 S_HARDSHIP = 41
 S_WARN_CHAT = 42
-S_HARDSHIP0 = 43
-S_HARDSHIP_ELAPSED = 44
 
 
 @njit(cache=True, inline="always")

@@ -166,7 +166,7 @@ def test_social_capital_starts_at_each_strategy_steady_state():
     s* = (relax * s0 + gain) / (relax + gain), gain = investment (+ chat gain for members)."""
     means = {}
     for s in STRATEGIES:
-        m = make(s, "none", n=3_000, seed=21)
+        m = make(s, "none", n=3_000, seed=21, overrides={"run.burn_in_days": 0})
         h, b, g = m.state.households, m.params.behaviour, m.params.governance
         gain = g.social_capital_investment + np.where(g.chat_groups & h.has_digital_access,
                                                       b.sc_gain_chat, 0.0)
@@ -181,7 +181,9 @@ def test_social_capital_starts_at_each_strategy_steady_state():
 
 
 def test_population_is_the_same_under_every_strategy():
-    models = {s: make(s, "flood", n=5_000, seed=21) for s in STRATEGIES}
+    # As built, before the burn-in lets each strategy act on it.
+    models = {s: make(s, "flood", n=5_000, seed=21, overrides={"run.burn_in_days": 0})
+              for s in STRATEGIES}
     base = models["status_quo"]
     h0 = base.state.households
     for s, m in models.items():
@@ -221,8 +223,10 @@ EVENT_TIMES = ("t_informed", "t_need_start", "t_detected", "t_case", "t_request"
 
 
 def check_invariants(m: ResilienceModel):
-    """What must hold after every step (day d = m.day - 1 has just been simulated)."""
+    """What must hold after every step (day m.day - 1 has just been recorded; the
+    kernels' day, burn-in included, was m.clock - 1)."""
     d = m.day - 1
+    clock = m.clock - 1
     h, v, gr = m.state.households, m.state.volunteers, m.state.grids
     b, g = m.params.behaviour, m.params.governance
     n = h.n
@@ -243,10 +247,10 @@ def check_invariants(m: ResilienceModel):
     # Times: events are in the past (or -1); scheduled times within their horizon.
     for k in EVENT_TIMES:
         t = getattr(h, k)
-        assert t.min() >= -1 and t.max() <= d, f"{k} = {t.max()} on day {d}"
+        assert t.min() >= -1 and t.max() <= clock, f"{k} = {t.max()} on day {clock}"
     latency = g.direct_latency_days if g.direct_dispatch else g.central_latency_days
-    assert h.t_dispatch.min() >= -1 and h.t_dispatch.max() <= d + latency
-    assert h.t_hardship_end.min() >= -1 and h.t_hardship_end.max() <= d + b.hardship_days
+    assert h.t_dispatch.min() >= -1 and h.t_dispatch.max() <= clock + latency
+    assert h.t_hardship_end.min() >= -1 and h.t_hardship_end.max() <= clock + b.hardship_days
     dispatched = h.t_dispatch >= 0
     assert np.all(h.t_case[dispatched] >= 0), "a dispatched case that is not open"
     assert np.all(h.t_dispatch[dispatched] >= h.t_case[dispatched])
@@ -276,11 +280,11 @@ def check_invariants(m: ResilienceModel):
     channels = sum(row[COL[k]] for k in ("detected_visit", "detected_sensing",
                                          "detected_request", "detected_chat"))
     assert channels == (h.detected_by > 0).sum()
-    assert row[COL["new_detections"]] == (h.t_detected == d).sum()
+    assert row[COL["new_detections"]] == (h.t_detected == clock).sum()
     assert row[COL["new_detections"]] <= channels
     assert row[COL["open_cases"]] == (h.t_case >= 0).sum()
     assert row[COL["informed"]] == (h.t_informed >= 0).sum()
-    assert row[COL["visits"]] == gr.visits_today.sum() == (h.t_visited == d).sum()
+    assert row[COL["visits"]] == gr.visits_today.sum() == (h.t_visited == clock).sum()
     assert np.all(gr.visits_today <= gr.stop - gr.start)
     assert np.all(gr.visits_today <= math.floor(g.visit_capacity * (1 - g.reporting_burden)) + 1)
     # departments' visits use capacity; deliveries go only to homes still in need
@@ -298,10 +302,12 @@ def check_invariants(m: ResilienceModel):
 def test_invariants_hold_every_day(strategy, shock):
     m = make(strategy, shock, n=2_000, days=60, seed=6)
     h = m.state.households
-    in_hardship = h.t_hardship_end >= 0
-    assert np.all(h.reserves >= 0) and np.all(h.need >= 0) and np.all(h.wellbeing == 1.0)
-    assert np.all(h.need[~in_hardship] == 0)  # only homes already in hardship start in need
-    assert 0 < in_hardship.mean() < 0.1
+    assert m.clock == m.burn_in == 30 and m.day == 0  # the burn-in has run
+    in_hardship = h.t_hardship_end >= m.clock
+    assert np.all(h.reserves >= 0) and np.all(h.need >= 0)
+    assert np.all(h.need[h.need > 0] <= m.params.behaviour.need_cap_days)
+    assert 0 < in_hardship.mean() < 0.1  # everyday hardship has settled in
+    assert np.array_equal(h.was_in_need, h.need > 0)  # the run's flags start now
     while m.day < m.days:
         m.step()
         check_invariants(m)
@@ -439,8 +445,8 @@ def record_registered_latency(store: list):
         def detect_and_note():
             before = h.t_detected.copy()
             detect()
-            new = (before < 0) & (h.t_detected == m.day) & h.is_registered
-            store.extend((m.day - h.t_need_start[new]).tolist())
+            new = (before < 0) & (h.t_detected == m.clock) & h.is_registered
+            store.extend((m.clock - h.t_need_start[new]).tolist())
 
         m.detect = detect_and_note
 

@@ -86,9 +86,10 @@ def test_designs():
 def test_common_random_numbers_across_strategies():
     """Replicate k: same seed, same city; identical days until the strategies first differ."""
     kw = {"n_households": 2000, "days": 40, "seed": 7}
-    a = ResilienceModel("status_quo", "flood", **kw)
-    b = ResilienceModel("status_quo", "flood", overrides={"governance.direct_dispatch": True},
-                        **kw)
+    no_burn = {"run.burn_in_days": 0}  # from the very first day, to see when they part
+    a = ResilienceModel("status_quo", "flood", overrides=no_burn, **kw)
+    b = ResilienceModel("status_quo", "flood",
+                        overrides={**no_burn, "governance.direct_dispatch": True}, **kw)
     for name in ("is_elderly", "has_digital_access", "reserves", "exposure", "trust"):
         assert np.array_equal(getattr(a.state.households, name),
                               getattr(b.state.households, name))

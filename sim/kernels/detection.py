@@ -56,11 +56,16 @@ def detect_on_platform(grid, has_digital_access, need, asked_today, power_d, tel
 
 
 @njit(cache=True)
-def _visit(i, need, t_visited, t_case, t_detected, was_detected, is_on_dashboard, detected_by,
-           kpi_pressure, seed, day):
-    """One visit: the worker sees the household's need and opens a case."""
+def _visit(i, need, t_visited, t_case, t_dispatch, t_detected, was_detected, is_on_dashboard,
+           detected_by, kpi_pressure, seed, day):
+    """One visit: the worker sees the household's need and opens a case, or sees
+    that an open case's need has gone and closes it."""
     t_visited[i] = day
-    if need[i] > 0.0 and t_case[i] < 0:
+    if need[i] <= 0.0 and t_case[i] >= 0:
+        t_case[i] = -1
+        t_dispatch[i] = -1
+        is_on_dashboard[i] = False
+    elif need[i] > 0.0 and t_case[i] < 0:
         detected_by[i] = VISIT
         if t_detected[i] < 0:
             t_detected[i] = day
@@ -72,20 +77,20 @@ def _visit(i, need, t_visited, t_case, t_detected, was_detected, is_on_dashboard
 
 @njit(cache=True, parallel=True)
 def visit_grids(start, stop, cursor, visits_today, hazard_d, need, is_known, asked_today,
-                t_visited, t_case, t_detected, was_detected, is_on_dashboard, detected_by,
-                visit_capacity, reporting_burden, mobility_loss, revisit_days, kpi_pressure,
-                chat_groups, direct_dispatch, seed, day):
+                t_visited, t_case, t_dispatch, t_detected, was_detected, is_on_dashboard,
+                detected_by, visit_capacity, reporting_burden, mobility_loss, revisit_days,
+                kpi_pressure, chat_groups, seed, day):
     """Each grid worker visits up to capacity x (1 - burden) x mobility households.
 
     The day's visits, in order of priority: (A) households with no open case
-    that asked in the chat group (when groups exist the worker is in them)
-    or, under direct dispatch, asked the platform (which forwards to the grid); (B) known
+    that asked in the chat group (when groups exist the worker is in them); (B) known
     vulnerable households not visited for revisit_days; (C) the door-to-door
     round, which resumes where it stopped (cursor). Tiers A and B scan the
     grid from a random starting door each day. The capacity's fraction is
     rounded up with its own probability.
 
-    Writes t_visited, the detection fields (see _visit), cursor, visits_today.
+    Writes t_visited, the case and detection fields (see _visit), cursor,
+    visits_today.
     """
     for g in prange(start.shape[0]):
         a = start[g]
@@ -98,11 +103,9 @@ def visit_grids(start, stop, cursor, visits_today, hazard_d, need, is_known, ask
             if done >= k:
                 break
             i = a + (offset + t) % n_g
-            ask = asked_today[i]
-            if need[i] > 0.0 and t_case[i] < 0 and ((chat_groups and (ask & 2))
-                                                     or (direct_dispatch and (ask & 1))):
-                _visit(i, need, t_visited, t_case, t_detected, was_detected, is_on_dashboard,
-                       detected_by, kpi_pressure, seed, day)
+            if chat_groups and (asked_today[i] & 2) and need[i] > 0.0 and t_case[i] < 0:
+                _visit(i, need, t_visited, t_case, t_dispatch, t_detected, was_detected,
+                       is_on_dashboard, detected_by, kpi_pressure, seed, day)
                 done += 1
         for t in range(n_g):  # tier B: known vulnerable households due a visit
             if done >= k:
@@ -110,8 +113,8 @@ def visit_grids(start, stop, cursor, visits_today, hazard_d, need, is_known, ask
             i = a + (offset + t) % n_g
             last = t_visited[i]
             if is_known[i] and last != day and (last < 0 or day - last >= revisit_days):
-                _visit(i, need, t_visited, t_case, t_detected, was_detected, is_on_dashboard,
-                       detected_by, kpi_pressure, seed, day)
+                _visit(i, need, t_visited, t_case, t_dispatch, t_detected, was_detected,
+                       is_on_dashboard, detected_by, kpi_pressure, seed, day)
                 done += 1
         c = cursor[g]
         steps = 0
@@ -120,8 +123,8 @@ def visit_grids(start, stop, cursor, visits_today, hazard_d, need, is_known, ask
             c = (c + 1) % n_g
             steps += 1
             if t_visited[i] != day:
-                _visit(i, need, t_visited, t_case, t_detected, was_detected, is_on_dashboard,
-                       detected_by, kpi_pressure, seed, day)
+                _visit(i, need, t_visited, t_case, t_dispatch, t_detected, was_detected,
+                       is_on_dashboard, detected_by, kpi_pressure, seed, day)
                 done += 1
         cursor[g] = c
         visits_today[g] = done

@@ -6,12 +6,14 @@ from sim.rng import S_DASH_SENSE, uniform
 
 
 @njit(cache=True, parallel=True)
-def observe(grid, has_digital_access, need, is_on_dashboard, power_d, telecom_d, platform_up,
-            sensing, seed, day):
+def observe(grid, has_digital_access, need, is_on_dashboard, t_case, t_dispatch, power_d,
+            telecom_d, platform_up, sensing, seed, day):
     """The dashboard drops a household whose need is gone only if the platform
     senses it (smartphone; probability sensing * platform_up * power *
-    telecom); others stay on it until a department serves them. Returns the
-    number of households on the dashboard. Writes is_on_dashboard.
+    telecom), and then closes its case too; others stay on it until a grid
+    worker, a coordinated volunteer or a department closes the case. Returns
+    the number of households on the dashboard.
+    Writes is_on_dashboard, t_case, t_dispatch.
     """
     count = 0
     for i in prange(grid.shape[0]):
@@ -20,6 +22,8 @@ def observe(grid, has_digital_access, need, is_on_dashboard, power_d, telecom_d,
             if (need[i] <= 0.0 and has_digital_access[i] and uniform(seed, day, S_DASH_SENSE, i)
                     < sensing * platform_up * power_d[g] * telecom_d[g]):
                 is_on_dashboard[i] = False
+                t_case[i] = -1
+                t_dispatch[i] = -1
             else:
                 count += 1
     return count

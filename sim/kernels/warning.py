@@ -6,11 +6,12 @@ from sim.rng import S_WARN_CHAT, S_WARN_PLATFORM, S_WARN_STOP, S_WARN_TELL, unif
 
 
 @njit(cache=True)
-def count_by_grid(flags, grid, out):
-    """out[g] = number of rows i of grid g with flags[i] (serial; out is overwritten)."""
+def count_by_grid(flags, mask, grid, out):
+    """out[g] = number of rows i of grid g with flags[i] and mask[i] (serial;
+    out is overwritten)."""
     out[:] = 0
     for i in range(grid.shape[0]):
-        if flags[i]:
+        if flags[i] and mask[i]:
             out[grid[i]] += 1
 
 
@@ -25,11 +26,11 @@ def warn_and_perceive(indptr, indices, weight, grid, has_digital_access, t_visit
     informed is informed, in this order of channels, by the platform
     (smartphone; probability reach * platform_up * telecom), by a grid
     worker's visit yesterday while a forecast already stood (warning_prev > 0),
-    by its community chat group (groups enabled, smartphone, someone in the
-    grid passing the warning on; probability chat_warning * telecom), or by
+    by its community chat group (groups enabled, smartphone, a group member in
+    the grid passing the warning on; probability chat_warning * telecom), or by
     ties telling it: 1 - prod_j (1 - word_of_mouth * w_ij) over ties j telling
-    at the start of the phase (telling_prev; grid_telling counts them per
-    grid). An informed household tells from the next day and stops telling
+    at the start of the phase (telling_prev; grid_telling counts those with
+    a smartphone per grid). An informed household tells from the next day and stops telling
     with daily probability stop_telling. Perception rises to the warning level
     while informed and decays by `decay` otherwise; where no warning stands,
     households are reset to uninformed.
