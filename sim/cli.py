@@ -524,12 +524,23 @@ def cmd_ui(args) -> int:
 
     print("grassroots ui: loading the model's kernels (the first time ever: about a minute)")
     ResilienceModel("status_quo", "flood", n_households=300, days=2).run()
+    import warnings
+
+    import click
     from solara.__main__ import cli as solara_cli
 
+    # harmless here, and noise in a facilitator's terminal: Mesa 3.3's hook-order
+    # warning, and plain-http cookies (the server is meant for a local network)
+    warnings.filterwarnings("ignore", ".*found despite early return", UserWarning)
+    warnings.filterwarnings("ignore", "Cookies with samesite=none require https", UserWarning)
     print(f"grassroots ui: open http://{args.host}:{args.port}/ (Ctrl-C stops the server)")
-    solara_cli.main(args=["run", "viz.app", "--host", args.host, "--port", str(args.port),
-                          "--production", "--no-open", "--no-check-version"],
-                    prog_name="grassroots ui", standalone_mode=False)
+    try:
+        solara_cli.main(args=["run", "viz.app", "--host", args.host, "--port", str(args.port),
+                              "--production", "--no-open", "--no-check-version"],
+                        prog_name="grassroots ui", standalone_mode=False)
+    except click.exceptions.Abort:  # Ctrl-C
+        pass
+    print("grassroots ui: stopped")
     return 0
 
 

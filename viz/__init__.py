@@ -1,1 +1,2 @@
-"""Figures (matplotlib) and, later, the Solara workshop app."""
+"""Visualisation: matplotlib figures (`figures`, `gallery`) and the Solara
+workshop app (`app`, `components/`), served by `grassroots ui`."""

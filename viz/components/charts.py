@@ -50,7 +50,8 @@ def functionality(runs: list[tuple[str, np.ndarray, int]], days: int,
                   height: int = 240) -> str:
     """Q(t) of one or two runs [(label, daily, onset)], each with its resilience
     triangle shaded between Q0 (dashed) and Q from the onset (dotted line)."""
-    chart = Chart(days - 1, "Q: share with needs met", y_zero=False, css_class="gr-chart-q")
+    title = "Q: share with needs met" if height >= 200 else "Q"  # fits the axis
+    chart = Chart(days - 1, title, y_zero=False, css_class="gr-chart-q")
     for k, (label, daily, onset) in enumerate(runs):
         colour = RUN_COLOURS[k]
         q = daily[:, COL["functionality"]]

@@ -4,8 +4,8 @@ Grids (网格) are contiguous runs of households placed on a square lattice
 (`state.grids.x`, `.y`); each grid's households fill a k x k square of its
 cell, row by row. The picture is a raster built with NumPy and written as a
 PNG with Pillow: a pixel-to-household index is computed once per city
-(`layout`), so a redraw is one gather and one PNG encoding, a few
-milliseconds for thousands of households.
+(`layout`), so a redraw is one lookup per pixel and one palette-PNG
+encoding, a few milliseconds for thousands of households.
 
 Colour: who helped the household today (departments, volunteers,
 neighbours), otherwise its state (in crisis, in need, fine). A cell's
@@ -39,9 +39,6 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
 
 
-PALETTE = np.array([_rgb(c) for _, c in STATES], dtype=np.uint8)
-
-
 def household_states(model) -> np.ndarray:
     """State code (index into STATES) of every household of a ResilienceModel, at the
     end of its last day. Reads need, wellbeing and today's help; writes nothing."""
@@ -57,15 +54,18 @@ def household_states(model) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Layout:
-    """Where each household and grid sits in the picture (built once per city)."""
+    """Where each household and grid sits in the picture (built once per city).
+
+    `source` gives, for every pixel, what it shows: household i (0..n-1),
+    the background of grid g (n + g), a grid boundary (n + G) or nothing
+    (n + G + 1), so drawing a day is one lookup per pixel.
+    """
 
     height: int
     width: int
-    hh_pixels: np.ndarray  # flat pixel indices showing a household
-    hh_of_pixel: np.ndarray  # the household each of those pixels shows
-    grid_pixels: np.ndarray  # flat pixel indices of cell background
-    grid_of_pixel: np.ndarray  # the grid each of those pixels belongs to
-    border_pixels: np.ndarray  # flat pixel indices of grid boundaries
+    n_households: int
+    n_grids: int
+    source: np.ndarray  # (height * width,) int32
     px_per_household: int
 
 
@@ -73,11 +73,11 @@ class Layout:
 def _layout(x: tuple, y: tuple, start: tuple, stop: tuple, target: int) -> Layout:
     x, y = np.asarray(x, dtype=np.int64), np.asarray(y, dtype=np.int64)
     start, stop = np.asarray(start, dtype=np.int64), np.asarray(stop, dtype=np.int64)
+    n, n_grids = int(stop.max()), len(x)
     nx, ny = int(x.max()) + 1, int(y.max()) + 1
     k = max(1, math.ceil(math.sqrt(int((stop - start).max()))))  # households per cell side
     border = 2
-    f = max(1, (target - border) // max(nx, ny) - border) // k  # pixels per household
-    f = max(f, 1)
+    f = max(1, ((target - border) // max(nx, ny) - border) // k)  # pixels per household
     cell = k * f + border
     height, width = ny * cell + border, nx * cell + border
 
@@ -92,23 +92,23 @@ def _layout(x: tuple, y: tuple, start: tuple, stop: tuple, target: int) -> Layou
     ry, rr, in_y, gap_y = axis(height)
     cx, cc, in_x, gap_x = axis(width)
     cell_grid = np.full((ny, nx), -1, dtype=np.int64)
-    cell_grid[y, x] = np.arange(len(x))
+    cell_grid[y, x] = np.arange(n_grids)
     inside = in_y[:, None] & in_x[None, :]
     grid = np.where(inside, cell_grid[np.maximum(ry, 0)[:, None], np.maximum(cx, 0)[None, :]], -1)
     g0 = np.maximum(grid, 0)
     hh = start[g0] + rr[:, None] * k + cc[None, :]
     is_hh = (grid >= 0) & (hh < stop[g0]) & ~gap_y[:, None] & ~gap_x[None, :]
-    flat_hh = np.flatnonzero(is_hh)
-    flat_grid = np.flatnonzero(grid >= 0)
     # boundaries: the ring of `border` pixels around each existing cell
     near = np.pad(grid >= 0, border)
     ring = np.zeros_like(grid, dtype=bool)
     for dy in range(2 * border + 1):
         for dx in range(2 * border + 1):
             ring |= near[dy:dy + height, dx:dx + width]
-    flat_border = np.flatnonzero(ring & (grid < 0))
-    return Layout(height, width, flat_hh, hh.ravel()[flat_hh].astype(np.int64), flat_grid,
-                  grid.ravel()[flat_grid].astype(np.int64), flat_border, f)
+    source = np.full(grid.shape, n + n_grids + 1, dtype=np.int32)  # nothing
+    source[ring & (grid < 0)] = n + n_grids
+    source[grid >= 0] = n + grid[grid >= 0]
+    source[is_hh] = hh[is_hh]
+    return Layout(height, width, n, n_grids, source.ravel(), f)
 
 
 def layout(grids, target: int = 480) -> Layout:
@@ -117,29 +117,39 @@ def layout(grids, target: int = 480) -> Layout:
                    tuple(grids.start.tolist()), tuple(grids.stop.tolist()), target)
 
 
+# Colour table of the picture: the household states, then the cell backgrounds,
+# the boundary and the page.
+COLOURS = [c for _, c in STATES] + [BACKGROUND["normal"], BACKGROUND["hazard"],
+                                    BACKGROUND["power cut"], BORDER, "#ffffff"]
+_BG, _HAZARD, _POWER_CUT, _BORDER, _NOTHING = range(len(STATES), len(COLOURS))
+RGB = np.array([_rgb(c) for c in COLOURS], dtype=np.uint8)
+
+
 def render(lay: Layout, states: np.ndarray, hazard: np.ndarray | None = None,
            power: np.ndarray | None = None) -> np.ndarray:
-    """The map as an RGB array (height, width, 3) for household state codes
-    `states` and today's per-grid hazard and power (None before day 1)."""
-    img = np.full((lay.height * lay.width, 3), 255, dtype=np.uint8)
-    img[lay.border_pixels] = _rgb(BORDER)
-    n_grids = int(lay.grid_of_pixel.max()) + 1 if len(lay.grid_of_pixel) else 0
-    bg = np.tile(np.array(_rgb(BACKGROUND["normal"]), dtype=np.uint8), (max(n_grids, 1), 1))
+    """The map as colour indices into COLOURS, (height, width) uint8, for
+    household state codes `states` and today's per-grid hazard and power
+    (None before day 1). `RGB[render(...)]` is the RGB picture."""
+    table = np.empty(lay.n_households + lay.n_grids + 2, dtype=np.uint8)
+    table[:lay.n_households] = states
+    bg = table[lay.n_households:lay.n_households + lay.n_grids]
+    bg[:] = _BG
     if power is not None:
-        bg[np.asarray(power)[:n_grids] < 0.5] = _rgb(BACKGROUND["power cut"])
+        bg[np.asarray(power)[:lay.n_grids] < 0.5] = _POWER_CUT
     if hazard is not None:
-        bg[np.asarray(hazard)[:n_grids] > 0.05] = _rgb(BACKGROUND["hazard"])
-    img[lay.grid_pixels] = bg[lay.grid_of_pixel]
-    img[lay.hh_pixels] = PALETTE[states[lay.hh_of_pixel]]
-    return img.reshape(lay.height, lay.width, 3)
+        bg[np.asarray(hazard)[:lay.n_grids] > 0.05] = _HAZARD
+    table[-2], table[-1] = _BORDER, _NOTHING
+    return table[lay.source].reshape(lay.height, lay.width)
 
 
-def png(rgb: np.ndarray) -> bytes:
-    """PNG bytes of an RGB array (fast compression: the map changes every day)."""
+def png(picture: np.ndarray) -> bytes:
+    """PNG bytes of a rendered map (a palette image: small and quick to encode)."""
     from PIL import Image
 
+    img = Image.fromarray(picture, "P")
+    img.putpalette(RGB.ravel().tolist())
     buf = io.BytesIO()
-    Image.fromarray(rgb, "RGB").save(buf, format="PNG", compress_level=1)
+    img.save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
 
 

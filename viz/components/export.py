@@ -54,7 +54,7 @@ def charts_png(model: WorkshopModel, dpi: int = 110) -> bytes:
 
     ax = axes["map"]
     lay = city_map.layout(model.a.state.grids)
-    ax.imshow(city_map.render(lay, snap.a.state, snap.hazard, snap.power),
+    ax.imshow(city_map.RGB[city_map.render(lay, snap.a.state, snap.hazard, snap.power)],
               interpolation="nearest")
     ax.set_xticks([]), ax.set_yticks([])
     ax.set_title(f"Households on day {snap.day}: {snap.a.label}")

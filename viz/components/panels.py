@@ -199,7 +199,7 @@ COMPARED = (  # (summary key, label, format)
     ("resilience_loss", "resilience loss so far (days)", "{:,.2f}"),
     ("crisis_household_days", "crisis household-days", "{:,.0f}"),
     ("illusion_gap_mean", "illusion gap, mean from onset (share)", "{:+.4f}"),
-    ("robustness", "lowest Q (robustness)", "{:.3f}"),
+    ("robustness", "lowest Q (robustness; higher is better)", "{:.3f}"),
     ("unmet_household_days", "unmet household-days", "{:,.0f}"),
 )
 

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -45,6 +48,82 @@ SEED_MAX = 99  # a workshop needs a few replicate seeds, not 2**63 of them
 
 ENV_MAX_HOUSEHOLDS = "GRASSROOTS_UI_MAX_HOUSEHOLDS"
 ENV_MAX_DAYS = "GRASSROOTS_UI_MAX_DAYS"
+ENV_PLAY_BUDGET = "GRASSROOTS_UI_PLAY_BUDGET"
+
+
+class PlayPacer:
+    """A process-wide budget of Play redraws per second, shared by all sessions.
+
+    All sessions live in one server process, and a day's redraw costs the
+    server 10-15 ms of Python (one core, the GIL). Twenty sessions playing at
+    full speed (about 5 days a second each) would ask for more than that core,
+    and every click and new page would queue behind them. So the days SolaraViz's
+    Play loop asks for draw from a shared budget of `rate` per second: with
+    few players nothing changes, with many each gets a fair share, and
+    clicks (never paced) and page loads keep the rest of the core. Days
+    stepped back to back within `batch_gap` seconds (SolaraViz's render
+    interval: several days, one redraw) share one slot.
+    """
+
+    def __init__(self, rate: float, batch_gap: float = 0.02):
+        self.rate, self.batch_gap = rate, batch_gap
+        self._lock = threading.Lock()
+        self._next = 0.0  # when the next slot is free (time.monotonic)
+
+    def wait(self, since_last_step: float) -> float:
+        """Block until a Play step may run; returns the seconds waited."""
+        if self.rate <= 0 or since_last_step < self.batch_gap:
+            return 0.0
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + 1.0 / self.rate
+        if start > now:
+            time.sleep(start - now)
+        return start - now
+
+
+@contextmanager
+def one_numba_thread():
+    """Run the kernels on one Numba thread, then give the caller its setting back.
+
+    Many sessions share the server's cores, and a 2,000-household day takes
+    well under a millisecond on one thread; several threads per call only
+    contend (with OpenMP, a busy machine can make a day a hundred times
+    slower). The setting is per calling thread, and SolaraViz steps from
+    several."""
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(threads)
+
+
+def in_play_loop(depth: int = 8) -> bool:
+    """True when SolaraViz's Play loop (the `step` task of Mesa 3.3's
+    ModelController) is what calls the model's step, False for a click."""
+    frame = sys._getframe(1)
+    for _ in range(depth):
+        frame = frame.f_back
+        if frame is None:
+            return False
+        code = frame.f_code
+        if code.co_name == "step" and code.co_filename.endswith("solara_viz.py"):
+            return True
+    return False
+
+
+def _pacer_from_env() -> PlayPacer:
+    raw = os.environ.get(ENV_PLAY_BUDGET, "").strip()
+    try:
+        rate = float(raw) if raw else 40.0
+    except ValueError:
+        raise ParameterError(f"{ENV_PLAY_BUDGET}={raw!r}: not a number") from None
+    return PlayPacer(rate)
+
+
+PACER = _pacer_from_env()
 
 
 @dataclass(frozen=True)
@@ -239,16 +318,19 @@ class WorkshopModel(mesa.Model):
         overrides = {f"governance.{k}": v for k, v in levers.items()}
         self.shock_name, self.seed_value = shock, seed
         self.lock = threading.Lock()
-        self.a = ResilienceModel(strategy, shock, n_households=n_households, days=days,
-                                 seed=seed, overrides=overrides)
-        self.b = (ResilienceModel(compare_with, shock, n_households=n_households, days=days,
-                                  seed=seed) if compare_with != NO_COMPARE else None)
+        with one_numba_thread():  # the burn-in steps the kernels
+            self.a = ResilienceModel(strategy, shock, n_households=n_households, days=days,
+                                     seed=seed, overrides=overrides)
+            self.b = (ResilienceModel(compare_with, shock, n_households=n_households,
+                                      days=days, seed=seed)
+                      if compare_with != NO_COMPARE else None)
         self.label_a = strategy + (" (edited)" if self.edits else "")
         self.label_b = compare_with if self.b is not None else None
         if self.b is not None and self.label_b == self.label_a:
             self.label_a, self.label_b = f"A: {self.label_a}", f"B: {self.label_b}"
         self.running = True
         self._snapshot: Snapshot | None = None
+        self._last_step = -math.inf
 
     @property
     def day(self) -> int:
@@ -262,21 +344,15 @@ class WorkshopModel(mesa.Model):
 
     def step(self):
         """Advance both runs one day (a no-op once the horizon is reached)."""
-        # One Numba thread per step: many sessions share the server's cores, and
-        # a 2,000-household day takes about a millisecond on one thread. The
-        # setting is per calling thread (SolaraViz steps from several), and is
-        # given back afterwards.
-        threads = numba.get_num_threads()
-        numba.set_num_threads(1)
-        try:
-            with self.lock:
-                if self.a.day < self.a.days:
-                    self.a.step()
-                    if self.b is not None:
-                        self.b.step()
-                self.running = self.a.day < self.a.days
-        finally:
-            numba.set_num_threads(threads)
+        if in_play_loop():
+            PACER.wait(time.monotonic() - self._last_step)
+        with one_numba_thread(), self.lock:
+            if self.a.day < self.a.days:
+                self.a.step()
+                if self.b is not None:
+                    self.b.step()
+            self.running = self.a.day < self.a.days
+        self._last_step = time.monotonic()
 
     def snapshot(self) -> Snapshot:
         """What the panels draw, consistent across runs; cached until the next step."""

@@ -1,0 +1,275 @@
+"""The workshop app end to end, in a real browser, with no CDN.
+
+Starts `grassroots ui --port <free port> --offline-assets <dir>` once for the
+module (the assets are prepared once into .cache/solara-assets with
+`grassroots ui --prepare-offline`, from the npm registry, and reused), then
+drives Debian's chromium with Playwright: load the page, step, play and
+pause, change the strategy, run compare mode, turn on explain mode.
+Screenshots and timings go to test-artifacts/ (gitignored).
+
+Skips only if /usr/bin/chromium or playwright is missing; CI installs both
+(`apt-get install -y chromium`; playwright comes with the [test] extra).
+Never run `playwright install`: the system chromium is used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+REPO = Path(__file__).resolve().parents[1]
+ASSETS = REPO / ".cache" / "solara-assets"
+ARTIFACTS = REPO / "test-artifacts"
+VIEWPORT = {"width": 1400, "height": 1500}
+MAX_DAYS = 60
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium)", allow_module_level=True)
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:
+    pytest.skip("playwright is missing (pip install playwright; no `playwright install` needed)",
+                allow_module_level=True)
+
+
+def _grassroots() -> list[str]:
+    exe = Path(sys.executable).with_name("grassroots")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "sim.cli"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The app served offline on a free port; yields its URL."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    from viz.offline import is_prepared
+
+    if not is_prepared(ASSETS):
+        subprocess.run([*_grassroots(), "ui", "--prepare-offline", str(ASSETS)], check=True,
+                       timeout=600)
+    port = _free_port()
+    log = open(ARTIFACTS / "ui-server.log", "w")
+    proc = subprocess.Popen([*_grassroots(), "ui", "--port", str(port), "--offline-assets",
+                             str(ASSETS), "--max-days", str(MAX_DAYS)],
+                            stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
+                            start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 300  # a fresh machine compiles the kernels first
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"grassroots ui exited ({proc.returncode}); see "
+                            f"{ARTIFACTS / 'ui-server.log'}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.time() > deadline:
+                pytest.fail("grassroots ui did not answer within 300 s")
+            time.sleep(0.3)
+        yield url
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)  # the server's own process group
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def timings():
+    out: dict[str, float] = {}
+    yield out
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "ui-timings.json").write_text(json.dumps(out, indent=2) + "\n")
+
+
+def _open(browser, server):
+    """A new browser session on the app; returns (page, seconds until usable, requests)."""
+    page = browser.new_page(viewport=VIEWPORT)
+    seen = {"requests": [], "bad": []}
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("requestfailed", lambda r: seen["bad"].append(f"failed {r.url}"))
+    page.on("response", lambda r: r.status >= 400 and seen["bad"].append(f"{r.status} {r.url}"))
+    t0 = time.perf_counter()
+    page.goto(server, wait_until="load")
+    page.get_by_role("button", name="Step").wait_for(timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('.gr-chart-box svg').length >= 5",
+                           timeout=60_000)
+    return page, time.perf_counter() - t0, seen
+
+
+# Click Step in the page and time (ms) the new day's text and the last chart update
+# (charts are done when nothing in them has changed for 300 ms).
+STEP_TIMER = """d => new Promise(resolve => {
+    const status = document.querySelector('.gr-status-map');
+    const button = [...document.querySelectorAll('button')]
+        .find(b => b.innerText.trim().toUpperCase() === 'STEP');
+    const t0 = performance.now();
+    let tText = null, tCharts = null, quiet = null;
+    const observer = new MutationObserver(mutations => {
+        const now = performance.now() - t0;
+        if (tText === null && status.textContent.includes('Day ' + d + ' of')) tText = now;
+        if (mutations.some(m => m.target.closest && m.target.closest('.gr-chart-box')))
+            tCharts = now;
+        clearTimeout(quiet);
+        quiet = setTimeout(() => { observer.disconnect(); resolve([tText ?? -1, tCharts ?? -1]); },
+                         300);
+    });
+    observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+    button.click();
+})"""
+
+
+def _day(page) -> int:
+    m = re.search(r"Day (\d+) of", page.locator(".gr-status-map").inner_text())
+    return int(m.group(1)) if m else -1
+
+
+def _wait_day(page, at_least: int, timeout: float = 30_000):
+    page.wait_for_function(
+        """n => { const el = document.querySelector('.gr-status-map');
+                  const m = el && el.textContent.match(/Day (\\d+) of/);
+                  return m && +m[1] >= n; }""", arg=at_least, timeout=timeout)
+
+
+def _choose(page, name: str, value: str):
+    page.locator(f".gr-input-{name} .v-select").click()
+    page.locator(".menuable__content__active .v-list-item", has_text=value).first.click()
+
+
+def test_page_loads_offline(browser, server, timings):
+    page, usable, seen = _open(browser, server)
+    timings["page_usable_s"] = round(usable, 2)
+    page.screenshot(path=str(ARTIFACTS / "ui-01-loaded.png"))
+    host = server.rstrip("/")
+    outside = [u for u in seen["requests"]
+               if not (u.startswith(host) or u.startswith(("blob:", "data:")))]
+    assert outside == [], f"requests outside the server: {outside}"
+    assert seen["bad"] == [], f"failed requests: {seen['bad']}"
+    assert any("/_solara/cdn/@widgetti/solara-vuetify-app@10.1.1/" in u
+               for u in seen["requests"])
+    for title in ("Households today", "Functionality Q(t)", "Households in crisis",
+                  "Help by channel", "Dashboard versus ground truth", "Compare two strategies",
+                  "Trust and the social fabric"):
+        assert page.get_by_text(title).first.is_visible(), title
+    assert _day(page) == 0
+    page.close()
+
+
+def test_step_play_pause_strategy_compare_explain(browser, server, timings):
+    page, _, seen = _open(browser, server)
+    step = page.get_by_role("button", name="Step")
+    # Step: each click is one day; timed in the page, from the click to the new
+    # day's text, and to the last chart redrawn
+    to_text, to_charts = [], []
+    for d in range(1, 13):
+        t_text, t_charts = page.evaluate(STEP_TIMER, d)
+        to_text.append(t_text)
+        to_charts.append(t_charts)
+    assert min(to_text) >= 0 and min(to_charts) >= 0, "a step did not update the page"
+    timings["step_click_to_new_day_ms_median"] = round(sorted(to_text)[6], 1)
+    timings["step_click_to_charts_redrawn_ms_median"] = round(sorted(to_charts)[6], 1)
+    assert _day(page) == 12
+    assert sorted(to_charts)[6] < 2000  # a sanity bound; the numbers go to ui-timings.json
+    page.screenshot(path=str(ARTIFACTS / "ui-02-stepped.png"))
+
+    # Play, then pause: the day stops moving
+    page.get_by_role("button", name="▶").click()
+    t0 = time.perf_counter()
+    _wait_day(page, 30)
+    timings["play_days_per_s"] = round(18 / (time.perf_counter() - t0), 1)
+    page.get_by_role("button", name="❚❚").click()
+    page.get_by_role("button", name="▶").wait_for()
+    page.wait_for_timeout(400)  # a day already under way when Pause was pressed ends
+    paused_at = _day(page)
+    page.wait_for_timeout(1000)
+    assert _day(page) == paused_at
+    assert paused_at >= 30
+    page.screenshot(path=str(ARTIFACTS / "ui-03-paused.png"))
+
+    # Change the strategy: the levers follow it, Reset starts the new run
+    _choose(page, "strategy", "community_resilience")
+    page.get_by_role("button", name="Reset").click()
+    page.get_by_text("Functionality Q(t) and the resilience triangle: community_resilience"
+                     ).wait_for()
+    assert _day(page) == 0
+    assert "0.15 probability" in page.locator(".gr-input-platform_sensing").inner_text()
+    assert page.locator(".gr-input-chat_groups input").is_checked()
+    for d in range(1, 4):
+        step.click()
+        _wait_day(page, d)
+    page.screenshot(path=str(ARTIFACTS / "ui-04-strategy.png"))
+
+    # Compare mode: B runs beside A, stepping together
+    _choose(page, "compare_with", "top_down_digital")
+    page.get_by_role("button", name="Reset").click()
+    page.get_by_text("Compare: A = community_resilience, B = top_down_digital").wait_for()
+    page.get_by_role("button", name="▶").click()
+    _wait_day(page, 25)
+    page.get_by_role("button", name="❚❚").click()
+    page.get_by_role("button", name="▶").wait_for()
+    table = page.locator(".gr-compare-table")
+    table.wait_for()
+    assert "crisis household-days" in table.inner_text()
+    assert page.locator(".gr-panel-map img").count() == 2
+    page.screenshot(path=str(ARTIFACTS / "ui-05-compare.png"))
+
+    # Explain mode: every panel says what it shows
+    page.locator(".gr-explain-switch").get_by_text("Explain mode").click()
+    page.wait_for_function("document.querySelectorAll('.gr-explain').length === 7")
+    assert "resilience triangle" in page.locator(".gr-panel-functionality .gr-explain"
+                                                 ).inner_text()
+    page.screenshot(path=str(ARTIFACTS / "ui-06-explain.png"))
+    assert seen["bad"] == [], f"failed requests: {seen['bad']}"
+    page.close()
+
+
+def test_sessions_have_their_own_models(browser, server):
+    one, _, _ = _open(browser, server)
+    two, _, _ = _open(browser, server)
+    for d in range(1, 4):
+        one.get_by_role("button", name="Step").click()
+        _wait_day(one, d)
+    assert _day(one) == 3
+    assert _day(two) == 0
+    one.close()
+    two.close()
+
+
+def test_assets_cache_layout(server):
+    from viz.offline import KEY_FILES, PACKAGES
+
+    for spec in PACKAGES:  # the folder is the URL solara's proxy asks for
+        assert (ASSETS / spec / KEY_FILES[spec]).is_file(), spec
