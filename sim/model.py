@@ -63,9 +63,14 @@ def _as_inputs(strategy, shock) -> tuple[Strategy, Shock]:
 class ResilienceModel(mesa.Model):
     """A city's neighbourhoods through a shock, one day per step.
 
+    Construction builds the city and its network and runs `run.burn_in_days`
+    (default 30) unrecorded days with no shock; `day` counts recorded days,
+    `clock` all simulated days (the kernels' day).
+
     A day, in order (`step`); each phase reads the state as it was at its
-    start and writes new values, so agent order and thread count never
-    change the result:
+    start and writes new values (visits, volunteers and departments work
+    through their queues in a fixed order), so agent order and thread count
+    never change the result:
 
      1. apply_shock          hazards destroy reserves, add need; everyday hardship
      2. warn_and_perceive    forecasts reach households; risk perception
@@ -165,9 +170,11 @@ class ResilienceModel(mesa.Model):
     # -- the day -------------------------------------------------------------------
     def _burn_in(self):
         """Warm up: `run.burn_in_days` days with no shock, not recorded, so that
-        everyday hardship, cases, social capital and volunteers have settled
-        into the strategy's routine before day 0. The run's 'ever' flags then
-        start from the households in need now."""
+        everyday hardship, open cases, trust and volunteers have settled into
+        the strategy's routine before day 0 (social capital starts at its
+        steady state already: it would take months). The run's 'ever' flags
+        then start from the households in need now. Random draws use the
+        clock, so a different burn-in length gives different luck."""
         while self.clock < self.burn_in:
             self._begin_day()
             self._phases()

@@ -187,7 +187,7 @@ class BehaviourPars:
     warning_reach: float = par(0.8, 0.0, 1.0, "probability", "Warning reach (platform)",
                                "Daily chance a platform warning reaches a connected household")
     chat_warning: float = par(0.5, 0.0, 1.0, "probability", "Warning reach (chat group)",
-                              "Daily chance a chat group member hears a warning someone in the grid is passing on")
+                              "Daily chance a chat group member hears a warning another member in the grid is passing on")
     word_of_mouth: float = par(0.3, 0.0, 1.0, "probability", "Word of mouth",
                                "Daily chance a telling household tells a full-strength tie")
     stop_telling: float = par(0.3, 0.0, 1.0, "probability", "Stop telling",

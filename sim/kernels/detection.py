@@ -4,7 +4,8 @@ Detection channels (values of `detected_by`): 1 grid visit, 2 platform
 sensing, 3 platform request, 4 chat group linked to the platform. A detected
 household gets an open case (t_case) and shows on the dashboard, except a
 visited case that the worker reports closed at the visit under indicator
-pressure (kpi_pressure): it counts as detected but no case stays open.
+pressure (kpi_pressure): it counts as detected but no case stays open. A
+visit to an open case whose need has gone closes it.
 Open cases are then dispatched to departments (`dispatch_cases`).
 """
 
