@@ -81,8 +81,10 @@ class Store:
         """Fold parts into runs.parquet and series.parquet (deduplicated, sorted)."""
         for table in ("runs", "series"):
             target = self.root / f"{table}.parquet"
-            frames = [pd.read_parquet(target)] if target.is_file() else []
             parts = sorted(self.parts.glob(f"{table}-*.parquet")) if self.parts.is_dir() else []
+            if not parts:  # nothing new since the last compaction
+                continue
+            frames = [pd.read_parquet(target)] if target.is_file() else []
             frames += [pd.read_parquet(p) for p in parts]
             if not frames:
                 continue

@@ -569,5 +569,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+def entry() -> None:
+    """The console command: run `main`, then leave without the interpreter's
+    teardown. Native thread pools (Arrow's, OpenMP's) can race at teardown
+    and abort a finished command ('terminate called without an active
+    exception'); by now every file is written and closed."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
