@@ -123,12 +123,18 @@ class ResilienceModel(mesa.Model):
         self.burn_in = p.run.burn_in_days
         self.day = 0  # days recorded so far (day 0 is the first day after the burn-in)
         self.clock = 0  # days simulated so far, burn-in included: the kernels' `day`
+        pop = p.population
+        if network is not None and network.n != pop.n_households:
+            raise ParameterError(f"the network has {network.n} nodes but the city has "
+                                 f"{pop.n_households} households")
+        if network is None:  # first, so its scratch memory is gone before the state exists
+            building, grid, _ = population.layout(pop.n_households, pop.building_households,
+                                                  pop.grid_households)
+            network = build_network(p.network, building, grid, p.run.seed)
+            del building, grid
+        self.network = network
         self.state = population.build(p)
         h, gr = self.state.households, self.state.grids
-        if network is not None and network.n != h.n:
-            raise ParameterError(f"the network has {network.n} nodes but the city has "
-                                 f"{h.n} households")
-        self.network = network or build_network(p.network, h.building, h.grid, p.run.seed)
         self.schedule = schedule(shock, self.days, gr.elevation, gr.community)
         self.daily = np.zeros((self.days, N_COLUMNS))
         self.today = None
