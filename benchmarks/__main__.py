@@ -44,6 +44,13 @@ def parser() -> argparse.ArgumentParser:
                    help="run only these benchmarks (any of: " + ", ".join(BENCHMARKS) + ")")
     p.add_argument("--json", metavar="PATH", type=Path,
                    help="write all results, with machine info, to this JSON file")
+    p.add_argument("--update", action="store_true",
+                   help="start from the results already in --json PATH and replace only the "
+                        "benchmarks run now (with --only: retake a noisy measurement "
+                        "without rerunning the rest); each benchmark keeps its own date")
+    p.add_argument("--render-only", action="store_true",
+                   help="run nothing: render the results in --json PATH (to stdout, and to "
+                        "RESULTS.md with --write-results)")
     p.add_argument("--write-results", action="store_true",
                    help=f"rewrite {HERE / 'RESULTS.md'} with the tables of this run")
     p.add_argument("--wait-quiet", type=float, metavar="SECONDS", default=None,
@@ -58,11 +65,29 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
+    if args.render_only:
+        if not args.json or not args.json.exists():
+            p.error("--render-only needs --json PATH naming the results of an earlier run")
+        results = json.loads(args.json.read_text())
+        if args.write_results:
+            path = write_results(results, notes=args.note)
+            print(f"results written to {path}", file=sys.stderr)
+        sys.stdout.write(render_markdown(results))
+        return 0
+    previous = None
+    if args.update:
+        if not args.json or not args.json.exists():
+            p.error("--update needs --json PATH naming the results of an earlier run")
+        previous = json.loads(args.json.read_text())
     wait = args.wait_quiet if args.wait_quiet is not None else 0.0 if args.quick else 120.0
     attempts = args.attempts if args.attempts is not None else 1 if args.quick else 3
-    results = run_suite(args.only, QUICK if args.quick else FULL, wait_quiet_s=wait,
-                        attempts=attempts)
+    try:
+        results = run_suite(args.only, QUICK if args.quick else FULL, wait_quiet_s=wait,
+                            attempts=attempts, previous=previous)
+    except ValueError as exc:
+        p.error(str(exc))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n")
