@@ -405,10 +405,38 @@ def measure_starsim(n: int, mean_degree: float, steps: int) -> dict[str, Any]:
         return {"status": f"failed: {type(exc).__name__}: {exc}", "version": version}
 
 
+def measure_ui(n_households: int, clicks: int) -> dict[str, Any]:
+    """The workshop page rendered in Python (solara.render, as the component
+    tests do): time to the first render, then Step clicks, each a model step
+    plus the redraw of every panel on the server."""
+    os.environ["GRASSROOTS_UI_MAX_HOUSEHOLDS"] = str(n_households)
+    os.environ.setdefault("REACTON_FAST", "1")  # as `grassroots ui` sets it
+    import ipyvuetify as v
+    import solara
+
+    import viz.app
+
+    t0 = time.perf_counter()
+    box, rc = solara.render(solara.AppLayout(children=[viz.app.Page()]), handle_error=False)
+    first = time.perf_counter() - t0
+    step = rc.find(v.Btn, children=["Step"]).widget
+    step.click()  # the first day compiles nothing new, but warms the caches
+    times = []
+    for _ in range(clicks):
+        t0 = time.perf_counter()
+        step.click()
+        times.append(time.perf_counter() - t0)
+    rc.close()
+    times.sort()
+    return {"n_households": n_households, "clicks": clicks, "first_render_s": first,
+            "step_redraw_ms_median": 1e3 * times[len(times) // 2],
+            "step_redraw_ms_max": 1e3 * times[-1]}
+
+
 WORKER_TASKS: dict[str, Callable[..., dict[str, Any]]] = {
     "engine": measure_engine, "reference": measure_reference, "phases": measure_phases,
     "memory": measure_memory, "memory_baseline": measure_memory_baseline,
-    "sir": measure_sir, "starsim": measure_starsim,
+    "sir": measure_sir, "starsim": measure_starsim, "ui": measure_ui,
 }
 
 
@@ -803,6 +831,14 @@ def sweep_throughput(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str, An
     return out
 
 
+def ui_step(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str, Any]:
+    """Step plus redraw of the workshop page at 2,000 households (server side)."""
+    r = run_worker("ui", n_households=2_000, clicks=10 if cfg.name == "quick" else 40)
+    log(f"  first render {r['first_render_s']:.2f} s; step + redraw median "
+        f"{r['step_redraw_ms_median']:.0f} ms (max {r['step_redraw_ms_max']:.0f} ms)")
+    return r
+
+
 BENCHMARKS: dict[str, Callable[[Config, dict[str, Any], Log], dict[str, Any]]] = {
     "engine_throughput": engine_throughput,
     "reference_throughput": reference_throughput,
@@ -811,6 +847,7 @@ BENCHMARKS: dict[str, Callable[[Config, dict[str, Any], Log], dict[str, Any]]] =
     "startup": startup,
     "sir_anchor": sir_anchor,
     "sweep_throughput": sweep_throughput,
+    "ui_step": ui_step,
 }
 
 
@@ -996,6 +1033,12 @@ def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 e / st["agent_steps_per_s"],
                 f"{e / st['agent_steps_per_s']:.1f}x Starsim ({_si(st['agent_steps_per_s'])})",
                 e > st["agent_steps_per_s"] if best["n_nodes"] >= 1_000_000 else None)
+    u = b.get("ui_step", {})
+    if "step_redraw_ms_median" in u:
+        v = u["step_redraw_ms_median"]
+        add(f"workshop page: step + redraw at {u['n_households']:,} households",
+            "well under 200 ms", v, f"{v:.0f} ms median (max {u['step_redraw_ms_max']:.0f} ms)"
+            f", first render {u['first_render_s']:.2f} s", v < 100)
     w = b.get("sweep_throughput", {})
     if "headline_compare_s" in w:
         v = w["headline_compare_s"]

@@ -62,10 +62,19 @@ def make_tasks(spec: ExperimentSpec) -> list[Task]:
     return tasks
 
 
-def run_task(task: Task, root: str | None = None) -> dict[str, Any]:
-    """Run one task; write it into the store at `root` if given; return its row."""
+def run_task(task: Task, root: str | None = None, threads: int | None = None) -> dict[str, Any]:
+    """Run one task; write it into the store at `root` if given; return its row.
+
+    `threads` sets this thread's Numba threads first: a worker that runs
+    several models at once (one per core) wants 1. (Numba's setting is per
+    thread, and Dask runs tasks in its own threads, so it is set here.)"""
     from sim.kernels.record import COLUMNS
     from sim.model import ResilienceModel
+
+    if threads:
+        import numba
+
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
 
     model = ResilienceModel(task.strategy, task.shock, days=task.days, seed=task.seed,
                             overrides=task.params)
@@ -142,7 +151,7 @@ def execute(spec: ExperimentSpec, out: str | Path, executor: str = "process",
             n = workers or os.cpu_count() or 1
             with ProcessPoolExecutor(max_workers=min(n, len(todo)), mp_context=get_context("spawn"),
                                      initializer=warm_up) as pool:
-                futures = [pool.submit(run_task, t, root) for t in todo]
+                futures = [pool.submit(run_task, t, root, 1) for t in todo]
                 try:
                     for f in as_completed(futures):
                         f.result()
@@ -178,7 +187,7 @@ def _execute_dask(todo: list[Task], root: str, workers: int | None, address: str
         client = Client(cluster)
     try:
         client.run(warm_up)
-        futures = client.map(run_task, todo, root=root, pure=False)
+        futures = client.map(run_task, todo, root=root, threads=1, pure=False)
         for f in dask_completed(futures):
             f.result()
             bar.update()
