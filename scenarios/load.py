@@ -81,6 +81,15 @@ def read_toml(path: Path) -> dict:
         raise ScenarioError(f"{path}: cannot be read: {e}") from None
 
 
+def _parent_file(kind: str, path: Path, name: str) -> Path:
+    """The file that `extends = name` in `path` refers to: a bare name beside
+    the file first, then among the known names; a path relative to the file."""
+    if "/" in name:
+        return resolve(kind, path.parent / name)
+    sibling = path.parent / f"{name}.toml"
+    return sibling if sibling.is_file() else resolve(kind, name)
+
+
 def _resolved_doc(kind: str, path: Path, chain: tuple[Path, ...] = ()) -> dict:
     """The document with `extends` applied (parent first, child keys win)."""
     path = path.resolve()
@@ -93,10 +102,8 @@ def _resolved_doc(kind: str, path: Path, chain: tuple[Path, ...] = ()) -> dict:
         return doc
     if not isinstance(parent_name, str):
         raise ScenarioError(f"{where(path, 'extends')}: must be a {kind} name, got {parent_name!r}")
-    sibling = path.parent / f"{parent_name}.toml"
-    try:  # a bare name is looked for beside the file first, then as usual
-        parent_path = sibling if "/" not in parent_name and sibling.is_file() else resolve(
-            kind, parent_name if "/" not in parent_name else path.parent / parent_name)
+    try:
+        parent_path = _parent_file(kind, path, parent_name)
     except ScenarioError as e:
         raise ScenarioError(f"{where(path, 'extends')}: {e}") from None
     merged = dict(_resolved_doc(kind, parent_path, chain + (path,)))
@@ -173,9 +180,5 @@ def provenance(kind: str, name_or_path: str | Path) -> tuple[object, list[str], 
         elif key in doc:
             sources.setdefault("events", str(p))
         parent = doc.get("extends")
-        if isinstance(parent, str):
-            sibling = p.parent / f"{parent}.toml"
-            p = sibling if "/" not in parent and sibling.is_file() else resolve(kind, parent)
-        else:
-            p = None
+        p = _parent_file(kind, p, parent) if isinstance(parent, str) else None
     return obj, chain, sources
