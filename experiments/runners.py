@@ -68,15 +68,15 @@ def run_task(task: Task, root: str | None = None, threads: int | None = None) ->
     `threads` sets this thread's Numba threads first: a worker that runs
     several models at once (one per core) wants 1. (Numba's setting is per
     thread, and Dask runs tasks in its own threads, so it is set here.)"""
+    from scenarios import make_model
     from sim.kernels.record import COLUMNS
-    from sim.model import ResilienceModel
 
     if threads:
         import numba
 
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
 
-    model = ResilienceModel(task.strategy, task.shock, days=task.days, seed=task.seed,
+    model = make_model(task.strategy, task.shock, days=task.days, seed=task.seed,
                             overrides=task.params)
     summary = model.run().as_dict()
     row = {"run_id": task.run_id, "strategy": model.strategy.name, "shock": model.shock.name,
@@ -102,11 +102,11 @@ def warm_up(threads: int | None = 1) -> None:
     """Load (or compile) every kernel once, with `threads` Numba threads."""
     import numba
 
-    from sim.model import ResilienceModel
+    from scenarios import make_model
 
     if threads:
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-    ResilienceModel("status_quo", "compound", n_households=60, days=30).run()
+    make_model("status_quo", "compound", n_households=60, days=30).run()
 
 
 def manifest(spec: ExperimentSpec, tasks: list[Task]) -> dict[str, Any]:

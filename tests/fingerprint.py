@@ -44,9 +44,9 @@ FINGERPRINT_STATE = ("reserves", "need", "wellbeing", "perception", "trust", "so
 
 def fingerprint(strategy: str, shock: str) -> str:
     """The SHA-256 (hex) of one run's daily metrics and final household state."""
-    from sim.model import ResilienceModel
+    from scenarios import make_model
 
-    m = ResilienceModel(strategy, shock, n_households=N_HOUSEHOLDS, days=DAYS, seed=SEED)
+    m = make_model(strategy, shock, n_households=N_HOUSEHOLDS, days=DAYS, seed=SEED)
     m.run()
     h = hashlib.sha256()
     daily = m.series()[list(FINGERPRINT_COLUMNS)].to_numpy(dtype=np.float64)

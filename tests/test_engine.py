@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import sim.model
-from scenarios import available
+from scenarios import available, make_model
 from sim.errors import ParameterError, ScenarioError
 from sim.kernels.mutual_aid import offer_mutual_aid, receive_mutual_aid, settle_mutual_aid
 from sim.kernels.record import COLUMNS
@@ -31,7 +31,7 @@ SHOCKS = sorted(available("shock"))
 
 def make(strategy="status_quo", shock="flood", n=3_000, days=60, seed=1, overrides=None,
          engine="numba") -> ResilienceModel:
-    return ResilienceModel(strategy, shock, n_households=n, days=days, seed=seed,
+    return make_model(strategy, shock, n_households=n, days=days, seed=seed,
                            overrides=overrides, engine=engine)
 
 
@@ -144,11 +144,11 @@ def test_same_run_at_one_and_two_threads(two_threads):
 
 
 def test_threads_argument(two_threads):
-    m = ResilienceModel("status_quo", "none", n_households=300, days=2, threads=1)
+    m = make_model("status_quo", "none", n_households=300, days=2, threads=1)
     assert numba.get_num_threads() == 1
     m.run()
     with pytest.raises(ParameterError, match="threads"):
-        ResilienceModel("status_quo", "none", n_households=300, days=2, threads=0)
+        make_model("status_quo", "none", n_households=300, days=2, threads=0)
 
 
 # -------------------------------------------------- common random numbers
@@ -624,29 +624,29 @@ def test_no_trust_change_without_gain_or_loss():
 
 def test_unknown_strategy_or_shock_lists_known_names():
     with pytest.raises(ScenarioError) as e:
-        ResilienceModel("status_kwo", "flood", n_households=300, days=2)
+        make_model("status_kwo", "flood", n_households=300, days=2)
     for name in STRATEGIES:
         assert name in str(e.value)
     with pytest.raises(ScenarioError) as e:
-        ResilienceModel("status_quo", "tsunami", n_households=300, days=2)
+        make_model("status_quo", "tsunami", n_households=300, days=2)
     for name in SHOCKS:
         assert name in str(e.value)
 
 
 def test_unknown_engine_is_a_parameter_error():
     with pytest.raises(ParameterError, match="engine 'fast' is unknown.*numba.*reference"):
-        ResilienceModel("status_quo", "flood", n_households=300, days=2, engine="fast")
+        make_model("status_quo", "flood", n_households=300, days=2, engine="fast")
 
 
 def test_bad_overrides_are_parameter_errors():
     with pytest.raises(ParameterError, match="did you mean governance.data_openness"):
-        ResilienceModel(n_households=300, days=2, overrides={"governance.data_opennes": 0.5})
+        make_model(n_households=300, days=2, overrides={"governance.data_opennes": 0.5})
     with pytest.raises(ParameterError, match="'population.n_households'"):
-        ResilienceModel(n_households=3, days=2)
+        make_model(n_households=3, days=2)
 
 
 def test_strategy_then_overrides_then_shortcuts():
-    m = ResilienceModel("top_down_digital", "none", n_households=500, days=3, seed=9,
+    m = make_model("top_down_digital", "none", n_households=500, days=3, seed=9,
                         overrides={"governance.kpi_pressure": 0.1, "run.days": 50})
     assert m.params.governance.reporting_burden == 0.6  # from the strategy
     assert m.params.governance.kpi_pressure == 0.1  # override beats strategy

@@ -19,8 +19,8 @@ from experiments.runners import execute, make_tasks
 from experiments.sensitivity import indices
 from experiments.spec import check_spec, load_spec
 from experiments.store import Store
+from scenarios import make_model
 from sim.errors import SpecError
-from sim.model import ResilienceModel
 
 SMALL = {"name": "small", "strategies": ["status_quo", "community_resilience"],
          "shocks": ["flood"], "replicates": 2, "days": 30,
@@ -87,8 +87,8 @@ def test_common_random_numbers_across_strategies():
     """Replicate k: same seed, same city; identical days until the strategies first differ."""
     kw = {"n_households": 2000, "days": 40, "seed": 7}
     no_burn = {"run.burn_in_days": 0}  # from the very first day, to see when they part
-    a = ResilienceModel("status_quo", "flood", overrides=no_burn, **kw)
-    b = ResilienceModel("status_quo", "flood",
+    a = make_model("status_quo", "flood", overrides=no_burn, **kw)
+    b = make_model("status_quo", "flood",
                         overrides={**no_burn, "governance.direct_dispatch": True}, **kw)
     for name in ("is_elderly", "has_digital_access", "reserves", "exposure", "trust"):
         assert np.array_equal(getattr(a.state.households, name),
@@ -160,7 +160,7 @@ def test_sweep_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path):
                     'series = ["functionality"]\n'
                     '[fixed]\n"population.n_households" = 3000\n')
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "sim.cli", "sweep", str(spec), "--out", str(out),
+    cmd = [sys.executable, "-m", "grassroots", "sweep", str(spec), "--out", str(out),
            "--executor", "process", "--workers", "2", "--no-progress"]
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)

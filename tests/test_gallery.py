@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.cli import main
+from grassroots.cli import main
 
 
 def test_gallery_command_writes_its_figures_and_page(tmp_path, capsys):

@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scenarios import available, load_shock, load_strategy
+from scenarios import available, load_shock, load_strategy, make_model
 from sim.errors import ScenarioError
 from sim.inputs import NO_SHOCK, Event, GridSelector, Shock, Strategy, schedule
-from sim.model import ResilienceModel
 
 # Eight grids; the lowest quarter (two grids) are 1 (0.1) and 5 (0.2).
 ELEVATION = np.array([0.9, 0.1, 0.5, 0.3, 0.7, 0.2, 0.8, 0.4])
@@ -187,7 +186,7 @@ def test_builtins_are_all_there():
 def test_builtin_shock_loads_and_runs(name):
     shock = load_shock(name)
     assert isinstance(shock, Shock) and shock.name == name and shock.events
-    m = ResilienceModel("status_quo", name, n_households=300, days=5, seed=2)
+    m = make_model("status_quo", name, n_households=300, days=5, seed=2)
     s = m.run()
     assert m.day == 5 and m.shock == shock
     assert np.all(np.isfinite(m.daily))
@@ -198,7 +197,7 @@ def test_builtin_shock_loads_and_runs(name):
 def test_builtin_strategy_loads_and_runs(name):
     strategy = load_strategy(name)
     assert isinstance(strategy, Strategy) and strategy.name == name and strategy.values
-    m = ResilienceModel(name, "flood", n_households=300, days=5, seed=2)
+    m = make_model(name, "flood", n_households=300, days=5, seed=2)
     m.run()
     for key, value in strategy.as_dict().items():
         assert m.params.get(key) == value

@@ -10,13 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scenarios import available, load_shock, load_strategy
+from scenarios import available, load_shock, load_strategy, make_model
 from scenarios.load import add_scenarios_dir, provenance, validate_file
 from scenarios.schema import EVENT_KEYS, check_shock_doc, check_strategy_doc
 from scenarios.write import json_schema, template, to_toml
 from sim.errors import ScenarioError
 from sim.inputs import Shock, Strategy
-from sim.model import ResilienceModel
 from sim.params import SPECS
 
 BUILTIN_SHOCKS = ["compound", "economic", "flood", "heatwave_blackout", "lockdown",
@@ -35,7 +34,7 @@ def test_builtin_shock_loads_validates_and_runs(name):
     shock = load_shock(name)
     assert isinstance(shock, Shock) and shock.events and shock.description
     assert validate_file(available("shock")[name], horizon=180) == shock
-    m = ResilienceModel("status_quo", shock, n_households=300, days=5)
+    m = make_model("status_quo", shock, n_households=300, days=5)
     m.run()
     assert m.day == 5
 
@@ -44,7 +43,7 @@ def test_builtin_shock_loads_validates_and_runs(name):
 def test_builtin_strategy_loads_validates_and_runs(name):
     strategy = load_strategy(name)
     assert isinstance(strategy, Strategy) and strategy.values
-    m = ResilienceModel(strategy, "flood", n_households=300, days=5)
+    m = make_model(strategy, "flood", n_households=300, days=5)
     m.run()
     for k, v in strategy.values:
         assert m.params.get(k) == v
@@ -296,7 +295,7 @@ def test_random_bytes_never_crash_the_loader(tmp_path_factory, data):
 
 
 def test_invalid_cli_scenario_writes_nothing(tmp_path, capsys):
-    from sim.cli import main
+    from grassroots.cli import main
 
     out = tmp_path / "new.toml"
     assert main(["scenarios", "new", "shock", "x", "--out", str(out)]) == 0

@@ -47,7 +47,7 @@ except ImportError:
 
 def _grassroots() -> list[str]:
     exe = Path(sys.executable).with_name("grassroots")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "sim.cli"]
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "grassroots"]
 
 
 def _free_port() -> int:

@@ -303,7 +303,7 @@ def ui_command(monkeypatch):
     the calls the server received, each with the environment it saw."""
     import solara.__main__ as solara_main
 
-    import sim.model
+    import scenarios
 
     for name in UI_ENV:  # `ui` sets these; monkeypatch puts them back afterwards
         monkeypatch.setenv(name, "-")
@@ -314,13 +314,13 @@ def ui_command(monkeypatch):
         calls.append((args, {k: os.environ.get(k) for k in UI_ENV}))
 
     monkeypatch.setattr(solara_main.cli, "main", serve)
-    monkeypatch.setattr(sim.model, "ResilienceModel", lambda *a, **k: types.SimpleNamespace(
+    monkeypatch.setattr(scenarios, "make_model", lambda *a, **k: types.SimpleNamespace(
         run=lambda: None))
     return calls
 
 
 def test_ui_command_serves_with_caps_and_no_telemetry(ui_command, capsys):
-    from sim.cli import main
+    from grassroots.cli import main
 
     assert main(["ui", "--port", "9999", "--max-households", "800", "--max-days", "90"]) == 0
     (args, env), = ui_command
@@ -335,14 +335,14 @@ def test_ui_command_serves_with_caps_and_no_telemetry(ui_command, capsys):
 
 
 def test_ui_command_warns_on_open_host(ui_command, capsys):
-    from sim.cli import main
+    from grassroots.cli import main
 
     assert main(["ui", "--host", "0.0.0.0"]) == 0
     assert "warning: listening on 0.0.0.0" in capsys.readouterr().err
 
 
 def test_ui_command_offline_assets(ui_command, capsys, tmp_path):
-    from sim.cli import main
+    from grassroots.cli import main
     from viz.offline import KEY_FILES
 
     assert main(["ui", "--offline-assets", str(tmp_path)]) == 2
@@ -357,7 +357,7 @@ def test_ui_command_offline_assets(ui_command, capsys, tmp_path):
 
 
 def test_ui_command_rejects_bad_caps_and_missing_npm(ui_command, capsys, monkeypatch, tmp_path):
-    from sim.cli import main
+    from grassroots.cli import main
 
     assert main(["ui", "--max-households", "5"]) == 2
     assert "--max-households" in capsys.readouterr().err

@@ -15,7 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from sim.model import ResilienceModel  # noqa: E402
+from scenarios import make_model  # noqa: E402
 from viz.figures import heatmap, resilience_curve  # noqa: E402
 
 STRATEGIES = ("status_quo", "top_down_digital", "community_resilience",
@@ -24,7 +24,7 @@ SHOCKS = ("flood", "lockdown", "heatwave_blackout", "platform_outage", "economic
 
 
 def _run(strategy, shock, n, days, seed=1, **over):
-    m = ResilienceModel(strategy, shock, n_households=n, days=days, seed=seed,
+    m = make_model(strategy, shock, n_households=n, days=days, seed=seed,
                         overrides=over or None)
     m.run()
     return m
@@ -136,7 +136,7 @@ def build(root: Path, n: int = 3000, days: int = 120) -> list[Path]:
          "`grassroots compare` gives means and intervals over 20 paired replicates).")
 
     # 5. The city at the flood's peak.
-    m = ResilienceModel("status_quo", "flood", n_households=n, days=days, seed=1)
+    m = make_model("status_quo", "flood", n_households=n, days=days, seed=1)
     m.run(days=16)
     h = m.state.households
     save(household_map(m, "status_quo, flood, day 15: households by state "

@@ -1,8 +1,8 @@
 """The same model swept with Mesa's own batch runner, for users who know Mesa.
 
 `ResilienceModel` is a `mesa.Model` with a `DataCollector` of every daily
-metric, so `mesa.batch_run` works as with any Mesa model: strategies and
-shocks are passed by name, and `seed` (one per iteration) gives paired
+metric, so `mesa.batch_run` works as with any Mesa model. `ScenarioModel` is
+the same model taking strategies and shocks by name, and `seed` (one per iteration) gives paired
 replicates, as in `grassroots sweep`.
 
     python docs/examples/mesa_batch_run.py --households 2000 --days 90
@@ -13,7 +13,7 @@ import argparse
 import mesa
 import pandas as pd
 
-from sim.model import ResilienceModel
+from scenarios import ScenarioModel
 
 
 def main() -> None:
@@ -23,7 +23,7 @@ def main() -> None:
     ap.add_argument("--replicates", type=int, default=2)
     args = ap.parse_args()
     results = mesa.batch_run(
-        ResilienceModel,
+        ScenarioModel,
         parameters={"strategy": ["status_quo", "community_resilience"],
                     "shock": ["flood", "lockdown"],
                     "n_households": args.households, "days": args.days,

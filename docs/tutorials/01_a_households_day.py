@@ -19,7 +19,7 @@ import os
 import numpy as np
 
 from agents import Household
-from sim.model import ResilienceModel
+from scenarios import make_model
 
 N = int(os.environ.get("GRASSROOTS_TUTORIAL_HOUSEHOLDS", 1000))
 
@@ -41,7 +41,7 @@ print(inspect.getsource(Household.consume_and_restock))
 # pick a household in a flooded grid that is elderly and lives alone.
 
 # %%
-model = ResilienceModel("status_quo", "flood", n_households=N, days=40, seed=3,
+model = make_model("status_quo", "flood", n_households=N, days=40, seed=3,
                         engine="reference")
 flooded = model.schedule.hazard[10] > 0
 h = model.state.households
@@ -79,7 +79,7 @@ for day in range(40):
 # every daily metric and every state array to 1e-9.
 
 # %%
-fast = ResilienceModel("status_quo", "flood", n_households=N, days=40, seed=3)
+fast = make_model("status_quo", "flood", n_households=N, days=40, seed=3)
 fast.run()
 print("largest difference in daily metrics:", float(np.abs(fast.daily - model.daily).max()))
 print(fast.summary())

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis import mean_ci
-from sim.model import ResilienceModel
+from scenarios import make_model
 
 N = int(os.environ.get("GRASSROOTS_TUTORIAL_HOUSEHOLDS", 3000))
 REPLICATES = int(os.environ.get("GRASSROOTS_TUTORIAL_REPLICATES", 5))
@@ -31,7 +31,7 @@ REPLICATES = int(os.environ.get("GRASSROOTS_TUTORIAL_REPLICATES", 5))
 rows = []
 for k in range(REPLICATES):
     for strategy in ("top_down_digital", "community_resilience"):
-        m = ResilienceModel(strategy, "lockdown", n_households=N, days=90, seed=k)
+        m = make_model(strategy, "lockdown", n_households=N, days=90, seed=k)
         s = m.run()
         rows.append({"replicate": k, "strategy": strategy, **s.as_dict()})
 runs = pd.DataFrame(rows)
@@ -59,7 +59,7 @@ print(f"spread of outcomes: sd {wide.stack().std():.2f}; spread of differences: 
 # %%
 channels = ["help_neighbours_days", "help_volunteers_days", "help_departments_days"]
 for strategy in ("top_down_digital", "community_resilience"):
-    m = ResilienceModel(strategy, "lockdown", n_households=N, days=90, seed=0)
+    m = make_model(strategy, "lockdown", n_households=N, days=90, seed=0)
     m.run()
     total = m.series()[channels].sum()
     print(strategy, (total / total.sum()).round(3).to_dict())
@@ -71,7 +71,7 @@ for strategy in ("top_down_digital", "community_resilience"):
 # need share with the truth.
 
 # %%
-m = ResilienceModel("top_down_digital", "lockdown", n_households=N, days=90, seed=0)
+m = make_model("top_down_digital", "lockdown", n_households=N, days=90, seed=0)
 m.run()
 df = m.series()
 print(df[["day", "true_need_share", "dashboard_need_share", "illusion_gap"]]

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from experiments import validation as v
-from sim.cli import main
+from grassroots.cli import main
 
 
 def fake_checks(pattern_ok: bool = True, verification_ok: bool = True) -> list[v.Check]:

@@ -12,8 +12,8 @@ test.
 
 from __future__ import annotations
 
+from scenarios import make_model
 from sim.inputs import Event, GridSelector, Shock
-from sim.model import ResilienceModel
 
 
 def test_nobody_is_informed_by_visits_on_day_0():
@@ -21,7 +21,7 @@ def test_nobody_is_informed_by_visits_on_day_0():
     # yesterday's grid-worker visits could inform anyone, and there was no yesterday.
     shock = Shock("early", (Event("flood", start=1, days=3, grids=GridSelector(all=True),
                                   intensity=0.5, lead_days=1),))
-    m = ResilienceModel("status_quo", shock, n_households=2_000, days=2, seed=1,
+    m = make_model("status_quo", shock, n_households=2_000, days=2, seed=1,
                         overrides={"behaviour.warning_reach": 0.0,
                                    "behaviour.word_of_mouth": 0.0})
     m.run()

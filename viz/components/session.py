@@ -29,6 +29,7 @@ import mesa
 import numba
 import numpy as np
 
+from scenarios import make_model
 from sim.errors import ParameterError
 from sim.model import ResilienceModel
 from sim.params import SPECS, Params
@@ -319,9 +320,9 @@ class WorkshopModel(mesa.Model):
         self.shock_name, self.seed_value = shock, seed
         self.lock = threading.Lock()
         with one_numba_thread():  # the burn-in steps the kernels
-            self.a = ResilienceModel(strategy, shock, n_households=n_households, days=days,
+            self.a = make_model(strategy, shock, n_households=n_households, days=days,
                                      seed=seed, overrides=overrides)
-            self.b = (ResilienceModel(compare_with, shock, n_households=n_households,
+            self.b = (make_model(compare_with, shock, n_households=n_households,
                                       days=days, seed=seed)
                       if compare_with != NO_COMPARE else None)
         self.label_a = strategy + (" (edited)" if self.edits else "")

@@ -1,0 +1,171 @@
+"""Experiment commands: `compare`, `sweep`, `sensitivity`, `discover`, `query`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from sim.errors import SpecError
+
+
+def add_parsers(sub) -> None:
+    """Register this group's commands on the `grassroots` subparsers."""
+    cmp = sub.add_parser("compare", help="the headline comparison: 4 strategies x 6 shocks",
+                         description="Run the headline strategy comparison (experiments/"
+                                     "headline.toml): every built-in strategy under every "
+                                     "built-in shock, with paired replicates (common random "
+                                     "numbers), and write a results folder with report.md "
+                                     "and figures.")
+    cmp.add_argument("--spec", default=None, metavar="TOML",
+                     help="experiment spec (default: the built-in headline.toml)")
+    cmp.add_argument("--out", default="results/headline", metavar="DIR",
+                     help="results folder (default: results/headline)")
+    cmp.add_argument("--replicates", type=int, default=None, metavar="R",
+                     help="replicates per cell (default: the spec's, 20)")
+    cmp.add_argument("--households", type=int, default=None, metavar="N",
+                     help="households per run (default: the spec's, 10,000)")
+    cmp.add_argument("--days", type=int, default=None, metavar="D",
+                     help="days per run (default: the spec's, 180)")
+    cmp.add_argument("--workers", type=int, default=None, metavar="W",
+                     help="worker processes (default: one per core)")
+    cmp.add_argument("--resume", action="store_true",
+                     help="finish an interrupted comparison in --out")
+    cmp.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    cmp.set_defaults(func=cmd_compare)
+
+    sw = sub.add_parser("sweep", help="run an experiment spec (TOML) into a results folder",
+                        description="Run every run of an experiment spec: strategies x shocks x "
+                                    "parameter points x replicates. Each run is saved as it "
+                                    "finishes; an interrupted sweep restarts with --resume.")
+    sw.add_argument("spec", help="experiment spec TOML (see experiments/headline.toml)")
+    sw.add_argument("--out", default=None, metavar="DIR",
+                    help="results folder (default: results/<spec name>)")
+    sw.add_argument("--resume", action="store_true",
+                    help="finish an interrupted sweep in DIR: run only what is missing")
+    sw.add_argument("--executor", choices=("serial", "process", "dask"), default="process",
+                    help="where runs execute (default: process, one per core)")
+    sw.add_argument("--workers", type=int, default=None, metavar="N",
+                    help="worker processes (default: one per core)")
+    sw.add_argument("--dask-address", default=None, metavar="tcp://HOST:PORT",
+                    help="an existing Dask scheduler (also: DASK_SCHEDULER_ADDRESS); "
+                         "--executor dask without it starts a local cluster")
+    sw.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    sw.set_defaults(func=cmd_sweep)
+
+    se = sub.add_parser("sensitivity", help="Sobol indices or Morris screening of a spec",
+                        description="Run a spec whose [design] kind is 'sobol' or 'morris' "
+                                    "(see experiments/sensitivity.toml), average replicates per "
+                                    "design point, and compute sensitivity indices (SALib) with "
+                                    "confidence intervals: sensitivity.md, .csv and bar charts.")
+    se.add_argument("spec", help="experiment spec TOML with [design] kind = 'sobol' or 'morris'")
+    se.add_argument("--outcome", action="append", default=None, metavar="NAME",
+                    help="outcome to analyse (repeatable; default: resilience_loss)")
+    se.add_argument("--out", default=None, metavar="DIR",
+                    help="results folder (default: results/<spec name>)")
+    se.add_argument("--resume", action="store_true", help="finish an interrupted run")
+    se.add_argument("--executor", choices=("serial", "process", "dask"), default="process")
+    se.add_argument("--workers", type=int, default=None, metavar="N")
+    se.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    se.set_defaults(func=cmd_sensitivity)
+
+    di = sub.add_parser("discover", help="scenario discovery: where is an outcome bad (PRIM)",
+                        description="Find the box of inputs where an outcome is above (or "
+                                    "below) a threshold, with PRIM (EMA Workbench). With "
+                                    "--compare A B the condition is on A's outcome minus B's, "
+                                    "pair by pair (same shock, point and replicate).")
+    di.add_argument("dir", help="a finished results folder")
+    di.add_argument("--outcome", required=True, metavar="NAME", help="e.g. resilience_loss")
+    di.add_argument("--threshold", required=True, type=float, metavar="Y",
+                    help="cases of interest: outcome (or difference) above Y")
+    di.add_argument("--below", action="store_true", help="cases of interest: below Y instead")
+    di.add_argument("--compare", nargs=2, metavar=("A", "B"), default=None,
+                    help="use strategy A's outcome minus strategy B's")
+    di.add_argument("--density", type=float, default=0.8,
+                    help="PRIM's density threshold for the box (default 0.8)")
+    di.set_defaults(func=cmd_discover)
+
+    q = sub.add_parser("query", help="run SQL (DuckDB) over a results folder",
+                       description="Run a DuckDB SQL query over a results folder's tables: "
+                                   "`runs` (a row per run) and `series` (run_id, day, metric, "
+                                   "value).")
+    q.add_argument("dir", help="results folder")
+    q.add_argument("sql", help='e.g. "SELECT strategy, avg(resilience_loss) FROM runs GROUP BY 1"')
+    q.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    q.set_defaults(func=cmd_query)
+
+
+def cmd_compare(args) -> int:
+    from experiments.compare import run_compare
+
+    report = run_compare(spec=args.spec, out=Path(args.out), replicates=args.replicates,
+                         households=args.households, days=args.days, workers=args.workers,
+                         resume=args.resume, progress=not args.no_progress)
+    print(f"wrote {report} and {report.parent / 'figures'}/")
+    return 0
+
+
+def cmd_sweep(args) -> int:
+    from experiments.runners import execute
+    from experiments.spec import load_spec
+
+    spec = load_spec(args.spec)
+    if args.dask_address and args.executor != "dask":
+        args.executor = "dask"
+    out = Path(args.out or f"results/{spec.name}")
+    store = execute(spec, out, executor=args.executor, workers=args.workers,
+                    resume=args.resume, progress=not args.no_progress,
+                    dask_address=args.dask_address)
+    print(f"{len(store.done_ids())} runs in {store.root} (runs.parquet"
+          + (", series.parquet" if spec.series else "") + ", manifest.json)")
+    return 0
+
+
+def cmd_sensitivity(args) -> int:
+    from experiments.runners import execute
+    from experiments.sensitivity import analyse, write_sensitivity
+    from experiments.spec import load_spec
+
+    spec = load_spec(args.spec)
+    if spec.design not in ("sobol", "morris"):
+        raise SpecError(f"{args.spec}: [design] kind is {spec.design!r}; sensitivity needs "
+                        "'sobol' or 'morris'")
+    store = execute(spec, Path(args.out or f"results/{spec.name}"), executor=args.executor,
+                    workers=args.workers, resume=args.resume, progress=not args.no_progress)
+    table = analyse(store, args.outcome or ["resilience_loss"])
+    files = write_sensitivity(store, table)
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(f"wrote {files[0]}, {files[1]} and {len(files) - 2} figure(s)")
+    return 0
+
+
+def cmd_discover(args) -> int:
+    from experiments.discovery import discover, write_discovery
+    from experiments.store import Store
+
+    store = Store(args.dir)
+    box = discover(store, args.outcome, args.threshold, below=args.below,
+                   compare=tuple(args.compare) if args.compare else None, density=args.density)
+    what = (f"{args.compare[0]} minus {args.compare[1]}: {args.outcome}" if args.compare
+            else args.outcome)
+    desc = f"Cases of interest: {what} {'<' if args.below else '>'} {args.threshold:g}."
+    path = write_discovery(store, box, desc)
+    print(desc)
+    print(f"{box.n_cases} of {box.n_runs} runs are cases; box coverage {box.coverage:.3f}, "
+          f"density {box.density:.3f}, mass {box.mass:.3f}")
+    print(box.limits.to_string(index=False) if len(box.limits) else "no restriction helps")
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_query(args) -> int:
+    import pandas as pd
+
+    from experiments.store import Store
+
+    df = Store(args.dir).query(args.sql)
+    if args.csv:
+        df.to_csv(sys.stdout, index=False)
+    else:
+        with pd.option_context("display.max_rows", 200, "display.width", 200):
+            print(df.to_string(index=False))
+    return 0

@@ -1,0 +1,98 @@
+"""`grassroots scenarios list|show|validate|new|schema`: the scenario library."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sim.io import atomic_write
+
+
+def add_parsers(sub) -> None:
+    """Register this group's commands on the `grassroots` subparsers."""
+    sc = sub.add_parser("scenarios", help="list, show, validate and create shocks and strategies",
+                        description="Shocks and strategies are TOML files. Built-ins live in "
+                                    "the scenarios package; add your own folders with "
+                                    "--scenarios-dir or GRASSROOTS_SCENARIOS.")
+    sc.add_argument("--scenarios-dir", action="append", default=[], metavar="DIR",
+                    help="also look in DIR (with shocks/ and strategies/ or files directly)")
+    scs = sc.add_subparsers(dest="action", metavar="ACTION", required=True)
+    scs.add_parser("list", help="every shock and strategy: name, kind, description")
+    show = scs.add_parser("show", help="the resolved values of a shock or strategy, as TOML, "
+                                       "and where each comes from")
+    show.add_argument("name", help="a name or a file")
+    show.add_argument("--kind", choices=("shock", "strategy"), default=None,
+                      help="which kind NAME is (needed only if both kinds have that name)")
+    val = scs.add_parser("validate", help="check files; exit 0 if all are valid, 1 if not")
+    val.add_argument("files", nargs="+", metavar="FILE")
+    val.add_argument("--days", type=int, default=None, metavar="D",
+                     help="also check that every event starts within D days")
+    new = scs.add_parser("new", help="write a commented template to start from")
+    new.add_argument("kind", choices=("shock", "strategy"))
+    new.add_argument("name", help="the new scenario's name (also the file name)")
+    new.add_argument("--out", default=None, metavar="FILE",
+                     help="where to write (default: NAME.toml here); never overwrites")
+    sch = scs.add_parser("schema", help="print the JSON Schema of a file kind, for editors")
+    sch.add_argument("kind", choices=("shock", "strategy"))
+    sc.set_defaults(func=cmd_scenarios)
+
+
+def cmd_scenarios(args) -> int:
+    from scenarios import load as sl
+    from scenarios import write as sw
+    from sim.errors import ScenarioError
+
+    for d in args.scenarios_dir:
+        sl.add_scenarios_dir(d)
+    if args.action == "list":
+        for kind in ("strategy", "shock"):
+            for name, path in sl.available(kind).items():
+                try:
+                    desc = (sl.load_shock(path) if kind == "shock"
+                            else sl.load_strategy(path)).description
+                except ScenarioError as e:
+                    desc = f"INVALID: {e}"
+                print(f"{name:<24} {kind:<9} {desc}")
+        return 0
+    if args.action == "show":
+        kinds = [args.kind] if args.kind else [
+            k for k in ("strategy", "shock")
+            if args.name in sl.available(k) or (args.name.endswith(".toml")
+                                                 and sl.kind_of(Path(args.name)) == k)]
+        if not kinds:
+            raise ScenarioError(f"no shock or strategy called {args.name!r}; "
+                                "see `grassroots scenarios list`")
+        obj, chain, sources = sl.provenance(kinds[0], args.name)
+        print(sw.to_toml(obj, chain if len(chain) > 1 else None), end="")
+        print("\n# where each value comes from:")
+        for k, src in sorted(sources.items()):
+            print(f"#   {k}: {src}")
+        if kinds[0] == "strategy":
+            from sim.params import SPECS
+
+            set_names = {n for n, _ in obj.values}
+            defaults = [k.split(".", 1)[1] for k in SPECS
+                        if k.startswith("governance.") and k not in set_names]
+            if defaults:
+                print("#   from the defaults (sim.params): " + ", ".join(defaults))
+        return 0
+    if args.action == "validate":
+        bad = 0
+        for f in args.files:
+            try:
+                obj = sl.validate_file(f, args.days)
+                print(f"ok       {f} ({type(obj).__name__.lower()} {obj.name!r})")
+            except ScenarioError as e:
+                bad += 1
+                print(f"INVALID  {e}")
+        return 1 if bad else 0
+    if args.action == "new":
+        out = Path(args.out or f"{args.name}.toml")
+        if out.exists():
+            raise ScenarioError(f"{out} exists; choose another --out (nothing was written)")
+        text = sw.template(args.kind, args.name)
+        atomic_write(out, lambda p: Path(p).write_text(text))
+        print(f"wrote {out}; edit it, then `grassroots scenarios validate {out}`")
+        return 0
+    print(json.dumps(sw.json_schema(args.kind), indent=2))
+    return 0

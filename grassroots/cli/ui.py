@@ -1,0 +1,97 @@
+"""`grassroots ui`: serve the workshop app (Solara), or prepare its offline assets."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def add_parsers(sub) -> None:
+    """Register this group's commands on the `grassroots` subparsers."""
+    ui = sub.add_parser("ui", help="serve the workshop web app (Solara) in a browser",
+                        description="Serve the workshop app: a city on a map, its curves, "
+                                    "compare and explain modes, CSV/PNG downloads. Each "
+                                    "browser page gets its own model, within the caps. "
+                                    "Binds to this machine only unless --host says otherwise.")
+    ui.add_argument("--host", default="127.0.0.1",
+                    help="address to listen on (default: 127.0.0.1, this machine only; "
+                         "0.0.0.0 opens the app to the network)")
+    ui.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
+    ui.add_argument("--offline-assets", default=None, metavar="DIR",
+                    help="serve the page's JavaScript and CSS from DIR (made by "
+                         "--prepare-offline), never from a CDN")
+    ui.add_argument("--prepare-offline", default=None, metavar="DIR",
+                    help="fill DIR with the page's assets from the npm registry "
+                         "(needs npm), then exit")
+    ui.add_argument("--max-households", type=int, default=5_000, metavar="N",
+                    help="largest city a session may build (default: 5,000)")
+    ui.add_argument("--max-days", type=int, default=365, metavar="D",
+                    help="longest horizon a session may run (default: 365)")
+    ui.set_defaults(func=cmd_ui)
+
+
+def cmd_ui(args) -> int:
+    if args.prepare_offline:
+        from viz.offline import prepare
+
+        dest = prepare(Path(args.prepare_offline))
+        print(f"serve them with: grassroots ui --offline-assets {dest}")
+        return 0
+    # Solara reads its settings from the environment when first imported, so
+    # everything is set here, before any import that could pull solara in.
+    from sim.errors import ParameterError
+    from sim.params import SPECS
+
+    hi = int(SPECS["population.n_households"].hi)
+    if not 100 <= args.max_households <= hi:
+        raise ParameterError(f"--max-households {args.max_households}: allowed 100 to {hi:,}")
+    if not 10 <= args.max_days <= int(SPECS["run.days"].hi):
+        raise ParameterError(f"--max-days {args.max_days}: allowed 10 to "
+                             f"{int(SPECS['run.days'].hi)}")
+    env = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+           "GRASSROOTS_UI_MAX_HOUSEHOLDS": str(args.max_households),
+           "GRASSROOTS_UI_MAX_DAYS": str(args.max_days),
+           # reacton's opt-in renderer skips unchanged parts of the page: a day's
+           # redraw takes ~30 ms instead of ~130 ms (REACTON_FAST=0 to opt out)
+           "REACTON_FAST": os.environ.get("REACTON_FAST", "1")}
+    if args.offline_assets:
+        from viz.offline import OfflineAssetsError, is_prepared
+
+        assets = Path(args.offline_assets).resolve()
+        if not is_prepared(assets):
+            raise OfflineAssetsError(f"{assets} lacks the page's assets; run "
+                                     f"`grassroots ui --prepare-offline {args.offline_assets}` "
+                                     "first (needs the npm registry once)")
+        env["SOLARA_ASSETS_PROXY_CACHE_DIR"] = str(assets)
+        env["SOLARA_ASSETS_PROXY"] = "True"
+        # a file missing from DIR fails at once instead of being fetched from a CDN
+        env["SOLARA_ASSETS_CDN"] = "http://127.0.0.1:9/"
+    os.environ.update(env)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"grassroots ui: warning: listening on {args.host}: anyone who can reach this "
+              "machine on the network can open the app (each page runs its own model, "
+              f"up to {args.max_households:,} households and {args.max_days} days)",
+              file=sys.stderr)
+    from scenarios import make_model
+
+    print("grassroots ui: loading the model's kernels (the first time ever: about a minute)")
+    make_model("status_quo", "flood", n_households=300, days=2).run()
+    import warnings
+
+    import click
+    from solara.__main__ import cli as solara_cli
+
+    # harmless here, and noise in a facilitator's terminal: Mesa 3.3's hook-order
+    # warning, and plain-http cookies (the server is meant for a local network)
+    warnings.filterwarnings("ignore", ".*found despite early return", UserWarning)
+    warnings.filterwarnings("ignore", "Cookies with samesite=none require https", UserWarning)
+    print(f"grassroots ui: open http://{args.host}:{args.port}/ (Ctrl-C stops the server)")
+    try:
+        solara_cli.main(args=["run", "viz.app", "--host", args.host, "--port", str(args.port),
+                              "--production", "--no-open", "--no-check-version"],
+                        prog_name="grassroots ui", standalone_mode=False)
+    except click.exceptions.Abort:  # Ctrl-C
+        pass
+    print("grassroots ui: stopped")
+    return 0
