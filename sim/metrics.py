@@ -1,4 +1,4 @@
-"""Outputs: the daily series and the per-run summary (DESIGN.md section 5).
+"""Outputs: the daily series and the per-run summary (docs/ODD.md sections 7.12-7.13).
 
 The daily series is a preallocated (days, metrics) array filled by the record
 phase (`sim.kernels.record`); `DAILY` documents its columns. The run summary

@@ -205,7 +205,7 @@ def test_builtin_strategy_loads_and_runs(name):
 
 
 def test_strategy_table_of_the_design():
-    """The built-ins carry the levers of DESIGN.md section 4."""
+    """The built-ins carry the lever levels of docs/ODD.md section 6.2 (built-in strategies)."""
     g = {n: {k.split(".", 1)[1]: v for k, v in load_strategy(n).as_dict().items()}
          for n in STRATEGIES}
     sq, td = g["status_quo"], g["top_down_digital"]

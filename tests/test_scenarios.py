@@ -50,7 +50,7 @@ def test_builtin_strategy_loads_validates_and_runs(name):
 
 
 def test_design_table_of_strategies():
-    """DESIGN.md section 4: who is high, low, central, direct, on, off."""
+    """The levels of docs/ODD.md section 6.2: who is high, low, central, direct, on, off."""
     g = {n: load_strategy(n).as_dict() for n in BUILTIN_STRATEGIES}
     sq, td = g["status_quo"], g["top_down_digital"]
     cr, ge = g["community_resilience"], g["grassroots_empowerment"]
@@ -59,6 +59,8 @@ def test_design_table_of_strategies():
     assert td[s] > sq[s] > cr[s] and ge[s] == td[s]
     assert td[b] > sq[b] > cr[b] and ge[b] <= cr[b]
     assert ge[o] > cr[o] > sq[o] == td[o]
+    k = "governance.kpi_pressure"
+    assert td[k] > sq[k] > cr[k] == ge[k]
     assert [x["governance.direct_dispatch"] for x in (sq, td, cr, ge)] == [False] * 3 + [True]
     for x, on in ((sq, False), (td, False), (cr, True), (ge, True)):
         assert x["governance.chat_groups"] is on and x["governance.volunteer_coordination"] is on

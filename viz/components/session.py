@@ -34,7 +34,8 @@ from sim.errors import ParameterError
 from sim.model import ResilienceModel
 from sim.params import SPECS, Params
 
-# The governance levers the page offers (DESIGN.md section 4), in display order.
+# The governance levers the page offers (docs/ODD.md 7.1.4; each strategy's levels in 6.2),
+# in display order.
 LEVERS: tuple[str, ...] = (
     "platform_sensing", "reporting_burden", "data_openness", "direct_dispatch",
     "chat_groups", "volunteer_coordination", "kpi_pressure", "social_capital_investment",
