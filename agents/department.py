@@ -6,8 +6,21 @@ import math
 
 import mesa
 
-from sim.kernels.departments import department_of
+from sim.flags import CIVIL_AFFAIRS, EMERGENCY, HEALTH, UTILITIES
 from sim.state import DEPARTMENTS
+
+
+def department_of(has_chronic_illness: bool, hazard: float, power: float) -> int:
+    """The department a case goes to: emergency management where the grid is
+    hit by a hazard, utilities where its power is out, health for the
+    chronically ill, civil affairs otherwise."""
+    if hazard > 0.0:
+        return EMERGENCY
+    if power < 0.5:
+        return UTILITIES
+    if has_chronic_illness:
+        return HEALTH
+    return CIVIL_AFFAIRS
 
 
 class Department(mesa.Agent):

@@ -13,8 +13,7 @@ import mesa
 
 from agents.base import StateField
 from sim import rng
-from sim.kernels.detection import VISIT
-from sim.kernels.help_seeking import ASK_CHAT, ASK_NEIGHBOURS
+from sim.flags import ASK_CHAT, ASK_NEIGHBOURS, VISIT
 
 
 class GridUnit(mesa.Agent):
@@ -44,7 +43,7 @@ class GridUnit(mesa.Agent):
         return self.model.volunteers[self.vol_start:self.vol_stop]
 
     def _draw(self, stream: int) -> float:
-        return rng.uniform(self.model.seed_value, self.model.clock, stream, self.idx)
+        return rng.uniform_py(self.model.seed_value, self.model.clock, stream, self.idx)
 
     def visit(self, h):
         """Visit household h: see its need and open a case (unless reported closed

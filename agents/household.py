@@ -12,8 +12,7 @@ import mesa
 
 from agents.base import StateField
 from sim import rng
-from sim.kernels.detection import CHAT, REQUEST, SENSING
-from sim.kernels.help_seeking import ASK_CHAT, ASK_NEIGHBOURS, ASK_PLATFORM
+from sim.flags import ASK_CHAT, ASK_NEIGHBOURS, ASK_PLATFORM, CHAT, REQUEST, SENSING
 
 
 class Household(mesa.Agent):
@@ -67,7 +66,7 @@ class Household(mesa.Agent):
         return zip(net.indices[lo:hi].tolist(), net.weight[lo:hi].tolist())
 
     def _draw(self, stream: int) -> float:
-        return rng.uniform(self.model.seed_value, self.model.clock, stream, self.idx)
+        return rng.uniform_py(self.model.seed_value, self.model.clock, stream, self.idx)
 
     # Phase 1
     def apply_shock(self):
@@ -83,10 +82,13 @@ class Household(mesa.Agent):
             self.t_hardship_end = day + b.hardship_days
 
     # Phase 2
-    def warn_and_perceive(self, telling_prev, grid_telling):
+    def warn_and_perceive(self):
         """Hear a warning (platform, yesterday's visit, chat group, telling ties);
-        perceive risk."""
+        perceive risk. Who was telling at the start of the phase is in the
+        model's scratch (telling_prev, grid_telling: see snapshot_telling)."""
         b, today, day = self.model.params.behaviour, self.model.today, self.model.clock
+        telling_prev = self.model.scratch.telling_prev
+        grid_telling = self.model.scratch.grid_telling
         chat_groups = self.model.params.governance.chat_groups
         gid = self.grid_id
         level = today.warning[gid]

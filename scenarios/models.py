@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from agents import ReferenceModel
 from scenarios.load import load_shock, load_strategy
 from sim.errors import ParameterError
 from sim.inputs import NO_SHOCK, Shock, Strategy
@@ -43,13 +44,18 @@ def make_model(strategy: Strategy | str = "status_quo", shock: Shock | str | Non
     Args:
         engine: "numba" (the kernels) or "reference" (plain Mesa agents: slow,
             readable, the same numbers).
-        **kwargs: passed to ResilienceModel (n_households, days, seed,
-            overrides, params, network, threads).
+        **kwargs: passed to the model (n_households, days, seed, overrides,
+            params, network, threads).
+
+    Returns:
+        A `sim.model.ResilienceModel`, or for engine "reference" an
+        `agents.ReferenceModel` (a subclass).
     """
     if engine not in ENGINES:
         raise ParameterError(f"engine {engine!r} is unknown; allowed: {', '.join(ENGINES)}")
     strategy, shock = resolve(strategy, shock)
-    return ResilienceModel(strategy, shock, engine=engine, **kwargs)
+    cls = ReferenceModel if engine == "reference" else ResilienceModel
+    return cls(strategy, shock, **kwargs)
 
 
 class ScenarioModel(ResilienceModel):

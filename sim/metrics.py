@@ -1,7 +1,7 @@
 """Outputs: the daily series and the per-run summary (docs/ODD.md sections 7.12-7.13).
 
 The daily series is a preallocated (days, metrics) array filled by the record
-phase (`sim.kernels.record`); `DAILY` documents its columns. The run summary
+phase (`sim.kernels.record`, columns named in `sim.flags`); `DAILY` documents them. The run summary
 is computed from one run's series and final state, never from an averaged
 curve. Worked examples are in the tests and docs/ODD.md.
 """
@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from sim.kernels.record import COLUMNS
+from sim.flags import COLUMNS
 
 DAILY: dict[str, str] = {
     "functionality": "Q: share of households with no unmet need",

@@ -12,8 +12,9 @@ four integers, mapped to [0, 1). No generator state is carried, so
 Each purpose has its own `stream` constant below; never reuse one for two
 purposes. Population draws use day = -1.
 
-The functions are compiled with Numba and callable from plain Python too (the
-reference engine calls them one at a time; `uniform_array` fills arrays).
+The functions are compiled with Numba (the kernels call them; `uniform_array`
+fills arrays). `uniform_py` is the same draw in plain Python, for the
+reference agents, which call no compiled code; a test holds the two equal.
 """
 
 import numpy as np
@@ -88,6 +89,25 @@ def uniform_array(seed, day, stream, n):
     for i in prange(n):
         out[i] = uniform(seed, day, stream, i)
     return out
+
+
+_M64 = (1 << 64) - 1
+_GOLDEN_PY, _M1_PY, _M2_PY = int(_GOLDEN), int(_M1), int(_M2)
+
+
+def _mix_py(z: int) -> int:
+    z = ((z ^ (z >> 30)) * _M1_PY) & _M64
+    z = ((z ^ (z >> 27)) * _M2_PY) & _M64
+    return z ^ (z >> 31)
+
+
+def uniform_py(seed: int, day: int, stream: int, index: int) -> float:
+    """`uniform` in plain Python (integers kept to 64 bits): the same draw."""
+    z = _mix_py((seed + _GOLDEN_PY) & _M64)
+    z = _mix_py(z ^ (((day + 1) * _GOLDEN_PY) & _M64))
+    z = _mix_py(z ^ ((stream * _M1_PY) & _M64))
+    z = _mix_py(z ^ (((index * _M2_PY) + _GOLDEN_PY) & _M64))
+    return float(z >> 11) * (1.0 / 9007199254740992.0)
 
 
 def integer_seed(seed: int, stream: int) -> int:

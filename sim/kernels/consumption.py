@@ -4,16 +4,16 @@ from numba import njit, prange
 
 
 @njit(cache=True, parallel=True)
-def consume_and_restock(grid, is_low_income, reserve_target, perception, supply_d, income_d,
+def consume_and_restock(grid, is_low_income, reserve_target, perception, supply, income,
                         t_hardship_end, reserves, need, t_need_start, t_detected, was_in_need,
-                        bought_today, restock, low_income_factor, need_cap, stockup, threshold,
-                        day):
+                        bought_today, restock_days, low_income_restock_factor, need_cap_days,
+                        stockup_days, perception_threshold, day):
     """Use one day of reserves; a shortfall becomes need; buy what supply allows.
 
-    Purchases = restock * supply (times low_income_factor * income for
-    low-income homes; none while in hardship); they pay off need first, then
-    refill reserves up to the habitual target, raised by `stockup` days while perception > threshold
-    (self-rescue). A need episode runs from the day need turns positive to
+    Purchases = restock_days * supply (times low_income_restock_factor *
+    income for low-income homes; none while in hardship); they pay off need
+    first, then refill reserves up to the habitual target, raised by
+    stockup_days while perception > perception_threshold (self-rescue). A need episode runs from the day need turns positive to
     the day it is met; it is closed here, the next morning, so that the
     record phase still sees the episode on the day it ends.
 
@@ -27,16 +27,16 @@ def consume_and_restock(grid, is_low_income, reserve_target, perception, supply_
         r = reserves[i] - 1.0
         nd = need[i]
         if r < 0.0:
-            nd = min(need_cap, nd - r)
+            nd = min(need_cap_days, nd - r)
             r = 0.0
         target = reserve_target[i]
-        if perception[i] > threshold:
-            target += stockup
-        buy = restock * supply_d[g]
+        if perception[i] > perception_threshold:
+            target += stockup_days
+        buy = restock_days * supply[g]
         if t_hardship_end[i] > day:
             buy = 0.0
         elif is_low_income[i]:
-            buy *= low_income_factor * income_d[g]
+            buy *= low_income_restock_factor * income[g]
         paid = min(nd, buy)
         nd -= paid
         buy -= paid

@@ -13,23 +13,19 @@ import math
 
 from numba import njit, prange
 
+from sim.flags import ASK_CHAT, ASK_PLATFORM, CHAT, REQUEST, SENSING, VISIT
 from sim.rng import S_KPI_CLOSE, S_SENSING, S_VISIT_ROUNDING, S_VISIT_START, uniform
-
-VISIT = 1
-SENSING = 2
-REQUEST = 3
-CHAT = 4
 
 
 @njit(cache=True, parallel=True)
-def detect_on_platform(grid, has_digital_access, need, asked_today, power_d, telecom_d,
-                       platform_up, sensing, chat_to_platform, t_case, t_detected, was_detected,
+def detect_on_platform(grid, has_digital_access, need, asked_today, power, telecom, platform,
+                       platform_sensing, chat_to_platform, t_case, t_detected, was_detected,
                        is_on_dashboard, detected_by, seed, day):
     """Open cases for requests, linked chat posts and sensed households.
 
     A household in need with no open case is detected if it asked the
     platform today, else if it posted in a chat group linked to a working
-    platform, else with probability sensing * platform_up * power * telecom
+    platform, else with probability platform_sensing * platform * power * telecom
     if it has a smartphone (the platform cannot see the others).
     Writes detected_by (reset for all), t_case, t_detected, was_detected,
     is_on_dashboard.
@@ -40,12 +36,12 @@ def detect_on_platform(grid, has_digital_access, need, asked_today, power_d, tel
             continue
         g = grid[i]
         ch = 0
-        if asked_today[i] & 1:
+        if asked_today[i] & ASK_PLATFORM:
             ch = REQUEST
-        elif chat_to_platform and (asked_today[i] & 2) and platform_up > 0.5:
+        elif chat_to_platform and (asked_today[i] & ASK_CHAT) and platform > 0.5:
             ch = CHAT
-        elif has_digital_access[i] and (uniform(seed, day, S_SENSING, i)
-                                        < sensing * platform_up * power_d[g] * telecom_d[g]):
+        elif has_digital_access[i] and (uniform(seed, day, S_SENSING, i) < platform_sensing
+                                        * platform * power[g] * telecom[g]):
             ch = SENSING
         if ch > 0:
             detected_by[i] = ch
@@ -77,11 +73,12 @@ def _visit(i, need, t_visited, t_case, t_dispatch, t_detected, was_detected, is_
 
 
 @njit(cache=True, parallel=True)
-def visit_grids(start, stop, cursor, visits_today, hazard_d, need, is_known, asked_today,
+def visit_grids(start, stop, cursor, visits_today, hazard, need, is_known, asked_today,
                 t_visited, t_case, t_dispatch, t_detected, was_detected, is_on_dashboard,
-                detected_by, visit_capacity, reporting_burden, mobility_loss, revisit_days,
-                kpi_pressure, chat_groups, seed, day):
-    """Each grid worker visits up to capacity x (1 - burden) x mobility households.
+                detected_by, visit_capacity, reporting_burden, hazard_mobility_loss,
+                revisit_days, kpi_pressure, chat_groups, seed, day):
+    """Each grid worker visits up to visit_capacity x (1 - reporting_burden) x
+    (1 - hazard_mobility_loss x hazard) households.
 
     The day's visits, in order of priority: (A) households with no open case
     that asked in the chat group (when groups exist the worker is in them); (B) known
@@ -96,7 +93,8 @@ def visit_grids(start, stop, cursor, visits_today, hazard_d, need, is_known, ask
     for g in prange(start.shape[0]):
         a = start[g]
         n_g = stop[g] - a
-        cap = visit_capacity * (1.0 - reporting_burden) * (1.0 - mobility_loss * hazard_d[g])
+        cap = (visit_capacity * (1.0 - reporting_burden)
+               * (1.0 - hazard_mobility_loss * hazard[g]))
         k = min(n_g, int(math.floor(cap + uniform(seed, day, S_VISIT_ROUNDING, g))))
         offset = int(uniform(seed, day, S_VISIT_START, g) * n_g)
         done = 0
@@ -104,7 +102,7 @@ def visit_grids(start, stop, cursor, visits_today, hazard_d, need, is_known, ask
             if done >= k:
                 break
             i = a + (offset + t) % n_g
-            if chat_groups and (asked_today[i] & 2) and need[i] > 0.0 and t_case[i] < 0:
+            if chat_groups and (asked_today[i] & ASK_CHAT) and need[i] > 0.0 and t_case[i] < 0:
                 _visit(i, need, t_visited, t_case, t_dispatch, t_detected, was_detected,
                        is_on_dashboard, detected_by, kpi_pressure, seed, day)
                 done += 1
@@ -132,18 +130,19 @@ def visit_grids(start, stop, cursor, visits_today, hazard_d, need, is_known, ask
 
 
 @njit(cache=True, parallel=True)
-def dispatch_cases(grid, t_case, t_dispatch, telecom_d, platform_up, direct_dispatch,
-                   central_latency, direct_latency, day):
+def dispatch_cases(grid, t_case, t_dispatch, telecom, platform, direct_dispatch,
+                   central_latency_days, direct_latency_days, day):
     """Send open, undispatched cases on to the departments.
 
-    Direct dispatch (closed loop): they reach a department direct_latency
-    days later. Central: through the platform, central_latency days later,
+    Direct dispatch (closed loop): they reach a department
+    direct_latency_days later. Central: through the platform,
+    central_latency_days later,
     and only while the platform is up and the grid can reach it; otherwise
     the case waits. Writes t_dispatch.
     """
     for i in prange(grid.shape[0]):
         if t_case[i] >= 0 and t_dispatch[i] < 0:
             if direct_dispatch:
-                t_dispatch[i] = day + direct_latency
-            elif platform_up > 0.5 and telecom_d[grid[i]] > 0.5:
-                t_dispatch[i] = day + central_latency
+                t_dispatch[i] = day + direct_latency_days
+            elif platform > 0.5 and telecom[grid[i]] > 0.5:
+                t_dispatch[i] = day + central_latency_days

@@ -9,31 +9,33 @@ rounding).
 
 from numba import njit, prange
 
+from sim.flags import ASK_NEIGHBOURS
+
 
 @njit(cache=True, inline="always")
 def _asking(asked_today, need, i):
-    return (asked_today[i] & 4) != 0 and need[i] > 0.0
+    return (asked_today[i] & ASK_NEIGHBOURS) != 0 and need[i] > 0.0
 
 
 @njit(cache=True, parallel=True)
 def offer_mutual_aid(indptr, indices, weight, need, asked_today, reserves, social_capital,
-                     keep_days, share, aid_scale):
-    """Offers. Donor j (not asking) has surplus s = reserves - keep_days and
-    offers share * social_capital_j * s in all, split over its asking ties in
+                     aid_keep_days, aid_share, aid_scale):
+    """Offers. Donor j (not asking) has surplus s = reserves - aid_keep_days and
+    offers aid_share * social_capital_j * s in all, split over its asking ties in
     proportion to tie strength: aid_scale_j = offer / sum of those strengths.
     Writes aid_scale.
     """
     for j in prange(indptr.shape[0] - 1):
         scale = 0.0
         if not _asking(asked_today, need, j):
-            surplus = reserves[j] - keep_days
+            surplus = reserves[j] - aid_keep_days
             if surplus > 0.0:
                 w_sum = 0.0
                 for e in range(indptr[j], indptr[j + 1]):
                     if _asking(asked_today, need, indices[e]):
                         w_sum += weight[e]
                 if w_sum > 0.0:
-                    scale = share * social_capital[j] * surplus / w_sum
+                    scale = aid_share * social_capital[j] * surplus / w_sum
         aid_scale[j] = scale
 
 
@@ -73,3 +75,25 @@ def settle_mutual_aid(indptr, indices, weight, aid_scale, aid_frac, aid_in_today
         aid_out_today[j] = given
         reserves[j] -= given
         need[j] -= aid_in_today[j]
+
+
+def mutual_aid(indptr, indices, weight, need, asked_today, reserves, social_capital,
+               aid_keep_days, aid_share, aid_scale, aid_frac, aid_in_today, aid_out_today,
+               n_asking_ties):
+    """Phase 6a: offers, receipts, settlement (the three kernels above, in turn).
+
+    When nobody asked their ties today (n_asking_ties == 0, counted by
+    seek_help) no aid can move: the flows are set to zero without running the
+    kernels (what they would write). Writes aid_scale, aid_frac, aid_in_today,
+    aid_out_today, reserves, need.
+    """
+    if n_asking_ties == 0:
+        for a in (aid_scale, aid_frac, aid_in_today, aid_out_today):
+            a[:] = 0.0
+        return
+    offer_mutual_aid(indptr, indices, weight, need, asked_today, reserves, social_capital,
+                     aid_keep_days, aid_share, aid_scale)
+    receive_mutual_aid(indptr, indices, weight, need, asked_today, aid_scale, aid_frac,
+                       aid_in_today)
+    settle_mutual_aid(indptr, indices, weight, aid_scale, aid_frac, aid_in_today, reserves, need,
+                      aid_out_today)

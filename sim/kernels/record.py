@@ -1,23 +1,49 @@
 """Phase 10, record: the day's metrics, one serial pass over the arrays.
 
 Serial on purpose: floating-point sums then come out the same at any thread
-count. Column order is `COLUMNS`; `sim.metrics` names and documents them.
+count. The columns are named in `sim.flags` (COLUMNS, and one constant per
+column); `sim.metrics` documents them.
 """
 
 import numpy as np
 from numba import njit
 
-COLUMNS = (
-    "functionality", "wellbeing_mean", "in_need", "in_crisis", "in_crisis_vulnerable",
-    "in_crisis_other", "unmet_need", "detected_visit", "detected_sensing", "detected_request",
-    "detected_chat", "new_detections", "detection_latency_sum", "served_department",
-    "help_self_days", "help_neighbours_days", "help_volunteers_days", "help_departments_days",
-    "helped_by_neighbours", "helped_by_volunteers", "dashboard_need_share", "true_need_share",
-    "illusion_gap", "trust_mean", "social_capital_mean", "volunteer_motivation_mean",
-    "active_volunteers", "volunteer_days", "volunteer_hours", "reporting_hours", "visits",
-    "informed", "open_cases",
+from sim.flags import (
+    ACTIVE_VOLUNTEERS,
+    COLUMNS,
+    DASHBOARD_NEED_SHARE,
+    DETECTED_VISIT,
+    DETECTION_LATENCY_SUM,
+    FUNCTIONALITY,
+    HELP_DEPARTMENTS_DAYS,
+    HELP_NEIGHBOURS_DAYS,
+    HELP_SELF_DAYS,
+    HELP_VOLUNTEERS_DAYS,
+    HELPED_BY_NEIGHBOURS,
+    HELPED_BY_VOLUNTEERS,
+    ILLUSION_GAP,
+    IN_CRISIS,
+    IN_CRISIS_OTHER,
+    IN_CRISIS_VULNERABLE,
+    IN_NEED,
+    INFORMED,
+    N_COLUMNS,
+    NEW_DETECTIONS,
+    OPEN_CASES,
+    REPORTING_HOURS,
+    SERVED_DEPARTMENT,
+    SOCIAL_CAPITAL_MEAN,
+    TRUE_NEED_SHARE,
+    TRUST_MEAN,
+    UNMET_NEED,
+    VISITS,
+    VOLUNTEER_DAYS,
+    VOLUNTEER_HOURS,
+    VOLUNTEER_MOTIVATION_MEAN,
+    WELLBEING_MEAN,
 )
-N_COLUMNS = len(COLUMNS)
+
+__all__ = ["COLUMNS", "N_COLUMNS", "record_day"]
 
 
 @njit(cache=True)
@@ -27,7 +53,10 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
                visits_today, crisis_threshold, dashboard, volunteer_hours_per_day,
                reporting_hours, day, row):
     """Write the day's metrics into `row` (N_COLUMNS,) and add today's need to
-    each household's need_total. Reads everything else."""
+    each household's need_total. The detection columns are DETECTED_VISIT +
+    channel - 1 (channels in sim.flags). dashboard is the (1,) array of the
+    dashboard's figure. Writes row, need_total.
+    """
     n = need.shape[0]
     row[:] = 0.0
     wb = 0.0
@@ -39,47 +68,47 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
         nd = need[i]
         need_total[i] += nd
         if nd > 0.0:
-            row[2] += 1.0
+            row[IN_NEED] += 1.0
             unmet += nd
         w = wellbeing[i]
         wb += w
         if w < crisis_threshold:
-            row[3] += 1.0
+            row[IN_CRISIS] += 1.0
             if is_vulnerable[i]:
-                row[4] += 1.0
+                row[IN_CRISIS_VULNERABLE] += 1.0
             else:
-                row[5] += 1.0
+                row[IN_CRISIS_OTHER] += 1.0
         ch = detected_by[i]
         if ch > 0:
-            row[6 + ch] += 1.0
+            row[DETECTED_VISIT + ch - 1] += 1.0
         if t_detected[i] == day:
-            row[11] += 1.0
+            row[NEW_DETECTIONS] += 1.0
             lat += day - t_need_start[i]
         if department_in_today[i] > 0.0:
-            row[13] += 1.0
-        row[14] += bought_today[i]
-        row[15] += aid_in_today[i]
-        row[16] += volunteer_in_today[i]
-        row[17] += department_in_today[i]
+            row[SERVED_DEPARTMENT] += 1.0
+        row[HELP_SELF_DAYS] += bought_today[i]
+        row[HELP_NEIGHBOURS_DAYS] += aid_in_today[i]
+        row[HELP_VOLUNTEERS_DAYS] += volunteer_in_today[i]
+        row[HELP_DEPARTMENTS_DAYS] += department_in_today[i]
         if aid_in_today[i] > 0.0:
-            row[18] += 1.0
+            row[HELPED_BY_NEIGHBOURS] += 1.0
         if volunteer_in_today[i] > 0.0:
-            row[19] += 1.0
+            row[HELPED_BY_VOLUNTEERS] += 1.0
         trust_sum += trust[i]
         sc_sum += social_capital[i]
         if t_informed[i] >= 0:
-            row[31] += 1.0
+            row[INFORMED] += 1.0
         if t_case[i] >= 0:
-            row[32] += 1.0
-    row[0] = 1.0 - row[2] / n
-    row[1] = wb / n
-    row[6] = unmet
-    row[12] = lat
-    row[20] = dashboard
-    row[21] = row[2] / n
-    row[22] = row[21] - dashboard
-    row[23] = trust_sum / n
-    row[24] = sc_sum / n
+            row[OPEN_CASES] += 1.0
+    row[FUNCTIONALITY] = 1.0 - row[IN_NEED] / n
+    row[WELLBEING_MEAN] = wb / n
+    row[UNMET_NEED] = unmet
+    row[DETECTION_LATENCY_SUM] = lat
+    row[DASHBOARD_NEED_SHARE] = dashboard[0]
+    row[TRUE_NEED_SHARE] = row[IN_NEED] / n
+    row[ILLUSION_GAP] = row[TRUE_NEED_SHARE] - dashboard[0]
+    row[TRUST_MEAN] = trust_sum / n
+    row[SOCIAL_CAPITAL_MEAN] = sc_sum / n
     nv = motivation.shape[0]
     m = 0.0
     used = 0.0
@@ -87,9 +116,9 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
         m += motivation[v]
         used += used_today[v]
         if used_today[v] > 0.0:
-            row[26] += 1.0
-    row[25] = m / nv if nv > 0 else 0.0
-    row[27] = used
-    row[28] = used * volunteer_hours_per_day
-    row[29] = reporting_hours
-    row[30] = float(np.sum(visits_today))
+            row[ACTIVE_VOLUNTEERS] += 1.0
+    row[VOLUNTEER_MOTIVATION_MEAN] = m / nv if nv > 0 else 0.0
+    row[VOLUNTEER_DAYS] = used
+    row[VOLUNTEER_HOURS] = used * volunteer_hours_per_day
+    row[REPORTING_HOURS] = reporting_hours
+    row[VISITS] = float(np.sum(visits_today))

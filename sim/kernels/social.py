@@ -5,16 +5,17 @@ from numba import njit, prange
 
 @njit(cache=True, parallel=True)
 def update_trust_and_social_capital(grid, has_digital_access, need, department_in_today,
-                                    aid_in_today, aid_out_today, volunteer_in_today, telecom_d,
+                                    aid_in_today, aid_out_today, volunteer_in_today, telecom,
                                     t_request, trust, social_capital, social_capital0,
                                     trust_gain, trust_loss, patience_days, sc_gain_aid,
-                                    sc_gain_chat, sc_relax, investment, chat_groups, day):
+                                    sc_gain_chat, sc_relax, social_capital_investment,
+                                    chat_groups, day):
     """Trust rises by trust_gain * (1 - trust) when a department serves the
     household, and falls by trust_loss * trust on each day a platform request
     has waited more than patience_days. A request is forgotten once need is
     met. Social capital rises by sc_gain_aid * (1 - s) on a day of mutual aid
     or volunteer help, by sc_gain_chat * telecom * (1 - s) for chat group
-    members, by investment * (1 - s), and relaxes toward its baseline by
+    members, by social_capital_investment * (1 - s), and relaxes toward its baseline by
     sc_relax * (s0 - s). Writes trust, social_capital, t_request.
     """
     for i in prange(grid.shape[0]):
@@ -30,21 +31,23 @@ def update_trust_and_social_capital(grid, has_digital_access, need, department_i
         if aid_in_today[i] > 0.0 or aid_out_today[i] > 0.0 or volunteer_in_today[i] > 0.0:
             s += sc_gain_aid * (1.0 - s)
         if chat_groups and has_digital_access[i]:
-            s += sc_gain_chat * telecom_d[grid[i]] * (1.0 - s)
-        s += investment * (1.0 - s)
+            s += sc_gain_chat * telecom[grid[i]] * (1.0 - s)
+        s += social_capital_investment * (1.0 - s)
         s += sc_relax * (social_capital0[i] - s)
         social_capital[i] = min(1.0, max(0.0, s))
 
 
 @njit(cache=True, parallel=True)
-def update_volunteers(vol_household, grid, capacity_today, used_today, social_capital,
-                      formal_grid_today, volunteer_grid_today, motivation, motivation0, fatigue,
-                      gain, crowd_out, relax, burnout_threshold, burnout_rate, fatigue_recovery):
+def update_volunteers(household, grid, capacity_today, used_today, social_capital, formal_today,
+                      volunteer_today, motivation, motivation0, fatigue, motivation_gain,
+                      crowd_out, motivation_relax, burnout_threshold, burnout_rate,
+                      fatigue_recovery):
     """With use u = used / capacity, formal share f = department deliveries
     / (department + volunteer deliveries) in the volunteer's grid today, and
     recent use r = min(1, fatigue) (yesterday's fatigue: an exponentially
     decaying sum of past use):
-        m += gain * u * s * (1 - m) - crowd_out * (1 - u) * f * r * m + relax * (m0 - m)
+        m += motivation_gain * u * s * (1 - m) - crowd_out * (1 - u) * f * r * m
+             + motivation_relax * (m0 - m)
     (growth with use and social capital s; crowding out of a volunteer who
     had been helping and is left idle while departments serve the grid; pull
     back to the baseline). Fatigue then accumulates u and decays by
@@ -52,17 +55,18 @@ def update_volunteers(vol_household, grid, capacity_today, used_today, social_ca
     m is kept in [0, 1].
     Writes motivation, fatigue.
     """
-    for v in prange(vol_household.shape[0]):
-        h = vol_household[v]
+    for v in prange(household.shape[0]):
+        h = household[v]
         g = grid[h]
         u = used_today[v] / capacity_today[v] if capacity_today[v] > 0.0 else 0.0
-        formal = formal_grid_today[g]
-        both = formal + volunteer_grid_today[g]
+        formal = formal_today[g]
+        both = formal + volunteer_today[g]
         f = formal / both if both > 0.0 else 0.0
         m = motivation[v]
         recent = min(1.0, fatigue[v])  # recent use: was the volunteer doing this work?
-        m += gain * u * social_capital[h] * (1.0 - m) - crowd_out * (1.0 - u) * f * recent * m
-        m += relax * (motivation0[v] - m)
+        m += (motivation_gain * u * social_capital[h] * (1.0 - m)
+              - crowd_out * (1.0 - u) * f * recent * m)
+        m += motivation_relax * (motivation0[v] - m)
         fat = fatigue[v] * (1.0 - fatigue_recovery) + u
         fatigue[v] = fat
         if fat > burnout_threshold:

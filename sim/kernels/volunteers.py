@@ -2,10 +2,12 @@
 
 from numba import njit, prange
 
+from sim.flags import ASK_CHAT, ASK_NEIGHBOURS
+
 
 @njit(cache=True)
 def _deliver(i, left, need, volunteer_in_today, t_case, t_dispatch, is_on_dashboard,
-             coordination):
+             volunteer_coordination):
     """Deliver min(need, left) to household i; return what is left of the budget.
 
     Under coordination the grid worker hears when a volunteer has met a
@@ -14,7 +16,7 @@ def _deliver(i, left, need, volunteer_in_today, t_case, t_dispatch, is_on_dashbo
     give = min(need[i], left)
     need[i] -= give
     volunteer_in_today[i] += give
-    if coordination and need[i] <= 0.0 and t_case[i] >= 0:
+    if volunteer_coordination and need[i] <= 0.0 and t_case[i] >= 0:
         t_case[i] = -1
         t_dispatch[i] = -1
         is_on_dashboard[i] = False
@@ -22,14 +24,15 @@ def _deliver(i, left, need, volunteer_in_today, t_case, t_dispatch, is_on_dashbo
 
 
 @njit(cache=True, parallel=True)
-def serve_volunteers(start, stop, vol_start, vol_stop, vol_household, motivation, indptr, indices,
+def serve_volunteers(start, stop, vol_start, vol_stop, household, motivation, indptr, indices,
                      grid, asked_today, t_case, t_dispatch, is_on_dashboard, t_visited, need,
-                     volunteer_in_today, capacity_today, used_today, volunteer_grid_today, pool,
-                     supply_d, capacity_days, supply_floor, chat_groups, coordination, day):
+                     volunteer_in_today, capacity_today, used_today, volunteer_today, pool, supply,
+                     volunteer_capacity_days, volunteer_supply_floor, chat_groups,
+                     volunteer_coordination, day):
     """Volunteers deliver essentials to households in need of their grid.
 
-    A volunteer's budget today is capacity_days * motivation * (supply_floor +
-    (1 - supply_floor) * supply), supply being its grid's supply access
+    A volunteer's budget today is volunteer_capacity_days * motivation *
+    (volunteer_supply_floor + (1 - volunteer_supply_floor) * supply), supply being its grid's supply access
     (group purchases reach part of the usual goods when shops are shut). It
     serves, in
     order: its own ties in the grid that asked their ties; then the grid's
@@ -41,8 +44,9 @@ def serve_volunteers(start, stop, vol_start, vol_stop, vol_household, motivation
     the volunteer's own reserves.
 
     Under coordination a case whose need a volunteer meets is closed (see
-    _deliver). `pool` is scratch of length n. Writes need, volunteer_in_today,
-    the case fields, capacity_today, used_today, volunteer_grid_today.
+    _deliver). `pool` is scratch of length n; `household` is the volunteer's
+    own household row. Writes need, volunteer_in_today, t_case, t_dispatch,
+    is_on_dashboard, capacity_today, used_today, volunteer_today, pool.
     """
     for g in prange(start.shape[0]):
         a = start[g]
@@ -51,34 +55,34 @@ def serve_volunteers(start, stop, vol_start, vol_stop, vol_household, motivation
         for i in range(a, b):
             volunteer_in_today[i] = 0.0
             if need[i] > 0.0:
-                seen = chat_groups and (asked_today[i] & 2) != 0
-                if coordination and (t_case[i] >= 0 or t_visited[i] == day):
+                seen = chat_groups and (asked_today[i] & ASK_CHAT) != 0
+                if volunteer_coordination and (t_case[i] >= 0 or t_visited[i] == day):
                     seen = True
                 if seen:
                     pool[a + n_pool] = i
                     n_pool += 1
         p = 0
         total = 0.0
-        reach = supply_floor + (1.0 - supply_floor) * supply_d[g]
+        reach = volunteer_supply_floor + (1.0 - volunteer_supply_floor) * supply[g]
         for v in range(vol_start[g], vol_stop[g]):
-            budget = capacity_days * motivation[v] * reach
+            budget = volunteer_capacity_days * motivation[v] * reach
             left = budget
-            h = vol_household[v]
+            h = household[v]
             for e in range(indptr[h], indptr[h + 1]):
                 if left <= 0.0:
                     break
                 i = indices[e]
-                if grid[i] == g and (asked_today[i] & 4) != 0 and need[i] > 0.0:
+                if grid[i] == g and (asked_today[i] & ASK_NEIGHBOURS) != 0 and need[i] > 0.0:
                     left = _deliver(i, left, need, volunteer_in_today, t_case, t_dispatch,
-                                    is_on_dashboard, coordination)
+                                    is_on_dashboard, volunteer_coordination)
             while left > 0.0 and p < n_pool:
                 i = pool[a + p]
                 if need[i] > 0.0:
                     left = _deliver(i, left, need, volunteer_in_today, t_case, t_dispatch,
-                                    is_on_dashboard, coordination)
+                                    is_on_dashboard, volunteer_coordination)
                 if need[i] <= 0.0:
                     p += 1
             capacity_today[v] = budget
             used_today[v] = budget - left
             total += budget - left
-        volunteer_grid_today[g] = total
+        volunteer_today[g] = total

@@ -4,11 +4,11 @@ from numba import njit, prange
 
 
 @njit(cache=True, parallel=True)
-def update_wellbeing(grid, exposure, is_vulnerable, need, heat_d, power_d, hazard_d, wellbeing,
-                     need_stress, need_scale, heat_stress, cooling,
-                     damage_stress, vulnerable_factor, recovery):
-    """stress = need_stress * min(need / need_scale, 1)
-              + heat_stress * heat * (1 - cooling * power)
+def update_wellbeing(grid, exposure, is_vulnerable, need, heat, power, hazard, wellbeing,
+                     need_stress, need_scale_days, heat_stress, heat_cooling, damage_stress,
+                     vulnerable_factor, recovery):
+    """stress = need_stress * min(need / need_scale_days, 1)
+              + heat_stress * heat * (1 - heat_cooling * power)
               + damage_stress * hazard * exposure,
     times vulnerable_factor for vulnerable households. Wellbeing falls by the
     stress and, on a day with no need, recovers by recovery * (1 - w); it is
@@ -17,9 +17,9 @@ def update_wellbeing(grid, exposure, is_vulnerable, need, heat_d, power_d, hazar
     for i in prange(grid.shape[0]):
         g = grid[i]
         nd = need[i]
-        stress = (need_stress * min(nd / need_scale, 1.0)
-                  + heat_stress * heat_d[g] * (1.0 - cooling * power_d[g])
-                  + damage_stress * hazard_d[g] * exposure[i])
+        stress = (need_stress * min(nd / need_scale_days, 1.0)
+                  + heat_stress * heat[g] * (1.0 - heat_cooling * power[g])
+                  + damage_stress * hazard[g] * exposure[i])
         if is_vulnerable[i]:
             stress *= vulnerable_factor
         w = wellbeing[i] - stress

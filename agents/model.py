@@ -1,0 +1,131 @@
+"""`ReferenceModel`: the same model with every phase run by plain Mesa agents.
+
+The reference engine is the readable specification of the day: each phase
+of the table (`sim.phases.PHASES`) runs its agent steps instead of its
+kernels. "households.apply_shock" calls `Household.apply_shock()` on every
+household in row order; "model.serve_departments" calls the method of that
+name below once. Nothing here calls a compiled kernel: agents use plain
+Python and NumPy, so a bug in a kernel cannot hide in the specification.
+The tests hold both engines to the same numbers, exactly.
+
+    from agents import ReferenceModel
+    from scenarios import load_shock, load_strategy
+    m = ReferenceModel(load_strategy("status_quo"), load_shock("flood"), n_households=300)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agents.department import Department
+from agents.grid_unit import GridUnit
+from agents.household import Household
+from agents.volunteer import Volunteer
+from sim import flags as f
+from sim.model import ResilienceModel
+from sim.phases import Phase
+from sim.state import N_DEPARTMENTS
+
+
+def _sum(x: np.ndarray) -> float:
+    """A sum in row order, one addition at a time (as the record kernel adds):
+    NumPy's `sum` adds pairwise and can differ in the last bit."""
+    return float(np.cumsum(x)[-1]) if len(x) else 0.0
+
+
+class ReferenceModel(ResilienceModel):
+    """ResilienceModel whose phases are run by Household, Volunteer, GridUnit
+    and Department agents (views on the state arrays). Slow and obvious."""
+
+    engine = "reference"
+
+    def _setup_engine(self):
+        """Create the agents, and each phase's steps as lists of bound methods."""
+        st = self.state
+        self.households = [Household(self, i) for i in range(st.households.n)]
+        self.volunteers = [Volunteer(self, v) for v in range(st.volunteers.n)]
+        self.grid_units = [GridUnit(self, g) for g in range(st.grids.n)]
+        self.departments = [Department(self, k) for k in range(N_DEPARTMENTS)]
+        self._steps = {}
+        for ph in self.phases:
+            steps = []
+            for step in ph.agents:
+                who, method = step.split(".")
+                if who == "model":
+                    steps.append([getattr(self, method)])
+                else:
+                    steps.append([getattr(a, method) for a in getattr(self, who)])
+            self._steps[ph.name] = steps
+
+    def run_phase(self, phase: Phase) -> None:
+        """Run one phase of today: its agent steps, in order."""
+        for methods in self._steps[phase.name]:
+            for m in methods:
+                m()
+
+    # Phase 2: who is telling at the start of the phase.
+    def snapshot_telling(self):
+        """Who tells at the start of phase 2, and per grid how many of them
+        have a smartphone (chat group members passing the warning on)."""
+        h, s = self.state.households, self.scratch
+        np.copyto(s.telling_prev, h.is_telling)
+        s.grid_telling[:] = np.bincount(h.grid[h.is_telling & h.has_digital_access],
+                                        minlength=self.state.grids.n)
+
+    # Phase 6c: all departments together, one queue.
+    def serve_departments(self):
+        """Departments serve dispatched cases (Department.serve_departments)."""
+        Department.serve_departments(self)
+
+    # Phase 9
+    def observe_dashboard(self):
+        """Households leave the dashboard; its figure updates while the platform is up."""
+        count = sum(a.leave_dashboard() for a in self.households)
+        if self.today.platform > 0.5:
+            self.state.dashboard[0] = count / self.state.households.n
+
+    # Phase 10
+    def record_day(self):
+        """The day's metrics into today's row of `daily` (columns in sim.flags),
+        and today's need added to each household's need_total."""
+        h, v, gr = self.state.households, self.state.volunteers, self.state.grids
+        b, day, n = self.params.behaviour, self.clock, self.state.households.n
+        row = self.live["row"]
+        row[:] = 0.0
+        h.need_total += h.need
+        in_need = h.need > 0.0
+        crisis = h.wellbeing < b.crisis_threshold
+        row[f.IN_NEED] = np.count_nonzero(in_need)
+        row[f.UNMET_NEED] = _sum(h.need[in_need])
+        row[f.IN_CRISIS] = np.count_nonzero(crisis)
+        row[f.IN_CRISIS_VULNERABLE] = np.count_nonzero(crisis & h.is_vulnerable)
+        row[f.IN_CRISIS_OTHER] = np.count_nonzero(crisis & ~h.is_vulnerable)
+        for ch in (f.VISIT, f.SENSING, f.REQUEST, f.CHAT):
+            row[f.DETECTED_VISIT + ch - 1] = np.count_nonzero(h.detected_by == ch)
+        new = h.t_detected == day
+        row[f.NEW_DETECTIONS] = np.count_nonzero(new)
+        row[f.DETECTION_LATENCY_SUM] = float(np.sum(day - h.t_need_start[new].astype(np.int64)))
+        row[f.SERVED_DEPARTMENT] = np.count_nonzero(h.department_in_today > 0.0)
+        row[f.HELP_SELF_DAYS] = _sum(h.bought_today)
+        row[f.HELP_NEIGHBOURS_DAYS] = _sum(h.aid_in_today)
+        row[f.HELP_VOLUNTEERS_DAYS] = _sum(h.volunteer_in_today)
+        row[f.HELP_DEPARTMENTS_DAYS] = _sum(h.department_in_today)
+        row[f.HELPED_BY_NEIGHBOURS] = np.count_nonzero(h.aid_in_today > 0.0)
+        row[f.HELPED_BY_VOLUNTEERS] = np.count_nonzero(h.volunteer_in_today > 0.0)
+        row[f.INFORMED] = np.count_nonzero(h.t_informed >= 0)
+        row[f.OPEN_CASES] = np.count_nonzero(h.t_case >= 0)
+        dashboard = self.state.dashboard[0]
+        row[f.FUNCTIONALITY] = 1.0 - row[f.IN_NEED] / n
+        row[f.WELLBEING_MEAN] = _sum(h.wellbeing) / n
+        row[f.DASHBOARD_NEED_SHARE] = dashboard
+        row[f.TRUE_NEED_SHARE] = row[f.IN_NEED] / n
+        row[f.ILLUSION_GAP] = row[f.TRUE_NEED_SHARE] - dashboard
+        row[f.TRUST_MEAN] = _sum(h.trust) / n
+        row[f.SOCIAL_CAPITAL_MEAN] = _sum(h.social_capital) / n
+        used = _sum(v.used_today)
+        row[f.ACTIVE_VOLUNTEERS] = np.count_nonzero(v.used_today > 0.0)
+        row[f.VOLUNTEER_MOTIVATION_MEAN] = _sum(v.motivation) / v.n if v.n > 0 else 0.0
+        row[f.VOLUNTEER_DAYS] = used
+        row[f.VOLUNTEER_HOURS] = used * b.volunteer_hours_per_day
+        row[f.REPORTING_HOURS] = self.reporting_hours
+        row[f.VISITS] = float(np.sum(gr.visits_today))

@@ -1,0 +1,98 @@
+"""The day as a table: every phase, in order, with its kernels and its agent steps.
+
+`PHASES` is the one declaration of what a day does. `ResilienceModel.step`
+runs it: for each phase, the kernels (bound to their arguments by name,
+`sim.binding`) in the fast engine, or the agent steps in the reference
+engine (`agents.ReferenceModel`). An agent step "households.apply_shock"
+calls `apply_shock()` on every household agent in row order;
+"model.serve_departments" calls that method of the reference model once.
+The kernel file, the agent method and the ODD section of a phase share its
+name. Each phase reads the state as it was at its start, so agent order and
+thread count never change the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sim.kernels.consumption import consume_and_restock
+from sim.kernels.departments import serve_departments
+from sim.kernels.detection import detect_on_platform, dispatch_cases, visit_grids
+from sim.kernels.help_seeking import seek_help
+from sim.kernels.mutual_aid import mutual_aid
+from sim.kernels.observation import observe
+from sim.kernels.record import record_day
+from sim.kernels.shock import apply_shock
+from sim.kernels.social import update_trust_and_social_capital, update_volunteers
+from sim.kernels.volunteers import serve_volunteers
+from sim.kernels.warning import snapshot_telling, warn_and_perceive
+from sim.kernels.wellbeing import update_wellbeing
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One phase of the day.
+
+    Attributes:
+        number: its number in the ODD ("5b").
+        name: its name (the kernel's, the agent method's, the ODD section's).
+        summary: what happens, in a line.
+        kernels: the kernels run in order (fast engine).
+        agents: the agent steps run in order (reference engine).
+        returns: a live value the last kernel's result is stored under.
+        recorded_only: runs only on recorded days (not in the burn-in).
+    """
+
+    number: str
+    name: str
+    summary: str
+    kernels: tuple[Callable, ...]
+    agents: tuple[str, ...]
+    returns: str | None = None
+    recorded_only: bool = False
+
+
+PHASES: tuple[Phase, ...] = (
+    Phase("1", "apply_shock", "hazards destroy reserves, add need; everyday hardship",
+          (apply_shock,), ("households.apply_shock",)),
+    Phase("2", "warn_and_perceive", "forecasts reach households; risk perception",
+          (snapshot_telling, warn_and_perceive),
+          ("model.snapshot_telling", "households.warn_and_perceive")),
+    Phase("3", "consume_and_restock", "a day of essentials used; shortfall becomes need; "
+          "purchases; need episodes close and open",
+          (consume_and_restock,), ("households.consume_and_restock",)),
+    Phase("4", "seek_help", "households in need ask the platform, the chat group, their ties",
+          (seek_help,), ("households.seek_help",), returns="n_asking_ties"),
+    Phase("5a", "detect_on_platform", "platform requests, linked chat posts, sensing",
+          (detect_on_platform,), ("households.detect_on_platform",)),
+    Phase("5b", "visit_grids", "grid workers visit: chat requests, known vulnerable, "
+          "door to door", (visit_grids,), ("grid_units.visit_households",)),
+    Phase("5c", "dispatch_cases", "open cases go on to the departments",
+          (dispatch_cases,), ("households.dispatch_case",)),
+    Phase("6a", "mutual_aid", "neighbours' surplus flows to ties who asked",
+          (mutual_aid,), ("households.offer_mutual_aid", "households.receive_mutual_aid",
+                          "households.settle_mutual_aid")),
+    Phase("6b", "serve_volunteers", "volunteers deliver within their grid",
+          (serve_volunteers,), ("grid_units.coordinate_volunteers",)),
+    Phase("6c", "serve_departments", "departments serve dispatched cases within capacity",
+          (serve_departments,), ("model.serve_departments",)),
+    Phase("7", "update_wellbeing", "stress from need, heat and damage; recovery",
+          (update_wellbeing,), ("households.update_wellbeing",)),
+    Phase("8a", "update_trust_and_social_capital", "trust and social capital",
+          (update_trust_and_social_capital,),
+          ("households.update_trust_and_social_capital",)),
+    Phase("8b", "update_volunteers", "volunteer motivation, fatigue, burnout",
+          (update_volunteers,), ("volunteers.update_motivation",)),
+    Phase("9", "observe", "the dashboard's view (frozen while the platform is down)",
+          (observe,), ("model.observe_dashboard",)),
+    Phase("10", "record", "the day's metrics", (record_day,), ("model.record_day",),
+          recorded_only=True),
+)
+
+PHASE_NAMES: tuple[str, ...] = tuple(p.name for p in PHASES)
+
+
+def describe() -> str:
+    """The table as text: number, name and summary of every phase."""
+    return "\n".join(f"{p.number:>3}  {p.name:<32} {p.summary}" for p in PHASES)
