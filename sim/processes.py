@@ -1,7 +1,8 @@
 """Run one of the model's processes alone, on a network you give it.
 
-These functions call the model's own kernels (`sim.kernels`) with everything
-else switched off, so a process can be checked against theory, or studied,
+These functions call the model's own kernels (`sim.kernels`), their arguments
+bound by name as the model binds them (`sim.binding`), with everything else
+switched off by a `Params` object, so a process can be checked against theory, or studied,
 without the rest of the day. They are what the validation suite
 (`tests/validation`, `grassroots validate`, docs/validation.md) checks.
 
@@ -29,23 +30,44 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
-from typing import NamedTuple
+from dataclasses import dataclass, fields
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from sim.binding import Namespace, bind
 from sim.errors import ParameterError
-from sim.kernels.departments import CIVIL_AFFAIRS, serve_departments
+from sim.flags import ASK_NEIGHBOURS, CIVIL_AFFAIRS
+from sim.kernels.departments import serve_departments
 from sim.kernels.mutual_aid import offer_mutual_aid, receive_mutual_aid, settle_mutual_aid
 from sim.kernels.warning import warn_and_perceive
 from sim.network import Network
+from sim.params import Params
 from sim.state import N_DEPARTMENTS
 
 __all__ = ["WordOfMouthResult", "word_of_mouth", "MutualAidResult", "mutual_aid",
            "QueueResult", "department_queue", "telling_transmissibility"]
 
-_ASKED_TIES = 4  # the bit of `asked_today` meaning "asked its ties" (sim.kernels.help_seeking)
 _NEVER = np.iinfo(np.int32).min  # a t_visited that is never "yesterday"
+
+# Word of mouth alone: the platform reaches nobody, no chat groups, and
+# perception is not followed (it does not feed back on telling).
+WORD_OF_MOUTH_ONLY = {"behaviour.warning_reach": 0.0, "behaviour.chat_warning": 0.0,
+                      "behaviour.perception_decay": 0.0, "governance.chat_groups": False}
+
+
+def _namespace(params: Params, values: dict[str, Any],
+               live: dict[str, Any] | None = None) -> Namespace:
+    """Kernel arguments: the parameters of `params`, except those given in
+    `values` (the process's own inputs and arrays), then `values`."""
+    ns = Namespace(live)
+    for group in ("behaviour", "governance"):
+        obj = getattr(params, group)
+        ns.add_fields(group, obj, [f.name for f in fields(obj) if f.name not in values])
+    ns.add("inputs", values)
+    if live:
+        ns.declare_live(*live)
+    return ns
 
 
 # --------------------------------------------------------------------------
@@ -224,17 +246,19 @@ def word_of_mouth(network: Network, seeds, p_tell: float, p_stop: float, days: i
         raise ParameterError("seeds must be distinct household ids")
 
     # The model's dtypes, so the kernel's cached compilation is reused.
-    grid = np.zeros(n, np.int32)
-    has_digital_access = np.zeros(n, np.bool_)
-    t_visited = np.full(n, _NEVER, np.int32)
-    warning_d = np.ones(1)
-    telecom_d = np.ones(1)
     t_informed = np.full(n, -1, np.int32)
     is_telling = np.zeros(n, np.bool_)
-    perception = np.zeros(n)
     telling_prev = np.zeros(n, np.bool_)
-    no_warning = np.zeros(1)  # no visits inform: no forecast stood "yesterday"
-    grid_telling = np.zeros(1, np.int64)  # chat groups are off
+    live = {"day": 0}
+    call = bind(warn_and_perceive, _namespace(Params().with_overrides(WORD_OF_MOUTH_ONLY), {
+        "indptr": net.indptr, "indices": net.indices, "weight": net.weight,
+        "grid": np.zeros(n, np.int32), "has_digital_access": np.zeros(n, np.bool_),
+        "t_visited": np.full(n, _NEVER, np.int32), "warning": np.ones(1),
+        "warning_prev": np.zeros(1),  # no visits inform: no forecast stood "yesterday"
+        "telecom": np.ones(1), "platform": 0.0, "telling_prev": telling_prev,
+        "grid_telling": np.zeros(1, np.int64), "t_informed": t_informed,
+        "is_telling": is_telling, "perception": np.zeros(n), "word_of_mouth": p,
+        "stop_telling": s, "seed": seed}, live))
     t_informed[sd] = 0
     is_telling[sd] = True
 
@@ -247,10 +271,8 @@ def word_of_mouth(network: Network, seeds, p_tell: float, p_stop: float, days: i
             break
         last_day = day
         np.copyto(telling_prev, is_telling)
-        warn_and_perceive(net.indptr, net.indices, net.weight, grid, has_digital_access,
-                          t_visited, warning_d, no_warning, telecom_d, 0.0, telling_prev,
-                          grid_telling, False, t_informed, is_telling, perception, 0.0, 0.0, p,
-                          s, 0.0, seed, day)
+        live["day"] = day
+        call.call()
         informed[day] = np.count_nonzero(t_informed >= 0)
     total = int(informed[-1])
     return WordOfMouthResult(reach=total / n if n else 0.0, n_informed=total,
@@ -319,17 +341,16 @@ def mutual_aid(network: Network, reserves, need, asked, social_capital, keep_day
     keep = _nonneg(keep_days, "keep_days")
     sh = _probability(share, "share")
 
-    asked_today = np.where(ask, np.uint8(_ASKED_TIES), np.uint8(0)).astype(np.uint8)
-    aid_scale = np.zeros(n)
-    aid_frac = np.zeros(n)
+    asked_today = np.where(ask, np.uint8(ASK_NEIGHBOURS), np.uint8(0)).astype(np.uint8)
     aid_in = np.zeros(n)
     aid_out = np.zeros(n)
-    offer_mutual_aid(net.indptr, net.indices, net.weight, nd, asked_today, res, sc, keep, sh,
-                     aid_scale)
-    receive_mutual_aid(net.indptr, net.indices, net.weight, nd, asked_today, aid_scale,
-                       aid_frac, aid_in)
-    settle_mutual_aid(net.indptr, net.indices, net.weight, aid_scale, aid_frac, aid_in, res, nd,
-                      aid_out)
+    ns = _namespace(Params(), {
+        "indptr": net.indptr, "indices": net.indices, "weight": net.weight, "need": nd,
+        "asked_today": asked_today, "reserves": res, "social_capital": sc,
+        "aid_keep_days": keep, "aid_share": sh, "aid_scale": np.zeros(n),
+        "aid_frac": np.zeros(n), "aid_in_today": aid_in, "aid_out_today": aid_out})
+    for kernel in (offer_mutual_aid, receive_mutual_aid, settle_mutual_aid):
+        bind(kernel, ns).call()
     return MutualAidResult(aid_in, aid_out, res, nd)
 
 
@@ -411,10 +432,11 @@ def department_queue(arrivals, capacity: float, delivery_days: float = 7.0,
     hh = _QueueRows(size)
     capacity_k = np.zeros(N_DEPARTMENTS)
     capacity_k[CIVIL_AFFAIRS] = cap
-    hazard_d = np.zeros(1)
-    power_d = np.ones(1)
-    formal = np.zeros(1)
-    served_k = np.zeros(N_DEPARTMENTS, np.int64)
+    live = {"day": 0}
+    fixed = {"hazard": np.zeros(1), "power": np.ones(1), "department_capacity": capacity_k,
+             "formal_today": np.zeros(1),
+             "department_served_today": np.zeros(N_DEPARTMENTS, np.int64),
+             "dept_delivery_days": delivery}
     queue = np.zeros(days, np.int64)
     served = np.zeros(days, np.int64)
     waits: list[np.ndarray] = []
@@ -433,17 +455,15 @@ def department_queue(arrivals, capacity: float, delivery_days: float = 7.0,
         before_need = hh.need.copy()
         before_res = hh.reserves.copy()
         t_before = hh.t_dispatch.copy()
-        serve_departments(hh.grid, hh.chronic, hh.vulnerability, hazard_d, power_d, capacity_k,
-                          hh.t_dispatch, hh.t_case, hh.t_request, hh.on_dashboard, hh.need,
-                          hh.reserves, hh.department_in, formal, served_k, hh.keys, delivery,
-                          day)
+        live["day"] = day
+        bind(serve_departments, _namespace(Params(), {**fixed, **hh.arrays()}, live)).call()
         done = np.flatnonzero((t_before >= 0) & (hh.t_dispatch < 0))
         # Order of service: the kernel's (dispatch day, row) for equal vulnerability.
         done = done[np.lexsort((done, t_before[done]))]
         waits.append(day - t_before[done].astype(np.int64))
         served[day] = len(done)
         queue[day] = np.count_nonzero(hh.t_dispatch >= 0)
-        delivered += float(hh.department_in.sum())
+        delivered += float(hh.department_in_today.sum())
         need_paid += float((before_need - hh.need).sum())
         gained += float((hh.reserves - before_res).sum())
     return QueueResult(waits=np.concatenate(waits) if waits else np.zeros(0, np.int64),
@@ -454,17 +474,21 @@ def department_queue(arrivals, capacity: float, delivery_days: float = 7.0,
 class _QueueRows:
     """Household rows for `department_queue`, in the model's dtypes; can grow."""
 
-    _FIELDS = {"grid": (np.int32, 0), "chronic": (np.bool_, False),
+    _FIELDS = {"grid": (np.int32, 0), "has_chronic_illness": (np.bool_, False),
                "vulnerability": (np.int8, 0), "t_dispatch": (np.int32, -1),
                "t_case": (np.int32, -1), "t_request": (np.int32, -1),
-               "on_dashboard": (np.bool_, False), "need": (np.float64, 0.0),
-               "reserves": (np.float64, 0.0), "department_in": (np.float64, 0.0),
+               "is_on_dashboard": (np.bool_, False), "need": (np.float64, 0.0),
+               "reserves": (np.float64, 0.0), "department_in_today": (np.float64, 0.0),
                "keys": (np.int64, 0)}
 
     def __init__(self, n: int):
         self.n = n
         for name, (dtype, fill) in self._FIELDS.items():
             setattr(self, name, np.full(n, fill, dtype=dtype))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The rows' arrays by name (kernel argument names)."""
+        return {name: getattr(self, name) for name in self._FIELDS}
 
     def grow(self, n: int) -> None:
         for name, (dtype, fill) in self._FIELDS.items():

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Tutorial 1: a household's day
 #
-# The simulator runs each day as ten phases (see `ResilienceModel`'s
+# The simulator runs each day as ten phases (`sim.phases.PHASES`; see `ResilienceModel`'s
 # docstring and docs/ODD.md). The fast engine runs them as Numba kernels over
 # arrays; the **reference engine** runs them as plain Mesa agents, one
 # household at a time, in readable Python. In this tutorial we read the
@@ -42,7 +42,7 @@ print(inspect.getsource(Household.consume_and_restock))
 
 # %%
 model = make_model("status_quo", "flood", n_households=N, days=40, seed=3,
-                        engine="reference")
+                   engine="reference")
 flooded = model.schedule.hazard[10] > 0
 h = model.state.households
 # an elderly household living alone in a flooded grid (or any flooded one, in a tiny city)

@@ -32,9 +32,9 @@ PATTERN_DAYS = 60
 
 
 def _model(shock: str, n: int, seed: int):
-    from sim.model import ResilienceModel  # imported here: the model is heavy to import
+    from scenarios import make_model  # imported here: the model is heavy to import
 
-    return ResilienceModel("status_quo", shock, n_households=n, days=PATTERN_DAYS, seed=seed)
+    return make_model("status_quo", shock, n_households=n, days=PATTERN_DAYS, seed=seed)
 
 
 def _event_window(model) -> tuple[int, int]:
