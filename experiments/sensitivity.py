@@ -8,16 +8,12 @@ The analysis runs per strategy x shock cell.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from experiments.analysis import markdown_table
 from experiments.designs import salib_problem
 from experiments.store import Store
 from sim.errors import SpecError
-from sim.io import atomic_write
 
 
 def indices(method: str, ranges: dict[str, tuple[float, float]], X: np.ndarray,
@@ -72,26 +68,3 @@ def analyse(store: Store, outcomes: list[str]) -> pd.DataFrame:
             df.insert(0, "strategy", strategy)
             frames.append(df)
     return pd.concat(frames, ignore_index=True)
-
-
-def write_sensitivity(store: Store, table: pd.DataFrame) -> list[Path]:
-    """sensitivity.csv, sensitivity.md and a bar chart per cell and outcome."""
-    from viz.figures import sensitivity_bars
-
-    figs = store.root / "figures"
-    figs.mkdir(exist_ok=True)
-    out = [store.root / "sensitivity.csv", store.root / "sensitivity.md"]
-    atomic_write(out[0], lambda p: table.to_csv(p, index=False))
-    lines = ["# Sensitivity analysis", ""]
-    value = "ST" if "ST" in table.columns else "mu_star"
-    for (st, sh, o), g in table.groupby(["strategy", "shock", "outcome"], sort=False):
-        name = f"sensitivity_{st}_{sh}_{o}.png"
-        fig = sensitivity_bars(g, f"{o} ({st}, {sh})")
-        atomic_write(figs / name, lambda p, f=fig: f.savefig(p, format="png", dpi=110))
-        out.append(figs / name)
-        shown = g.drop(columns=["strategy", "shock", "outcome"]).sort_values(value,
-                                                                            ascending=False)
-        lines += [f"## {o}: {st} under {sh}", "", markdown_table(shown), "",
-                  f"![{name}](figures/{name})", ""]
-    atomic_write(out[1], lambda p: Path(p).write_text("\n".join(lines)))
-    return out

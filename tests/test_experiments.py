@@ -208,7 +208,8 @@ def test_morris_ranks_ishigami_inputs():
 
 def test_sensitivity_and_discovery_on_a_small_sweep(tmp_path):
     from experiments.discovery import discover, write_discovery
-    from experiments.sensitivity import analyse, write_sensitivity
+    from experiments.sensitivity import analyse
+    from viz.reports import write_sensitivity
 
     spec = check_spec({"name": "sens", "strategies": ["status_quo"], "shocks": ["lockdown"],
                        "days": 40, "fixed": {"population.n_households": 300},

@@ -122,8 +122,9 @@ def cmd_sweep(args) -> int:
 
 def cmd_sensitivity(args) -> int:
     from experiments.runners import execute
-    from experiments.sensitivity import analyse, write_sensitivity
+    from experiments.sensitivity import analyse
     from experiments.spec import load_spec
+    from viz.reports import write_sensitivity
 
     spec = load_spec(args.spec)
     if spec.design not in ("sobol", "morris"):
