@@ -13,9 +13,10 @@ def consume_and_restock(grid, is_low_income, reserve_target, perception, supply,
     Purchases = restock_days * supply (times low_income_restock_factor *
     income for low-income homes; none while in hardship); they pay off need
     first, then refill reserves up to the habitual target, raised by
-    stockup_days while perception > perception_threshold (self-rescue). A need episode runs from the day need turns positive to
-    the day it is met; it is closed here, the next morning, so that the
-    record phase still sees the episode on the day it ends.
+    stockup_days while perception > perception_threshold (self-rescue). A
+    need episode runs from the day need turns positive to the day it is met;
+    it is closed here, the next morning, so that the record phase still sees
+    the episode on the day it ends.
 
     Writes reserves, need, bought_today, t_need_start, t_detected, was_in_need.
     """

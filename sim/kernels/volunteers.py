@@ -31,22 +31,19 @@ def serve_volunteers(start, stop, vol_start, vol_stop, household, motivation, in
                      volunteer_coordination, day):
     """Volunteers deliver essentials to households in need of their grid.
 
-    A volunteer's budget today is volunteer_capacity_days * motivation *
-    (volunteer_supply_floor + (1 - volunteer_supply_floor) * supply), supply being its grid's supply access
-    (group purchases reach part of the usual goods when shops are shut). It
-    serves, in
-    order: its own ties in the grid that asked their ties; then the grid's
-    shared pool of visible requests, in household order: posts in the chat
-    group (if groups exist) and, under volunteer coordination, the cases the
-    grid worker knows (open cases, households visited today). Volunteers of
-    a grid act one after another in row order; each delivery is
-    min(need left, budget left). Goods come from group purchases, not from
-    the volunteer's own reserves.
+    A volunteer's budget today is volunteer_capacity_days * motivation * (volunteer_supply_floor
+    + (1 - volunteer_supply_floor) * supply), supply being its grid's supply access (group
+    purchases reach part of the usual goods when shops are shut). It serves, in order: its own
+    ties in the grid that asked their ties; then the grid's shared pool of visible requests, in
+    household order: posts in the chat group (if groups exist) and, under volunteer
+    coordination, the cases the grid worker knows (open cases, households visited today).
+    Volunteers of a grid act one after another in row order; each delivery is min(need left,
+    budget left). Goods come from group purchases, not from the volunteer's own reserves.
 
-    Under coordination a case whose need a volunteer meets is closed (see
-    _deliver). `pool` is scratch of length n; `household` is the volunteer's
-    own household row. Writes need, volunteer_in_today, t_case, t_dispatch,
-    is_on_dashboard, capacity_today, used_today, volunteer_today, pool.
+    Under coordination a case whose need a volunteer meets is closed (see _deliver). `pool` is
+    scratch of length n; `household` is the volunteer's own household row. Writes need,
+    volunteer_in_today, t_case, t_dispatch, is_on_dashboard, capacity_today, used_today,
+    volunteer_today, pool.
     """
     for g in prange(start.shape[0]):
         a = start[g]
