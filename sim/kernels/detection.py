@@ -27,8 +27,8 @@ def detect_on_platform(grid, has_digital_access, need, asked_today, power, telec
     platform today, else if it posted in a chat group linked to a working
     platform, else with probability platform_sensing * platform * power * telecom
     if it has a smartphone (the platform cannot see the others).
-    Writes detected_by (reset for all), t_case, t_detected, was_detected,
-    is_on_dashboard.
+    detected_by is reset for every household first. Writes detected_by,
+    t_case, t_detected, was_detected, is_on_dashboard.
     """
     for i in prange(grid.shape[0]):
         detected_by[i] = 0
@@ -87,8 +87,8 @@ def visit_grids(start, stop, cursor, visits_today, hazard, need, is_known, asked
     grid from a random starting door each day. The capacity's fraction is
     rounded up with its own probability.
 
-    Writes t_visited, the case and detection fields (see _visit), cursor,
-    visits_today.
+    A visit is `_visit`. Writes t_visited, t_case, t_dispatch, t_detected,
+    was_detected, is_on_dashboard, detected_by, cursor, visits_today.
     """
     for g in prange(start.shape[0]):
         a = start[g]

@@ -15,8 +15,9 @@ def seek_help(grid, has_digital_access, need, trust, social_capital, telecom, pl
     Platform: smartphone, ask_platform * trust * platform * telecom.
     Chat group: groups enabled, smartphone, ask_chat * telecom.
     Neighbours: ask_neighbours * social capital.
-    Writes asked_today (bit mask) and t_request (first platform request).
-    Returns the number of households asking their ties.
+    asked_today is a bit mask (sim.flags ASK_*); t_request is the day of the
+    first platform request still waiting. Returns the number of households
+    asking their ties. Writes asked_today, t_request.
     """
     n_asking_ties = 0
     for i in prange(grid.shape[0]):
