@@ -4,7 +4,8 @@ and returns one JSON-ready dict.
 `BENCHMARKS` lists them in suite order (the order `run_suite` runs them and
 RESULTS.md shows them); each takes the Config, the results of the
 benchmarks already run (`ctx`) and a progress logger. The measurements
-themselves are in `benchmarks.measure_model` and `benchmarks.measure_context`.
+themselves are in `benchmarks.measure_model` and `benchmarks.measure_context`;
+`threads_under_load` has a module of its own.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from benchmarks.runner import (
     wait_for_quiet,
     worker_env,
 )
+from benchmarks.threads_under_load import threads_under_load
 
 
 def engine_throughput(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str, Any]:
@@ -279,4 +281,5 @@ BENCHMARKS: dict[str, Callable[[Config, dict[str, Any], Log], dict[str, Any]]] =
     "sir_anchor": sir_anchor,
     "sweep_throughput": sweep_throughput,
     "ui_step": ui_step,
+    "threads_under_load": threads_under_load,
 }

@@ -16,6 +16,7 @@ from benchmarks.config import HERE
 from benchmarks.runner import CORES, QUIET_THRESHOLD, disturbed
 from benchmarks.tables import load1, load_averages, load_cell, mib, si, table
 from benchmarks.targets import check_targets
+from benchmarks.threads_under_load import render_threads_under_load
 
 
 def render_markdown(results: dict[str, Any]) -> str:
@@ -140,6 +141,10 @@ def render_markdown(results: dict[str, Any]) -> str:
                     f"10,000 households, 180 days, report and figures): "
                     f"{w['headline_compare_s']:.0f} s."]
         out += ["", "Wall time includes starting the workers and warming their kernels.", ""]
+
+    tl = b.get("threads_under_load", {})
+    if tl.get("runs"):
+        out += render_threads_under_load(tl)
 
     failed = [(k, v["error"]) for k, v in b.items() if "error" in v]
     if failed:

@@ -80,18 +80,23 @@ def wait_for_quiet(max_wait_s: float, threshold: float = QUIET_THRESHOLD) -> flo
 
 
 def run_worker(task: str, numba_threads: int | None = None, timeout: float = 3600.0,
-               **kwargs: Any) -> dict[str, Any]:
+               env: dict[str, str] | None = None, wait_quiet: bool = True,
+               ours_cpu: Callable[[], float] | None = None, **kwargs: Any) -> dict[str, Any]:
     """Run `WORKER_TASKS[task](**kwargs)` in a fresh interpreter; return its dict.
 
     `numba_threads` sets NUMBA_NUM_THREADS for that process (None: Numba's
-    default, one per core). The dict gains `other_load_cores`: CPU used by
-    other work on the machine while the worker ran (see `CpuMeter`).
+    default, one per core); `env`, if given, is the worker's whole
+    environment instead (see `worker_env`). The dict gains
+    `other_load_cores`: CPU used by other work on the machine while the
+    worker ran (see `CpuMeter`; `ours_cpu` as there), and
+    `waited_for_quiet_s` (with `wait_quiet`, it first waits up to
+    QUIET_WAIT_S for the machine to go quiet).
     """
-    waited = wait_for_quiet(QUIET_WAIT_S) if QUIET_WAIT_S > 0 else 0.0
+    waited = wait_for_quiet(QUIET_WAIT_S) if wait_quiet and QUIET_WAIT_S > 0 else 0.0
     cmd = [sys.executable, "-m", "benchmarks._worker", task, json.dumps(kwargs)]
-    meter = CpuMeter()
-    proc = subprocess.run(cmd, cwd=ROOT, env=worker_env(numba_threads), capture_output=True,
-                          text=True, timeout=timeout)
+    meter = CpuMeter(ours_cpu)
+    proc = subprocess.run(cmd, cwd=ROOT, env=env or worker_env(numba_threads),
+                          capture_output=True, text=True, timeout=timeout)
     lines = [x for x in proc.stdout.splitlines() if x.startswith(RESULT_MARK)]
     if proc.returncode != 0 or not lines:
         tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
@@ -134,9 +139,14 @@ class CpuMeter:
     (busy time of all CPUs from /proc/stat - CPU time of this process and its
     finished children) / wall time. Near 0: the benchmark had the machine to
     itself; near 1 on a 2-core machine: another job took a whole core.
+
+    `ours_cpu`, if given, returns the CPU seconds so far of other processes
+    to count as ours (a child still running, such as the busy loop of
+    `threads_under_load`: a finished child is counted already).
     """
 
-    def __init__(self):
+    def __init__(self, ours_cpu: Callable[[], float] | None = None):
+        self.ours_cpu = ours_cpu
         self.t0, self.busy0, self.own0 = time.monotonic(), self._busy(), self._own()
 
     @staticmethod
@@ -149,11 +159,11 @@ class CpuMeter:
         idle = f[3] + (f[4] if len(f) > 4 else 0)
         return (sum(f[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
-    @staticmethod
-    def _own() -> float:
+    def _own(self) -> float:
         s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
             resource.RUSAGE_CHILDREN)
-        return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+        extra = self.ours_cpu() if self.ours_cpu is not None else 0.0
+        return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime + extra
 
     def other_cores(self) -> float | None:
         busy = self._busy()

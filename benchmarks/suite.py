@@ -11,7 +11,7 @@ The package, from the bottom up:
   in `tasks`), so every number comes from a fresh interpreter with its own
   `NUMBA_NUM_THREADS` and its own peak RSS, after a warm-up run.
 * `runner`: starting workers, measuring and waiting out other work.
-* `entries`: the benchmarks, run in the parent;
+* `entries` (and `threads_under_load`): the benchmarks, run in the parent;
   each spawns the workers it needs and returns one JSON-ready dict.
 * `machine`, `targets`, `tables`, `report`: the machine description, the
   target checks, and the Markdown of benchmarks/RESULTS.md.
@@ -81,6 +81,7 @@ from benchmarks.runner import (
 )
 from benchmarks.targets import TARGETS, check_targets
 from benchmarks.tasks import WORKER_TASKS
+from benchmarks.threads_under_load import measure_threading, threads_under_load
 
 __all__ = [
     "BENCHMARKS", "CLI_MODULE", "CORES", "FULL", "HERE", "PHASES", "QUICK", "QUIET_THRESHOLD",
@@ -88,9 +89,9 @@ __all__ = [
     "TARGETS", "WORKER_TASKS", "BenchmarkError", "Config", "CpuMeter", "Log", "build_model",
     "check_targets", "disturbed", "engine_throughput", "machine_info", "measure_engine",
     "measure_memory", "measure_memory_baseline", "measure_phases", "measure_reference",
-    "measure_sir", "measure_starsim", "measure_ui", "memory",
+    "measure_sir", "measure_starsim", "measure_threading", "measure_ui", "memory",
     "phase_times", "reference_throughput", "render_markdown", "run_suite", "run_timed",
-    "run_worker", "sir_anchor", "startup", "sweep_throughput", "ui_step",
+    "run_worker", "sir_anchor", "startup", "sweep_throughput", "threads_under_load", "ui_step",
     "wait_for_quiet", "warm_up", "write_results",
 ]
 
