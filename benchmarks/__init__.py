@@ -1,8 +1,9 @@
 """The performance suite of the Grassroots Resilience Simulator.
 
-Run it with `python -m benchmarks` (`--help` for the options); the
-measurements are functions in `benchmarks.suite`, the SIR anchor kernel is in
-`benchmarks.anchors`, and the latest full run is in benchmarks/RESULTS.md.
+Run it with `python -m benchmarks` (`--help` for the options). `benchmarks.suite`
+runs a selection and re-exports the public names of the other modules (its
+docstring lists them); the SIR anchor kernel is in `benchmarks.anchors`, and
+the latest full run is in benchmarks/RESULTS.md.
 """
 
 from benchmarks.suite import (

@@ -1,14 +1,15 @@
 """Run one measurement in this (fresh) process: `python -m benchmarks._worker TASK JSON`.
 
-TASK names a function in `benchmarks.suite.WORKER_TASKS`; JSON holds its
+TASK names a function in `benchmarks.tasks.WORKER_TASKS`; JSON holds its
 keyword arguments. The result is printed as one JSON line prefixed with
-`suite.RESULT_MARK`, which the parent reads back.
+`config.RESULT_MARK`, which the parent (`runner.run_worker`) reads back.
 """
 
 import json
 import sys
 
-from benchmarks.suite import RESULT_MARK, WORKER_TASKS
+from benchmarks.config import RESULT_MARK
+from benchmarks.tasks import WORKER_TASKS
 
 
 def main(argv: list[str]) -> int:
