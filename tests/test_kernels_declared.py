@@ -1,8 +1,8 @@
 """Each kernel writes only what its docstring declares ("Writes a, b, c.").
 
 Every phase of several days of a small city (a strategy with every channel
-on, under a forecast flood; another under the compound shock) is run kernel by kernel through the model's
-own bound calls; the arrays each call changes must be among those its
+on, under a forecast flood; another under the compound shock) is run kernel
+by kernel through the model's own bound calls; the arrays each call changes must be among those its
 docstring names, and the names must be its parameters.
 """
 
@@ -35,7 +35,7 @@ def test_docstring_declares_writes_among_its_parameters(kernel):
 
 @pytest.fixture(scope="module")
 def changes():
-    """{kernel name: [(changed names, declared names), ...]} over 12 days of two strategies and shocks."""
+    """{kernel: [(changed names, declared names), ...]}, 12 days of two strategies."""
     out: dict[str, list[tuple[set, set]]] = {}
     for strategy, shock, start in (("grassroots_empowerment", "flood", 5),
                                    ("top_down_digital", "compound", 20)):
