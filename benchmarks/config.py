@@ -20,7 +20,7 @@ STRATEGY, SHOCK, SEED = "status_quo", "flood", 0
 
 # The module behind the `grassroots` command, run as `python -m CLI_MODULE ...`
 # where a benchmark times what a user types.
-CLI_MODULE = "sim.cli"
+CLI_MODULE = "grassroots"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ def measure_sir(n: int, steps: int) -> dict[str, Any]:
     import numba
 
     from benchmarks.anchors import run_sir
-    from sim.model import ResilienceModel
+    from scenarios import make_model
     from sim.params import Params
 
     # The network does not depend on the burn-in: skip it where the model has one.
@@ -28,7 +28,7 @@ def measure_sir(n: int, steps: int) -> dict[str, Any]:
           if "run.burn_in_days" in Params.specs() else {})
 
     def network(size):
-        return ResilienceModel(STRATEGY, SHOCK, n_households=size, days=1, seed=SEED,
+        return make_model(STRATEGY, SHOCK, n_households=size, days=1, seed=SEED,
                                **kw).network
 
     t0 = time.perf_counter()

@@ -27,10 +27,10 @@ def warm_up(n: int = 2_000, days: int = 20) -> float:
     20 days covers the flood's warning, onset and response, so the kernels
     that only run when someone asks for help are compiled too.
     """
-    from sim.model import ResilienceModel
+    from scenarios import make_model
 
     t0 = time.perf_counter()
-    ResilienceModel(STRATEGY, SHOCK, n_households=n, days=days, seed=SEED + 1).run()
+    make_model(STRATEGY, SHOCK, n_households=n, days=days, seed=SEED + 1).run()
     return time.perf_counter() - t0
 
 
@@ -45,12 +45,13 @@ def _state_digest(state) -> str:
 
 
 def build_model(**kwargs: Any):
-    """`ResilienceModel(STRATEGY, SHOCK, seed=SEED, **kwargs)`, timed.
+    """`make_model(STRATEGY, SHOCK, seed=SEED, **kwargs)`, timed.
 
     Returns (model, build seconds, burn-in seconds): construction builds the
     population, network and shock schedule, then (in models that have one)
     runs the unrecorded burn-in days, timed apart by wrapping `_burn_in`.
     """
+    from scenarios import make_model
     from sim.model import ResilienceModel
 
     spent = [0.0]
@@ -66,7 +67,7 @@ def build_model(**kwargs: Any):
         ResilienceModel._burn_in = timed_burn_in
     try:
         t0 = time.perf_counter()
-        m = ResilienceModel(STRATEGY, SHOCK, seed=SEED, **kwargs)
+        m = make_model(STRATEGY, SHOCK, seed=SEED, **kwargs)
         total = time.perf_counter() - t0
     finally:
         if original is not None:
@@ -165,47 +166,33 @@ def measure_reference(n: int, days: int) -> dict[str, Any]:
     return out
 
 
-# The phases of the day, as ResilienceModel's docstring numbers them.
-PHASES = ("apply_shock", "warn_and_perceive", "consume_and_restock", "seek_help", "detect",
-          "respond", "update_wellbeing", "update_social", "observe", "record")
-
-
 def measure_phases(n: int, days: int) -> dict[str, Any]:
     """Seconds per phase, summed over a flood run.
 
-    After construction (and burn-in), `_begin_day` and each phase method is
-    replaced on the instance by a timing wrapper, then `m.run()` runs the
-    model's own `step`, so the order and the calls are exactly the model's.
-    `other` is the rest of the step: day counters and Mesa's DataCollector.
+    An observer (`model.observers`) adds up the seconds the model itself
+    measures around each phase of its table (`sim.phases.PHASES`), so the
+    order and the calls are exactly the model's. `other` is the rest of the
+    step: today's inputs, day counters and Mesa's DataCollector.
     """
     import numba
 
+    from sim.phases import PHASE_NAMES
+
     warm = warm_up()
     m = build_model(n_households=n, days=days)[0]
-    names = ("_begin_day", *PHASES)
-    missing = [x for x in names if not callable(getattr(m, x, None))]
-    spent = dict.fromkeys((x.lstrip("_") for x in names if x not in missing), 0.0)
-    clock = time.perf_counter
+    spent = dict.fromkeys(PHASE_NAMES, 0.0)
 
-    def timed(key, fn):
-        def wrapper(*args, **kwargs):
-            t0 = clock()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                spent[key] += clock() - t0
-        return wrapper
+    def observe(model, phase, seconds):
+        spent[phase] += seconds
 
-    for name in names:
-        if name not in missing:
-            setattr(m, name, timed(name.lstrip("_"), getattr(m, name)))
-    t0 = clock()
+    m.observers.append(observe)
+    t0 = time.perf_counter()
     m.run()
-    total = clock() - t0
+    total = time.perf_counter() - t0
     spent["other"] = total - sum(spent.values())
     return {"n_households": n, "days": days, "threads": numba.get_num_threads(),
             "warmup_s": warm, "total_s": total, "phases_s": spent,
-            "missing_phases": missing, "household_steps_per_s": n * days / total}
+            "missing_phases": [], "household_steps_per_s": n * days / total}
 
 
 def _rss_now() -> int:

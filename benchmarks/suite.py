@@ -58,7 +58,6 @@ from benchmarks.entries import (
 from benchmarks.machine import machine_info
 from benchmarks.measure_context import measure_sir, measure_starsim, measure_ui
 from benchmarks.measure_model import (
-    PHASES,
     build_model,
     measure_engine,
     measure_memory,
@@ -84,7 +83,7 @@ from benchmarks.tasks import WORKER_TASKS
 from benchmarks.threads_under_load import measure_threading, threads_under_load
 
 __all__ = [
-    "BENCHMARKS", "CLI_MODULE", "CORES", "FULL", "HERE", "PHASES", "QUICK", "QUIET_THRESHOLD",
+    "BENCHMARKS", "CLI_MODULE", "CORES", "FULL", "HERE", "QUICK", "QUIET_THRESHOLD",
     "RESULTS_HEADER", "RESULT_MARK", "ROOT", "SEED", "SHOCK", "STARTUP_ARGS", "STRATEGY",
     "TARGETS", "WORKER_TASKS", "BenchmarkError", "Config", "CpuMeter", "Log", "build_model",
     "check_targets", "disturbed", "engine_throughput", "machine_info", "measure_engine",
