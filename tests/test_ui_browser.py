@@ -7,8 +7,10 @@ drives Debian's chromium with Playwright: load the page, step, play and
 pause, change the strategy, run compare mode, turn on explain mode.
 Screenshots and timings go to test-artifacts/ (gitignored).
 
-Skips only if /usr/bin/chromium or playwright is missing; CI installs both
-(`apt-get install -y chromium`; playwright comes with the [test] extra).
+Skips, saying why, only if no chromium is found (GRASSROOTS_CHROMIUM, else
+`chromium` or `chromium-browser` on PATH) or playwright is missing; CI
+installs both (`apt-get install -y chromium`; playwright comes with the
+[test] extra).
 Never run `playwright install`: the system chromium is used.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -27,7 +30,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = (os.environ.get("GRASSROOTS_CHROMIUM") or shutil.which("chromium")
+            or shutil.which("chromium-browser"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 REPO = Path(__file__).resolve().parents[1]
@@ -36,8 +40,9 @@ ARTIFACTS = REPO / "test-artifacts"
 VIEWPORT = {"width": 1400, "height": 1500}
 MAX_DAYS = 60
 
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium)", allow_module_level=True)
+if not CHROMIUM or not Path(CHROMIUM).exists():
+    pytest.skip("no chromium on PATH (apt-get install -y chromium, or set GRASSROOTS_CHROMIUM)",
+                allow_module_level=True)
 try:
     from playwright.sync_api import sync_playwright
 except ImportError:
