@@ -57,17 +57,18 @@ def _docs_with_commands():
     return [d for d in DOCS if documented_commands(d)]
 
 
-@pytest.mark.parametrize("doc", _docs_with_commands(), ids=lambda d: d.name)
-def test_documented_commands_run(doc, tmp_path):
-    _write_doc_files(doc, tmp_path)
-    (tmp_path / "experiments").symlink_to(ROOT / "experiments")
+def _run_documented(doc: Path, where: Path, include_slow: bool) -> int:
+    """Run a document's commands in order in `where`; returns how many ran."""
+    _write_doc_files(doc, where)
+    (where / "experiments").symlink_to(ROOT / "experiments")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    ran = 0
     for cmd in documented_commands(doc):
         entry = LIST["commands"][cmd]
-        if "skip" in entry:
+        if "skip" in entry or (entry.get("slow") and not include_slow):
             continue
         run = entry.get("run", cmd)
-        r = subprocess.run(["bash", "-c", run], cwd=tmp_path, env=env, capture_output=True,
+        r = subprocess.run(["bash", "-c", run], cwd=where, env=env, capture_output=True,
                            text=True, timeout=600)
         expected = entry.get("exit", 0)
         if expected == -1:  # documented as 0 or 1 (e.g. --strict), only not a crash
@@ -75,3 +76,19 @@ def test_documented_commands_run(doc, tmp_path):
         else:
             assert r.returncode == expected, f"{run} exited {r.returncode}\n{r.stderr[-2000:]}"
         assert "Traceback" not in r.stderr, f"{run}\n{r.stderr[-2000:]}"
+        ran += 1
+    return ran
+
+
+@pytest.mark.parametrize("doc", _docs_with_commands(), ids=lambda d: d.name)
+def test_documented_commands_run(doc, tmp_path):
+    """Every documented command but those marked slow (a later one never needs a
+    slow one's output: slow ones come with what depends on them)."""
+    _run_documented(doc, tmp_path, include_slow=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("doc", _docs_with_commands(), ids=lambda d: d.name)
+def test_documented_commands_run_all(doc, tmp_path):
+    """Every documented command, the slow ones included, in the document's order."""
+    _run_documented(doc, tmp_path, include_slow=True)
