@@ -140,16 +140,20 @@ def kernels_cached(root: Path | None = None) -> bool:
 
 
 def load_kernels(say=print) -> float:
-    """Load the model's kernels in this process (compiling them if the cache is
-    cold, which is said first); returns the seconds it took."""
-    cold = not kernels_cached()
-    say("compiling the model's kernels (first run only, 1-4 minutes)..." if cold
-        else "loading the model's kernels...")
+    """Load the model's kernels in this process, compiling them if the cache is
+    cold (which is said first); returns the seconds it took."""
+    say("compiling the model's kernels (first run only, 1-4 minutes)..."
+        if not kernels_cached() else "loading the model's kernels...")
     t0 = time.time()
     warm_up(threads=None)
     took = time.time() - t0
     say(f"kernels ready in {took:.0f} s")
     return took
+
+
+def _ready() -> int:
+    """A no-op a worker runs once its initializer (warm_up) has finished."""
+    return os.getpid()
 
 
 def manifest(spec: ExperimentSpec, tasks: list[Task]) -> dict[str, Any]:
@@ -161,8 +165,13 @@ def manifest(spec: ExperimentSpec, tasks: list[Task]) -> dict[str, Any]:
 
 
 def _progress(total: int, initial: int, enabled: bool):
+    import threading
+
     from tqdm import tqdm
 
+    # A thread lock: tqdm's default also makes a multiprocessing semaphore, which
+    # the command's fast exit leaves behind ("leaked semaphore" warning).
+    tqdm.set_lock(threading.RLock())
     return tqdm(total=total, initial=initial, unit="run", disable=not enabled,
                 file=sys.stderr, dynamic_ncols=True, smoothing=0.1, leave=True)
 
@@ -189,24 +198,37 @@ def execute(spec: ExperimentSpec, out: str | Path, executor: str = "process",
     done = store.open(manifest(spec, tasks), resume)
     todo = [t for t in tasks if t.run_id not in done]
     root = str(store.root)
-    if todo and progress:
-        load_kernels(lambda m: print(m, file=sys.stderr, flush=True))
-    bar = _progress(len(tasks), len(tasks) - len(todo), progress)
+    say = (lambda m: print(m, file=sys.stderr, flush=True)) if progress else (lambda m: None)
+    bar = None
+
+    def begin():  # the bar (and its clock) start once the kernels are loaded
+        nonlocal bar
+        bar = _progress(len(tasks), len(tasks) - len(todo), progress)
+        return bar
+
     start = time.time()
     try:
         if not todo:
-            pass
+            begin()
         elif executor == "serial":
-            warm_up(threads=None)
+            load_kernels(say)
             for t in todo:
                 run_task(t, root)
-                _advance(bar)
+                _advance(bar or begin())
         elif executor == "process":
-            n = workers or os.cpu_count() or 1
-            with ProcessPoolExecutor(max_workers=min(n, len(todo)), mp_context=get_context("spawn"),
+            n = min(workers or os.cpu_count() or 1, len(todo))
+            if not kernels_cached():
+                load_kernels(say)  # compile once here; the workers then load the cache
+            say(f"loading the model's kernels in {n} worker process{'es' * (n > 1)}...")
+            t0 = time.time()
+            with ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn"),
                                      initializer=warm_up) as pool:
-                futures = [pool.submit(run_task, t, root, 1) for t in todo]
                 try:
+                    for f in [pool.submit(_ready) for _ in range(n)]:
+                        f.result()
+                    say(f"workers ready in {time.time() - t0:.0f} s")
+                    begin()
+                    futures = [pool.submit(run_task, t, root, 1) for t in todo]
                     for f in as_completed(futures):
                         f.result()
                         _advance(bar)
@@ -214,20 +236,21 @@ def execute(spec: ExperimentSpec, out: str | Path, executor: str = "process",
                     pool.shutdown(wait=False, cancel_futures=True)
                     raise
         else:
-            _execute_dask(todo, root, workers, dask_address, bar)
+            _execute_dask(todo, root, workers, dask_address, begin, say)
     except KeyboardInterrupt:
-        bar.close()
+        if bar is not None:
+            bar.close()
         n_done = len(store.done_ids())
         raise SpecError(f"interrupted after {time.time() - start:.0f} s: {n_done} of "
                         f"{len(tasks)} runs are saved in {store.root}; rerun with --resume "
                         "to finish") from None
-    bar.close()
+    (bar or begin()).close()
     store.compact()
     return store
 
 
 def _execute_dask(todo: list[Task], root: str, workers: int | None, address: str | None,
-                  bar) -> None:
+                  begin, say) -> None:
     from dask.distributed import Client, LocalCluster
     from dask.distributed import as_completed as dask_completed
 
@@ -240,7 +263,13 @@ def _execute_dask(todo: list[Task], root: str, workers: int | None, address: str
                                processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
+        if not kernels_cached():
+            load_kernels(say)  # compile once here; the workers then load the cache
+        say("loading the model's kernels in the Dask workers...")
+        t0 = time.time()
         client.run(warm_up)
+        say(f"workers ready in {time.time() - t0:.0f} s")
+        bar = begin()
         futures = client.map(run_task, todo, root=root, threads=1, pure=False)
         for f in dask_completed(futures):
             f.result()
