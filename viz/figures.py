@@ -113,7 +113,8 @@ def paired_gap_bands(series: pd.DataFrame, runs: pd.DataFrame, shocks, strategie
 def illusion_gap_over_time(series: pd.DataFrame, runs: pd.DataFrame, shocks, strategies):
     """True minus dashboard need share per shock, one line per strategy."""
     return _bands(series, runs, "illusion_gap", shocks, strategies,
-                  "true - dashboard need share", "Illusion gap over time: mean and 95% band of runs")
+                  "true - dashboard need share",
+                  "Illusion gap over time: mean and 95% band of runs")
 
 
 def heatmap(cells: pd.DataFrame, column: str, shocks, strategies, title: str,
