@@ -37,13 +37,21 @@ def number(v: float | None, digits: int = DIGITS, dec: int | None = None) -> str
     return "0" if text.lstrip("-").strip("0.,") == "" and dec == 0 else text
 
 
-def interval(m: float, lo: float, hi: float, digits: int = DIGITS, scale: float = 1.0) -> str:
-    """'m (lo to hi)', all times `scale`; just 'm' when there is no interval."""
+def interval(m: float, lo: float, hi: float, digits: int = DIGITS, scale: float = 1.0,
+             dec: int | None = None) -> str:
+    """'m (lo to hi)', all times `scale`; just 'm' when there is no interval.
+    Digits are added (up to 6) while rounding would hide a difference between
+    the three, so '158,000 (157,000 to 158,000)' reads '157,600 (157,200 to 158,100)'."""
     m, lo, hi = (v * scale if v is not None and not math.isnan(v) else math.nan
                  for v in (m, lo, hi))
     if math.isnan(m):
         return "n/a"
-    dec = decimals(m, lo, hi, digits=digits)
     if math.isnan(lo) or math.isnan(hi):
-        return number(m, digits, dec)
-    return f"{number(m, digits, dec)} ({number(lo, digits, dec)} to {number(hi, digits, dec)})"
+        return number(m, digits, dec if dec is not None else decimals(m, digits=digits))
+    for d in range(digits, 7):
+        k = dec if dec is not None else decimals(m, lo, hi, digits=d)
+        texts = [number(v, d, k) for v in (m, lo, hi)]
+        distinct = len({v for v in (m, lo, hi)}) == len(set(texts))
+        if distinct or dec is not None:
+            break
+    return f"{texts[0]} ({texts[1]} to {texts[2]})"

@@ -166,31 +166,48 @@ def paragraph(a: dict, shock: str) -> list[str]:
     if cb is None:
         return []
     loss = interval(cb[p + "_mean"], cb[p + "_low"], cb[p + "_high"])
-    out = [f"Under {shock}, {base} loses {loss} days of functionality ({short(p)})."]
+    lines = [f"Under {shock}, {base} loses {loss} days of functionality ({short(p)}). "
+             f"Against {base}:", ""]
+    disagree = []
     for st in a["spec"]["strategies"][1:]:
         c = _cell(a, shock, st)
         if c is None:
             continue
         d, dc = _diff(a, p, shock, st), _diff(a, cr, shock, st)
-        out.append(f"{st}: {number(c[p + '_mean'])} days; {_diff_phrase(d, ' days')}. "
-                   f"{label(cr)[0]}{short(cr)[1:]}: {_diff_phrase(dc, '')}.")
+        lines.append(f"- {st} loses {number(c[p + '_mean'])} days: "
+                     f"{_diff_phrase(d, ' days')}; {short(cr)}: {_diff_phrase(dc, '')}.")
         if d is not None and dc is not None and (d["distinguishable"] or dc["distinguishable"]) \
                 and d["diff_mean"] * dc["diff_mean"] < 0:
-            worse, better = ("loss", "crisis household-days") if d["diff_mean"] > 0 else \
-                ("crisis household-days", "loss")
-            out.append(f"The two disagree for {st}: its {worse} is higher but its {better} "
-                       "lower. Loss counts every household short of essentials, however "
-                       "briefly; crisis counts households whose wellbeing has fallen below "
-                       "the crisis threshold. A strategy can leave more households briefly "
-                       "short while keeping fewer of them long enough to reach crisis, or "
-                       "the reverse.")
+            disagree.append((st, d["diff_mean"] > 0))
+    lines.append("")
+    notes = []
+    for worse_loss in (True, False):
+        sts = [st for st, w in disagree if w == worse_loss]
+        if sts:
+            worse, better = (("loss", "crisis household-days") if worse_loss
+                             else ("crisis household-days", "loss"))
+            notes.append(f"The two measures disagree for {', '.join(sts)}: "
+                         f"{'its' if len(sts) == 1 else 'their'} {worse} is higher than "
+                         f"{base}'s but {'its' if len(sts) == 1 else 'their'} {better} lower.")
+    if notes:
+        notes.append("Loss counts every household short of essentials on a day, however "
+                     "briefly and however slightly; crisis counts households whose wellbeing "
+                     "has fallen below the crisis threshold. A strategy can leave more "
+                     "households briefly short while keeping fewer of them short long "
+                     "enough to reach crisis, or the reverse.")
+    if cb[p + "_high"] < 0:
+        notes.append(f"A negative loss means Q was higher with the shock than in the paired "
+                     f"run without it over the window: something the shock sets off (for "
+                     f"instance warnings that lead households to stock up, or extra help) "
+                     f"more than offsets the needs it leaves unmet, as Q counts them; read it "
+                     f"with the {short(cr)}.")
     if p == "counterfactual_loss" and "resilience_loss" in a["outcomes"]:
         ab = cb["resilience_loss_mean"]
         if not math.isnan(ab) and abs(ab - cb[p + "_mean"]) > 0.1 * max(abs(ab), 1e-9):
-            out.append(f"The absolute loss of {base} ({number(ab)} days) differs from its loss "
-                       f"vs the no-shock run ({number(cb[p + '_mean'])} days) because Q also "
-                       "moves without the shock; quote the loss vs the no-shock run.")
-    return [" ".join(out), ""]
+            notes.append(f"The absolute loss of {base} ({number(ab)} days) differs from its "
+                         f"loss vs the no-shock run ({number(cb[p + '_mean'])} days) because Q "
+                         "also moves without the shock; quote the loss vs the no-shock run.")
+    return lines + ([" ".join(notes), ""] if notes else [])
 
 
 def _table(a: dict, shock: str) -> list[str]:
@@ -232,7 +249,9 @@ def _dipped(r: pd.Series) -> str:
 def _median(r: pd.Series) -> str:
     if r["dipped"] == 0:
         return "none dipped"
-    text = interval(r["median"], r["median_low"], r["median_high"])
+    whole = all(float(r[k]).is_integer() or math.isinf(r[k])
+                for k in ("median", "median_low", "median_high"))
+    text = interval(r["median"], r["median_low"], r["median_high"], dec=0 if whole else None)
     if r["not_recovered"]:
         text += f"; {int(r['not_recovered'])} not recovered by the end"
     return text
