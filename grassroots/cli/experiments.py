@@ -14,8 +14,11 @@ def add_parsers(sub) -> None:
                          description="Run the headline strategy comparison (experiments/"
                                      "headline.toml): every built-in strategy under every "
                                      "built-in shock, with paired replicates (common random "
-                                     "numbers), and write a results folder with report.md "
-                                     "and figures.")
+                                     "numbers) and one no-shock run per strategy and "
+                                     "replicate that each loss is measured against, and "
+                                     "write a results folder: report.md (a results section "
+                                     "with intervals and Holm-adjusted paired differences), "
+                                     "cells.csv, differences.csv and figures.")
     cmp.add_argument("--spec", default=None, metavar="TOML",
                      help="experiment spec (default: the built-in headline.toml)")
     cmp.add_argument("--out", default="results/headline", metavar="DIR",
