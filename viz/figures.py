@@ -29,7 +29,7 @@ def resilience_curve(series: dict[str, pd.DataFrame], onset: int | None = None,
             after = df[df["day"] >= onset]
             ax.fill_between(after["day"], after["functionality"], base,
                             where=after["functionality"] < base, alpha=0.2,
-                            label="resilience loss")
+                            label=f"absolute loss of {next(iter(series))} (vs pre-onset Q0)")
             _onset(ax, onset)
     ax.set_xlabel("day")
     ax.set_ylabel("Q: share of households with needs met")
@@ -43,8 +43,9 @@ def resilience_curve(series: dict[str, pd.DataFrame], onset: int | None = None,
 def _onset(ax, day: int) -> None:
     """A dotted vertical line at the onset, labelled at the top of the axes."""
     ax.axvline(day, color="grey", ls=":", lw=1)
-    ax.annotate("onset", (day, 1.0), xycoords=("data", "axes fraction"), xytext=(2, -2),
-                textcoords="offset points", va="top", ha="left", fontsize=7, color="grey")
+    ax.annotate("onset", (day, 0.5), xycoords=("data", "axes fraction"), rotation=90,
+                va="center", ha="center", fontsize=7, color="dimgrey",
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
 
 
 def _panels(n: int, width: float = 4.2, height: float = 3.0):
