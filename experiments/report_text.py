@@ -100,19 +100,22 @@ def how_to_read(a: dict) -> list[str]:
             "onset, how far Q falls below Q in the same city with the same luck but no shock "
             "(the paired no-shock run), relative to that Q: 1 day of loss is one day with "
             "nobody's needs met. It is 0 for a run without a shock, by construction.")
-    box += [
-        "*Absolute loss* measures the same area against the mean Q of the days before onset "
-        "(the resilience triangle); it also counts how Q would have moved without the shock, "
-        "so it can be negative or differ from the loss vs the no-shock run.",
-        "Each value is the mean over paired replicates; in brackets, its 95% bootstrap "
-        "interval, which never leaves the quantity's range (shares stay within 0-100%). "
-        "n is the number of replicates; where an outcome is undefined in some, the cell says "
-        "how many it rests on. The *better* column says which direction is better.",
-        f"Paired differences compare each strategy with {base} replicate by replicate (same "
-        "seed, so the same city and the same luck). A difference is called *distinguishable "
-        "from zero* when the Wilcoxon signed-rank test's p-value, adjusted with Holm's method "
-        "across all strategy x shock comparisons of that outcome, is below 0.05.",
-    ]
+    box.append("*Absolute loss* measures the area between Q and the mean Q of the days before "
+               "onset (the resilience triangle); it also counts how Q would have moved without "
+               "the shock, so it can be negative"
+               + (" or differ from the loss vs the no-shock run." if cf else
+                  ": with mild shocks, read it with care."))
+    box.append("Each value is the mean over paired replicates; in brackets, its 95% bootstrap "
+               "interval, which never leaves the quantity's range (shares stay within "
+               "0-100%). n is the number of replicates; where an outcome is undefined in some, "
+               "the cell says how many it rests on. The *better* column says which direction "
+               "is better.")
+    if a["diffs"]:
+        box.append(f"Paired differences compare each strategy with {base} replicate by "
+                   "replicate (same seed, so the same city and the same luck). A difference is "
+                   "called *distinguishable from zero* when the Wilcoxon signed-rank test's "
+                   "p-value, adjusted with Holm's method across all strategy x shock "
+                   "comparisons of that outcome, is below 0.05.")
     return ["> " + "\n>\n> ".join(box), ""]
 
 
@@ -166,8 +169,9 @@ def paragraph(a: dict, shock: str) -> list[str]:
     if cb is None:
         return []
     loss = interval(cb[p + "_mean"], cb[p + "_low"], cb[p + "_high"])
-    lines = [f"Under {shock}, {base} loses {loss} days of functionality ({short(p)}). "
-             f"Against {base}:", ""]
+    others = len(a["spec"]["strategies"]) > 1
+    lines = [f"Under {shock}, {base} loses {loss} days of functionality ({short(p)})."
+             + (f" Against {base}:" if others else ""), ""]
     disagree = []
     for st in a["spec"]["strategies"][1:]:
         c = _cell(a, shock, st)

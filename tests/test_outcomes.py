@@ -151,3 +151,18 @@ def test_one_final_progress_bar():
     bar.close()
     assert buf.getvalue().count("3/3") == 1
     assert _progress(3, 0, False).disable
+
+
+def test_report_without_pairs_or_a_second_strategy(tmp_path):
+    """A spec without counterfactual runs reports the absolute loss; one
+    strategy gives no differences section; both still read as a report."""
+    from experiments.report import write_report
+
+    spec = check_spec({"name": "plain", "strategies": ["status_quo"], "shocks": ["flood"],
+                       "replicates": 2, "days": 25, "series": ["functionality"],
+                       "fixed": {"population.n_households": 300}})
+    store = execute(spec, tmp_path / "plain", executor="serial", progress=False)
+    text = write_report(store).read_text()
+    assert "Absolute loss vs pre-onset Q0 (days)" in text and "## Provenance" in text
+    assert "Loss vs no-shock run" not in text and "Paired differences" not in text
+    assert "With 2 replicates" not in text  # no test is run, so nothing to warn about
