@@ -4,7 +4,14 @@ Every run is a `Task` (strategy, shock, parameter point, replicate, seed); a
 worker builds the model, runs it, and writes its row and series into the
 store itself, atomically, so an interrupted sweep loses only runs in flight.
 Replicate k uses seed `spec.seed + k` under every strategy, shock and point:
-common random numbers, so paired differences are policy, not luck.
+common random numbers, so paired differences are policy, not luck. With
+`counterfactual = true` each (point, strategy, replicate) also gets one
+no-shock run; a row records what pairs it (strategy, point, replicate, seed)
+and the shock's onset, so the analysis can pair runs in the store.
+
+Before the progress bar starts, the kernels are loaded once in this process
+(compiled on the first run, which is said), so the bar's clock and its
+estimate measure runs, not compilation.
 
 Executors: "serial" (this process), "process" (default: one worker process
 per core, each with one Numba thread), "dask" (an existing cluster at
@@ -51,14 +58,23 @@ class Task:
 
 
 def make_tasks(spec: ExperimentSpec) -> list[Task]:
-    """All runs of the spec, numbered in a fixed order: point, shock, strategy, replicate."""
+    """All runs of the spec, numbered in a fixed order: point, shock, strategy,
+    replicate; then, with `counterfactual`, the no-shock runs (point, strategy,
+    replicate) unless the spec's shocks already include "none"."""
     tasks = []
-    for p, pars in enumerate(points(spec)):
+    pts = points(spec)
+    for p, pars in enumerate(pts):
         for shock in spec.shocks:
             for strategy in spec.strategies:
                 for k in range(spec.replicates):
                     tasks.append(Task(len(tasks), strategy, shock, p, k, spec.seed + k, spec.days,
                                       pars, spec.outcomes, spec.series))
+    if spec.counterfactual and "none" not in spec.shocks:
+        for p, pars in enumerate(pts):
+            for strategy in spec.strategies:
+                for k in range(spec.replicates):
+                    tasks.append(Task(len(tasks), strategy, "none", p, k, spec.seed + k,
+                                      spec.days, pars, spec.outcomes, spec.series))
     return tasks
 
 
@@ -80,7 +96,8 @@ def run_task(task: Task, root: str | None = None, threads: int | None = None) ->
                             overrides=task.params)
     summary = model.run().as_dict()
     row = {"run_id": task.run_id, "strategy": model.strategy.name, "shock": model.shock.name,
-           "point": task.point, "replicate": task.replicate, "seed": task.seed}
+           "point": task.point, "replicate": task.replicate, "seed": task.seed,
+           "onset": int(model.schedule.onset)}
     row.update({k: v for k, v in task.params.items()})
     row.update({k: summary[k] for k in task.outcomes})
     series = None
@@ -109,6 +126,36 @@ def warm_up(threads: int | None = 1) -> None:
     make_model("status_quo", "compound", n_households=60, days=30).run()
 
 
+def kernels_cached(root: Path | None = None) -> bool:
+    """Whether every module under sim/ with cached Numba functions has a cache
+    index (*.nbi) in its __pycache__: False means this run compiles them."""
+    if os.environ.get("NUMBA_CACHE_DIR") or os.environ.get("NUMBA_DISABLE_JIT"):
+        return True  # cache elsewhere (or no compiling): do not guess
+    root = root or Path(__file__).resolve().parents[1] / "sim"
+    for f in root.rglob("*.py"):
+        if "cache=True" in f.read_text(errors="ignore"):
+            if not any((f.parent / "__pycache__").glob(f"{f.stem}.*.nbi")):
+                return False
+    return True
+
+
+def load_kernels(say=print) -> float:
+    """Load the model's kernels in this process, compiling them if the cache is
+    cold (which is said first); returns the seconds it took."""
+    say("compiling the model's kernels (first run only, 1-4 minutes)..."
+        if not kernels_cached() else "loading the model's kernels...")
+    t0 = time.time()
+    warm_up(threads=None)
+    took = time.time() - t0
+    say(f"kernels ready in {took:.0f} s")
+    return took
+
+
+def _ready() -> int:
+    """A no-op a worker runs once its initializer (warm_up) has finished."""
+    return os.getpid()
+
+
 def manifest(spec: ExperimentSpec, tasks: list[Task]) -> dict[str, Any]:
     """What a results folder needs to be rerun: the spec and every task."""
     return {"spec": spec.to_dict(),
@@ -118,10 +165,24 @@ def manifest(spec: ExperimentSpec, tasks: list[Task]) -> dict[str, Any]:
 
 
 def _progress(total: int, initial: int, enabled: bool):
+    import threading
+
     from tqdm import tqdm
 
+    # A thread lock: tqdm's default also makes a multiprocessing semaphore, which
+    # the command's fast exit leaves behind ("leaked semaphore" warning).
+    tqdm.set_lock(threading.RLock())
     return tqdm(total=total, initial=initial, unit="run", disable=not enabled,
-                file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+                file=sys.stderr, dynamic_ncols=True, smoothing=0.1, leave=True)
+
+
+def _advance(bar) -> None:
+    """One run done. The last one only counts, so the final bar is drawn once,
+    by close(), not by update() and again by close()."""
+    if bar.total is not None and bar.n + 1 >= bar.total:
+        bar.n += 1
+    else:
+        bar.update()
 
 
 def execute(spec: ExperimentSpec, out: str | Path, executor: str = "process",
@@ -137,43 +198,59 @@ def execute(spec: ExperimentSpec, out: str | Path, executor: str = "process",
     done = store.open(manifest(spec, tasks), resume)
     todo = [t for t in tasks if t.run_id not in done]
     root = str(store.root)
-    bar = _progress(len(tasks), len(tasks) - len(todo), progress)
+    say = (lambda m: print(m, file=sys.stderr, flush=True)) if progress else (lambda m: None)
+    bar = None
+
+    def begin():  # the bar (and its clock) start once the kernels are loaded
+        nonlocal bar
+        bar = _progress(len(tasks), len(tasks) - len(todo), progress)
+        return bar
+
     start = time.time()
     try:
         if not todo:
-            pass
+            begin()
         elif executor == "serial":
-            warm_up(threads=None)
+            load_kernels(say)
             for t in todo:
                 run_task(t, root)
-                bar.update()
+                _advance(bar or begin())
         elif executor == "process":
-            n = workers or os.cpu_count() or 1
-            with ProcessPoolExecutor(max_workers=min(n, len(todo)), mp_context=get_context("spawn"),
+            n = min(workers or os.cpu_count() or 1, len(todo))
+            if not kernels_cached():
+                load_kernels(say)  # compile once here; the workers then load the cache
+            say(f"loading the model's kernels in {n} worker process{'es' * (n > 1)}...")
+            t0 = time.time()
+            with ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn"),
                                      initializer=warm_up) as pool:
-                futures = [pool.submit(run_task, t, root, 1) for t in todo]
                 try:
+                    for f in [pool.submit(_ready) for _ in range(n)]:
+                        f.result()
+                    say(f"workers ready in {time.time() - t0:.0f} s")
+                    begin()
+                    futures = [pool.submit(run_task, t, root, 1) for t in todo]
                     for f in as_completed(futures):
                         f.result()
-                        bar.update()
+                        _advance(bar)
                 except BaseException:
                     pool.shutdown(wait=False, cancel_futures=True)
                     raise
         else:
-            _execute_dask(todo, root, workers, dask_address, bar)
+            _execute_dask(todo, root, workers, dask_address, begin, say)
     except KeyboardInterrupt:
-        bar.close()
+        if bar is not None:
+            bar.close()
         n_done = len(store.done_ids())
         raise SpecError(f"interrupted after {time.time() - start:.0f} s: {n_done} of "
                         f"{len(tasks)} runs are saved in {store.root}; rerun with --resume "
                         "to finish") from None
-    bar.close()
+    (bar or begin()).close()
     store.compact()
     return store
 
 
 def _execute_dask(todo: list[Task], root: str, workers: int | None, address: str | None,
-                  bar) -> None:
+                  begin, say) -> None:
     from dask.distributed import Client, LocalCluster
     from dask.distributed import as_completed as dask_completed
 
@@ -186,11 +263,17 @@ def _execute_dask(todo: list[Task], root: str, workers: int | None, address: str
                                processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
+        if not kernels_cached():
+            load_kernels(say)  # compile once here; the workers then load the cache
+        say("loading the model's kernels in the Dask workers...")
+        t0 = time.time()
         client.run(warm_up)
+        say(f"workers ready in {time.time() - t0:.0f} s")
+        bar = begin()
         futures = client.map(run_task, todo, root=root, threads=1, pure=False)
         for f in dask_completed(futures):
             f.result()
-            bar.update()
+            _advance(bar)
     finally:
         client.close()
         if cluster is not None:

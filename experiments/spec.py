@@ -8,6 +8,8 @@
     seed = 0                      # replicate k uses seed + k under every cell
     outcomes = ["resilience_loss", "illusion_gap_mean"]  # default: all
     series = true                 # keep daily series: true, false or a list of metrics
+    counterfactual = true         # also run each strategy x replicate without a shock
+    window_days = 90              # counterfactual window after onset (default 90)
     [fixed]                       # scalars: fixed for every run
     "population.n_households" = 5_000
     [sweep]                       # lists: full factorial over them
@@ -23,6 +25,12 @@ the scenario library; problems raise `SpecError` naming the file, the key
 and what is allowed. EMA Workbench's words apply: strategies and governance
 values are levers, shocks and behaviour values uncertainties, the run
 summary's fields outcomes.
+
+`counterfactual = true` adds one no-shock run per strategy, parameter point
+and replicate (not per shock), with the same seed: the paired run each
+shocked run's counterfactual loss is measured against, over days onset ..
+onset + window_days - 1 (cut at the run's end). It keeps the functionality
+and in_crisis series, which the pairing reads.
 """
 
 from __future__ import annotations
@@ -35,13 +43,14 @@ from typing import Any
 
 from sim.errors import GrassrootsError, SpecError
 from sim.kernels.record import COLUMNS
-from sim.metrics import OUTCOMES
+from sim.metrics import DEFAULT_WINDOW_DAYS, OUTCOMES
 from sim.params import SPECS
 
 BUILTIN = Path(__file__).parent
 DESIGNS = ("factorial", "lhs", "sobol", "morris")
 TOP_KEYS = ("name", "description", "strategies", "shocks", "replicates", "days", "seed",
-            "outcomes", "series", "fixed", "sweep", "design")
+            "outcomes", "series", "counterfactual", "window_days", "fixed", "sweep", "design")
+PAIRING_SERIES = ("functionality", "in_crisis")  # what the counterfactual outcomes read
 
 
 @dataclass(frozen=True)
@@ -62,13 +71,18 @@ class ExperimentSpec:
     design: str = "factorial"
     samples: int = 0
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    counterfactual: bool = False
+    window_days: int = DEFAULT_WINDOW_DAYS
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for manifests (round-trips through `from_dict`)."""
+        cf = {"counterfactual": True, "window_days": self.window_days} if self.counterfactual \
+            else {"counterfactual": False}
         return {"name": self.name, "description": self.description,
                 "strategies": list(self.strategies), "shocks": list(self.shocks),
                 "replicates": self.replicates, "days": self.days, "seed": self.seed,
                 "outcomes": list(self.outcomes), "series": list(self.series),
+                **cf,
                 "fixed": dict(self.fixed), "sweep": {k: list(v) for k, v in self.sweep.items()},
                 "design": {"kind": self.design, "samples": self.samples,
                            "ranges": {k: list(v) for k, v in self.ranges.items()}}}
@@ -149,6 +163,15 @@ def check_spec(doc: dict, src: str | Path = "<spec>") -> ExperimentSpec:
         series = ()
     else:
         series = _names(src, "series", series_doc, list(COLUMNS), "daily metric")
+    counterfactual = doc.get("counterfactual", False)
+    if not isinstance(counterfactual, bool):
+        raise _err(src, "counterfactual", f"must be true or false, got {counterfactual!r}")
+    if "window_days" in doc and not counterfactual:
+        raise _err(src, "window_days", "is the counterfactual window: it needs "
+                                       "counterfactual = true")
+    window_days = _int(src, "window_days", doc.get("window_days", DEFAULT_WINDOW_DAYS), 1, 3650)
+    if counterfactual:
+        series = tuple(series) + tuple(m for m in PAIRING_SERIES if m not in series)
     fixed_doc = doc.get("fixed", {})
     sweep_doc = doc.get("sweep", {})
     design_doc = doc.get("design", {})
@@ -197,7 +220,8 @@ def check_spec(doc: dict, src: str | Path = "<spec>") -> ExperimentSpec:
                           replicates=replicates, days=days, seed=seed,
                           description=str(doc.get("description", "")), outcomes=outcomes,
                           series=tuple(series), fixed=fixed, sweep=sweep, design=kind,
-                          samples=samples, ranges=ranges)
+                          samples=samples, ranges=ranges, counterfactual=counterfactual,
+                          window_days=window_days)
 
 
 def load_spec(path: str | Path | None = None) -> ExperimentSpec:
@@ -227,4 +251,6 @@ def from_dict(doc: dict) -> ExperimentSpec:
         d["design"] = design
     if not d.get("series"):
         d["series"] = False
+    if not d.get("counterfactual"):
+        d.pop("window_days", None)
     return check_spec(d, "<manifest>")

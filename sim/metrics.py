@@ -1,9 +1,14 @@
-"""Outputs: the daily series and the per-run summary (docs/ODD.md sections 7.12-7.13).
+"""Outputs: the daily series, the per-run summary and the paired (counterfactual) losses.
 
 The daily series is a preallocated (days, metrics) array filled by the record
-phase (`sim.kernels.record`, columns named in `sim.flags`); `DAILY` documents them. The run summary
-is computed from one run's series and final state, never from an averaged
-curve. Worked examples are in the tests and docs/ODD.md.
+phase (`sim.kernels.record`, columns named in `sim.flags`); `DAILY` documents
+them. The run summary is computed from one run's series and final state, never from an averaged
+curve. The counterfactual measures compare a shocked run with its paired
+no-shock run (same seed, strategy and city: common random numbers) over a
+window after onset; the experiment layer pairs the runs and calls them.
+Every outcome's unit, range and better direction is in `OUTCOME_INFO`, which
+the report, the intervals and the UI read. Worked examples are in the tests
+and docs/ODD.md, 'Outputs'.
 """
 
 from __future__ import annotations
@@ -62,13 +67,20 @@ class RunSummary:
     baseline_functionality: float
     resilience_loss: float
     robustness: float
+    recovery_status: float
     recovery_time: float
     unmet_household_days: float
     crisis_household_days: float
-    equity_ratio: float
+    crisis_rate_vulnerable: float
+    crisis_rate_other: float
+    equity_gap: float
+    n_vulnerable: float
+    n_other: float
     gini_unmet_need: float
     mean_detection_latency: float
     vulnerable_coverage: float
+    missed_need_share: float
+    false_alarm_share: float
     illusion_gap_mean: float
     illusion_gap_max: float
     end_trust: float
@@ -80,19 +92,42 @@ class RunSummary:
         return asdict(self)
 
 
+# recovery_status codes: a censored quantity, so every run has one.
+NEVER_DIPPED, RECOVERED, NOT_RECOVERED = 0, 1, 2
+RECOVERY_STATUS = {NEVER_DIPPED: "never dipped below 0.95 Q0",
+                   RECOVERED: "recovered (recovery_time days after onset)",
+                   NOT_RECOVERED: "dipped and not recovered by the end of the run"}
+
 OUTCOMES: dict[str, str] = {
     "baseline_functionality": "Q0: mean Q before the first event (1 if it starts on day 0)",
-    "resilience_loss": "signed area between Q0 and Q after onset, in days (resilience triangle)",
+    "resilience_loss": "absolute loss: signed area between Q0 and Q after onset, in days "
+                       "(resilience triangle against the pre-onset baseline)",
     "robustness": "lowest Q",
-    "recovery_time": "days from onset until Q stays >= 0.95 Q0 for 7 days (NaN: never)",
+    "recovery_status": "0 never dipped below 0.95 Q0, 1 recovered, 2 dipped and not "
+                       "recovered by the end (censored)",
+    "recovery_time": "days from onset until Q stays >= 0.95 Q0 for 7 days (status 1); "
+                     "0 if it never dipped, NaN if not recovered: summarise with "
+                     "recovery_status",
     "unmet_household_days": "household-days with unmet need",
     "crisis_household_days": "household-days in crisis",
-    "equity_ratio": "crisis rate of vulnerable / crisis rate of other households "
-                    "(NaN when no other household was in crisis)",
+    "crisis_rate_vulnerable": "crisis household-days of vulnerable households / "
+                              "(vulnerable households x days)",
+    "crisis_rate_other": "crisis household-days of other households / "
+                         "(other households x days)",
+    "equity_gap": "crisis rate of vulnerable minus crisis rate of other households "
+                  "(0: equal; NaN only if a group has no households)",
+    "n_vulnerable": "vulnerable households (the vulnerable rate's denominator per day)",
+    "n_other": "other households (the other rate's denominator per day)",
     "gini_unmet_need": "Gini coefficient of households' total unmet need",
     "mean_detection_latency": "mean days from need to first detection",
-    "vulnerable_coverage": "share of vulnerable households in need that were detected",
-    "illusion_gap_mean": "mean of true minus dashboard need share, from onset (all days if none)",
+    "vulnerable_coverage": "share of vulnerable households in need that were detected "
+                           "(counts cases closed on paper as detected)",
+    "missed_need_share": "mean over days from onset of max(true - dashboard need share, 0): "
+                         "need the dashboard does not show",
+    "false_alarm_share": "mean over days from onset of max(dashboard - true need share, 0): "
+                         "need the dashboard shows that is not there",
+    "illusion_gap_mean": "mean of true minus dashboard need share, from onset (all days if "
+                         "none); signed, so missed need and false alarms cancel",
     "illusion_gap_max": "largest true minus dashboard need share, from onset (all days if none)",
     "end_trust": "mean trust on the last day",
     "end_social_capital": "mean social capital on the last day",
@@ -100,6 +135,62 @@ OUTCOMES: dict[str, str] = {
     "reporting_hours": "grid worker hours on reports over the run",
 }
 assert tuple(OUTCOMES) == tuple(RunSummary.__dataclass_fields__)
+
+# Paired outcomes, computed by pairing a shocked run with its no-shock run.
+PAIRED_OUTCOMES: dict[str, str] = {
+    "counterfactual_loss": "sum over the window of (Q_none - Q) / Q_none, in days: "
+                           "functionality lost against the paired no-shock run",
+    "excess_crisis_household_days": "crisis household-days in the window minus those of "
+                                    "the paired no-shock run",
+}
+
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class OutcomeInfo:
+    """How to read an outcome: label with unit, range of a run's value, better direction."""
+
+    label: str
+    low: float = -INF
+    high: float = INF
+    better: str = ""  # "lower", "higher" or "" (no direction)
+    digits: int = 3  # significant digits in reports
+
+
+OUTCOME_INFO: dict[str, OutcomeInfo] = {
+    "baseline_functionality": OutcomeInfo("Q0 (share)", 0.0, 1.0, "higher"),
+    "resilience_loss": OutcomeInfo("Absolute loss vs pre-onset Q0 (days)", better="lower"),
+    "counterfactual_loss": OutcomeInfo("Loss vs no-shock run (days)", better="lower"),
+    "excess_crisis_household_days": OutcomeInfo("Excess crisis household-days vs no-shock "
+                                                "run", better="lower"),
+    "robustness": OutcomeInfo("Lowest Q (share)", 0.0, 1.0, "higher"),
+    "recovery_status": OutcomeInfo("Recovery status (code)", 0.0, 2.0),
+    "recovery_time": OutcomeInfo("Recovery time (days)", 0.0, INF, "lower"),
+    "unmet_household_days": OutcomeInfo("Unmet household-days", 0.0, INF, "lower"),
+    "crisis_household_days": OutcomeInfo("Crisis household-days", 0.0, INF, "lower"),
+    "crisis_rate_vulnerable": OutcomeInfo("Crisis rate, vulnerable (share of days)",
+                                          0.0, 1.0, "lower"),
+    "crisis_rate_other": OutcomeInfo("Crisis rate, others (share of days)", 0.0, 1.0, "lower"),
+    "equity_gap": OutcomeInfo("Equity gap: vulnerable minus other crisis rate",
+                              -1.0, 1.0, "lower"),
+    "n_vulnerable": OutcomeInfo("Vulnerable households", 0.0, INF),
+    "n_other": OutcomeInfo("Other households", 0.0, INF),
+    "gini_unmet_need": OutcomeInfo("Gini of unmet need", 0.0, 1.0, "lower"),
+    "mean_detection_latency": OutcomeInfo("Detection latency (days)", 0.0, INF, "lower"),
+    "vulnerable_coverage": OutcomeInfo("Vulnerable coverage (share)", 0.0, 1.0, "higher"),
+    "missed_need_share": OutcomeInfo("Missed need (share of households)", 0.0, 1.0, "lower"),
+    "false_alarm_share": OutcomeInfo("False alarms (share of households)", 0.0, 1.0, "lower"),
+    "illusion_gap_mean": OutcomeInfo("Illusion gap, signed (share)", -1.0, 1.0),
+    "illusion_gap_max": OutcomeInfo("Largest illusion gap (share)", -1.0, 1.0, "lower"),
+    "end_trust": OutcomeInfo("Trust at the end (0-1)", 0.0, 1.0, "higher"),
+    "end_social_capital": OutcomeInfo("Social capital at the end (0-1)", 0.0, 1.0, "higher"),
+    "volunteer_hours": OutcomeInfo("Volunteer hours", 0.0, INF),
+    "reporting_hours": OutcomeInfo("Reporting hours", 0.0, INF, "lower"),
+}
+assert set(OUTCOME_INFO) == set(OUTCOMES) | set(PAIRED_OUTCOMES)
+
+DEFAULT_WINDOW_DAYS = 90  # counterfactual window after onset when a spec sets none
 
 
 def gini(x: np.ndarray) -> float:
@@ -120,27 +211,93 @@ def baseline(q: np.ndarray, onset: int) -> float:
 def resilience_loss(q: np.ndarray, onset: int, q0: float) -> float:
     """Area of the resilience triangle: integral of (Q0 - Q) / Q0 over days
     from onset, by the trapezoid rule (days). Signed, so day-to-day noise
-    around Q0 averages out instead of adding up as loss."""
+    around Q0 averages out instead of adding up as loss. Measured against the
+    pre-onset baseline, so drift without a shock counts too: the
+    counterfactual loss removes it."""
     if q0 <= 0.0 or onset >= len(q):
         return 0.0
     loss = (q0 - q[onset:]) / q0
     return float(np.trapezoid(loss)) if len(loss) > 1 else 0.0
 
 
-def recovery_time(q: np.ndarray, onset: int, q0: float, level: float = 0.95,
-                  hold: int = 7) -> float:
-    """Days from onset to the first day, after Q first falls below level x Q0,
-    from which Q stays >= level x Q0 for `hold` days. 0 if Q never falls;
-    NaN if it never recovers within the run."""
+def window(onset: int, horizon: int, days: int) -> slice:
+    """Days onset .. onset + horizon - 1, cut at the end of the run (may be empty)."""
+    start = min(max(onset, 0), days)
+    return slice(start, min(start + max(horizon, 0), days))
+
+
+def counterfactual_loss(q_shock: np.ndarray, q_none: np.ndarray, onset: int,
+                        horizon: int) -> float:
+    """Functionality lost against the paired no-shock run, in days: the sum
+    over days onset .. onset + horizon - 1 of (Q_none - Q_shock) / Q_none
+    (days with Q_none = 0 count Q_none - Q_shock, i.e. 0). Exactly 0 when the
+    two curves are equal; negative when the shocked run did better."""
+    q_shock = np.asarray(q_shock, dtype=np.float64)
+    q_none = np.asarray(q_none, dtype=np.float64)
+    w = window(onset, horizon, min(len(q_shock), len(q_none)))
+    a, b = q_shock[w], q_none[w]
+    diff = b - a
+    rel = np.divide(diff, b, out=diff.copy(), where=b > 0.0)
+    return float(rel.sum())
+
+
+def excess(x_shock: np.ndarray, x_none: np.ndarray, onset: int, horizon: int) -> float:
+    """Sum over the window of x_shock - x_none (e.g. excess crisis household-days)."""
+    x_shock = np.asarray(x_shock, dtype=np.float64)
+    x_none = np.asarray(x_none, dtype=np.float64)
+    w = window(onset, horizon, min(len(x_shock), len(x_none)))
+    return float((x_shock[w] - x_none[w]).sum())
+
+
+def recovery(q: np.ndarray, onset: int, q0: float, level: float = 0.95,
+             hold: int = 7) -> tuple[int, float]:
+    """(status, days) of a run, a censored quantity defined for every run:
+    (NEVER_DIPPED, 0) if Q never falls below level x Q0 from onset;
+    (RECOVERED, d) if, after its first fall, Q stays >= level x Q0 for `hold`
+    days from day onset + d; (NOT_RECOVERED, days observed after onset) if it
+    has not by the end (the recovery time is longer than that)."""
     ok = q >= level * q0
     after = np.flatnonzero(~ok[onset:])
     if len(after) == 0:
-        return 0.0
+        return NEVER_DIPPED, 0.0
     first_fall = onset + int(after[0])
     for t in range(first_fall, len(q) - hold + 1):
         if ok[t:t + hold].all():
-            return float(t - onset)
-    return math.nan
+            return RECOVERED, float(t - onset)
+    return NOT_RECOVERED, float(len(q) - onset)
+
+
+def recovery_time(q: np.ndarray, onset: int, q0: float, level: float = 0.95,
+                  hold: int = 7) -> float:
+    """Days from onset to recovery (see `recovery`): 0 if Q never falls, NaN if
+    it never recovers within the run. Summaries use `recovery`'s status."""
+    status, days = recovery(q, onset, q0, level, hold)
+    return math.nan if status == NOT_RECOVERED else days
+
+
+def crisis_rates(crisis_vulnerable: np.ndarray, crisis_other: np.ndarray, n_vulnerable: int,
+                 n_other: int) -> tuple[float, float, float]:
+    """(rate of vulnerable, rate of others, vulnerable minus others): each rate
+    is the group's crisis household-days / (households x days), a share in
+    [0, 1]; NaN only for a group with no households."""
+    days = len(crisis_vulnerable)
+    rv = float(np.sum(crisis_vulnerable) / (n_vulnerable * days)) if n_vulnerable and days \
+        else math.nan
+    ro = float(np.sum(crisis_other) / (n_other * days)) if n_other and days else math.nan
+    return rv, ro, rv - ro
+
+
+def missed_and_false(true_share: np.ndarray, dashboard_share: np.ndarray) -> tuple[float, float]:
+    """(missed need, false alarms) as unsigned shares of households, averaged
+    over the days given: mean of max(true - dashboard, 0) and of
+    max(dashboard - true, 0). From the daily shares alone these are lower
+    bounds of the household-level shares (a household missed and another
+    shown wrongly cancel within a day)."""
+    t = np.asarray(true_share, dtype=np.float64)
+    d = np.asarray(dashboard_share, dtype=np.float64)
+    if len(t) == 0:
+        return math.nan, math.nan
+    return float(np.maximum(t - d, 0.0).mean()), float(np.maximum(d - t, 0.0).mean())
 
 
 def summarise(daily: np.ndarray, onset: int, *, n_vulnerable: int, n_other: int,
@@ -151,24 +308,34 @@ def summarise(daily: np.ndarray, onset: int, *, n_vulnerable: int, n_other: int,
     q = col["functionality"]
     days = len(q)
     q0 = baseline(q, onset)
-    rate_v = col["in_crisis_vulnerable"].sum() / (n_vulnerable * days) if n_vulnerable else math.nan
-    rate_o = col["in_crisis_other"].sum() / (n_other * days) if n_other else math.nan
-    equity = rate_v / rate_o if rate_o > 0 else math.nan  # undefined without crisis among others
+    rate_v, rate_o, gap_vo = crisis_rates(col["in_crisis_vulnerable"], col["in_crisis_other"],
+                                          n_vulnerable, n_other)
     detections = col["new_detections"].sum()
-    gap = col["illusion_gap"][onset:] if onset < days else col["illusion_gap"]
+    since = slice(onset, days) if onset < days else slice(0, days)
+    gap = col["illusion_gap"][since]
+    missed, false = missed_and_false(col["true_need_share"][since],
+                                     col["dashboard_need_share"][since])
+    status, rec_days = recovery(q, onset, q0)
     return RunSummary(
         baseline_functionality=q0,
         resilience_loss=resilience_loss(q, onset, q0),
         robustness=float(q.min()),
-        recovery_time=recovery_time(q, onset, q0),
+        recovery_status=float(status),
+        recovery_time=math.nan if status == NOT_RECOVERED else rec_days,
         unmet_household_days=float(col["in_need"].sum()),
         crisis_household_days=float(col["in_crisis"].sum()),
-        equity_ratio=float(equity),
+        crisis_rate_vulnerable=rate_v,
+        crisis_rate_other=rate_o,
+        equity_gap=gap_vo,
+        n_vulnerable=float(n_vulnerable),
+        n_other=float(n_other),
         gini_unmet_need=gini(need_total),
         mean_detection_latency=(float(col["detection_latency_sum"].sum() / detections)
                                 if detections else math.nan),
         vulnerable_coverage=(was_detected_vulnerable / was_in_need_vulnerable
                              if was_in_need_vulnerable else math.nan),
+        missed_need_share=missed,
+        false_alarm_share=false,
         illusion_gap_mean=float(gap.mean()),
         illusion_gap_max=float(gap.max()),
         end_trust=float(col["trust_mean"][-1]),

@@ -32,7 +32,12 @@ def test_headline_spec_is_the_documented_one():
     assert s.name == "headline" and s.replicates == 20 and s.days == 180
     assert len(s.strategies) == 4 and len(s.shocks) == 6
     assert s.fixed["population.n_households"] == 10_000
-    assert len(make_tasks(s)) == 4 * 6 * 20
+    assert s.counterfactual and s.window_days == 90
+    # One no-shock run per strategy and replicate, not per shock.
+    tasks = make_tasks(s)
+    assert len(tasks) == 4 * 6 * 20 + 4 * 20
+    assert sum(t.shock == "none" for t in tasks) == 4 * 20
+    assert {"functionality", "in_crisis"} <= set(s.series)
 
 
 @pytest.mark.parametrize("change, words", [
@@ -47,6 +52,9 @@ def test_headline_spec_is_the_documented_one():
      "low < high"),
     ({"outcomes": ["resilience"]}, "unknown outcome"),
     ({"replicats": 3}, "did you mean replicates"),
+    ({"counterfactual": "yes"}, "counterfactual: must be true or false"),
+    ({"window_days": 30}, "window_days: is the counterfactual window: it needs"),
+    ({"counterfactual": True, "window_days": 0}, "window_days: must be a whole number"),
 ])
 def test_bad_specs_are_rejected_clearly(change, words):
     with pytest.raises(SpecError) as e:
@@ -232,19 +240,25 @@ def test_sensitivity_and_discovery_on_a_small_sweep(tmp_path):
 
 
 def test_small_compare_writes_report_and_figures(tmp_path):
-    from experiments.compare import run_compare
+    from viz.report import compare
 
-    report = run_compare(out=tmp_path / "cmp", replicates=2, households=300, days=40,
-                         workers=2, progress=False)
+    report = compare(out=tmp_path / "cmp", replicates=2, households=300, days=40, workers=2,
+                     progress=False)
     text = report.read_text()
     for shock in ("flood", "lockdown", "heatwave_blackout", "platform_outage", "economic",
                   "compound"):
         assert f"## {shock}" in text
     assert "Paired differences from status_quo" in text and "[" in text
     figs = {p.name for p in (tmp_path / "cmp" / "figures").iterdir()}
-    assert {"resilience_curves.png", "illusion_gap.png", "heatmap_resilience_loss.png"} <= figs
+    assert {"resilience_curves.png", "illusion_gap.png"} <= figs
+    for section in ("How to read this", "## Summary", "## Notes on the measures",
+                    "## Provenance", "Loss vs no-shock run (days)", "lower is better",
+                    "distinguishable", "git commit", "onset day 10"):
+        assert section in text, section
+    assert "e+0" not in text and "e-0" not in text  # no scientific notation
+    assert "paired_gap.png" in figs and "heatmap_counterfactual_loss.png" in figs
     runs, series = Store(tmp_path / "cmp").load()
-    assert len(runs) == 4 * 6 * 2
+    assert len(runs) == 4 * 6 * 2 + 4 * 2  # and one no-shock run per strategy x replicate
 
 
 def test_mesa_batch_run_example():

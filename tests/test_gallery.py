@@ -13,6 +13,7 @@ def test_gallery_command_writes_its_figures_and_page(tmp_path, capsys):
     for f in figures:
         assert f.stat().st_size > 10_000  # a real picture, not an empty canvas
         assert f"](gallery/{f.name})" in page  # and the page shows it
-    assert "Resilience loss in days: status_quo" in page
+    assert "Resilience loss in days, against the same city without the shock" in page
+    assert "absolute" in page and "missed need" in page
     assert main(["gallery", "--households", "50"]) == 2  # too small: a clear error
     assert "at least 100" in capsys.readouterr().err

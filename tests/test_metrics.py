@@ -91,6 +91,8 @@ def hand_daily() -> np.ndarray:
     d[:, c["new_detections"]] = [0, 0, 0, 0, 1, 3, 0, 1, 0, 0]
     d[:, c["detection_latency_sum"]] = [0, 0, 0, 0, 1, 3, 0, 4, 0, 0]
     d[:, c["illusion_gap"]] = [0.9, 0.9, 0, 0, 0.1, 0.3, 0.2, 0.0, -0.1, 0.0]
+    d[:, c["true_need_share"]] = [0.9, 0.9, 0, 0, 0.2, 0.3, 0.2, 0, 0, 0]
+    d[:, c["dashboard_need_share"]] = d[:, c["true_need_share"]] - d[:, c["illusion_gap"]]
     d[:, c["trust_mean"]] = np.linspace(0.6, 0.5, 10)
     d[:, c["social_capital_mean"]] = 0.45
     d[:, c["volunteer_hours"]] = 2.5
@@ -107,14 +109,21 @@ def test_summarise_hand_built():
     # Loss from day 4: [0.5, 0.5, 0, 0, 0, 0]; trapezoid: 0.5 + 0.25 = 0.75 days.
     assert s.resilience_loss == pytest.approx(0.75)
     assert math.isnan(s.recovery_time)  # back on day 6, but only 4 days are left to hold
+    assert s.recovery_status == metrics.NOT_RECOVERED
     # Crisis rates: vulnerable 20 / (100 * 10) = 0.02, other 15 / (300 * 10) = 0.005.
-    assert s.equity_ratio == pytest.approx(4.0)
+    assert s.crisis_rate_vulnerable == pytest.approx(0.02)
+    assert s.crisis_rate_other == pytest.approx(0.005)
+    assert s.equity_gap == pytest.approx(0.015)
+    assert (s.n_vulnerable, s.n_other) == (100.0, 300.0)
     assert s.gini_unmet_need == pytest.approx(0.75)
     assert s.mean_detection_latency == pytest.approx(8.0 / 5.0)
     assert s.vulnerable_coverage == pytest.approx(0.75)
     # Illusion gap from onset (day 4 on): [0.1, 0.3, 0.2, 0, -0.1, 0].
     assert s.illusion_gap_mean == pytest.approx(0.5 / 6)
     assert s.illusion_gap_max == pytest.approx(0.3)
+    # Unsigned from onset: missed [0.1, 0.3, 0.2, 0, 0, 0], false alarms [0, 0, 0, 0, 0.1, 0].
+    assert s.missed_need_share == pytest.approx(0.6 / 6)
+    assert s.false_alarm_share == pytest.approx(0.1 / 6)
     assert s.unmet_household_days == 403.0
     assert s.crisis_household_days == 35.0
     assert s.end_trust == pytest.approx(0.5)
@@ -131,12 +140,13 @@ def test_summarise_empty_cases():
                           was_in_need_vulnerable=0, was_detected_vulnerable=0)
     assert math.isnan(s.mean_detection_latency)  # nobody detected
     assert math.isnan(s.vulnerable_coverage)  # nobody vulnerable in need
-    assert math.isnan(s.equity_ratio)  # no vulnerable households
+    assert math.isnan(s.equity_gap)  # no vulnerable households: no rate
     assert s.resilience_loss == 0.0 and s.recovery_time == 0.0
-    # No crisis among the other households: the ratio is undefined.
+    assert s.recovery_status == metrics.NEVER_DIPPED
+    # No crisis at all: both rates are 0 and so is the gap (a ratio would be undefined).
     s = metrics.summarise(d, 5, n_vulnerable=10, n_other=10, need_total=np.zeros(3),
                           was_in_need_vulnerable=0, was_detected_vulnerable=0)
-    assert math.isnan(s.equity_ratio)
+    assert (s.crisis_rate_vulnerable, s.crisis_rate_other, s.equity_gap) == (0.0, 0.0, 0.0)
 
 
 def test_daily_names_match_record_columns():
@@ -144,3 +154,63 @@ def test_daily_names_match_record_columns():
     df = metrics.daily_frame(hand_daily())
     assert list(df.columns) == ["day", *COLUMNS]
     assert df["day"].tolist() == list(range(10))
+
+
+def test_counterfactual_loss_worked_example():
+    # Onset on day 2, window of 3 days (days 2, 3, 4).
+    q_none = np.array([0.9, 0.9, 0.8, 0.5, 1.0, 1.0])
+    q_shock = np.array([0.9, 0.9, 0.4, 0.5, 1.1, 0.0])
+    # (0.8 - 0.4) / 0.8 + 0 + (1.0 - 1.1) / 1.0 = 0.5 - 0.1 = 0.4 days; day 5 is outside.
+    assert metrics.counterfactual_loss(q_shock, q_none, 2, 3) == pytest.approx(0.4)
+    # A window past the end is cut at the run's end: days 2..5 add (1 - 0) / 1 = 1.
+    assert metrics.counterfactual_loss(q_shock, q_none, 2, 90) == pytest.approx(1.4)
+    # A run against itself loses exactly nothing; an empty window too.
+    assert metrics.counterfactual_loss(q_none, q_none, 0, 6) == 0.0
+    assert metrics.counterfactual_loss(q_shock, q_none, 6, 5) == 0.0
+    # Q_none = 0 on a day: that day counts Q_none - Q_shock unscaled.
+    assert metrics.counterfactual_loss(np.array([0.2]), np.array([0.0]), 0, 1) == \
+        pytest.approx(-0.2)
+    # Excess crisis household-days over days 1..2: (7 - 5) + (4 - 4) = 2.
+    assert metrics.excess(np.array([1, 7, 4, 9]), np.array([1, 5, 4, 0]), 1, 2) == 2.0
+
+
+def test_counterfactual_removes_drift_the_absolute_loss_counts():
+    # Q drifts down 0.01 a day with or without the shock: against the pre-onset
+    # baseline that drift is loss; against the paired no-shock run it is not.
+    q = 1.0 - 0.01 * np.arange(20)
+    q0 = metrics.baseline(q, 10)
+    assert metrics.resilience_loss(q, 10, q0) > 0.5
+    assert metrics.counterfactual_loss(q, q, 10, 10) == 0.0
+
+
+def test_recovery_is_censored():
+    q0 = 1.0
+    assert metrics.recovery(np.ones(20), 5, q0) == (metrics.NEVER_DIPPED, 0.0)
+    q = np.r_[np.ones(10), np.full(6, 0.5), np.ones(10)]
+    assert metrics.recovery(q, 10, q0) == (metrics.RECOVERED, 6.0)
+    # Not recovered: censored at the 20 days observed after onset (day 10 of 30).
+    assert metrics.recovery(np.r_[np.ones(10), np.full(20, 0.5)], 10, q0) == \
+        (metrics.NOT_RECOVERED, 20.0)
+
+
+def test_missed_need_and_false_alarms_are_unsigned():
+    true = np.array([0.10, 0.20, 0.05, 0.0])
+    dash = np.array([0.10, 0.05, 0.15, 0.0])
+    missed, false = metrics.missed_and_false(true, dash)
+    # Missed: [0, 0.15, 0, 0] -> 0.0375; false: [0, 0, 0.10, 0] -> 0.025.
+    assert missed == pytest.approx(0.0375) and false == pytest.approx(0.025)
+    # The signed gap nets them: 0.05 / 4 = 0.0125 = missed - false.
+    assert np.mean(true - dash) == pytest.approx(missed - false)
+    assert all(math.isnan(v) for v in metrics.missed_and_false(np.array([]), np.array([])))
+
+
+def test_crisis_rates_and_gap():
+    # 3 vulnerable households over 4 days with 6 crisis days; 10 others with 4.
+    rv, ro, gap = metrics.crisis_rates(np.array([2, 2, 1, 1]), np.array([1, 1, 1, 1]), 3, 10)
+    assert rv == pytest.approx(0.5) and ro == pytest.approx(0.1) and gap == pytest.approx(0.4)
+    assert math.isnan(metrics.crisis_rates(np.zeros(4), np.zeros(4), 0, 10)[0])
+
+
+def test_every_outcome_has_reading_info():
+    for name, info in metrics.OUTCOME_INFO.items():
+        assert info.low < info.high and info.better in ("", "lower", "higher"), name

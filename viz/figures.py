@@ -1,6 +1,10 @@
-"""Matplotlib figures of runs: resilience curves and their triangle.
+"""Matplotlib figures of runs: resilience curves and their triangle, the
+comparison's panels (curves, paired gaps, illusion gap) and heatmaps.
 
-Uses the non-interactive Agg backend, so figures render with no display.
+Legends sit outside the data; the onset is a labelled dotted line; panels
+have free y-axes (captions in the report say so); heatmaps scale colour
+within each shock. Uses the non-interactive Agg backend, so figures render
+with no display.
 """
 
 from __future__ import annotations
@@ -25,15 +29,23 @@ def resilience_curve(series: dict[str, pd.DataFrame], onset: int | None = None,
             after = df[df["day"] >= onset]
             ax.fill_between(after["day"], after["functionality"], base,
                             where=after["functionality"] < base, alpha=0.2,
-                            label="resilience loss")
-            ax.axvline(onset, color="grey", ls=":", lw=1)
+                            label=f"absolute loss of {next(iter(series))} (vs pre-onset Q0)")
+            _onset(ax, onset)
     ax.set_xlabel("day")
     ax.set_ylabel("Q: share of households with needs met")
     ax.set_title(title)
     ax.set_ylim(top=1.01)
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower right", fontsize="small")
+    fig.legend(loc="outside right upper", fontsize="small")
     return fig
+
+
+def _onset(ax, day: int) -> None:
+    """A dotted vertical line at the onset, labelled at the top of the axes."""
+    ax.axvline(day, color="grey", ls=":", lw=1)
+    ax.annotate("onset", (day, 0.5), xycoords=("data", "axes fraction"), rotation=90,
+                va="center", ha="center", fontsize=7, color="dimgrey",
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
 
 
 def _panels(n: int, width: float = 4.2, height: float = 3.0):
@@ -48,11 +60,13 @@ def _panels(n: int, width: float = 4.2, height: float = 3.0):
 
 def _bands(series: pd.DataFrame, runs: pd.DataFrame, metric: str, shocks, strategies,
            ylabel: str, title: str):
-    """Mean and 95% band (2.5-97.5 percentiles over replicates) of `metric`."""
+    """Mean and 95% band (2.5-97.5 percentiles over replicates) of `metric`
+    (series in long form: run_id, day, metric, value)."""
     s = series[series["metric"] == metric]
     if s.empty:
         return None
-    s = s.merge(runs[["run_id", "shock", "strategy"]], on="run_id")
+    cols = ["run_id", "shock", "strategy"] + (["onset"] if "onset" in runs.columns else [])
+    s = s.merge(runs[cols], on="run_id")
     fig, axes = _panels(len(shocks))
     for ax, shock in zip(axes, shocks):
         for st in strategies:
@@ -63,29 +77,52 @@ def _bands(series: pd.DataFrame, runs: pd.DataFrame, metric: str, shocks, strate
             (line,) = ax.plot(mean.index, mean.to_numpy(), lw=1.5, label=st)
             ax.fill_between(mean.index, lo.to_numpy(), hi.to_numpy(), alpha=0.15,
                             color=line.get_color())
+        if "onset" in s.columns:
+            on = s.loc[s["shock"] == shock, "onset"]
+            if len(on) and int(on.iloc[0]) < int(s["day"].max()):
+                _onset(ax, int(on.iloc[0]))
         ax.set_title(shock)
         ax.set_xlabel("day")
         ax.grid(alpha=0.3)
-    axes[0].set_ylabel(ylabel)
-    axes[0].legend(fontsize="x-small", loc="lower left")
-    fig.suptitle(title)
+    for ax in list(axes)[::3]:
+        ax.set_ylabel(ylabel)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=max(1, len(labels)),
+               fontsize="small")
+    fig.suptitle(title + " (each panel has its own y-axis)")
     return fig
 
 
 def resilience_bands(series: pd.DataFrame, runs: pd.DataFrame, shocks, strategies):
     """Q(t) per shock, one line per strategy, with the 95% band over replicates."""
     return _bands(series, runs, "functionality", shocks, strategies,
-                  "Q: share with needs met", "Resilience curves (mean, 95% band)")
+                  "Q: share with needs met", "Resilience curves: mean and 95% band of runs")
+
+
+def paired_gap_bands(series: pd.DataFrame, runs: pd.DataFrame, shocks, strategies):
+    """Q(t) of each shocked run minus Q(t) of its paired no-shock run (same
+    strategy, point and replicate), per shock, with the 95% band."""
+    from experiments.analysis import paired_series
+
+    diff = paired_series(runs, series, "functionality")
+    if diff is None or diff.empty:
+        return None
+    return _bands(diff, runs, "functionality", shocks, strategies,
+                  "Q minus Q of the no-shock run", "Q against the paired no-shock run")
 
 
 def illusion_gap_over_time(series: pd.DataFrame, runs: pd.DataFrame, shocks, strategies):
     """True minus dashboard need share per shock, one line per strategy."""
     return _bands(series, runs, "illusion_gap", shocks, strategies,
-                  "true - dashboard need share", "Illusion gap over time (mean, 95% band)")
+                  "true - dashboard need share",
+                  "Illusion gap over time: mean and 95% band of runs")
 
 
-def heatmap(cells: pd.DataFrame, column: str, shocks, strategies, title: str):
-    """A strategy x shock grid of one summary column, annotated."""
+def heatmap(cells: pd.DataFrame, column: str, shocks, strategies, title: str,
+            higher_is_worse: bool = True):
+    """A strategy x shock grid of one summary column, annotated with its
+    values. Colour is scaled within each shock (column) from its best to its
+    worst strategy, so a shock with large values does not wash out the rest."""
     import numpy as np
 
     grid = np.full((len(strategies), len(shocks)), np.nan)
@@ -94,18 +131,29 @@ def heatmap(cells: pd.DataFrame, column: str, shocks, strategies, title: str):
             c = cells[(cells["strategy"] == st) & (cells["shock"] == sh)]
             if not c.empty:
                 grid[i, j] = c.iloc[0][column]
-    fig, ax = plt.subplots(figsize=(1.6 * len(shocks) + 3, 0.7 * len(strategies) + 1.8),
+    scaled = np.full_like(grid, np.nan)
+    for j in range(grid.shape[1]):
+        col = grid[:, j]
+        if np.all(np.isnan(col)):
+            continue
+        lo, hi = np.nanmin(col), np.nanmax(col)
+        scaled[:, j] = (col - lo) / (hi - lo) if hi > lo else 0.5
+        if not higher_is_worse:
+            scaled[:, j] = 1.0 - scaled[:, j]
+    fig, ax = plt.subplots(figsize=(1.6 * len(shocks) + 3, 0.7 * len(strategies) + 2.0),
                            layout="constrained")
-    im = ax.imshow(grid, cmap="viridis_r", aspect="auto")
+    im = ax.imshow(scaled, cmap="viridis_r", aspect="auto", vmin=0.0, vmax=1.0)
     ax.set_xticks(range(len(shocks)), shocks, rotation=30, ha="right")
     ax.set_yticks(range(len(strategies)), strategies)
+    from experiments.formats import number
+
     for i in range(len(strategies)):
         for j in range(len(shocks)):
             if not np.isnan(grid[i, j]):
-                v = grid[i, j]
-                ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=8,
-                        color="white" if v > np.nanmean(grid) else "black")
-    fig.colorbar(im, ax=ax)
+                ax.text(j, i, number(grid[i, j]), ha="center", va="center", fontsize=8,
+                        color="white" if scaled[i, j] > 0.5 else "black")
+    bar = fig.colorbar(im, ax=ax, ticks=[0.0, 1.0])
+    bar.ax.set_yticklabels(["best in\nits shock", "worst in\nits shock"], fontsize=7)
     ax.set_title(title)
     return fig
 

@@ -2,7 +2,9 @@
 
 `grassroots gallery` runs a handful of small, seeded simulations and writes
 each figure as a PNG (DIR/gallery/) plus DIR/gallery.md, one sentence per figure saying what it
-shows, with the numbers of the runs behind it.
+shows, with the numbers of the runs behind it. Losses are measured as the
+comparison measures them (sim.metrics): against the paired no-shock run
+(same seed and strategy), with the absolute loss beside it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from scenarios import make_model  # noqa: E402
+from sim import metrics  # noqa: E402
 from viz.figures import heatmap, resilience_curve  # noqa: E402
 
 STRATEGIES = ("status_quo", "top_down_digital", "community_resilience",
@@ -28,6 +31,15 @@ def _run(strategy, shock, n, days, seed=1, **over):
                         overrides=over or None)
     m.run()
     return m
+
+
+def _q(model) -> np.ndarray:
+    return model.daily[:model.day, metrics.COLUMNS.index("functionality")]
+
+
+def paired_loss(model, none, window: int = metrics.DEFAULT_WINDOW_DAYS) -> float:
+    """A run's loss against its paired no-shock run (sim.metrics.counterfactual_loss)."""
+    return metrics.counterfactual_loss(_q(model), _q(none), model.schedule.onset, window)
 
 
 def household_map(model, title: str):
@@ -53,7 +65,7 @@ def household_map(model, title: str):
     for c, label in (("#c7c7c7", "fine"), ("#2ca02c", "helped today"),
                      ("#ff7f0e", "in need"), ("#d62728", "in crisis")):
         ax.scatter([], [], c=c, s=20, label=label)
-    ax.legend(loc="upper right", fontsize="small", framealpha=0.9)
+    fig.legend(loc="outside right upper", fontsize="small")
     ax.set_aspect("equal")
     ax.set_axis_off()
     ax.set_title(title)
@@ -73,15 +85,20 @@ def build(root: Path, n: int = 3000, days: int = 120) -> list[Path]:
 
     # 1. Resilience curves under the lockdown.
     runs = {s: _run(s, "lockdown", n, days) for s in STRATEGIES}
-    loss = {s: m.summary().resilience_loss for s, m in runs.items()}
+    nones = {s: _run(s, "none", n, days) for s in STRATEGIES}
+    loss = {s: paired_loss(m, nones[s]) for s, m in runs.items()}
+    absolute = {s: m.summary().resilience_loss for s, m in runs.items()}
     save(resilience_curve({s: m.series() for s, m in runs.items()},
                           onset=runs["status_quo"].schedule.onset,
                           title="lockdown: functionality Q(t) under the four strategies"),
          "lockdown_curves.png",
          "Functionality (share of households with needs met) through the four-week lockdown, "
          "one seeded run per strategy; the shaded area is the status quo's resilience "
-         "triangle. Resilience loss in days: "
-         + ", ".join(f"{s} {v:.1f}" for s, v in loss.items()) + ".")
+         "triangle. Resilience loss in days, against the same city without the shock "
+         f"(the {metrics.DEFAULT_WINDOW_DAYS} days from onset): "
+         + ", ".join(f"{s} {v:.1f}" for s, v in loss.items())
+         + "; against the pre-onset level (absolute): "
+         + ", ".join(f"{s} {v:.1f}" for s, v in absolute.items()) + ".")
 
     # 2. Help by channel over time, flood.
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), layout="constrained", sharey=True)
@@ -100,7 +117,8 @@ def build(root: Path, n: int = 3000, days: int = 120) -> list[Path]:
             tot[["help_neighbours_days", "help_volunteers_days",
                  "help_departments_days"]].sum(), 1e-12)
     axes[0].set_ylabel("essentials delivered by others (days)")
-    axes[0].legend(fontsize="small")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=3,
+               fontsize="small")
     save(fig, "flood_help_by_channel.png",
          "Who helps during and after the flood (days 10-21): essentials delivered by "
          "neighbours, volunteers and departments each day. Share carried by neighbours and "
@@ -115,25 +133,32 @@ def build(root: Path, n: int = 3000, days: int = 120) -> list[Path]:
     ax.axvspan(10, 24, color="grey", alpha=0.15, label="platform down")
     ax.set_xlabel("day")
     ax.set_ylabel("share of households")
-    ax.legend()
+    fig.legend(loc="outside right upper", fontsize="small")
     ax.set_title("top_down_digital, platform outage: what the dashboard shows")
-    gap_in = df["illusion_gap"].iloc[10:24].mean()
-    gap_before = df["illusion_gap"].iloc[:10].mean()
+    missed_in, false_in = metrics.missed_and_false(df["true_need_share"].iloc[10:24],
+                                                   df["dashboard_need_share"].iloc[10:24])
+    missed_before, false_before = metrics.missed_and_false(df["true_need_share"].iloc[:10],
+                                                           df["dashboard_need_share"].iloc[:10])
     save(fig, "platform_outage_dashboard.png",
          "The dashboard freezes while the platform is down (days 10-23) and stops seeing new "
-         f"need; mean illusion gap {gap_before:.4f} before the outage, {gap_in:.4f} during it.")
+         f"need: missed need (true need the dashboard does not show) {missed_before:.2%} of "
+         f"households a day before the outage, {missed_in:.2%} during it; false alarms "
+         f"{false_before:.2%} and {false_in:.2%}.")
 
     # 4. Strategy x shock heatmap (one seeded run each, smaller city).
     import pandas as pd
 
+    small = max(n // 3, 300)
+    base = {s: _run(s, "none", small, days) for s in STRATEGIES}
     rows = [{"strategy": s, "shock": k,
-             "resilience_loss_mean": _run(s, k, max(n // 3, 300), days).summary().resilience_loss}
+             "counterfactual_loss_mean": paired_loss(_run(s, k, small, days), base[s])}
             for s in STRATEGIES for k in SHOCKS]
-    save(heatmap(pd.DataFrame(rows), "resilience_loss_mean", SHOCKS, STRATEGIES,
-                 "Resilience loss (days), one seeded run per cell"),
+    save(heatmap(pd.DataFrame(rows), "counterfactual_loss_mean", SHOCKS, STRATEGIES,
+                 "Loss vs the no-shock run (days), one seeded run per cell"),
          "heatmap.png",
-         "Resilience loss of each strategy under each shock (one seeded run per cell; "
-         "`grassroots compare` gives means and intervals over 20 paired replicates).")
+         "Loss of each strategy under each shock against the same city without the shock "
+         "(one seeded run per cell; colour scaled within each shock, so compare down a "
+         "column; `grassroots compare` gives means and intervals over 20 paired replicates).")
 
     # 5. The city at the flood's peak.
     m = make_model("status_quo", "flood", n_households=n, days=days, seed=1)
@@ -155,7 +180,8 @@ def build(root: Path, n: int = 3000, days: int = 120) -> list[Path]:
             ax.plot(df["day"], df[c], label=s)
             ax.set_title(c.replace("_", " "))
             ax.set_xlabel("day")
-    axes[0].legend(fontsize="x-small")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=4,
+               fontsize="small")
     save(fig, "lockdown_social.png",
          "Trust in government, social capital and volunteer motivation through the lockdown: "
          "trust falls while requests wait and rises when departments deliver; social capital "

@@ -174,8 +174,9 @@ def DashboardPanel(model: WorkshopModel):
     if a.summary is not None:
         status = (f"today: true {100 * _latest(a, 'true_need_share'):.1f}%, dashboard "
                   f"{100 * _latest(a, 'dashboard_need_share'):.1f}%, gap "
-                  f"{100 * _latest(a, 'illusion_gap'):+.1f} points · mean gap from onset "
-                  f"{100 * a.summary['illusion_gap_mean']:+.1f} points")
+                  f"{100 * _latest(a, 'illusion_gap'):+.1f} points · from onset, a day's "
+                  f"missed need {100 * a.summary['missed_need_share']:.1f}% and false alarms "
+                  f"{100 * a.summary['false_alarm_share']:.1f}% of households on average")
     with Panel("Dashboard versus ground truth", "dashboard", status):
         Chart(charts.dashboard(a.daily, model.days, _chart_height()))
 
@@ -195,13 +196,16 @@ def SocialPanel(model: WorkshopModel):
         Chart(charts.social(a.daily, model.days, _chart_height()))
 
 
-COMPARED = (  # (summary key, label, format)
-    ("resilience_loss", "resilience loss so far (days)", "{:,.2f}"),
+COMPARED = (  # (summary key, label, format); definitions and directions: sim.metrics
+    ("resilience_loss", "resilience loss so far (days, vs pre-onset Q0)", "{:,.2f}"),
     ("crisis_household_days", "crisis household-days", "{:,.0f}"),
-    ("illusion_gap_mean", "illusion gap, mean from onset (share)", "{:+.4f}"),
-    ("robustness", "lowest Q (robustness; higher is better)", "{:.3f}"),
+    ("equity_gap", "equity gap: vulnerable minus other crisis rate (points)", "{:+.2f}"),
+    ("missed_need_share", "missed need, daily mean from onset (% of households)", "{:.2f}"),
+    ("false_alarm_share", "false alarms, daily mean from onset (% of households)", "{:.2f}"),
+    ("robustness", "lowest Q", "{:.3f}"),
     ("unmet_household_days", "unmet household-days", "{:,.0f}"),
 )
+_PERCENT = {"equity_gap", "missed_need_share", "false_alarm_share"}  # shown x 100
 
 
 def compare_table(snap: Snapshot) -> list[tuple[str, str, str, str]]:
@@ -209,12 +213,17 @@ def compare_table(snap: Snapshot) -> list[tuple[str, str, str, str]]:
     outside compare mode."""
     if snap.b is None or snap.a.summary is None or snap.b.summary is None:
         return []
+    from sim.metrics import OUTCOME_INFO
+
     rows = []
     for key, label, fmt in COMPARED:
-        va, vb = snap.a.summary[key], snap.b.summary[key]
+        scale = 100.0 if key in _PERCENT else 1.0
+        va, vb = scale * snap.a.summary[key], scale * snap.b.summary[key]
         diff = vb - va
         dfmt = fmt if "+" in fmt else fmt.replace("{:", "{:+")
-        rows.append((label, fmt.format(va), fmt.format(vb), dfmt.format(diff)))
+        better = OUTCOME_INFO[key].better
+        rows.append((f"{label}; {better} is better" if better else label, fmt.format(va),
+                     fmt.format(vb), dfmt.format(diff)))
     return rows
 
 
