@@ -249,6 +249,12 @@ def render_threads_under_load(t: dict[str, Any]) -> list[str]:
             f"{'yes' if t.get('identical_state') else 'NO'}. 1-minute load average at the "
             f"start / end of the benchmark: {mi['load_average'][0]:.2f} / "
             f"{load1(end[0])} (it counts our own worker and busy loop too, and trails "
-            "by about a minute).", ""]
+            "by about a minute).", "",
+            "The chosen default: the `grassroots` command sets OMP_WAIT_POLICY=PASSIVE "
+            "unless the environment already sets it (grassroots/cli/__init__.py), so that "
+            "the workshop server and runs on shared machines do not collapse under load, "
+            "at the price of about a fifth of the quiet speed at 2 threads; the Python API "
+            "leaves OpenMP's default (set OMP_WAIT_POLICY=PASSIVE before importing sim to "
+            "choose the same).", ""]
     return out
 

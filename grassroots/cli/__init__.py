@@ -11,8 +11,15 @@ import argparse
 import os
 import sys
 
-from grassroots.cli import checks, experiments, run, scenarios, ui
-from sim.errors import GrassrootsError
+# Numba's OpenMP threads sleep while they wait for work instead of spinning:
+# on a busy machine (a workshop server, a shared cluster node) a spinning
+# 2-thread run took 4x (up to 30x) its quiet time; sleeping costs about a
+# fifth of the quiet speed (benchmarks/RESULTS.md, "threads_under_load").
+# Set before anything loads Numba; an OMP_WAIT_POLICY already set wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+from grassroots.cli import checks, experiments, run, scenarios, ui  # noqa: E402
+from sim.errors import GrassrootsError  # noqa: E402
 
 GROUPS = (run, experiments, scenarios, checks, ui)
 
