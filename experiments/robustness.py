@@ -205,8 +205,15 @@ def load_robustness(path: str | Path | None = None) -> RobustnessSpec:
     """Read and validate a robustness spec: a TOML file, a results folder (its
     robustness.json) or None for the built-in experiments/robustness.toml."""
     p = Path(path) if path is not None else BUILTIN
-    if p.is_dir() and (p / "robustness.json").is_file():
-        return check_robustness(json.loads((p / "robustness.json").read_text())["spec"], p)
+    if not p.suffix and not p.exists() and (BUILTIN.parent / f"{p}.toml").is_file():
+        p = BUILTIN.parent / f"{p}.toml"  # a built-in spec by name
+    if p.is_dir():
+        p = p / "robustness.json"
+    if p.suffix == ".json" and p.is_file():
+        try:
+            return check_robustness(json.loads(p.read_text())["spec"], p)
+        except (ValueError, KeyError, TypeError) as e:
+            raise SpecError(f"{p}: not a robustness record (robustness.json): {e}") from None
     if not p.is_file():
         raise SpecError(f"robustness spec {str(p)!r} does not exist")
     try:

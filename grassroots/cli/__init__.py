@@ -11,10 +11,10 @@ import argparse
 import os
 import sys
 
-from grassroots.cli import checks, experiments, run, scenarios, ui
+from grassroots.cli import checks, experiments, robustness, run, scenarios, ui
 from sim.errors import GrassrootsError
 
-GROUPS = (run, experiments, scenarios, checks, ui)
+GROUPS = (run, experiments, robustness, scenarios, checks, ui)
 
 EPILOG = """examples:
   grassroots run --strategy community_resilience --shock lockdown
