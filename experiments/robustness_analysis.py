@@ -11,8 +11,9 @@ resilience loss).
 - `regret`: each strategy's shortfall from the best strategy of the same
   world and shock (0 where it is best): median, 90th percentile and maximum.
 - `satisficing`: the share of worlds in which a strategy keeps a threshold.
-- `prim_boxes`: scenario discovery (PRIM, EMA Workbench, via
-  experiments/discovery.py) of the worlds where strategy A beats B.
+- `prim_boxes`: scenario discovery (PRIM, EMA Workbench, as
+  experiments/discovery.py uses it) of the worlds where strategy A beats B,
+  keeping only restrictions with a quasi-p-value below 0.05.
 - `paired_sensitivity`: PAWN indices (SALib) of A's outcome minus B's.
   PAWN is moment-independent and works on any sample, including a Latin
   hypercube; Sobol indices would need Saltelli's sample (D + 2 runs per
@@ -26,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from experiments.discovery import Box, prim_box
+from experiments.discovery import Box
 from sim.errors import SpecError
 
 Z95 = 1.959963984540054
@@ -125,6 +126,38 @@ def paired(df: pd.DataFrame, outcome: str, a: str, b: str, shock: str,
     return X.reset_index(drop=True), (wide[a] - wide[b]).to_numpy(dtype=float)
 
 
+def significant_box(X: pd.DataFrame, y: np.ndarray, density: float = 0.8,
+                    alpha: float = 0.05) -> Box:
+    """PRIM's box (EMA Workbench) with the restrictions that are not significant
+    dropped, one at a time, weakest first: a restriction stays only if its
+    quasi-p-value (Bryant and Lempert 2010, a one-sided binomial test of the box
+    against the box without it) is below `alpha`. Peeling on a few hundred
+    worlds otherwise keeps small chance trims that make a box unreadable."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ema_workbench warns about optional extras
+        from ema_workbench.analysis import prim
+
+        X = X.reset_index(drop=True)
+        y = np.asarray(y, dtype=bool)
+        box = prim.Prim(X, y, threshold=density, peel_alpha=0.05).find_box()
+        while True:
+            _, lims = box.inspect(style="data")[0]
+            qp = {dim: np.nanmin(np.asarray(row.iloc[2:], dtype=float))
+                  for dim, row in lims.iterrows()}
+            weak = {d: q for d, q in qp.items() if not q < alpha}
+            if not weak:
+                break
+            box.drop_restriction(max(weak, key=weak.get))
+    cur = box.box_lims[box._cur_box]
+    restricted = [{"input": c, "min": float(cur[c].iloc[0]), "max": float(cur[c].iloc[1])}
+                  for c in X.columns
+                  if cur[c].iloc[0] > X[c].min() or cur[c].iloc[1] < X[c].max()]
+    return Box(pd.DataFrame(restricted, columns=["input", "min", "max"]),
+               float(box.coverage), float(box.density), float(box.mass), int(y.sum()), len(y))
+
+
 def describe_box(box: Box, X: pd.DataFrame) -> list[str]:
     """The box's restrictions as phrases: 'x < 3', 'x > 0.2', 'x between 1 and 2'."""
     out = []
@@ -158,7 +191,7 @@ def prim_boxes(df: pd.DataFrame, outcome: str, a: str, b: str, inputs: list[str]
                    "coverage": float("nan"), "density": float("nan"), "mass": float("nan"),
                    "conditions": []}
             if 0 < y.sum() < len(y):
-                box = prim_box(X, y, threshold=density)
+                box = significant_box(X, y, density)
                 row.update(coverage=box.coverage, density=box.density, mass=box.mass,
                            conditions=describe_box(box, X))
             row["sentence"] = sentence(row, outcome)
