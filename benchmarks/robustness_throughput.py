@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import tempfile
 import time
 
@@ -28,15 +29,25 @@ def throughput(worlds: int, executor: str, workers: int) -> dict:
     spec = with_changes(full, worlds=worlds)
     n = worlds * len(spec.strategies) * len(spec.all_shocks)
     load0 = os.getloadavg()
+    cpu0 = _cpu()
     with tempfile.TemporaryDirectory() as d:
         t0 = time.perf_counter()
         run(spec, d, executor=executor, workers=workers, progress=False)
         wall = time.perf_counter() - t0
+    cpu = _cpu() - cpu0
     total = full.worlds * len(full.strategies) * len(full.all_shocks)
     return {"executor": executor, "workers": workers, "runs": n, "wall_s": wall,
             "runs_per_min": n / wall * 60, "default_runs": total,
-            "default_estimate_s": total / (n / wall), "load_before": load0,
+            "default_estimate_s": total / (n / wall), "cpu_s_per_run": cpu / n,
+            "load_before": load0,
             "load_after": os.getloadavg()}
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (worker processes;
+    a Dask cluster's workers are not counted)."""
+    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
 
 
 def split(n: int) -> dict:
@@ -85,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     r = throughput(args.worlds, args.executor, args.workers)
     print(f"{r['executor']} x {r['workers']}: {r['runs']} runs in {r['wall_s']:.1f} s = "
           f"{r['runs_per_min']:.0f} runs/min; default ({r['default_runs']:,} runs) about "
-          f"{r['default_estimate_s'] / 60:.1f} min; load average before "
+          f"{r['default_estimate_s'] / 60:.1f} min; CPU {r['cpu_s_per_run'] * 1e3:.0f} ms per "
+          "run; load average before "
           + " ".join(f"{x:.2f}" for x in r["load_before"]) + ", after "
           + " ".join(f"{x:.2f}" for x in r["load_after"]))
     return 0
