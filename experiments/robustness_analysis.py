@@ -18,8 +18,9 @@ resilience loss).
   PAWN is moment-independent and works on any sample, including a Latin
   hypercube; Sobol indices would need Saltelli's sample (D + 2 runs per
   world, 5,000 runs more for 23 uncertainties), which a robustness design
-  does not have. A column of random numbers is analysed with the real ones:
-  indices at or below that dummy's are not distinguishable from noise.
+  does not have. Five columns of random numbers are analysed with the real
+  ones; the largest of their indices is the noise reference, and indices at
+  or below it are not distinguishable from noise.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from experiments.discovery import Box
 from sim.errors import SpecError
 
 Z95 = 1.959963984540054
-DUMMY = "dummy (noise reference)"
+DUMMY = "noise reference"
+N_DUMMIES = 5  # random columns; the noise reference is the largest of their indices
 
 
 def wilson(k: float, n: int, z: float = Z95) -> tuple[float, float]:
@@ -225,11 +227,16 @@ def paired_sensitivity(X: pd.DataFrame, d: np.ndarray, ranges: dict[str, tuple],
     if len(d) < 2 * slices:
         raise SpecError(f"PAWN needs at least {2 * slices} worlds, got {len(d)}")
     rng = np.random.default_rng(seed)
-    names = list(X.columns) + [DUMMY]
-    Xa = np.column_stack([X.to_numpy(dtype=float), rng.uniform(size=len(d))])
-    bounds = [list(map(float, ranges[c])) for c in X.columns] + [[0.0, 1.0]]
+    dummies = [f"{DUMMY} {k}" for k in range(N_DUMMIES)]
+    names = list(X.columns) + dummies
+    Xa = np.column_stack([X.to_numpy(dtype=float), rng.uniform(size=(len(d), N_DUMMIES))])
+    bounds = [list(map(float, ranges[c])) for c in X.columns] + [[0.0, 1.0]] * N_DUMMIES
     problem = {"num_vars": len(names), "names": names, "bounds": bounds}
     r = pawn.analyze(problem, Xa, d, S=slices, seed=seed or None)
     out = pd.DataFrame({"parameter": names, "median": np.asarray(r["median"]),
                         "max": np.asarray(r["maximum"]), "cv": np.asarray(r["CV"])})
+    noise = out[out["parameter"].isin(dummies)]
+    out = pd.concat([out[~out["parameter"].isin(dummies)],
+                     pd.DataFrame([{"parameter": DUMMY, "median": noise["median"].max(),
+                                    "max": noise["max"].max(), "cv": float("nan")}])])
     return out.sort_values("median", ascending=False).reset_index(drop=True)

@@ -19,6 +19,7 @@ import pandas as pd
 from experiments.analysis import markdown_table
 from experiments.robustness import HIGHER_IS_BETTER, RobustnessSpec, results
 from experiments.robustness_analysis import (
+    DUMMY,
     paired,
     paired_sensitivity,
     prim_boxes,
@@ -162,14 +163,18 @@ def write_report(root: str | Path, elapsed: float | None = None) -> Path:
                       "PAWN indices (SALib) of the paired difference, world by world: the "
                       "Kolmogorov-Smirnov distance between its distribution conditional on a "
                       "slice of one parameter and its distribution over all worlds. Parameters "
-                      "at or below the random reference column are noise.", ""]
+                      "at or below the noise reference (the largest index of five columns of "
+                      "random numbers) cannot be told from noise.", ""]
             for shock, g in sens[sens["outcome"] == o].groupby("shock", sort=False):
                 name = _fig(figs, f"sensitivity_{o}_{shock}.png",
                             pawn_bars(g, f"{spec.pair[0]} minus {spec.pair[1]}\n{o}, {shock}"))
-                top = g.head(3)
-                lines.append(f"- {shock}: " + ", ".join(
-                    f"{t.parameter.split('.')[-1]} {t.median:.2f}" for t in top.itertuples())
-                    + f" ([figure](figures/{name}))")
+                noise = float(g.loc[g["parameter"] == DUMMY, "median"].iloc[0])
+                top = g[(g["parameter"] != DUMMY) & (g["median"] > noise)].head(3)
+                found = (", ".join(f"{t.parameter.split('.')[-1]} {t.median:.2f}"
+                                   for t in top.itertuples())
+                         or "nothing stands out from the noise")
+                lines.append(f"- {shock}: {found} (noise reference {noise:.2f}; "
+                             f"[figure](figures/{name}))")
             lines.append("")
     lines += ["## Files", "", "results.parquet / results.csv (one row per run: world, strategy, "
               "shock, the uncertain parameters, every outcome, and `<outcome>_vs_none`), "

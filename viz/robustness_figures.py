@@ -75,7 +75,7 @@ def pawn_bars(table: pd.DataFrame, title: str, top: int = 12):
     ax.plot(shown["max"], y, "|", color="black", ms=10, label="max over slices")
     if len(noise):
         ax.axvline(float(noise.iloc[0]), color="grey", ls="--", lw=1,
-                   label="noise reference (random column)")
+                   label="noise reference (largest of 5 random columns)")
     ax.set_yticks(y, [p.split(".")[-1] for p in shown["parameter"]], fontsize="small")
     ax.set_xlabel("PAWN index (Kolmogorov-Smirnov distance)")
     ax.set_title(title, fontsize="medium")
