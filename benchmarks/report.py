@@ -223,6 +223,11 @@ Targets:
 """
 
 
+# RESULTS.md from this heading on is measured by other scripts (for example
+# benchmarks/robustness_throughput.py) and kept when the suite rewrites the file.
+KEPT = "## Measured separately"
+
+
 def write_results(results: dict[str, Any], path: str | os.PathLike = HERE / "RESULTS.md",
                   notes: list[str] | None = None) -> Path:
     """Rewrite RESULTS.md: header with the targets, then the latest run."""
@@ -246,5 +251,9 @@ def write_results(results: dict[str, Any], path: str | os.PathLike = HERE / "RES
     date = results.get("machine", {}).get("date", "")
     text = "\n".join(head) + f"\n## Latest run ({date})\n\n" + render_markdown(results)
     path = Path(path)
+    if path.is_file():  # sections measured by other scripts stay across rewrites
+        old = path.read_text()
+        if KEPT in old:
+            text = text.rstrip("\n") + "\n\n" + old[old.index(KEPT):]
     path.write_text(text)
     return path

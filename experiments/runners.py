@@ -187,13 +187,16 @@ def _advance(bar) -> None:
 
 def execute(spec: ExperimentSpec, out: str | Path, executor: str = "process",
             workers: int | None = None, resume: bool = False, progress: bool = True,
-            dask_address: str | None = None) -> Store:
-    """Run every missing run of `spec` into the store at `out`, then compact it."""
+            dask_address: str | None = None, tasks: list[Task] | None = None) -> Store:
+    """Run every missing run of `spec` into the store at `out`, then compact it.
+
+    `tasks` replaces the spec's own runs (`make_tasks(spec)`) for designs a
+    spec cannot express, such as `grassroots robustness`'s worlds."""
     if executor not in EXECUTORS:
         raise SpecError(f"executor {executor!r} is unknown; allowed: {', '.join(EXECUTORS)}")
     if workers is not None and workers < 1:
         raise SpecError(f"workers = {workers}: must be at least 1")
-    tasks = make_tasks(spec)
+    tasks = make_tasks(spec) if tasks is None else tasks
     store = Store(out)
     done = store.open(manifest(spec, tasks), resume)
     todo = [t for t in tasks if t.run_id not in done]

@@ -74,8 +74,14 @@ class Store:
         if series is not None and len(series):
             atomic_write(self.parts / f"series-{run_id:07d}.parquet",
                          lambda p: series.to_parquet(p, index=False))
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        # straight to Arrow: half the time of a one-row DataFrame's to_parquet,
+        # which is a few percent of a 5,000-household run (benchmarks/RESULTS.md)
+        table = pa.Table.from_pylist([row])
         atomic_write(self.parts / f"runs-{run_id:07d}.parquet",
-                     lambda p: pd.DataFrame([row]).to_parquet(p, index=False))
+                     lambda p: pq.write_table(table, p))
 
     def compact(self) -> None:
         """Fold parts into runs.parquet and series.parquet (deduplicated, sorted)."""

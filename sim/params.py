@@ -27,10 +27,16 @@ from sim.errors import ParameterError
 GROUPS = ("population", "network", "behaviour", "governance", "run")
 
 
-def par(default, lo=None, hi=None, unit="", label="", help="", choices=None):
-    """A parameter field: default plus the metadata every consumer reads."""
+def par(default, lo=None, hi=None, unit="", label="", help="", choices=None,
+        plausible=None, source=""):
+    """A parameter field: default plus the metadata every consumer reads.
+
+    `plausible=(lo, hi)` marks a deep uncertainty (`UNCERTAIN`, used by
+    `grassroots robustness`): the range the value could plausibly take, with
+    `source` saying where the range comes from or that nothing is known."""
     meta = {"lo": lo, "hi": hi, "unit": unit, "label": label, "help": help,
-            "choices": tuple(choices) if choices else None}
+            "choices": tuple(choices) if choices else None,
+            "plausible": tuple(plausible) if plausible else None, "source": source}
     return field(default=default, metadata=meta)
 
 
@@ -125,15 +131,26 @@ class PopulationPars:
     digital_access_elderly: float = par(0.57, 0.0, 1.0, "share", "Digital access (60+)",
                                         "Share of elderly households using smartphones")
     share_volunteers: float = par(0.05, 0.0, 0.5, "share", "Volunteers",
-                                  "Share of households with an active volunteer")
+                                  "Share of households with an active volunteer",
+                                  plausible=(0.02, 0.1),
+                                  source="no survey of households active in a crisis; halves to "
+                                         "doubles the default assumption")
     reserve_days: float = par(7.0, 0.0, 60.0, "days", "Reserves",
-                              "Mean household stock of essentials, in days of use")
+                              "Mean household stock of essentials, in days of use",
+                              plausible=(3.0, 14.0),
+                              source="assumption: from a few days to two weeks of stocks, around "
+                                     "reports from the 2022 Shanghai lockdown; not surveyed")
     low_income_reserve_factor: float = par(0.5, 0.0, 1.0, "ratio", "Low-income reserves",
                                            "Reserves of low-income homes relative to others")
     local_knowledge: float = par(0.5, 0.0, 1.0, "probability", "Local knowledge",
-                                 "Chance a grid worker knows a vulnerable household first-hand")
+                                 "Chance a grid worker knows a vulnerable household first-hand",
+                                 plausible=(0.2, 0.8),
+                                 source="nothing known: wide range around the default")
     registry_coverage: float = par(0.7, 0.0, 1.0, "probability", "Registry coverage",
-                                   "Chance a vulnerable household is in its department's registry")
+                                   "Chance a vulnerable household is in its department's registry",
+                                   plausible=(0.4, 0.9),
+                                   source="nothing known: wide range; most, not all, vulnerable "
+                                          "homes are in some registry")
 
 
 @dataclass(frozen=True)
@@ -173,47 +190,80 @@ class BehaviourPars:
     """How households and volunteers act; held fixed across strategies."""
 
     restock_days: float = par(2.0, 0.0, 20.0, "days/day", "Restocking",
-                              "Days of essentials a household can buy per day with full supply")
+                              "Days of essentials a household can buy per day with full supply",
+                              plausible=(1.2, 3.0),
+                              source="assumption: above 1 (daily use) so reserves can rebuild, up "
+                                     "to three days' goods a day")
     low_income_restock_factor: float = par(0.6, 0.0, 1.0, "ratio", "Low-income restocking",
                                            "Restocking of low-income homes relative to others")
     need_cap_days: float = par(14.0, 1.0, 100.0, "days", "Need cap",
                                "Largest backlog of unmet essentials a household carries")
     stockup_days: float = par(7.0, 0.0, 60.0, "days", "Stock-up",
-                              "Extra days of essentials a warned household aims to hold")
+                              "Extra days of essentials a warned household aims to hold",
+                              plausible=(2.0, 14.0),
+                              source="assumption: from a couple of days to two weeks of extra "
+                                     "stock")
     perception_threshold: float = par(0.5, 0.0, 1.0, "level", "Perception threshold",
                                       "Risk perception above which a household stocks up")
     perception_decay: float = par(0.2, 0.0, 1.0, "1/day", "Perception decay",
                                   "Daily fall of risk perception once a household is not warned")
     warning_reach: float = par(0.8, 0.0, 1.0, "probability", "Warning reach (platform)",
-                               "Daily chance a platform warning reaches a connected household")
+                               "Daily chance a platform warning reaches a connected household",
+                               plausible=(0.5, 0.95),
+                               source="nothing known: wide range for the daily reach of an "
+                                      "official alert")
     chat_warning: float = par(0.5, 0.0, 1.0, "probability", "Warning reach (chat group)",
                               "Daily chance a chat group member hears a warning another member in the grid is passing on")
     word_of_mouth: float = par(0.3, 0.0, 1.0, "probability", "Word of mouth",
-                               "Daily chance a telling household tells a full-strength tie")
+                               "Daily chance a telling household tells a full-strength tie",
+                               plausible=(0.1, 0.6),
+                               source="nothing known: wide range")
     stop_telling: float = par(0.3, 0.0, 1.0, "probability", "Stop telling",
                               "Daily chance an informed household stops passing a warning on")
     ask_platform: float = par(0.5, 0.0, 1.0, "probability", "Ask the platform",
-                              "Daily chance a household in need asks the platform, at full trust")
+                              "Daily chance a household in need asks the platform, at full trust",
+                              plausible=(0.2, 0.8),
+                              source="nothing known: wide range")
     ask_chat: float = par(0.6, 0.0, 1.0, "probability", "Ask the chat group",
-                          "Daily chance a household in need posts in its community chat group")
+                          "Daily chance a household in need posts in its community chat group",
+                          plausible=(0.3, 0.9),
+                          source="nothing known: wide range")
     ask_neighbours: float = par(0.7, 0.0, 1.0, "probability", "Ask neighbours",
-                                "Daily chance a household in need asks its ties, at full social capital")
+                                "Daily chance a household in need asks its ties, at full social capital",
+                                plausible=(0.3, 0.95),
+                                source="nothing known: wide range")
     aid_keep_days: float = par(3.0, 0.0, 30.0, "days", "Kept for oneself",
-                               "Reserves a household keeps before sharing with ties")
+                               "Reserves a household keeps before sharing with ties",
+                               plausible=(1.0, 7.0),
+                               source="assumption: from one day to a week kept before sharing")
     aid_share: float = par(0.5, 0.0, 1.0, "share", "Share of surplus",
-                           "Share of its surplus a household offers per day, at full social capital")
+                           "Share of its surplus a household offers per day, at full social capital",
+                           plausible=(0.2, 0.8),
+                           source="nothing known: wide range")
     volunteer_capacity_days: float = par(6.0, 0.0, 50.0, "days/day", "Volunteer capacity",
-                                         "Essentials a fully motivated volunteer delivers per day")
+                                         "Essentials a fully motivated volunteer delivers per day",
+                                         plausible=(2.0, 12.0),
+                                         source="assumption: one day's goods to 2 to 12 homes a "
+                                                "day")
     volunteer_supply_floor: float = par(0.5, 0.0, 1.0, "share", "Volunteer supply floor",
-                                        "Share of volunteer capacity left when shops are shut (group purchases)")
+                                        "Share of volunteer capacity left when shops are shut (group purchases)",
+                                        plausible=(0.2, 0.8),
+                                        source="nothing known: wide range for group purchases "
+                                               "without shops")
     volunteer_hours_per_day: float = par(0.5, 0.0, 8.0, "hours/day", "Volunteer hours per delivery",
                                          "Volunteer hours per day of essentials delivered")
     motivation_gain: float = par(0.05, 0.0, 1.0, "1/day", "Motivation gain",
                                  "Growth of volunteer motivation with use")
     crowd_out: float = par(0.1, 0.0, 1.0, "1/day", "Crowding out",
-                           "Loss of motivation of an idle volunteer while formal services serve the grid")
+                           "Loss of motivation of an idle volunteer while formal services serve the grid",
+                           plausible=(0.0, 0.3),
+                           source="nothing known, including whether crowding out happens at all: "
+                                  "from none to fast")
     burnout_threshold: float = par(7.0, 0.0, 100.0, "days", "Burnout threshold",
-                                   "Accumulated full-use days above which a volunteer burns out")
+                                   "Accumulated full-use days above which a volunteer burns out",
+                                   plausible=(3.0, 14.0),
+                                   source="assumption: burnout after roughly 4 to 30 days of full "
+                                          "use")
     burnout_rate: float = par(0.1, 0.0, 1.0, "1/day", "Burnout",
                               "Daily loss of motivation of a burnt-out volunteer")
     fatigue_recovery: float = par(0.1, 0.0, 1.0, "1/day", "Fatigue recovery",
@@ -221,9 +271,13 @@ class BehaviourPars:
     motivation_relax: float = par(0.02, 0.0, 1.0, "1/day", "Motivation relaxation",
                                   "Daily pull of motivation back to its baseline")
     trust_gain: float = par(0.1, 0.0, 1.0, "per service", "Trust gain",
-                            "Rise of trust when government help arrives")
+                            "Rise of trust when government help arrives",
+                            plausible=(0.03, 0.3),
+                            source="nothing known: wide range")
     trust_loss: float = par(0.02, 0.0, 1.0, "1/day", "Trust loss",
-                            "Daily fall of trust while a request waits past patience")
+                            "Daily fall of trust while a request waits past patience",
+                            plausible=(0.005, 0.06),
+                            source="nothing known: wide range")
     patience_days: int = par(3, 0, 60, "days", "Patience",
                              "Days a request may wait before trust starts to fall")
     sc_gain_aid: float = par(0.02, 0.0, 1.0, "per day", "Social capital from aid",
@@ -273,9 +327,15 @@ class GovernancePars:
     direct_dispatch: bool = par(False, unit="", label="Direct dispatch (closed loop)",
                                 help="Grid units send cases straight to departments")
     central_latency_days: int = par(3, 0, 30, "days", "Central latency",
-                                    "Days a case takes through the central platform to a department")
+                                    "Days a case takes through the central platform to a department",
+                                    plausible=(1, 7),
+                                    source="assumption: one day to a week through the central "
+                                           "platform")
     direct_latency_days: int = par(1, 0, 30, "days", "Direct latency",
-                                   "Days a case takes from grid to department under direct dispatch")
+                                   "Days a case takes from grid to department under direct dispatch",
+                                   plausible=(0, 3),
+                                   source="assumption: same day to three days from grid to "
+                                          "department")
     chat_groups: bool = par(False, unit="", label="Community chat groups",
                             help="Households can ask for help in a community chat group")
     chat_to_platform: bool = par(False, unit="", label="Chat groups linked to platform",
@@ -285,14 +345,20 @@ class GovernancePars:
     social_capital_investment: float = par(0.0, 0.0, 0.05, "1/day", "Social capital investment",
                                            "Daily growth of social capital from community building")
     visit_capacity: int = par(30, 0, 500, "households/day", "Visit capacity",
-                              "Households a grid worker can visit in a full day")
+                              "Households a grid worker can visit in a full day",
+                              plausible=(10, 60),
+                              source="assumption: from long visits to quick door-step checks over "
+                                     "a day")
     revisit_days: int = par(7, 1, 365, "days", "Revisit interval",
                             "Days before a grid worker visits a known vulnerable household again")
     hazard_mobility_loss: float = par(0.5, 0.0, 1.0, "share", "Mobility loss",
                                       "Share of visits lost at full hazard intensity")
     dept_capacity_per_10k: float = par(40.0, 0.0, 10_000.0, "households/day per 10k",
                                        "Department capacity",
-                                       "Households one department serves per day, per 10,000 households")
+                                       "Households one department serves per day, per 10,000 households",
+                                       plausible=(15.0, 100.0),
+                                       source="nothing known: from under half to 2.5 times the "
+                                              "default")
     dept_delivery_days: float = par(7.0, 0.0, 60.0, "days", "Department delivery",
                                     "Essentials a department delivers to a served household")
 
@@ -325,6 +391,26 @@ def _specs() -> dict[str, ParSpec]:
 
 
 SPECS: dict[str, ParSpec] = _specs()
+
+
+def _uncertain() -> dict[str, tuple[float, float, str]]:
+    out = {}
+    for group, cls in _GROUP_TYPES.items():
+        for f in dataclasses.fields(cls):
+            if f.metadata.get("plausible"):
+                name, (lo, hi) = f"{group}.{f.name}", f.metadata["plausible"]
+                s = SPECS[name]
+                if not (s.lo <= lo < hi <= s.hi and f.metadata["source"]):
+                    raise ParameterError(f"parameter '{name}': plausible range {(lo, hi)} must "
+                                         f"lie inside {s.lo:g} - {s.hi:g}, low < high, with a "
+                                         "source")
+                out[name] = (lo, hi, f.metadata["source"])
+    return out
+
+
+# Deep uncertainties: {dotted name: (low, high, source or reasoning)}, from the
+# `plausible` and `source` metadata above. Never a lever a strategy sets.
+UNCERTAIN: dict[str, tuple[float, float, str]] = _uncertain()
 
 
 def spec(name: str) -> ParSpec:

@@ -4,8 +4,9 @@ Served by `grassroots ui` (equivalently `solara run viz.app`). The page is
 Mesa's SolaraViz around a `WorkshopModel` (viz/components/session.py): the
 sidebar holds SolaraViz's Step, Play/Pause and Reset and the model
 parameters (generated from `sim.params.SPECS`); the main area holds a
-workshop bar (explain mode, downloads) and the panels
-(viz/components/panels.py).
+workshop bar (explain mode, downloads), a finished robustness result when
+`grassroots ui --robustness DIR` names one (viz/components/robustness.py,
+read-only), and the panels (viz/components/panels.py).
 
 Every browser page gets its own model (created inside `Page`, never at
 import), limited by the caps the `ui` command puts in the environment.
@@ -21,6 +22,7 @@ from mesa.visualization import SolaraViz, solara_viz
 from viz.components.controls import ParameterInputs
 from viz.components.export import WorkshopBar
 from viz.components.panels import PANELS
+from viz.components.robustness import RobustnessView, result_from_env
 from viz.components.session import Caps, WorkshopModel, initial_values, model_params
 
 TITLE = "Grassroots Resilience Simulator"
@@ -45,5 +47,8 @@ def Page():
     # the tab bar says nothing, so it is hidden.
     solara.Style(".v-tabs { display: none; }")
     WorkshopBar(model.value)
+    robustness = solara.use_memo(result_from_env, [])  # `grassroots ui --robustness DIR`
+    if robustness is not None:
+        RobustnessView(robustness)
     SolaraViz(model, components=list(PANELS), model_params=params, name=TITLE,
               play_interval=PLAY_INTERVAL_MS)

@@ -31,6 +31,7 @@ from experiments.store import Store
 from sim.io import atomic_write
 from sim.metrics import DEFAULT_WINDOW_DAYS
 from viz.figures import heatmap, illusion_gap_over_time, paired_gap_bands, resilience_bands
+from viz.robustness_report import compare_section
 
 DIFF_OUTCOMES = ("counterfactual_loss", "resilience_loss", "excess_crisis_household_days",
                  "crisis_household_days", "equity_gap", "missed_need_share",
@@ -115,6 +116,7 @@ def write_report(store: Store, elapsed: float | None = None) -> Path:
         for name, caption in figures:
             lines += [f"![{caption}](figures/{name})", "", f"*{caption}*", ""]
     lines += rt.notes(a)
+    lines += compare_section(store.root, spec["strategies"], spec["shocks"])
     lines += provenance(store, a, elapsed)
     report = store.root / "report.md"
     atomic_write(report, lambda p: Path(p).write_text("\n".join(lines)))

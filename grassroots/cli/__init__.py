@@ -18,10 +18,10 @@ import sys
 # Set before anything loads Numba; an OMP_WAIT_POLICY already set wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from grassroots.cli import checks, experiments, run, scenarios, ui  # noqa: E402
+from grassroots.cli import checks, experiments, robustness, run, scenarios, ui  # noqa: E402
 from sim.errors import GrassrootsError  # noqa: E402
 
-GROUPS = (run, experiments, scenarios, checks, ui)
+GROUPS = (run, experiments, robustness, scenarios, checks, ui)
 
 EPILOG = """examples:
   grassroots run --strategy community_resilience --shock lockdown

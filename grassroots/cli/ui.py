@@ -28,6 +28,9 @@ def add_parsers(sub) -> None:
                     help="largest city a session may build (default: 5,000)")
     ui.add_argument("--max-days", type=int, default=365, metavar="D",
                     help="longest horizon a session may run (default: 365)")
+    ui.add_argument("--robustness", default=None, metavar="DIR",
+                    help="also show a finished `grassroots robustness` result (read-only: "
+                         "win shares and PRIM boxes)")
     ui.set_defaults(func=cmd_ui)
 
 
@@ -55,6 +58,10 @@ def cmd_ui(args) -> int:
            # reacton's opt-in renderer skips unchanged parts of the page: a day's
            # redraw takes ~30 ms instead of ~130 ms (REACTON_FAST=0 to opt out)
            "REACTON_FAST": os.environ.get("REACTON_FAST", "1")}
+    if args.robustness:
+        from viz.robustness_data import ENV, load_result
+
+        env[ENV] = str(load_result(args.robustness).root.resolve())  # checked before serving
     if args.offline_assets:
         from viz.offline import OfflineAssetsError, is_prepared
 

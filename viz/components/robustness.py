@@ -1,0 +1,69 @@
+"""A read-only view of a finished robustness result, for the workshop app.
+
+Shows what `grassroots robustness` found (viz/robustness_report.py):
+for one outcome, the share of plausible worlds in which each strategy is
+best under each shock (with its interval), and the PRIM boxes in words.
+It reads the folder's wins.csv, prim.csv and robustness.json and never runs
+anything. The app shows it when `grassroots ui --robustness DIR` (or the
+environment variable GRASSROOTS_UI_ROBUSTNESS) names a folder; the folder is
+fixed by whoever starts the server, never typed on the page.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import solara
+
+from viz.robustness_data import ENV, RobustnessResult, load_result, result_from_env
+
+__all__ = ["ENV", "RobustnessResult", "RobustnessView", "load_result", "result_from_env",
+           "wins_html"]
+
+
+def wins_html(wins: pd.DataFrame) -> str:
+    """A shock x strategy table of win shares, each cell 'share [low, high]' over a
+    bar as wide as the share; the best strategy of each shock in bold."""
+    shocks = list(dict.fromkeys(wins["shock"]))
+    strategies = list(dict.fromkeys(wins["strategy"]))
+    cell = wins.set_index(["shock", "strategy"])
+    head = "".join(f"<th>{html.escape(s.replace('_', ' '))}</th>" for s in strategies)
+    rows = []
+    for sh in shocks:
+        best = cell.loc[sh, "share"].max()
+        tds = []
+        for st in strategies:
+            r = cell.loc[(sh, st)]
+            weight = "600" if r["share"] == best and best > 0 else "400"
+            bar = (f"<div style='background:#4c72b0;height:4px;width:{100 * r['share']:.0f}%'>"
+                   "</div>")
+            tds.append(f"<td style='font-weight:{weight}'>{r['share']:.0%} "
+                       f"<span style='color:#777'>[{r['low']:.0%}, {r['high']:.0%}]</span>"
+                       f"{bar}</td>")
+        rows.append(f"<tr><td>{html.escape(sh.replace('_', ' '))}</td>{''.join(tds)}</tr>")
+    return ("<table class='gr-robustness-table' style='border-collapse:collapse;"
+            "font-size:13px;width:100%'><tr><th>shock</th>" + head + "</tr>"
+            + "".join(rows) + "</table>")
+
+
+@solara.component
+def RobustnessView(result: RobustnessResult):
+    """Win shares and PRIM boxes of one robustness result, outcome chosen on the page."""
+    outcome = solara.use_reactive(result.outcomes[0])
+    with solara.Column(classes=["gr-robustness"], style={"padding": "6px 10px"}) as main:
+        solara.Text(f"Robustness: {result.name}, {result.worlds} plausible worlds",
+                    style={"font-size": "15px", "font-weight": "600"})
+        solara.ToggleButtonsSingle(value=outcome, values=list(result.outcomes),
+                                   classes=["gr-robustness-outcome"])
+        w = result.wins[result.wins["outcome"] == outcome.value]
+        solara.Text("Share of plausible worlds in which each strategy is best "
+                    "(95% interval):", style={"font-size": "12px"})
+        solara.HTML(tag="div", unsafe_innerHTML=wins_html(w), classes=["gr-robustness-wins"])
+        p = result.prim[result.prim["outcome"] == outcome.value] if len(result.prim) else \
+            result.prim
+        if len(p):
+            items = "".join(f"<li>{html.escape(s)}</li>" for s in p["sentence"])
+            solara.HTML(tag="ul", unsafe_innerHTML=items, classes=["gr-robustness-prim"],
+                        style="font-size: 12px; margin: 4px 0")
+    return main
