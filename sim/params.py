@@ -18,11 +18,13 @@ import dataclasses
 import difflib
 import math
 import numbers
+import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.errors import ParameterError
+from sim.errors import ParameterError, shown
 
 GROUPS = ("population", "network", "behaviour", "governance", "run")
 
@@ -64,7 +66,7 @@ class ParSpec:
         """Return `value` converted to this parameter's type, or raise."""
         def bad(why: str) -> ParameterError:
             return ParameterError(
-                f"parameter '{self.name}' = {value!r}: {why}; allowed: {self.allowed()}"
+                f"parameter '{self.name}' = {shown(value)}: {why}; allowed: {self.allowed()}"
                 + (f" ({self.unit})" if self.unit else ""))
 
         if self.type is bool:
@@ -86,17 +88,21 @@ class ParSpec:
         if isinstance(value, numbers.Integral):
             v = int(value)  # exact: no detour through float for large whole numbers
         else:
-            v = float(value)
+            try:
+                v = float(value)
+            except (OverflowError, ValueError):
+                raise bad("not a finite number") from None
             if math.isnan(v):
                 raise bad("not a number (NaN)")
-            if self.type is int:
-                if not v.is_integer():
-                    raise bad("not a whole number")
-                v = int(v)
-        if self.type is float:
-            v = float(v)
+            if self.type is int and math.isfinite(v) and not v.is_integer():
+                raise bad("not a whole number")
+        # The range before any conversion: int(1e308) and float(10**400) never happen.
         if v < self.lo or v > self.hi:
             raise bad("out of range")
+        if self.type is int:
+            v = int(v)
+        if self.type is float:
+            v = float(v)
         return v
 
 
@@ -144,8 +150,22 @@ class NetworkPars:
                     help="How the social network is made",
                     choices=("layered", "watts_strogatz", "barabasi_albert",
                              "erdos_renyi", "edge_list"))
-    edge_list: str = par("", unit="path", label="Edge list file",
-                         help="CSV of source,target[,weight] used when kind = 'edge_list'")
+    edge_list: str = par("", unit="path", label="Network file",
+                         help="File the network is read from when kind = 'edge_list': a CSV "
+                              "edge list, GraphML, GEXF, Pajek or adjacency list")
+    format: str = par("auto", unit="", label="Network file format",
+                      help="Format of the network file; 'auto' goes by its extension (.csv "
+                           ".tsv .txt: csv; .graphml; .gexf; .gml; .net .paj: pajek; .adjlist)",
+                      choices=("auto", "csv", "graphml", "gexf", "gml", "pajek", "adjlist"))
+    node_ids: str = par("auto", unit="", label="Node ids in the file",
+                        help="'index': ids are household numbers 0..n-1; 'label': any text, "
+                             "mapped to households in order of appearance; 'auto': index if "
+                             "every id is plain digits, else label",
+                        choices=("auto", "index", "label"))
+    weight_scale: str = par("none", unit="", label="Weight rescaling",
+                            help="'none': weights must already be tie strengths in (0, 1]; "
+                                 "'max': divide every weight by the largest",
+                            choices=("none", "max"))
     building_degree: int = par(4, 0, 50, "ties", "Building ties",
                                "Ties of each household to others in its building")
     grid_degree: float = par(2.0, 0.0, 50.0, "ties", "Grid ties",
@@ -357,6 +377,15 @@ class Params:
             if checked != value or type(checked) is not type(value):
                 group, key = name.split(".")
                 object.__setattr__(getattr(self, group), key, checked)
+        net = self.network
+        if net.edge_list and net.kind != "edge_list":
+            raise ParameterError(
+                f"parameter 'network.edge_list' = {shown(net.edge_list)} is set but "
+                f"network.kind = {net.kind!r}: the file is read only with "
+                "network.kind = 'edge_list' (set both, or leave network.edge_list empty)")
+        if net.kind == "edge_list" and not net.edge_list:
+            raise ParameterError("network.kind = 'edge_list' needs network.edge_list = FILE "
+                                 "(a CSV edge list, GraphML, GEXF, Pajek or adjacency list)")
 
     @staticmethod
     def specs() -> dict[str, ParSpec]:
@@ -393,6 +422,21 @@ class Params:
         return cls().with_overrides(values)
 
 
+def fresh_seed() -> int:
+    """A new seed from the operating system's entropy, 0 to 2**63 - 1.
+
+    Mesa's convention: a model given no seed draws a fresh one, so that
+    `mesa.batch_run(..., iterations=5)` gives five different replicates; the
+    drawn seed is then recorded (it is `params.run.seed`, in every manifest).
+    """
+    return secrets.randbits(63)
+
+
+def seed_or_fresh(seed: int | None) -> int:
+    """`seed` itself, or a fresh seed (`fresh_seed`) when it is None."""
+    return fresh_seed() if seed is None else SPECS["run.seed"].check(seed)
+
+
 def parse_override(text: str) -> tuple[str, Any]:
     """Parse `name=value` from the command line into a typed override."""
     if "=" not in text:
@@ -408,9 +452,21 @@ def parse_override(text: str) -> tuple[str, Any]:
         return name, sp.check(raw)
     if sp.type is str:
         return name, sp.check(raw)
+    if not _NUMBER.fullmatch(raw):
+        raise ParameterError(f"parameter '{name}' = {shown(raw)}: not a number (plain digits "
+                             f"0-9, '.', 'e'); allowed: {sp.allowed()}")
+    text = raw.replace("_", "")
     try:
-        value = float(raw.replace("_", ""))
-    except ValueError:
-        raise ParameterError(f"parameter '{name}' = {raw!r}: not a number; "
+        value = int(text) if _WHOLE.fullmatch(text) else float(text)
+    except ValueError:  # a whole number of more than 4,300 digits
+        raise ParameterError(f"parameter '{name}' = {shown(raw)}: too many digits; "
                              f"allowed: {sp.allowed()}") from None
     return name, sp.check(value)
+
+
+# Numbers on the command line: ASCII digits only (int() and float() also read
+# other scripts' digits, which a typo should not turn into a value); '_' may
+# group digits as in Python and TOML.
+_WHOLE = re.compile(r"[+-]?[0-9]+", re.ASCII)
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:_[0-9]+)*(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+                     r"|[+-]?(?:inf|nan)", re.ASCII | re.IGNORECASE)
