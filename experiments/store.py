@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from sim.errors import SpecError
-from sim.io import atomic_write
+from sim.io import atomic_write, json_text, strict
 
 
 class Store:
@@ -49,13 +49,13 @@ class Store:
             if not resume:
                 raise SpecError(f"{self.root} already holds results; use --resume to finish "
                                 "them or choose another --out folder")
-            if old.get("spec") != manifest.get("spec"):
+            if old.get("spec") != strict(manifest).get("spec"):  # as written: NaN is null
                 raise SpecError(f"{self.root} holds results of a different spec; "
                                 "resume needs the same spec")
         else:
             self.root.mkdir(parents=True, exist_ok=True)
             atomic_write(self.manifest_path,
-                         lambda p: Path(p).write_text(json.dumps(manifest, indent=2) + "\n"))
+                         lambda p: Path(p).write_text(json_text(manifest)))
         return self.done_ids()
 
     def done_ids(self) -> set[int]:

@@ -25,7 +25,15 @@ class SpecError(GrassrootsError, ValueError):
     """An experiment spec (file or object) that does not validate."""
 
 
-class ShockWarning(UserWarning):
+class OutputError(GrassrootsError, ValueError):
+    """A place results cannot be written to (checked before any work is done)."""
+
+
+class InputWarning(UserWarning):
+    """An input that is used, but not wholly: the command line prints these."""
+
+
+class ShockWarning(InputWarning):
     """A shock that partly misses its run (an event past the horizon)."""
 
 

@@ -233,7 +233,7 @@ def test_sensitivity_and_discovery_on_a_small_sweep(tmp_path):
 def test_small_compare_writes_report_and_figures(tmp_path):
     from experiments.compare import run_compare
 
-    report = run_compare(out=tmp_path / "cmp", replicates=2, households=300, days=40,
+    report = run_compare(out=tmp_path / "cmp", replicates=2, households=600, days=40,
                          workers=2, progress=False)
     text = report.read_text()
     for shock in ("flood", "lockdown", "heatwave_blackout", "platform_outage", "economic",

@@ -143,7 +143,7 @@ def test_event_past_horizon(tmp_path):
     f = tmp_path / "late.toml"
     f.write_text('[[events]]\nkind = "lockdown"\nstart = 200\ndays = 5\n')
     assert load_shock(f).events[0].start == 200  # fine without a horizon
-    with pytest.raises(ScenarioError, match="past the horizon"):
+    with pytest.raises(ScenarioError, match="starts after the run ends"):
         validate_file(f, horizon=180)
 
 

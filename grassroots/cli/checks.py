@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from sim.errors import SpecError
-from sim.io import atomic_write
+from sim.io import atomic_write, json_text
 
 
 def add_parsers(sub) -> None:
@@ -60,8 +59,7 @@ def cmd_validate(args) -> int:
     print(f"\n{v.summary_line(checks, seconds)}")
     if args.json:
         doc = {"quick": args.quick, "seconds": seconds, "checks": [c.as_dict() for c in checks]}
-        atomic_write(Path(args.json), lambda p: Path(p).write_text(
-            json.dumps(doc, indent=2, default=float) + "\n"))
+        atomic_write(Path(args.json), lambda p: Path(p).write_text(json_text(doc)))
         print(f"wrote {args.json}")
     bad = [c for c in checks if not c.passed
            and (c.kind == v.VERIFICATION or (args.strict and c.kind == v.PATTERN))]

@@ -32,7 +32,7 @@ from sim.network.csr import Network, from_edges
 FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".edges": "csv",
            ".graphml": "graphml", ".gexf": "gexf", ".gml": "gml", ".net": "pajek",
            ".paj": "pajek", ".adjlist": "adjlist"}
-SEPARATORS = {",": "comma", "\t": "tab", ";": "semicolon", None: "spaces"}
+SEPARATORS = {",": "commas", "\t": "tabs", ";": "semicolons", None: "spaces"}
 HEADERS = {"source": 0, "from": 0, "target": 1, "to": 1, "weight": 2}
 
 # Node attribute (canonical name) -> names a file may use for it. Values are
@@ -148,8 +148,8 @@ def read_edge_list(path, n: int, node_ids: str = "auto", weight_scale: str = "no
         if n_cols == 0:
             if len(fields) not in (2, 3):
                 error = (no, f"{len(fields)} columns {where}: expected source,target[,weight] "
-                             f"separated by commas, tabs, semicolons or spaces (read as "
-                             f"{SEPARATORS[sep]}-separated)")
+                             "separated by commas, tabs, semicolons or spaces (this file "
+                             f"reads as separated by {SEPARATORS[sep]})")
                 break
             n_cols = len(fields)
         if len(fields) != n_cols:
