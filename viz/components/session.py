@@ -30,7 +30,7 @@ import numba
 import numpy as np
 
 from scenarios import make_model
-from sim.errors import ParameterError
+from sim.errors import GrassrootsError, ParameterError, shown
 from sim.model import ResilienceModel
 from sim.params import SPECS, Params
 
@@ -240,6 +240,14 @@ def initial_values(params: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return {k: v["value"] for k, v in params.items()}
 
 
+def _whole(name: str, value) -> int:
+    """A page value that must be a whole number; a ParameterError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value \
+            or value in (math.inf, -math.inf) or int(value) != value:
+        raise ParameterError(f"{name} = {shown(value)}: must be a whole number")
+    return int(value)
+
+
 def _round_to_step(name: str, value):
     """Sliders send floats such as 0.35000000000000003; keep what the user saw."""
     s = SPECS[f"governance.{name}"]
@@ -300,17 +308,22 @@ class WorkshopModel(mesa.Model):
         for what, value, allowed in (("strategy", strategy, names), ("shock", shock, shocks()),
                                      ("compare_with", compare_with, [NO_COMPARE, *names])):
             if not isinstance(value, str) or value not in allowed:
-                raise ParameterError(f"{what} = {value!r}: allowed {', '.join(allowed)}")
-        unknown = sorted(set(levers) - set(LEVERS))
+                raise ParameterError(f"{what} = {shown(value)}: allowed {', '.join(allowed)}")
+        unknown = sorted(map(str, set(levers) - set(LEVERS)))
         if unknown:
-            raise ParameterError(f"unknown lever(s) {', '.join(unknown)}; "
+            raise ParameterError(f"unknown lever(s) {shown(', '.join(unknown))}; "
                                  f"allowed: {', '.join(LEVERS)}")
-        n_households, days, seed = int(n_households), int(days), int(seed)
+        for k, v in levers.items():  # each value as its parameter allows (ParameterError)
+            SPECS[f"governance.{k}"].check(v)
+        n_households, days, seed = (_whole(k, v) for k, v in (
+            ("n_households", n_households), ("days", days), ("seed", seed)))
+        if not 0 <= seed <= SEED_MAX:
+            raise ParameterError(f"seed = {shown(seed)}: this server allows 0 to {SEED_MAX}")
         if not MIN_HOUSEHOLDS <= n_households <= caps.max_households:
-            raise ParameterError(f"n_households = {n_households}: this server allows "
+            raise ParameterError(f"n_households = {shown(n_households)}: this server allows "
                                  f"{MIN_HOUSEHOLDS:,} to {caps.max_households:,}")
         if not MIN_DAYS <= days <= caps.max_days:
-            raise ParameterError(f"days = {days}: this server allows {MIN_DAYS} to "
+            raise ParameterError(f"days = {shown(days)}: this server allows {MIN_DAYS} to "
                                  f"{caps.max_days}")
         super().__init__(seed=seed)
         levers = {k: _round_to_step(k, v) for k, v in levers.items()}
@@ -400,3 +413,31 @@ class WorkshopModel(mesa.Model):
         df.insert(3, "shock", self.shock_name)
         df.insert(4, "seed", self.seed_value)
         return df
+
+
+class PageModel(WorkshopModel):
+    """The model a browser page holds: a WorkshopModel that never fails to build.
+
+    SolaraViz builds a new model from whatever values a page sends (on
+    Reset, or a changed control). Values from a tampered page (a strategy
+    name outside the list, a number past the caps, text where a number
+    belongs) must not reach the browser as a Python traceback with server
+    paths: the page gets the default session and `input_error`, one short
+    message it shows above the panels.
+    """
+
+    def __init__(self, strategy: str = DEFAULTS["strategy"], shock: str = DEFAULTS["shock"],
+                 n_households: int = DEFAULTS["n_households"], days: int = DEFAULTS["days"],
+                 seed: int = DEFAULTS["seed"], compare_with: str = NO_COMPARE, **kwargs):
+        self.input_error: str | None = None
+        try:
+            super().__init__(strategy, shock, n_households, days, seed, compare_with, **kwargs)
+        except (GrassrootsError, TypeError, ValueError, OverflowError) as e:
+            message = str(e) if isinstance(e, GrassrootsError) else "a value is not allowed"
+            if len(message) > 300:
+                message = message[:280] + " ..."
+            caps = Caps.from_env()  # the defaults, within this server's caps
+            super().__init__(n_households=min(DEFAULTS["n_households"], caps.max_households),
+                             days=min(DEFAULTS["days"], caps.max_days))
+            self.input_error = (f"These settings were not run ({message}); showing the "
+                                "default session instead.")
