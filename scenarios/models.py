@@ -20,6 +20,7 @@ from scenarios.load import load_shock, load_strategy
 from sim.errors import ParameterError
 from sim.inputs import NO_SHOCK, Shock, Strategy
 from sim.model import ResilienceModel
+from sim.params import fresh_seed
 
 ENGINES = ("numba", "reference")
 
@@ -54,9 +55,20 @@ def make_model(strategy: Strategy | str = "status_quo", shock: Shock | str | Non
 
 class ScenarioModel(ResilienceModel):
     """ResilienceModel taking strategy and shock names (or files): for
-    mesa.batch_run and other tools that pass plain values (kernels engine)."""
+    mesa.batch_run and other tools that pass plain values (kernels engine).
+
+    Mesa's convention for seeds: given no seed (no `seed`, no `run.seed` in
+    `overrides`, no `params`), the model draws a fresh one
+    (`sim.params.fresh_seed`), so `mesa.batch_run(ScenarioModel, ...,
+    iterations=5)` gives five different replicates, never five copies. The
+    seed used is `model.params.run.seed`, recorded in `manifest()`; pass
+    `seed` for paired (common random numbers) replicates."""
 
     def __init__(self, strategy: Strategy | str = "status_quo",
                  shock: Shock | str | None = "flood", **kwargs: Any):
         strategy, shock = resolve(strategy, shock)
+        given = (kwargs.get("seed") is not None or kwargs.get("params") is not None
+                 or "run.seed" in (kwargs.get("overrides") or {}))
+        if not given:
+            kwargs["seed"] = fresh_seed()
         super().__init__(strategy, shock, **kwargs)

@@ -325,3 +325,21 @@ def test_fresh_seeds_follow_mesa():
     assert seed_or_fresh(7) == 7 and seed_or_fresh(None) != seed_or_fresh(None)
     with pytest.raises(ParameterError):
         seed_or_fresh(-1)
+
+
+def test_batch_run_replicates_without_a_seed_differ_and_record_it():
+    import mesa
+
+    from scenarios import ScenarioModel
+
+    rows = mesa.batch_run(ScenarioModel, {"shock": "lockdown", "n_households": 600, "days": 12},
+                          iterations=3, number_processes=1, data_collection_period=1,
+                          max_steps=12, display_progress=False)
+    runs = {}
+    for r in rows:
+        runs.setdefault(r["iteration"], []).append(round(r["functionality"], 12))
+    assert len(runs) == 3 and len({tuple(v) for v in runs.values()}) == 3
+    m = ScenarioModel("status_quo", "lockdown", n_households=600, days=5)
+    assert m.manifest()["params"]["run.seed"] == m.params.run.seed
+    assert ScenarioModel("status_quo", "lockdown", n_households=600, days=5,
+                         seed=4).params.run.seed == 4
