@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from sim.errors import SpecError
-from sim.io import atomic_write, json_text, strict
+from sim.io import atomic_write, check_out_dir, json_text, strict
 
 
 class Store:
@@ -44,6 +44,7 @@ class Store:
         """Prepare the folder for a sweep; return the run ids already done.
 
         A folder with results needs `resume`, and then the same spec."""
+        check_out_dir(self.root)  # an unwritable folder is a message, before any run
         if self.manifest_path.is_file():
             old = self.manifest()
             if not resume:

@@ -83,6 +83,19 @@ def check_out_dir(path, option: str = "--out") -> Path:
     return p
 
 
+def check_out_file(path, option: str) -> Path:
+    """Like `check_out_dir` for a single file: not empty, not a folder, and its
+    folder writable (made if missing, and removed again after the probe)."""
+    text = os.fspath(path)
+    if not text.strip():
+        raise OutputError(f"{option} is empty: give a file name to write")
+    p = Path(text)
+    if p.is_dir():
+        raise OutputError(f"{option} {shown(text, 200)} is a folder: give a file name")
+    check_out_dir(p.parent, option)
+    return p
+
+
 def strict(obj: Any) -> Any:
     """`obj` with every NaN or infinite float replaced by None (JSON null) and
     numpy scalars and arrays turned into plain Python values."""

@@ -343,3 +343,23 @@ def test_batch_run_replicates_without_a_seed_differ_and_record_it():
     assert m.manifest()["params"]["run.seed"] == m.params.run.seed
     assert ScenarioModel("status_quo", "lockdown", n_households=600, days=5,
                          seed=4).params.run.seed == 4
+
+
+def test_other_writers_check_their_target_first(tmp_path, capsys):
+    from experiments.store import Store
+
+    (tmp_path / "FILE").write_text("keep me")
+    assert main(["scenarios", "new", "shock", "s", "--out", "/proc/nope/s.toml"]) == 2
+    assert main(["scenarios", "new", "shock", "s", "--out", ""]) == 2
+    assert main(["validate", "--quick", "--json", str(tmp_path)]) == 2  # a folder, at once
+    assert main(["gallery", "--out", str(tmp_path / "FILE")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write there" in err and "is empty" in err and "is a folder" in err
+    assert "existing file" in err and "Traceback" not in err
+    with pytest.raises(OutputError, match="existing file"):
+        Store(tmp_path / "FILE").open({"spec": {"x": math.nan}}, resume=False)
+    store = Store(tmp_path / "results")
+    store.open({"spec": {"x": math.nan}}, resume=False)
+    assert json.loads((tmp_path / "results" / "manifest.json").read_text()) == {
+        "spec": {"x": None}}
+    store.open({"spec": {"x": math.nan}}, resume=True)  # the same spec, as written

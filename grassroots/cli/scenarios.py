@@ -6,7 +6,7 @@ import json
 import warnings
 from pathlib import Path
 
-from sim.io import atomic_write
+from sim.io import atomic_write, check_out_file
 
 
 def add_parsers(sub) -> None:
@@ -99,7 +99,8 @@ def cmd_scenarios(args) -> int:
                 print(f"INVALID  {e}")
         return 1 if bad else 0
     if args.action == "new":
-        out = Path(args.out or f"{args.name}.toml")
+        out = check_out_file(args.out if args.out is not None else f"{args.name}.toml",
+                             "--out")
         if out.exists():
             raise ScenarioError(f"{out} exists; choose another --out (nothing was written)")
         text = sw.template(args.kind, args.name)
