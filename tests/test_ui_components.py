@@ -24,10 +24,10 @@ from sim.errors import ParameterError
 from sim.params import SPECS
 from viz.components import charts, city_map
 from viz.components.explain import EXPLAIN
+from viz.components.page_model import PageModel
 from viz.components.panels import PANELS, explain
 from viz.components.session import (
     LEVERS,
-    PageModel,
     WorkshopModel,
     initial_values,
     model_params,

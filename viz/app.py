@@ -1,7 +1,7 @@
 """The workshop app: Grassroots Resilience Simulator in the browser.
 
 Served by `grassroots ui` (equivalently `solara run viz.app`). The page is
-Mesa's SolaraViz around a `PageModel` (viz/components/session.py): the
+Mesa's SolaraViz around a `PageModel` (viz/components/page_model.py): the
 sidebar holds SolaraViz's Step, Play/Pause and Reset and the model
 parameters (generated from `sim.params.SPECS`); the main area holds a
 workshop bar (explain mode, downloads) and the panels
@@ -20,8 +20,9 @@ from mesa.visualization import SolaraViz, solara_viz
 
 from viz.components.controls import ParameterInputs
 from viz.components.export import WorkshopBar
+from viz.components.page_model import PageModel
 from viz.components.panels import PANELS
-from viz.components.session import Caps, PageModel, initial_values, model_params
+from viz.components.session import Caps, initial_values, model_params
 
 TITLE = "Grassroots Resilience Simulator"
 PLAY_INTERVAL_MS = 150
