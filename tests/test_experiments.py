@@ -24,7 +24,7 @@ from sim.errors import SpecError
 
 SMALL = {"name": "small", "strategies": ["status_quo", "community_resilience"],
          "shocks": ["flood"], "replicates": 2, "days": 30,
-         "fixed": {"population.n_households": 400}, "series": ["functionality"]}
+         "fixed": {"population.n_households": 600}, "series": ["functionality"]}
 
 
 def test_headline_spec_is_the_documented_one():
@@ -67,7 +67,7 @@ def test_designs():
     s = check_spec({**SMALL, "sweep": {"governance.data_openness": [0.1, 0.9],
                                        "governance.direct_dispatch": [False, True]}})
     pts = points(s)
-    assert len(pts) == 4 and all(p["population.n_households"] == 400 for p in pts)
+    assert len(pts) == 4 and all(p["population.n_households"] == 600 for p in pts)
     assert {(p["governance.data_openness"], p["governance.direct_dispatch"]) for p in pts} == {
         (0.1, False), (0.1, True), (0.9, False), (0.9, True)}
     lhs = check_spec({**SMALL, "design": {"kind": "lhs", "samples": 10, "ranges": {
