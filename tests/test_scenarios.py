@@ -15,7 +15,7 @@ from scenarios.load import add_scenarios_dir, provenance, validate_file
 from scenarios.schema import EVENT_KEYS, check_shock_doc, check_strategy_doc
 from scenarios.write import json_schema, template, to_toml
 from sim.errors import ScenarioError
-from sim.inputs import Shock, Strategy
+from sim.inputs import Shock, Strategy, check_shock
 from sim.params import SPECS
 
 BUILTIN_SHOCKS = ["compound", "economic", "flood", "heatwave_blackout", "lockdown",
@@ -34,16 +34,17 @@ def test_builtin_shock_loads_validates_and_runs(name):
     shock = load_shock(name)
     assert isinstance(shock, Shock) and shock.events and shock.description
     assert validate_file(available("shock")[name], horizon=180) == shock
-    m = make_model("status_quo", shock, n_households=300, days=5)
+    m = make_model("status_quo", shock, n_households=600, days=30)
+    check_shock(m.shock, m.days, m.state.grids.community, 600)  # it touches the city
     m.run()
-    assert m.day == 5
+    assert m.day == 30
 
 
 @pytest.mark.parametrize("name", BUILTIN_STRATEGIES)
 def test_builtin_strategy_loads_validates_and_runs(name):
     strategy = load_strategy(name)
     assert isinstance(strategy, Strategy) and strategy.values
-    m = make_model(strategy, "flood", n_households=300, days=5)
+    m = make_model(strategy, "flood", n_households=600, days=30)
     m.run()
     for k, v in strategy.values:
         assert m.params.get(k) == v
