@@ -82,7 +82,7 @@ class NetworkPars:
     node_ids: str = par("auto", unit="", label="Node ids in the file",
                         help="'index': ids are household numbers 0..n-1; 'label': any text, "
                              "mapped to households in order of appearance; 'auto': index if "
-                             "every id is plain digits, else label",
+                             "every id is plain digits, label if none is",
                         choices=("auto", "index", "label"))
     weight_scale: str = par("none", unit="", label="Weight rescaling",
                             help="'none': weights must already be tie strengths in (0, 1]; "
