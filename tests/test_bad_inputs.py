@@ -363,3 +363,24 @@ def test_other_writers_check_their_target_first(tmp_path, capsys):
     assert json.loads((tmp_path / "results" / "manifest.json").read_text()) == {
         "spec": {"x": None}}
     store.open({"spec": {"x": math.nan}}, resume=True)  # the same spec, as written
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 400), st.floats(0.0, 1.0)), min_size=1, max_size=4),
+       st.integers(1, 300), st.integers(10, 20_000))
+def test_check_shock_rule_over_horizons_and_city_sizes(events, days, n):
+    shock = Shock("s", tuple(Event("flood", start, 2, GridSelector(lowest_share=share))
+                             for start, share in events))
+    grids = community(n)
+    misses = any(round(share * len(grids)) == 0 for _, share in events)
+    all_late = all(start >= days for start, _ in events)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            notes = check_shock(shock, days, grids, n)
+        except ScenarioError as e:
+            assert misses or all_late, str(e)
+            assert "\n" not in str(e) and "'s'" in str(e)
+            return
+    assert not misses and not all_late
+    assert len(notes) == len(caught) == sum(start >= days for start, _ in events)
