@@ -7,9 +7,13 @@ separator, then those given to `add_scenarios_dir`) and then among the
 built-ins in this package; anything with a `/` or ending in `.toml` is a path.
 
 Every value is validated: strategy values against the engine's parameter
-metadata, shock events against `scenarios.schema`. Any problem raises one
+metadata, shock events against `scenarios.schema`, each parent of an
+`extends` chain against its own file. Any problem (an empty, non-UTF-8 or
+malformed file included; a UTF-8 byte-order mark is accepted) raises one
 `ScenarioError` naming the file, the key path and what is allowed; nothing
-is returned from an invalid file.
+is returned from an invalid file. `load_file` is the one rule `grassroots
+run`, `scenarios validate` and `scenarios show` share: a file is valid when
+it loads as a shock or as a strategy.
 """
 
 from __future__ import annotations
