@@ -41,10 +41,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.errors import GrassrootsError, SpecError
+from sim.errors import GrassrootsError, ParameterError, ScenarioError, SpecError
 from sim.kernels.record import COLUMNS
 from sim.metrics import DEFAULT_WINDOW_DAYS, OUTCOMES
-from sim.params import SPECS
+from sim.params import SPECS, Params
 
 BUILTIN = Path(__file__).parent
 DESIGNS = ("factorial", "lhs", "sobol", "morris")
@@ -216,12 +216,36 @@ def check_spec(doc: dict, src: str | Path = "<spec>") -> ExperimentSpec:
             ranges[k] = (lo, hi)
     elif "ranges" in design_doc or "samples" in design_doc:
         raise _err(src, "design", "ranges and samples need kind = 'lhs', 'sobol' or 'morris'")
+    _check_shocks_fit(src, shocks, days, fixed, sweep, ranges)
     return ExperimentSpec(name=name, strategies=strategies, shocks=shocks,
                           replicates=replicates, days=days, seed=seed,
                           description=str(doc.get("description", "")), outcomes=outcomes,
                           series=tuple(series), fixed=fixed, sweep=sweep, design=kind,
                           samples=samples, ranges=ranges, counterfactual=counterfactual,
                           window_days=window_days)
+
+
+def _check_shocks_fit(src, shocks, days: int, fixed, sweep, ranges) -> None:
+    """Every shock against the spec's horizon and every city size it runs
+    (`sim.inputs.check_shock`, the rule the model and `grassroots run` use)."""
+    from scenarios import load_shock
+    from sim.inputs import check_shock
+    from sim.population import grid_communities
+
+    key = "population.n_households"
+    sizes = ({fixed[key]} if key in fixed else set(sweep.get(key, ()))
+             or ({int(ranges[key][0])} if key in ranges else {SPECS[key].default}))
+    layout = {k: v for k, v in fixed.items() if k.startswith("population.")}
+    for name in shocks:
+        if name == "none":
+            continue
+        try:
+            shock = load_shock(name)
+            for n in sorted(sizes):
+                pop = Params().with_overrides({**layout, key: n}).population
+                check_shock(shock, days, grid_communities(pop), n)
+        except (ScenarioError, ParameterError) as e:
+            raise _err(src, "shocks", str(e)) from None
 
 
 def load_spec(path: str | Path | None = None) -> ExperimentSpec:

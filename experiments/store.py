@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from sim.errors import SpecError
-from sim.io import atomic_write
+from sim.io import atomic_write, check_out_dir, json_text, strict
 
 
 class Store:
@@ -44,18 +44,19 @@ class Store:
         """Prepare the folder for a sweep; return the run ids already done.
 
         A folder with results needs `resume`, and then the same spec."""
+        check_out_dir(self.root)  # an unwritable folder is a message, before any run
         if self.manifest_path.is_file():
             old = self.manifest()
             if not resume:
                 raise SpecError(f"{self.root} already holds results; use --resume to finish "
                                 "them or choose another --out folder")
-            if old.get("spec") != manifest.get("spec"):
+            if old.get("spec") != strict(manifest).get("spec"):  # as written: NaN is null
                 raise SpecError(f"{self.root} holds results of a different spec; "
                                 "resume needs the same spec")
         else:
             self.root.mkdir(parents=True, exist_ok=True)
             atomic_write(self.manifest_path,
-                         lambda p: Path(p).write_text(json.dumps(manifest, indent=2) + "\n"))
+                         lambda p: Path(p).write_text(json_text(manifest)))
         return self.done_ids()
 
     def done_ids(self) -> set[int]:

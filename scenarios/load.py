@@ -7,9 +7,13 @@ separator, then those given to `add_scenarios_dir`) and then among the
 built-ins in this package; anything with a `/` or ending in `.toml` is a path.
 
 Every value is validated: strategy values against the engine's parameter
-metadata, shock events against `scenarios.schema`. Any problem raises one
+metadata, shock events against `scenarios.schema`, each parent of an
+`extends` chain against its own file. Any problem (an empty, non-UTF-8 or
+malformed file included; a UTF-8 byte-order mark is accepted) raises one
 `ScenarioError` naming the file, the key path and what is allowed; nothing
-is returned from an invalid file.
+is returned from an invalid file. `load_file` is the one rule `grassroots
+run`, `scenarios validate` and `scenarios show` share: a file is valid when
+it loads as a shock or as a strategy.
 """
 
 from __future__ import annotations
@@ -19,8 +23,8 @@ import tomllib
 from pathlib import Path
 
 from scenarios.schema import check_shock_doc, check_strategy_doc, where
-from sim.errors import ScenarioError
-from sim.inputs import Shock, Strategy
+from sim.errors import ScenarioError, shown
+from sim.inputs import Shock, Strategy, check_shock
 
 BUILTIN = Path(__file__).parent
 KINDS = {"shock": "shocks", "strategy": "strategies"}
@@ -62,23 +66,42 @@ def resolve(kind: str, name_or_path: str | Path) -> Path:
     if "/" in text or os.sep in text or text.endswith(".toml"):
         p = Path(text)
         if not p.is_file():
-            raise ScenarioError(f"{kind} file {text!r} does not exist")
+            raise ScenarioError(f"{kind} file {shown(text, 200)} does not exist")
         return p
     names = available(kind)
     if text not in names:
-        raise ScenarioError(f"unknown {kind} {text!r}; known: {', '.join(sorted(names))}")
+        raise ScenarioError(f"unknown {kind} {shown(text)}; known: {', '.join(sorted(names))}")
     return names[text]
 
 
 def read_toml(path: Path) -> dict:
-    """Parse a TOML file; unreadable or malformed files raise ScenarioError."""
+    """Parse a TOML file; unreadable, malformed or empty files raise ScenarioError.
+
+    A UTF-8 byte-order mark (which some Windows editors write) is accepted."""
     try:
-        with open(path, "rb") as f:
-            return tomllib.load(f)
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise ScenarioError(f"{path}: cannot be read: {e.strerror or e}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ScenarioError(f"{path}: cannot be read: not UTF-8 text (byte {e.start:,} is "
+                            f"0x{data[e.start]:02x}); save the file as UTF-8") from None
+    try:
+        doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ScenarioError(f"{path}: not valid TOML: {e}") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ScenarioError(f"{path}: cannot be read: {e}") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: not a scenario file: arrays or tables are nested too "
+                            "deeply (a scenario file needs at most 3 levels)") from None
+    except ValueError as e:  # a whole number of more than 4,300 digits
+        why = ("a whole number has more than 4,300 digits" if "digits" in str(e)
+               else shown(str(e), 120))
+        raise ScenarioError(f"{path}: not valid TOML: {why}") from None
+    if not doc:
+        raise ScenarioError(f"{path}: the file is empty; a shock lists [[events]], a strategy "
+                            "has a [governance] table (see `grassroots scenarios new`)")
+    return doc
 
 
 def _parent_file(kind: str, path: Path, name: str) -> Path:
@@ -86,27 +109,38 @@ def _parent_file(kind: str, path: Path, name: str) -> Path:
     the file first, then among the known names; a path relative to the file."""
     if "/" in name:
         return resolve(kind, path.parent / name)
-    sibling = path.parent / f"{name}.toml"
-    return sibling if sibling.is_file() else resolve(kind, name)
+    return _parent_candidate(path, name) or resolve(kind, name)
+
+
+def _parent_candidate(path: Path, name: str) -> Path | None:
+    """The file beside `path` (or relative to it) that `extends = name` names, if any."""
+    p = path.parent / name if "/" in name else path.parent / f"{name}.toml"
+    return p if p.is_file() else None
 
 
 def _resolved_doc(kind: str, path: Path, chain: tuple[Path, ...] = ()) -> dict:
-    """The document with `extends` applied (parent first, child keys win)."""
-    path = path.resolve()
-    if path in chain:
-        names = " -> ".join(p.stem for p in chain + (path,))
+    """The document with `extends` applied (parent first, child keys win).
+
+    Each parent is validated on its own first, so a bad value in a parent is
+    reported against the parent's file, not the child's."""
+    key = path.resolve()
+    if key in chain:
+        names = " -> ".join(p.stem for p in chain + (key,))
         raise ScenarioError(f"{path}: 'extends' makes a cycle: {names}")
     doc = read_toml(path)
     parent_name = doc.get("extends")
     if parent_name is None:
         return doc
     if not isinstance(parent_name, str):
-        raise ScenarioError(f"{where(path, 'extends')}: must be a {kind} name, got {parent_name!r}")
+        raise ScenarioError(f"{where(path, 'extends')}: must be a {kind} name, got "
+                            f"{shown(parent_name)}")
     try:
         parent_path = _parent_file(kind, path, parent_name)
     except ScenarioError as e:
         raise ScenarioError(f"{where(path, 'extends')}: {e}") from None
-    merged = dict(_resolved_doc(kind, parent_path, chain + (path,)))
+    parent = _resolved_doc(kind, parent_path, chain + (key,))
+    CHECKS[kind](parent, parent_path)
+    merged = dict(parent)
     for key, value in doc.items():
         if key == "governance" and isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key] = {**merged[key], **value}
@@ -132,8 +166,9 @@ def load_strategy(name_or_path: str | Path) -> Strategy:
     return check_strategy_doc(_resolved_doc("strategy", path), path)
 
 
-def kind_of(path: Path) -> str:
-    """'shock' or 'strategy', from the file's keys (events / governance)."""
+def kind_of(path: Path, chain: tuple[Path, ...] = ()) -> str:
+    """'shock' or 'strategy', from the file's keys (events / governance), else
+    from the file it extends (beside it first, as loading looks, then by name)."""
     doc = read_toml(path)
     if "events" in doc:
         return "shock"
@@ -141,23 +176,55 @@ def kind_of(path: Path) -> str:
         return "strategy"
     parent = doc.get("extends")
     if isinstance(parent, str):
-        for kind in KINDS:
-            if parent in available(kind):
-                return kind
+        beside = _parent_candidate(path, parent)
+        if beside is not None and beside.resolve() not in chain:
+            return kind_of(beside, chain + (path.resolve(),))
+        kinds = [k for k in KINDS if parent in available(k)]
+        if len(kinds) == 1:
+            return kinds[0]
     raise ScenarioError(f"{path}: cannot tell whether this is a shock (needs [[events]]) or a "
                         "strategy (needs [governance])")
 
 
-def validate_file(path: str | Path, horizon: int | None = None) -> Shock | Strategy:
-    """Load any scenario file, checking events against `horizon` days if given."""
+def load_file(path: str | Path) -> tuple[str, Shock | Strategy]:
+    """(kind, object) of any scenario file: the one rule `run`, `scenarios
+    validate` and `scenarios show` share. A file is valid exactly when it
+    loads as a shock or as a strategy (which `grassroots run` does with it)."""
     p = Path(path)
     if not p.is_file():
-        raise ScenarioError(f"file {str(path)!r} does not exist")
-    kind = kind_of(p)
-    doc = _resolved_doc(kind, p)
-    if kind == "shock":
-        return check_shock_doc(doc, p, horizon)
-    return check_strategy_doc(doc, p)
+        raise ScenarioError(f"file {shown(str(path), 200)} does not exist")
+    if "/" not in str(p) and p.suffix != ".toml":
+        p = p.resolve()  # so that it is read as a path, never looked up as a name
+    errors: dict[str, ScenarioError] = {}
+    for kind, load in (("shock", load_shock), ("strategy", load_strategy)):
+        try:
+            return kind, load(p)
+        except ScenarioError as e:
+            errors[kind] = e
+    raise errors[kind_of(p)]  # the error of the kind the file looks like (or why not)
+
+
+def validate_file(path: str | Path, horizon: int | None = None,
+                  n_households: int | None = None) -> Shock | Strategy:
+    """Load any scenario file; a shock is also checked against a run of `horizon`
+    days and, if given, a city of `n_households` (default layout) by
+    `sim.inputs.check_shock`. Returns the object; warnings are issued as
+    `ShockWarning`."""
+    kind, obj = load_file(path)
+    if kind == "shock" and (horizon is not None or n_households is not None):
+        from sim.params import Params
+        from sim.population import grid_communities
+
+        days = horizon if horizon is not None else Params().run.days
+        community = None
+        if n_households is not None:
+            pop = Params().with_overrides({"population.n_households": n_households}).population
+            community = grid_communities(pop)
+        try:
+            check_shock(obj, days, community, n_households)
+        except ScenarioError as e:
+            raise ScenarioError(f"{path}: {e}") from None
+    return obj
 
 
 def provenance(kind: str, name_or_path: str | Path) -> tuple[object, list[str], dict[str, str]]:
@@ -182,3 +249,6 @@ def provenance(kind: str, name_or_path: str | Path) -> tuple[object, list[str], 
         parent = doc.get("extends")
         p = _parent_file(kind, p, parent) if isinstance(parent, str) else None
     return obj, chain, sources
+
+
+CHECKS = {"shock": check_shock_doc, "strategy": check_strategy_doc}

@@ -60,7 +60,14 @@ def make_model(strategy: Strategy | str = "status_quo", shock: Shock | str | Non
 
 class ScenarioModel(ResilienceModel):
     """ResilienceModel taking strategy and shock names (or files): for
-    mesa.batch_run and other tools that pass plain values (kernels engine)."""
+    mesa.batch_run and other tools that pass plain values (kernels engine).
+
+    Mesa's convention for seeds (ResilienceModel's): given no seed (no
+    `seed`, no `run.seed` in `overrides`, no `params`), the model draws a
+    fresh one (`sim.params.fresh_seed`), so `mesa.batch_run(ScenarioModel,
+    ..., iterations=5)` gives five different replicates, never five copies.
+    The seed used is `model.params.run.seed`, recorded in `manifest()`; pass
+    `seed` for paired (common random numbers) replicates."""
 
     def __init__(self, strategy: Strategy | str = "status_quo",
                  shock: Shock | str | None = "flood", **kwargs: Any):

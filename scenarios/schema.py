@@ -10,12 +10,13 @@ against `sim.params`). Checks return the engine's frozen objects or raise
 from __future__ import annotations
 
 import difflib
+import math
 import numbers
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ParameterError, ScenarioError
-from sim.inputs import EVENT_KINDS, Event, GridSelector, Shock, Strategy
+from sim.errors import ParameterError, ScenarioError, shown
+from sim.inputs import EVENT_KINDS, Event, GridSelector, Shock, Strategy, check_shock
 from sim.params import SPECS
 
 MAX_DAY = 3650
@@ -50,41 +51,53 @@ def where(path: Path | str, key: str) -> str:
     return f"{path}: {key}"
 
 
+def _close(value: str, allowed) -> str:
+    """' (did you mean x?)' for a short typo of an allowed key, else ''."""
+    if not isinstance(value, str) or len(value) > 100:
+        return ""
+    close = difflib.get_close_matches(value, allowed, n=2)
+    return f" (did you mean {' or '.join(close)}?)" if close else ""
+
+
+def _key(key: str) -> str:
+    """A key as typed, or its cut-down repr if it is very long."""
+    return key if len(key) <= 40 else shown(key, 40)
+
+
 def _unknown(path, prefix: str, doc: dict, allowed: dict) -> None:
     for key in doc:
         if key not in allowed:
-            close = difflib.get_close_matches(key, allowed, n=2)
-            hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-            raise ScenarioError(f"{where(path, prefix + key)}: unknown key{hint}; allowed: "
-                                + ", ".join(allowed))
+            raise ScenarioError(f"{where(path, prefix + _key(key))}: unknown key"
+                                f"{_close(key, allowed)}; allowed: " + ", ".join(allowed))
 
 
 def _text(path, key: str, value: Any) -> str:
     if not isinstance(value, str):
-        raise ScenarioError(f"{where(path, key)}: must be text, got {value!r}")
+        raise ScenarioError(f"{where(path, key)}: must be text, got {shown(value)}")
     return value
 
 
 def _number(path, key: str, value: Any, typ: str, lo, hi):
+    """`value` as an int or float within [lo, hi]; never converts before the range
+    check, so 1e308 or a 401-digit number gives a message, not an OverflowError."""
+    whole = "a whole number" if typ == "int" else "a number"
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or value != value:
-        raise ScenarioError(f"{where(path, key)}: must be a number from {lo} to {hi}, "
-                            f"got {value!r}")
-    if typ == "int":
-        if not float(value).is_integer():
-            raise ScenarioError(f"{where(path, key)}: must be a whole number from {lo} to {hi}, "
-                                f"got {value!r}")
-        value = int(value)
-    else:
-        value = float(value)
+        raise ScenarioError(f"{where(path, key)}: must be {whole} from {lo} to {hi}, "
+                            f"got {shown(value)}")
+    if (typ == "int" and isinstance(value, float) and math.isfinite(value)
+            and not value.is_integer()):
+        raise ScenarioError(f"{where(path, key)}: must be a whole number from {lo} to {hi}, "
+                            f"got {shown(value)}")
     if value < lo or value > hi:
-        raise ScenarioError(f"{where(path, key)}: {value} is out of range; allowed: {lo} to {hi}")
-    return value
+        raise ScenarioError(f"{where(path, key)}: {shown(value)} is out of range; "
+                            f"allowed: {lo} to {hi}")
+    return int(value) if typ == "int" else float(value)
 
 
 def _grids(path, key: str, value: Any) -> GridSelector:
     if not isinstance(value, dict) or not value:
         raise ScenarioError(f"{where(path, key)}: must be a table with one of "
-                            + ", ".join(GRID_KEYS) + f"; got {value!r}")
+                            + ", ".join(GRID_KEYS) + f"; got {shown(value)}")
     _unknown(path, key + ".", value, GRID_KEYS)
     kw: dict[str, Any] = {}
     if "all" in value:
@@ -99,17 +112,17 @@ def _grids(path, key: str, value: Any) -> GridSelector:
             ids = value[k]
             if not isinstance(ids, list) or not ids:
                 raise ScenarioError(f"{where(path, f'{key}.{k}')}: must be a non-empty list of "
-                                    f"ids, got {ids!r}")
+                                    f"ids, got {shown(ids)}")
             kw[k] = tuple(_number(path, f"{key}.{k}[{j}]", x, "int", 0, 10**9)
                           for j, x in enumerate(ids))
     return GridSelector(**kw)
 
 
-def check_event(path, i: int, ev: Any, horizon: int | None = None) -> Event:
+def check_event(path, i: int, ev: Any) -> Event:
     """One [[events]] table -> Event."""
     key = f"events[{i}]"
     if not isinstance(ev, dict):
-        raise ScenarioError(f"{where(path, key)}: must be a table, got {ev!r}")
+        raise ScenarioError(f"{where(path, key)}: must be a table, got {shown(ev)}")
     _unknown(path, key + ".", ev, EVENT_KEYS)
     for required in ("kind", "start", "days"):
         if required not in ev:
@@ -119,50 +132,66 @@ def check_event(path, i: int, ev: Any, horizon: int | None = None) -> Event:
     for k, value in ev.items():
         typ, lo, hi, _ = EVENT_KEYS[k]
         if typ == "kind":
-            if value not in EVENT_KINDS:
-                close = difflib.get_close_matches(str(value), EVENT_KINDS, n=2)
-                hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+            if not isinstance(value, str) or value not in EVENT_KINDS:
                 raise ScenarioError(f"{where(path, f'{key}.kind')}: unknown event kind "
-                                    f"{value!r}{hint}; allowed: {', '.join(EVENT_KINDS)}")
+                                    f"{shown(value)}{_close(value, EVENT_KINDS)}; allowed: "
+                                    f"{', '.join(EVENT_KINDS)}")
             kw[k] = value
         elif typ == "grids":
             kw[k] = _grids(path, f"{key}.grids", value)
         else:
             kw[k] = _number(path, f"{key}.{k}", value, typ, lo, hi)
-    if horizon is not None and kw["start"] >= horizon:
-        raise ScenarioError(f"{where(path, f'{key}.start')}: day {kw['start']} is past the "
-                            f"horizon ({horizon} days: days 0 to {horizon - 1})")
     return Event(**kw)
 
 
 def check_shock_doc(doc: dict, path, horizon: int | None = None) -> Shock:
-    """A whole shock document -> Shock."""
+    """A whole shock document -> Shock (at least one event; with `horizon`, every
+    event checked against a run of that many days by `sim.inputs.check_shock`)."""
+    if "governance" in doc and "events" not in doc:
+        raise ScenarioError(f"{path}: this is a strategy file (it has [governance]), not a "
+                            "shock: give it as the strategy (--strategy)")
     _unknown(path, "", doc, SHOCK_KEYS)
     name = _text(path, "name", doc.get("name", Path(str(path)).stem))
     description = _text(path, "description", doc.get("description", ""))
-    events = doc.get("events", [])
-    if not isinstance(events, list):
-        raise ScenarioError(f"{where(path, 'events')}: must be a list of [[events]] tables")
-    return Shock(name, tuple(check_event(path, i, e, horizon) for i, e in enumerate(events)),
-                 description)
+    if "events" not in doc:
+        raise ScenarioError(f"{where(path, 'events')}: missing; a shock file lists at least "
+                            "one [[events]] table (for no shock, use the name 'none')")
+    events = doc["events"]
+    if not isinstance(events, list) or not events:
+        raise ScenarioError(f"{where(path, 'events')}: must be a non-empty list of [[events]] "
+                            f"tables, got {shown(events)} (for no shock, use the name 'none')")
+    shock = Shock(name, tuple(check_event(path, i, e) for i, e in enumerate(events)),
+                  description)
+    if horizon is not None:
+        try:
+            check_shock(shock, horizon)
+        except ScenarioError as e:
+            raise ScenarioError(f"{path}: {e}") from None
+    return shock
 
 
 def check_strategy_doc(doc: dict, path) -> Strategy:
     """A whole strategy document -> Strategy (values checked against sim.params)."""
+    if "events" in doc and "governance" not in doc:
+        raise ScenarioError(f"{path}: this is a shock file (it has [[events]]), not a "
+                            "strategy: give it as the shock (--shock)")
     _unknown(path, "", doc, STRATEGY_KEYS)
     name = _text(path, "name", doc.get("name", Path(str(path)).stem))
     description = _text(path, "description", doc.get("description", ""))
-    gov = doc.get("governance", {})
+    if "governance" not in doc:
+        raise ScenarioError(f"{where(path, 'governance')}: missing; a strategy file has a "
+                            "[governance] table (empty keeps every default) or extends one "
+                            "that has")
+    gov = doc["governance"]
     if not isinstance(gov, dict):
         raise ScenarioError(f"{where(path, 'governance')}: must be a table of parameters")
     allowed = {k.split(".", 1)[1]: k for k in SPECS if k.startswith("governance.")}
     values = []
     for key, value in gov.items():
         if key not in allowed:
-            close = difflib.get_close_matches(key, allowed, n=2)
-            hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-            raise ScenarioError(f"{where(path, 'governance.' + key)}: unknown parameter{hint}; "
-                                f"allowed: {', '.join(allowed)}")
+            raise ScenarioError(f"{where(path, 'governance.' + _key(key))}: unknown "
+                                f"parameter{_close(key, allowed)}; allowed: "
+                                f"{', '.join(allowed)}")
         try:
             values.append((allowed[key], SPECS[allowed[key]].check(value)))
         except ParameterError as e:

@@ -30,11 +30,12 @@ is 1 over the same window.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, ShockWarning, shown
 
 EVENT_KINDS = ("flood", "lockdown", "heatwave", "blackout", "platform_outage", "economic")
 HAZARDS = ("flood", "heatwave", "lockdown")  # kinds households are warned of while they last
@@ -147,6 +148,71 @@ class Strategy:
 
 
 NO_SHOCK = Shock("none", (), "No shock: the baseline")
+
+
+def _selector_text(g: GridSelector) -> str:
+    parts = (["all = true"] if g.all else []) + (
+        [f"lowest_share = {g.lowest_share:g}"] if g.lowest_share is not None else []) + (
+        [f"grids = {shown(list(g.grids))}"] if g.grids else []) + (
+        [f"communities = {shown(list(g.communities))}"] if g.communities else [])
+    return "grids = { " + ", ".join(parts) + " }"
+
+
+def check_shock(shock: Shock, days: int, community: np.ndarray | None = None,
+                n_households: int | None = None) -> tuple[str, ...]:
+    """Check `shock` against the run it is used in; the one rule, used wherever a
+    shock meets a horizon and a city (the model, `grassroots run`, sweep specs,
+    `grassroots scenarios validate --days/--households`).
+
+    Args:
+        shock: The shock.
+        days: The run's horizon (days 0 to days - 1 are recorded).
+        community: int (grids,), each grid's community (`State.grids.community`
+            or `sim.population.grid_communities`); None skips the city check.
+        n_households: The city's size, for the messages.
+
+    Returns:
+        One message per event that starts after the run ends while other
+        events fall within it; each is also issued as a `ShockWarning`.
+
+    Raises:
+        ScenarioError: If the shock touches no household: an event covers no
+            grid of this city (say `lowest_share = 0.25` of 3 grids rounds to
+            0), or every event starts after the run ends. The message names
+            the shock, the event, the horizon and the city size.
+    """
+    city = ""
+    if community is not None:
+        n_grids = len(community)
+        size = f"{n_households:,} households in " if n_households is not None else ""
+        city = f"a city of {size}{n_grids:,} grid{'s' if n_grids != 1 else ''}"
+        for i, ev in enumerate(shock.events):
+            g = ev.grids
+            covered = (g.all or (g.lowest_share is not None and round(g.lowest_share * n_grids) > 0)
+                       or any(0 <= x < n_grids for x in g.grids)
+                       or bool(np.isin(np.asarray(g.communities), community).any()))
+            if not covered:
+                why = ""
+                if g.lowest_share is not None:
+                    why = f" (round({g.lowest_share:g} x {n_grids}) = 0 grids)"
+                raise ScenarioError(
+                    f"shock {shown(shock.name)}: event {i} ({ev.kind}, {_selector_text(g)}) "
+                    f"covers no grid of {city}{why}, so it touches no household; use a larger "
+                    f"city (population.n_households) or choose grids that exist (grid ids 0 to "
+                    f"{n_grids - 1}, communities 0 to {int(np.max(community, initial=0))})")
+    late = [(i, ev) for i, ev in enumerate(shock.events) if ev.start >= days]
+    if late and len(late) == len(shock.events):
+        i, ev = late[0]
+        raise ScenarioError(
+            f"shock {shown(shock.name)}: every event starts after the run ends (event {i}, "
+            f"{ev.kind}, starts on day {ev.start:,}; the run has {days:,} days, 0 to {days - 1:,}"
+            f"{', ' + city if city else ''}), so it touches no household; run longer (run.days "
+            f"or --days) or use the shock 'none'")
+    notes = tuple(f"shock {shown(shock.name)}: event {i} ({ev.kind}) starts on day {ev.start:,}, "
+                  f"after the run's {days:,} days end: it has no effect" for i, ev in late)
+    for note in notes:
+        warnings.warn(note, ShockWarning, stacklevel=2)
+    return notes
 
 
 @dataclass

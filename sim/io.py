@@ -1,12 +1,16 @@
 """Writing results safely and saying where they came from.
 
-`atomic_write` makes a file appear whole or not at all (a temporary file in
-the same folder, then a rename); `environment` records the versions and git
+`check_out_dir` says, before any work is done, whether a folder can receive
+results; `atomic_write` makes a file appear whole or not at all (a temporary
+file in the same folder, then a rename); `json_text` writes strict JSON
+(NaN and infinities as null); `environment` records the versions and git
 commit that every manifest carries.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import platform
 import subprocess
@@ -14,6 +18,10 @@ import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+
+from sim.errors import OutputError, shown
 
 PACKAGES = ("grassroots-resilience", "numpy", "numba", "mesa", "networkx", "pandas", "SALib")
 
@@ -34,6 +42,80 @@ def atomic_write(path: Path, write) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def check_out_dir(path, option: str = "--out") -> Path:
+    """Check that `path` is, or can be made, a folder this process can write in.
+
+    Called before a run or sweep starts, so that a typo costs nothing: the
+    path must not be empty or an existing file, and a probe file must be
+    creatable in it. Folders made for the probe are removed again, so a run
+    that fails later leaves nothing behind.
+
+    Raises:
+        OutputError: Naming the option, the path and the reason.
+    """
+    text = os.fspath(path)
+    if not text.strip():
+        raise OutputError(f"{option} is empty: give a folder to write the results in")
+    p = Path(text)
+    if p.exists() and not p.is_dir():
+        raise OutputError(f"{option} {shown(text, 200)} is an existing file, not a folder: "
+                          "give a folder (it is created if missing)")
+    made: list[Path] = []
+    try:
+        for d in [*reversed(p.parents), p]:
+            if not d.exists():
+                d.mkdir()
+                made.append(d)
+        fd, probe = tempfile.mkstemp(dir=p, prefix=".grassroots-probe-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise OutputError(f"{option} {shown(text, 200)}: cannot write there "
+                          f"({e.strerror or e}); give a folder you can write in") from None
+    finally:
+        for d in reversed(made):
+            try:
+                d.rmdir()
+            except OSError:
+                pass
+    return p
+
+
+def check_out_file(path, option: str) -> Path:
+    """Like `check_out_dir` for a single file: not empty, not a folder, and its
+    folder writable (made if missing, and removed again after the probe)."""
+    text = os.fspath(path)
+    if not text.strip():
+        raise OutputError(f"{option} is empty: give a file name to write")
+    p = Path(text)
+    if p.is_dir():
+        raise OutputError(f"{option} {shown(text, 200)} is a folder: give a file name")
+    check_out_dir(p.parent, option)
+    return p
+
+
+def strict(obj: Any) -> Any:
+    """`obj` with every NaN or infinite float replaced by None (JSON null) and
+    numpy scalars and arrays turned into plain Python values."""
+    if isinstance(obj, dict):
+        return {str(k): strict(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [strict(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return strict(obj.tolist())
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def json_text(obj: Any, indent: int | None = 2) -> str:
+    """Strict JSON (RFC 8259) of `obj`: NaN and infinities become null, never
+    the bare `NaN` strict parsers reject. Ends with a newline."""
+    return json.dumps(strict(obj), indent=indent, allow_nan=False, default=str) + "\n"
 
 
 def environment() -> dict[str, Any]:

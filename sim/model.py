@@ -29,10 +29,10 @@ from sim import population
 from sim.binding import BoundCall, Namespace, bind
 from sim.errors import ParameterError
 from sim.flags import COLUMNS, N_COLUMNS
-from sim.inputs import NO_SHOCK, Shock, Strategy, schedule
+from sim.inputs import NO_SHOCK, Shock, Strategy, check_shock, schedule
 from sim.metrics import RunSummary, daily_frame, summarise
 from sim.network import Network, build_network
-from sim.params import Params
+from sim.params import Params, fresh_seed
 from sim.phases import PHASES, Phase
 
 WORK_HOURS_PER_DAY = 8.0
@@ -89,7 +89,10 @@ class ResilienceModel(mesa.Model):
         strategy: a Strategy (`scenarios.load_strategy` reads one).
         shock: a Shock (`scenarios.load_shock`), or None for no shock.
         n_households, days, seed: shortcuts for population.n_households,
-            run.days and run.seed.
+            run.days and run.seed. With no seed given (here, in `params` or in
+            `overrides`) a fresh one is drawn, as Mesa does, and recorded in
+            `params.run.seed` and the manifest: replicates are never silently
+            identical.
         overrides: dotted parameter overrides, applied after the strategy.
         params: a base Params (default: the defaults).
         network: a prebuilt Network to use instead of generating one.
@@ -106,6 +109,8 @@ class ResilienceModel(mesa.Model):
                  params: Params | None = None, network: Network | None = None,
                  threads: int | None = None):
         strategy, shock = _check_inputs(strategy, shock)
+        if seed is None and params is None and "run.seed" not in (overrides or {}):
+            seed = fresh_seed()  # Mesa's convention: no seed, a fresh one (recorded)
         short = {"population.n_households": n_households, "run.days": days, "run.seed": seed}
         p = (params or Params()).with_overrides(strategy.as_dict())
         p = p.with_overrides(overrides).with_overrides(
@@ -125,6 +130,8 @@ class ResilienceModel(mesa.Model):
         self.clock = 0  # days simulated so far, burn-in included: the kernels' `day`
         self.observers: list[Observer] = []
         pop = p.population
+        # the shock must fit this run and city: before any work (sim.inputs.check_shock)
+        check_shock(shock, p.run.days, population.grid_communities(pop), pop.n_households)
         if network is not None and network.n != pop.n_households:
             raise ParameterError(f"the network has {network.n} nodes but the city has "
                                  f"{pop.n_households} households")
@@ -135,6 +142,7 @@ class ResilienceModel(mesa.Model):
             del building, grid
         self.network = network
         self.state = population.build(p)
+        population.apply_node_attributes(self.state, self.network, p)
         h, gr = self.state.households, self.state.grids
         self.schedule = schedule(shock, self.days, gr.elevation, gr.community)
         self.daily = np.zeros((self.days, N_COLUMNS))

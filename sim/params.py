@@ -16,94 +16,14 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import math
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.errors import ParameterError
+from sim.errors import ParameterError, shown
+from sim.parspec import ParSpec, fresh_seed, par, parse_value, specs_of, uncertain_of
 
 GROUPS = ("population", "network", "behaviour", "governance", "run")
-
-
-def par(default, lo=None, hi=None, unit="", label="", help="", choices=None,
-        plausible=None, source=""):
-    """A parameter field: default plus the metadata every consumer reads.
-
-    `plausible=(lo, hi)` marks a deep uncertainty (`UNCERTAIN`, used by
-    `grassroots robustness`): the range the value could plausibly take, with
-    `source` saying where the range comes from or that nothing is known."""
-    meta = {"lo": lo, "hi": hi, "unit": unit, "label": label, "help": help,
-            "choices": tuple(choices) if choices else None,
-            "plausible": tuple(plausible) if plausible else None, "source": source}
-    return field(default=default, metadata=meta)
-
-
-@dataclass(frozen=True)
-class ParSpec:
-    """What is known about one parameter (read from its `par` field)."""
-
-    name: str  # dotted: "group.field"
-    type: type  # int, float, bool or str
-    default: Any
-    lo: float | None
-    hi: float | None
-    unit: str
-    label: str
-    help: str
-    choices: tuple | None
-
-    def allowed(self) -> str:
-        """The allowed values, in words, for error messages and --help."""
-        if self.type is bool:
-            return "true or false"
-        if self.choices:
-            return "one of " + ", ".join(repr(c) for c in self.choices)
-        if self.type is str:
-            return "a text value"
-        if self.type is int:
-            return f"a whole number from {self.lo:,} to {self.hi:,}"
-        return f"a number from {self.lo:g} to {self.hi:g}"
-
-    def check(self, value: Any) -> Any:
-        """Return `value` converted to this parameter's type, or raise."""
-        def bad(why: str) -> ParameterError:
-            return ParameterError(
-                f"parameter '{self.name}' = {value!r}: {why}; allowed: {self.allowed()}"
-                + (f" ({self.unit})" if self.unit else ""))
-
-        if self.type is bool:
-            if isinstance(value, bool):
-                return value
-            if isinstance(value, numbers.Integral) and int(value) in (0, 1):
-                return bool(value)
-            raise bad("not a boolean")
-        if self.type is str:
-            if not isinstance(value, str):
-                raise bad("not a text value")
-            if self.choices and value not in self.choices:
-                close = difflib.get_close_matches(value, self.choices, n=3)
-                hint = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
-                raise bad("not a known choice" + hint)
-            return value
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise bad("not a number")
-        if isinstance(value, numbers.Integral):
-            v = int(value)  # exact: no detour through float for large whole numbers
-        else:
-            v = float(value)
-            if math.isnan(v):
-                raise bad("not a number (NaN)")
-            if self.type is int:
-                if not v.is_integer():
-                    raise bad("not a whole number")
-                v = int(v)
-        if self.type is float:
-            v = float(v)
-        if v < self.lo or v > self.hi:
-            raise bad("out of range")
-        return v
 
 
 @dataclass(frozen=True)
@@ -161,8 +81,22 @@ class NetworkPars:
                     help="How the social network is made",
                     choices=("layered", "watts_strogatz", "barabasi_albert",
                              "erdos_renyi", "edge_list"))
-    edge_list: str = par("", unit="path", label="Edge list file",
-                         help="CSV of source,target[,weight] used when kind = 'edge_list'")
+    edge_list: str = par("", unit="path", label="Network file",
+                         help="File the network is read from when kind = 'edge_list': a CSV "
+                              "edge list, GraphML, GEXF, Pajek or adjacency list")
+    format: str = par("auto", unit="", label="Network file format",
+                      help="Format of the network file; 'auto' goes by its extension (.csv "
+                           ".tsv .txt: csv; .graphml; .gexf; .gml; .net .paj: pajek; .adjlist)",
+                      choices=("auto", "csv", "graphml", "gexf", "gml", "pajek", "adjlist"))
+    node_ids: str = par("auto", unit="", label="Node ids in the file",
+                        help="'index': ids are household numbers 0..n-1; 'label': any text, "
+                             "mapped to households in order of appearance; 'auto': index if "
+                             "every id is plain digits, label if none is",
+                        choices=("auto", "index", "label"))
+    weight_scale: str = par("none", unit="", label="Weight rescaling",
+                            help="'none': weights must already be tie strengths in (0, 1]; "
+                                 "'max': divide every weight by the largest",
+                            choices=("none", "max"))
     building_degree: int = par(4, 0, 50, "ties", "Building ties",
                                "Ties of each household to others in its building")
     grid_degree: float = par(2.0, 0.0, 50.0, "ties", "Grid ties",
@@ -377,40 +311,11 @@ _GROUP_TYPES = {"population": PopulationPars, "network": NetworkPars,
                 "behaviour": BehaviourPars, "governance": GovernancePars, "run": RunPars}
 
 
-def _specs() -> dict[str, ParSpec]:
-    out = {}
-    for group, cls in _GROUP_TYPES.items():
-        hints = {f.name: f.type for f in dataclasses.fields(cls)}
-        for f in dataclasses.fields(cls):
-            typ = {"int": int, "float": float, "bool": bool, "str": str}[hints[f.name]]
-            m = f.metadata
-            out[f"{group}.{f.name}"] = ParSpec(f"{group}.{f.name}", typ, f.default, m["lo"],
-                                               m["hi"], m["unit"], m["label"], m["help"],
-                                               m["choices"])
-    return out
-
-
-SPECS: dict[str, ParSpec] = _specs()
-
-
-def _uncertain() -> dict[str, tuple[float, float, str]]:
-    out = {}
-    for group, cls in _GROUP_TYPES.items():
-        for f in dataclasses.fields(cls):
-            if f.metadata.get("plausible"):
-                name, (lo, hi) = f"{group}.{f.name}", f.metadata["plausible"]
-                s = SPECS[name]
-                if not (s.lo <= lo < hi <= s.hi and f.metadata["source"]):
-                    raise ParameterError(f"parameter '{name}': plausible range {(lo, hi)} must "
-                                         f"lie inside {s.lo:g} - {s.hi:g}, low < high, with a "
-                                         "source")
-                out[name] = (lo, hi, f.metadata["source"])
-    return out
-
+SPECS: dict[str, ParSpec] = specs_of(_GROUP_TYPES)
 
 # Deep uncertainties: {dotted name: (low, high, source or reasoning)}, from the
 # `plausible` and `source` metadata above. Never a lever a strategy sets.
-UNCERTAIN: dict[str, tuple[float, float, str]] = _uncertain()
+UNCERTAIN: dict[str, tuple[float, float, str]] = uncertain_of(_GROUP_TYPES, SPECS)
 
 
 def spec(name: str) -> ParSpec:
@@ -443,6 +348,15 @@ class Params:
             if checked != value or type(checked) is not type(value):
                 group, key = name.split(".")
                 object.__setattr__(getattr(self, group), key, checked)
+        net = self.network
+        if net.edge_list and net.kind != "edge_list":
+            raise ParameterError(
+                f"parameter 'network.edge_list' = {shown(net.edge_list)} is set but "
+                f"network.kind = {net.kind!r}: the file is read only with "
+                "network.kind = 'edge_list' (set both, or leave network.edge_list empty)")
+        if net.kind == "edge_list" and not net.edge_list:
+            raise ParameterError("network.kind = 'edge_list' needs network.edge_list = FILE "
+                                 "(a CSV edge list, GraphML, GEXF, Pajek or adjacency list)")
 
     @staticmethod
     def specs() -> dict[str, ParSpec]:
@@ -479,24 +393,14 @@ class Params:
         return cls().with_overrides(values)
 
 
+def seed_or_fresh(seed: int | None) -> int:
+    """`seed` itself, or a fresh seed (`fresh_seed`) when it is None."""
+    return fresh_seed() if seed is None else SPECS["run.seed"].check(seed)
+
+
 def parse_override(text: str) -> tuple[str, Any]:
     """Parse `name=value` from the command line into a typed override."""
     if "=" not in text:
         raise ParameterError(f"override '{text}' is not of the form group.field=value")
     name, raw = (s.strip() for s in text.split("=", 1))
-    sp = spec(name)
-    if sp.type is bool:
-        low = raw.lower()
-        if low in ("true", "1", "yes", "on"):
-            return name, True
-        if low in ("false", "0", "no", "off"):
-            return name, False
-        return name, sp.check(raw)
-    if sp.type is str:
-        return name, sp.check(raw)
-    try:
-        value = float(raw.replace("_", ""))
-    except ValueError:
-        raise ParameterError(f"parameter '{name}' = {raw!r}: not a number; "
-                             f"allowed: {sp.allowed()}") from None
-    return name, sp.check(value)
+    return name, parse_value(spec(name), raw)

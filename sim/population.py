@@ -12,9 +12,12 @@ Shares and their sources are in docs/ODD.md, section 7.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from sim import rng
+from sim.errors import InputWarning
 from sim.params import Params
 from sim.state import State
 
@@ -29,6 +32,15 @@ def layout(n: int, building_households: int, grid_households: int) -> tuple[np.n
     per_grid = max(1, round(grid_households / building_households))
     grid = (building // per_grid).astype(np.int32)
     return building, grid, int(grid[-1]) + 1
+
+
+def grid_communities(pop) -> np.ndarray:
+    """Each grid's community, int64 (grids,), for a city of `pop` (PopulationPars),
+    without drawing it: what `sim.inputs.check_shock` needs to know the city."""
+    n_buildings = (pop.n_households - 1) // pop.building_households + 1
+    per_grid = max(1, round(pop.grid_households / pop.building_households))
+    n_grids = (n_buildings - 1) // per_grid + 1
+    return np.arange(n_grids, dtype=np.int64) // pop.grids_per_community
 
 
 def _elevation(n_grids: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -51,22 +63,46 @@ def _elevation(n_grids: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndar
     return x, y, elev
 
 
-def build(params: Params) -> State:
-    """Draw the city of `params` and return its initial state."""
+# Node attributes of a network file (sim.network.NODE_ATTRIBUTES) that stand
+# for a household draw, and the draw each replaces where a node gives it.
+ATTRIBUTE_DRAWS = {"elderly": "is_elderly", "alone": "lives_alone",
+                   "low_income": "is_low_income", "chronic": "has_chronic_illness",
+                   "digital_access": "has_digital_access"}
+# Household arrays that depend on those draws, recomputed when any is given.
+_DERIVED = ("is_elderly", "lives_alone", "is_low_income", "has_chronic_illness",
+            "has_digital_access", "is_vulnerable", "vulnerability", "is_registered",
+            "is_registry_open", "is_known", "reserve_target", "reserves", "social_capital")
+
+
+def _households(params: Params, given: dict[str, np.ndarray] | None = None) -> dict:
+    """Every household draw of the city, by State field name.
+
+    `given` maps an ATTRIBUTE_DRAWS key to float (n,) values (1 yes, 0 no,
+    NaN: not given); where a value is given it replaces the draw, and what
+    depends on it (digital access on age, vulnerability, reserves,
+    registries, social capital) follows. The draws themselves never change,
+    so a household the file says nothing about keeps its attributes.
+    """
     pop = params.population
     seed = params.run.seed
     n = pop.n_households
-    building, grid, n_grids = layout(n, pop.building_households, pop.grid_households)
+    given = given or {}
 
     def draw(stream: int) -> np.ndarray:
         return rng.uniform_array(seed, -1, stream, n)
 
-    elderly = draw(rng.S_ELDERLY) < pop.share_elderly
-    alone = draw(rng.S_ALONE) < pop.share_alone
-    low_income = draw(rng.S_LOW_INCOME) < pop.share_low_income
-    chronic = draw(rng.S_CHRONIC) < pop.share_chronic
+    def chosen(name: str, drawn: np.ndarray) -> np.ndarray:
+        values = given.get(name)
+        if values is None:
+            return drawn
+        return np.where(np.isnan(values), drawn, values > 0.5)
+
+    elderly = chosen("elderly", draw(rng.S_ELDERLY) < pop.share_elderly)
+    alone = chosen("alone", draw(rng.S_ALONE) < pop.share_alone)
+    low_income = chosen("low_income", draw(rng.S_LOW_INCOME) < pop.share_low_income)
+    chronic = chosen("chronic", draw(rng.S_CHRONIC) < pop.share_chronic)
     p_digital = np.where(elderly, pop.digital_access_elderly, pop.digital_access_young)
-    digital = draw(rng.S_DIGITAL) < p_digital
+    digital = chosen("digital_access", draw(rng.S_DIGITAL) < p_digital)
     vulnerable = elderly | chronic | (low_income & alone)
     volunteer = draw(rng.S_VOLUNTEER) < pop.share_volunteers
     reserves = pop.reserve_days * (0.5 + draw(rng.S_RESERVES))
@@ -83,29 +119,63 @@ def build(params: Params) -> State:
     social = np.where(b.sc_relax + gain > 0.0,
                       (b.sc_relax * social0 + gain) / np.maximum(b.sc_relax + gain, 1e-300),
                       social0)
+    return {"is_elderly": elderly, "lives_alone": alone, "is_low_income": low_income,
+            "has_chronic_illness": chronic, "has_digital_access": digital,
+            "is_vulnerable": vulnerable,
+            "vulnerability": elderly.astype(np.int8) + alone + low_income + chronic,
+            "is_volunteer": volunteer, "is_registered": registered,
+            "is_registry_open": opened, "is_known": known, "exposure": draw(rng.S_EXPOSURE),
+            "reserve_target": reserves, "reserves": reserves,
+            "trust": 0.4 + 0.4 * draw(rng.S_TRUST0), "social_capital0": social0,
+            "social_capital": social}
+
+
+def apply_node_attributes(state: State, network, params: Params) -> tuple[str, ...]:
+    """Let the node attributes of a network file override the city's draws.
+
+    Call after `build`, before the first step. Where a node of the file
+    gives an attribute (`network.attributes`, see `sim.network.NODE_ATTRIBUTES`
+    and docs/ODD.md, "Input data"), the household it maps to takes it:
+    elderly, living alone, low income, chronic illness, digital access; what
+    depends on them follows (`_households`). Grids and communities come
+    from the synthetic layout: a `grid` or `community` attribute is not
+    used, and an `InputWarning` says so.
+
+    Returns:
+        The names of the attributes applied.
+    """
+    attrs = getattr(network, "attributes", None) or {}
+    unused = sorted(set(attrs) - set(ATTRIBUTE_DRAWS))
+    if unused:
+        warnings.warn(f"network file node attribute(s) {', '.join(unused)} not used: "
+                      "households keep the synthetic city's grids and communities",
+                      InputWarning, stacklevel=2)
+    used = {k: v for k, v in attrs.items() if k in ATTRIBUTE_DRAWS}
+    if not used:
+        return ()
+    h = state.households
+    drawn = _households(params, used)
+    for name in _DERIVED:
+        getattr(h, name)[:] = drawn[name]
+    return tuple(sorted(used))
+
+
+def build(params: Params) -> State:
+    """Draw the city of `params` and return its initial state."""
+    pop = params.population
+    seed = params.run.seed
+    n = pop.n_households
+    building, grid, n_grids = layout(n, pop.building_households, pop.grid_households)
+    d = _households(params)
+    volunteer, social0 = d["is_volunteer"], d["social_capital0"]
 
     vol_rows = np.flatnonzero(volunteer).astype(np.int32)
     state = State(n, len(vol_rows), n_grids)
     h = state.households
     h.building[:] = building
     h.grid[:] = grid
-    h.is_elderly[:] = elderly
-    h.lives_alone[:] = alone
-    h.is_low_income[:] = low_income
-    h.has_chronic_illness[:] = chronic
-    h.has_digital_access[:] = digital
-    h.is_vulnerable[:] = vulnerable
-    h.vulnerability[:] = (elderly.astype(np.int8) + alone + low_income + chronic)
-    h.is_volunteer[:] = volunteer
-    h.is_registered[:] = registered
-    h.is_registry_open[:] = opened
-    h.is_known[:] = known
-    h.exposure[:] = draw(rng.S_EXPOSURE)
-    h.reserve_target[:] = reserves
-    h.reserves[:] = reserves
-    h.trust[:] = 0.4 + 0.4 * draw(rng.S_TRUST0)
-    h.social_capital0[:] = social0
-    h.social_capital[:] = social
+    for name, values in d.items():
+        getattr(h, name)[:] = values
 
     v = state.volunteers
     v.household[:] = vol_rows

@@ -24,7 +24,7 @@ from sim.errors import SpecError
 
 SMALL = {"name": "small", "strategies": ["status_quo", "community_resilience"],
          "shocks": ["flood"], "replicates": 2, "days": 30,
-         "fixed": {"population.n_households": 400}, "series": ["functionality"]}
+         "fixed": {"population.n_households": 600}, "series": ["functionality"]}
 
 
 def test_headline_spec_is_the_documented_one():
@@ -75,7 +75,7 @@ def test_designs():
     s = check_spec({**SMALL, "sweep": {"governance.data_openness": [0.1, 0.9],
                                        "governance.direct_dispatch": [False, True]}})
     pts = points(s)
-    assert len(pts) == 4 and all(p["population.n_households"] == 400 for p in pts)
+    assert len(pts) == 4 and all(p["population.n_households"] == 600 for p in pts)
     assert {(p["governance.data_openness"], p["governance.direct_dispatch"]) for p in pts} == {
         (0.1, False), (0.1, True), (0.9, False), (0.9, True)}
     lhs = check_spec({**SMALL, "design": {"kind": "lhs", "samples": 10, "ranges": {
@@ -242,7 +242,7 @@ def test_sensitivity_and_discovery_on_a_small_sweep(tmp_path):
 def test_small_compare_writes_report_and_figures(tmp_path):
     from viz.report import compare
 
-    report = compare(out=tmp_path / "cmp", replicates=2, households=300, days=40, workers=2,
+    report = compare(out=tmp_path / "cmp", replicates=2, households=600, days=40, workers=2,
                      progress=False)
     text = report.read_text()
     for shock in ("flood", "lockdown", "heatwave_blackout", "platform_outage", "economic",

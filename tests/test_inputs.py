@@ -7,7 +7,7 @@ import pytest
 
 from scenarios import available, load_shock, load_strategy, make_model
 from sim.errors import ScenarioError
-from sim.inputs import NO_SHOCK, Event, GridSelector, Shock, Strategy, schedule
+from sim.inputs import NO_SHOCK, Event, GridSelector, Shock, Strategy, check_shock, schedule
 
 # Eight grids; the lowest quarter (two grids) are 1 (0.1) and 5 (0.2).
 ELEVATION = np.array([0.9, 0.1, 0.5, 0.3, 0.7, 0.2, 0.8, 0.4])
@@ -186,9 +186,10 @@ def test_builtins_are_all_there():
 def test_builtin_shock_loads_and_runs(name):
     shock = load_shock(name)
     assert isinstance(shock, Shock) and shock.name == name and shock.events
-    m = make_model("status_quo", name, n_households=300, days=5, seed=2)
+    m = make_model("status_quo", name, n_households=600, days=30, seed=2)
+    check_shock(m.shock, m.days, m.state.grids.community, 600)  # it touches the city
     s = m.run()
-    assert m.day == 5 and m.shock == shock
+    assert m.day == 30 and m.shock == shock
     assert np.all(np.isfinite(m.daily))
     assert 0.0 <= s.robustness <= 1.0
 
@@ -197,7 +198,7 @@ def test_builtin_shock_loads_and_runs(name):
 def test_builtin_strategy_loads_and_runs(name):
     strategy = load_strategy(name)
     assert isinstance(strategy, Strategy) and strategy.name == name and strategy.values
-    m = make_model(name, "flood", n_households=300, days=5, seed=2)
+    m = make_model(name, "flood", n_households=600, days=30, seed=2)
     m.run()
     for key, value in strategy.as_dict().items():
         assert m.params.get(key) == value

@@ -1,4 +1,4 @@
-"""Tests of sim/network.py: CSR construction, generators and the edge-list reader."""
+"""Tests of sim/network: CSR construction, generators and the edge-list reader."""
 
 from __future__ import annotations
 

@@ -24,6 +24,7 @@ from sim.errors import ParameterError
 from sim.params import SPECS
 from viz.components import charts, city_map
 from viz.components.explain import EXPLAIN
+from viz.components.page_model import PageModel
 from viz.components.panels import PANELS, explain
 from viz.components.session import (
     LEVERS,
@@ -50,12 +51,12 @@ def page(monkeypatch):
     """The rendered page and the list of models it has built (newest last)."""
     built: list[WorkshopModel] = []
 
-    class Recorded(WorkshopModel):
+    class Recorded(PageModel):
         def __init__(self, **kwargs):  # keywords only, as SolaraViz requires
             super().__init__(**kwargs)
             built.append(self)
 
-    monkeypatch.setattr(viz.app, "WorkshopModel", Recorded)
+    monkeypatch.setattr(viz.app, "PageModel", Recorded)
     box, rc = solara.render(solara.AppLayout(children=[viz.app.Page()]), handle_error=False)
     yield box, rc, built
     rc.close()
@@ -383,3 +384,31 @@ def test_play_pacer_shares_a_budget_and_never_paces_clicks():
     exec(compile("def step(f):\n    return f()\n", "/x/mesa/visualization/solara_viz.py",
                  "exec"), namespace)
     assert namespace["step"](lambda: in_play_loop())
+
+
+@pytest.mark.parametrize("values, words", [
+    ({"strategy": "../../etc/passwd"}, "strategy"),
+    ({"shock": 3}, "shock"),
+    ({"n_households": "lots"}, "whole number"),
+    ({"days": 10**400}, "whole number"),
+    ({"seed": 10_000}, "seed"),
+    ({"data_openness": 7.0}, "data_openness"),
+    ({"bogus": 1}, "unknown lever"),
+])
+def test_a_tampered_page_gets_a_short_message_not_a_traceback(values, words):
+    m = PageModel(**{**initial_values(model_params()), "n_households": 300, **values})
+    assert m.input_error and words in m.input_error and "Traceback" not in m.input_error
+    assert len(m.input_error) < 500 and m.a.day == 0  # the default session, ready to step
+    assert m.a.state.households.n <= CAP
+    assert PageModel(n_households=300, days=30).input_error is None
+
+
+def test_the_page_shows_the_input_error(monkeypatch):
+    good = initial_values(model_params())
+    monkeypatch.setattr(viz.app, "initial_values", lambda params: {**good, "strategy": "x/../y"})
+    box, rc = solara.render(solara.AppLayout(children=[viz.app.Page()]), handle_error=False)
+    try:
+        texts = [str(getattr(w, "children", "")) for w in walk(box)]
+        assert any("These settings were not run" in t and "strategy" in t for t in texts)
+    finally:
+        rc.close()

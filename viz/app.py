@@ -1,7 +1,7 @@
 """The workshop app: Grassroots Resilience Simulator in the browser.
 
 Served by `grassroots ui` (equivalently `solara run viz.app`). The page is
-Mesa's SolaraViz around a `WorkshopModel` (viz/components/session.py): the
+Mesa's SolaraViz around a `PageModel` (viz/components/page_model.py): the
 sidebar holds SolaraViz's Step, Play/Pause and Reset and the model
 parameters (generated from `sim.params.SPECS`); the main area holds a
 workshop bar (explain mode, downloads), a finished robustness result when
@@ -21,9 +21,10 @@ from mesa.visualization import SolaraViz, solara_viz
 
 from viz.components.controls import ParameterInputs
 from viz.components.export import WorkshopBar
+from viz.components.page_model import PageModel
 from viz.components.panels import PANELS
 from viz.components.robustness import RobustnessView, result_from_env
-from viz.components.session import Caps, WorkshopModel, initial_values, model_params
+from viz.components.session import Caps, initial_values, model_params
 
 TITLE = "Grassroots Resilience Simulator"
 PLAY_INTERVAL_MS = 150
@@ -40,12 +41,14 @@ def Page():
     """One browser session: its own model, caps and controls."""
     caps = solara.use_memo(Caps.from_env, [])
     params = solara.use_memo(lambda: model_params(caps), [])
-    first = solara.use_memo(lambda: WorkshopModel(**initial_values(params)), [])
+    first = solara.use_memo(lambda: PageModel(**initial_values(params)), [])
     model = solara.use_reactive(first)
     solara.Title(TITLE)
     # SolaraViz labels its component pages "Page 0", "Page 1"...; with one page
     # the tab bar says nothing, so it is hidden.
     solara.Style(".v-tabs { display: none; }")
+    if model.value.input_error:  # a bad value from the page: a message, never a traceback
+        solara.Warning(model.value.input_error)
     WorkshopBar(model.value)
     robustness = solara.use_memo(result_from_env, [])  # `grassroots ui --robustness DIR`
     if robustness is not None:

@@ -22,7 +22,7 @@ work = Path(tempfile.mkdtemp(prefix="grassroots-tutorial-"))
 # %% [markdown]
 # ## A shock of our own
 #
-# A storm floods the lowest tenth of the city for three days and knocks out
+# A storm floods the lowest quarter of the city for three days and knocks out
 # telecoms city-wide on its second day (docs/scenarios.md explains every
 # field).
 
@@ -30,13 +30,13 @@ work = Path(tempfile.mkdtemp(prefix="grassroots-tutorial-"))
 storm = work / "storm.toml"
 storm.write_text('''
 name = "storm"
-description = "Lowest 10% flooded days 20-22; telecoms down city-wide on day 21."
+description = "Lowest 25% flooded days 20-22; telecoms down city-wide on day 21."
 
 [[events]]
 kind = "flood"
 start = 20
 days = 3
-grids = { lowest_share = 0.1 }
+grids = { lowest_share = 0.25 }
 intensity = 0.9
 lead_days = 3
 recovery_days = 4

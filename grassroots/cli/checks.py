@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from sim.errors import SpecError
-from sim.io import atomic_write
+from sim.io import atomic_write, check_out_dir, check_out_file, json_text
 
 
 def add_parsers(sub) -> None:
@@ -43,6 +42,8 @@ def cmd_validate(args) -> int:
 
     from experiments import validation as v
 
+    if args.json is not None:
+        check_out_file(args.json, "--json")  # before the suite runs, not after
     title = "Grassroots Resilience Simulator: validation" + (" (--quick)" if args.quick else "")
     print(f"{title}\n{'=' * len(title)}", flush=True)
     section = None
@@ -58,10 +59,9 @@ def cmd_validate(args) -> int:
     checks = v.run_validation(quick=args.quick, on_check=show)
     seconds = time.perf_counter() - t0
     print(f"\n{v.summary_line(checks, seconds)}")
-    if args.json:
+    if args.json is not None:
         doc = {"quick": args.quick, "seconds": seconds, "checks": [c.as_dict() for c in checks]}
-        atomic_write(Path(args.json), lambda p: Path(p).write_text(
-            json.dumps(doc, indent=2, default=float) + "\n"))
+        atomic_write(Path(args.json), lambda p: Path(p).write_text(json_text(doc)))
         print(f"wrote {args.json}")
     bad = [c for c in checks if not c.passed
            and (c.kind == v.VERIFICATION or (args.strict and c.kind == v.PATTERN))]
@@ -73,6 +73,6 @@ def cmd_gallery(args) -> int:
 
     if args.households < 100:
         raise SpecError(f"--households {args.households}: the gallery needs at least 100")
-    files = build(Path(args.out), n=args.households)
+    files = build(check_out_dir(args.out), n=args.households)
     print(f"wrote {len(files) - 1} figures and {files[-1]}")
     return 0

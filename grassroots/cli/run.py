@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
+import sys
+import warnings
 from pathlib import Path
 
-from sim.io import atomic_write, environment
+from sim.io import atomic_write, environment, json_text
 
 
 def add_parsers(sub) -> None:
@@ -20,7 +21,8 @@ def add_parsers(sub) -> None:
     _add_run_args(run)
     run.add_argument("--out", metavar="DIR", default=None,
                      help="write daily.csv, daily.parquet, summary.json, manifest.json and "
-                          "resilience.png into DIR (created if missing)")
+                          "resilience.png (and network_nodes.csv for a network file with "
+                          "labels) into DIR (created if missing; checked before the run)")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
     run.set_defaults(func=cmd_run)
 
@@ -78,12 +80,15 @@ def write_run(model, out: Path) -> list[Path]:
     files = {
         "daily.csv": lambda p: df.to_csv(p, index=False),
         "daily.parquet": lambda p: df.to_parquet(p, index=False),
-        "summary.json": lambda p: Path(p).write_text(json.dumps(summary, indent=2) + "\n"),
-        "manifest.json": lambda p: Path(p).write_text(json.dumps(manifest, indent=2) + "\n"),
+        "summary.json": lambda p: Path(p).write_text(json_text(summary)),
+        "manifest.json": lambda p: Path(p).write_text(json_text(manifest)),
         "resilience.png": lambda p: resilience_curve(
             {model.strategy.name: df}, onset=model.schedule.onset,
             title=f"{model.shock.name}: functionality Q(t)").savefig(p, format="png", dpi=120),
     }
+    labels = getattr(model.network, "labels", None)
+    if labels is not None:
+        files["network_nodes.csv"] = lambda p: node_table(labels).to_csv(p, index=False)
     written = []
     for name, write in files.items():
         atomic_write(out / name, write)
@@ -91,16 +96,35 @@ def write_run(model, out: Path) -> list[Path]:
     return written
 
 
+def node_table(labels):
+    """The household each node label of a network file stands for (network_nodes.csv)."""
+    import pandas as pd
+
+    rows = [(i, label) for i, label in enumerate(labels) if label is not None]
+    return pd.DataFrame(rows, columns=["household", "label"])
+
+
 def cmd_run(args) -> int:
     from scenarios import add_scenarios_dir, make_model
+    from sim.errors import InputWarning
+    from sim.io import check_out_dir
     from sim.params import parse_override
 
+    out = check_out_dir(args.out) if args.out is not None else None  # before any work
     for d in args.scenarios_dir:
         add_scenarios_dir(d)
     overrides = dict(parse_override(s) for s in args.set)
-    model = make_model(args.strategy, args.shock, n_households=args.households,
-                            days=args.days, seed=args.seed, overrides=overrides,
-                            engine=args.engine, threads=args.threads)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InputWarning)
+        model = make_model(args.strategy, args.shock, n_households=args.households,
+                           days=args.days, seed=0 if args.seed is None else args.seed,
+                           overrides=overrides, engine=args.engine, threads=args.threads)
+    for message in dict.fromkeys(str(w.message) for w in caught
+                                 if issubclass(w.category, InputWarning)):
+        print(f"grassroots run: warning: {message}", file=sys.stderr)
+    for w in caught:
+        if not issubclass(w.category, InputWarning):
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     summary = model.run()
     if not args.quiet:
         from sim.metrics import OUTCOMES
@@ -112,8 +136,8 @@ def cmd_run(args) -> int:
         width = max(map(len, OUTCOMES))
         for k, v in summary.as_dict().items():
             print(f"  {k:<{width}}  {_fmt(v):>12}   {OUTCOMES[k]}")
-    if args.out:
-        files = write_run(model, Path(args.out))
+    if out is not None:
+        files = write_run(model, out)
         if not args.quiet:
             print("wrote " + ", ".join(str(f) for f in files))
     return 0

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
-from sim.io import atomic_write
+from sim.io import atomic_write, check_out_file
 
 
 def add_parsers(sub) -> None:
@@ -26,7 +27,11 @@ def add_parsers(sub) -> None:
     val = scs.add_parser("validate", help="check files; exit 0 if all are valid, 1 if not")
     val.add_argument("files", nargs="+", metavar="FILE")
     val.add_argument("--days", type=int, default=None, metavar="D",
-                     help="also check that every event starts within D days")
+                     help="also check each shock against a run of D days (an event starting "
+                          "after it is a warning; a shock with none within it an error)")
+    val.add_argument("--households", type=int, default=None, metavar="N",
+                     help="also check that each event of a shock covers some grid of a city "
+                          "of N households (default layout)")
     new = scs.add_parser("new", help="write a commented template to start from")
     new.add_argument("kind", choices=("shock", "strategy"))
     new.add_argument("name", help="the new scenario's name (also the file name)")
@@ -40,7 +45,7 @@ def add_parsers(sub) -> None:
 def cmd_scenarios(args) -> int:
     from scenarios import load as sl
     from scenarios import write as sw
-    from sim.errors import ScenarioError
+    from sim.errors import ScenarioError, ShockWarning, shown
 
     for d in args.scenarios_dir:
         sl.add_scenarios_dir(d)
@@ -55,12 +60,15 @@ def cmd_scenarios(args) -> int:
                 print(f"{name:<24} {kind:<9} {desc}")
         return 0
     if args.action == "show":
-        kinds = [args.kind] if args.kind else [
-            k for k in ("strategy", "shock")
-            if args.name in sl.available(k) or (args.name.endswith(".toml")
-                                                 and sl.kind_of(Path(args.name)) == k)]
+        is_file = ("/" in args.name or args.name.endswith(".toml")) and Path(args.name).is_file()
+        if args.kind:
+            kinds = [args.kind]
+        elif is_file:
+            kinds = [sl.load_file(args.name)[0]]  # the same rule as validate and run
+        else:
+            kinds = [k for k in ("strategy", "shock") if args.name in sl.available(k)]
         if not kinds:
-            raise ScenarioError(f"no shock or strategy called {args.name!r}; "
+            raise ScenarioError(f"no shock or strategy called {shown(args.name)}; "
                                 "see `grassroots scenarios list`")
         obj, chain, sources = sl.provenance(kinds[0], args.name)
         print(sw.to_toml(obj, chain if len(chain) > 1 else None), end="")
@@ -80,14 +88,19 @@ def cmd_scenarios(args) -> int:
         bad = 0
         for f in args.files:
             try:
-                obj = sl.validate_file(f, args.days)
-                print(f"ok       {f} ({type(obj).__name__.lower()} {obj.name!r})")
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always", ShockWarning)
+                    obj = sl.validate_file(f, args.days, args.households)
+                print(f"ok       {f} ({type(obj).__name__.lower()} {shown(obj.name)})")
+                for w in caught:
+                    print(f"warning  {w.message}")
             except ScenarioError as e:
                 bad += 1
                 print(f"INVALID  {e}")
         return 1 if bad else 0
     if args.action == "new":
-        out = Path(args.out or f"{args.name}.toml")
+        out = check_out_file(args.out if args.out is not None else f"{args.name}.toml",
+                             "--out")
         if out.exists():
             raise ScenarioError(f"{out} exists; choose another --out (nothing was written)")
         text = sw.template(args.kind, args.name)

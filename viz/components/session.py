@@ -30,7 +30,7 @@ import numba
 import numpy as np
 
 from scenarios import make_model
-from sim.errors import ParameterError
+from sim.errors import ParameterError, shown
 from sim.model import ResilienceModel
 from sim.params import SPECS, Params
 
@@ -241,6 +241,14 @@ def initial_values(params: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return {k: v["value"] for k, v in params.items()}
 
 
+def _whole(name: str, value) -> int:
+    """A page value that must be a whole number; a ParameterError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value \
+            or value in (math.inf, -math.inf) or int(value) != value:
+        raise ParameterError(f"{name} = {shown(value)}: must be a whole number")
+    return int(value)
+
+
 def _round_to_step(name: str, value):
     """Sliders send floats such as 0.35000000000000003; keep what the user saw."""
     s = SPECS[f"governance.{name}"]
@@ -301,17 +309,22 @@ class WorkshopModel(mesa.Model):
         for what, value, allowed in (("strategy", strategy, names), ("shock", shock, shocks()),
                                      ("compare_with", compare_with, [NO_COMPARE, *names])):
             if not isinstance(value, str) or value not in allowed:
-                raise ParameterError(f"{what} = {value!r}: allowed {', '.join(allowed)}")
-        unknown = sorted(set(levers) - set(LEVERS))
+                raise ParameterError(f"{what} = {shown(value)}: allowed {', '.join(allowed)}")
+        unknown = sorted(map(str, set(levers) - set(LEVERS)))
         if unknown:
-            raise ParameterError(f"unknown lever(s) {', '.join(unknown)}; "
+            raise ParameterError(f"unknown lever(s) {shown(', '.join(unknown))}; "
                                  f"allowed: {', '.join(LEVERS)}")
-        n_households, days, seed = int(n_households), int(days), int(seed)
+        for k, v in levers.items():  # each value as its parameter allows (ParameterError)
+            SPECS[f"governance.{k}"].check(v)
+        n_households, days, seed = (_whole(k, v) for k, v in (
+            ("n_households", n_households), ("days", days), ("seed", seed)))
+        if not 0 <= seed <= SEED_MAX:
+            raise ParameterError(f"seed = {shown(seed)}: this server allows 0 to {SEED_MAX}")
         if not MIN_HOUSEHOLDS <= n_households <= caps.max_households:
-            raise ParameterError(f"n_households = {n_households}: this server allows "
+            raise ParameterError(f"n_households = {shown(n_households)}: this server allows "
                                  f"{MIN_HOUSEHOLDS:,} to {caps.max_households:,}")
         if not MIN_DAYS <= days <= caps.max_days:
-            raise ParameterError(f"days = {days}: this server allows {MIN_DAYS} to "
+            raise ParameterError(f"days = {shown(days)}: this server allows {MIN_DAYS} to "
                                  f"{caps.max_days}")
         super().__init__(seed=seed)
         levers = {k: _round_to_step(k, v) for k, v in levers.items()}
@@ -401,3 +414,4 @@ class WorkshopModel(mesa.Model):
         df.insert(3, "shock", self.shock_name)
         df.insert(4, "seed", self.seed_value)
         return df
+
