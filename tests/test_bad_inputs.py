@@ -339,9 +339,9 @@ def test_batch_run_replicates_without_a_seed_differ_and_record_it():
     for r in rows:
         runs.setdefault(r["iteration"], []).append(round(r["functionality"], 12))
     assert len(runs) == 3 and len({tuple(v) for v in runs.values()}) == 3
-    m = ScenarioModel("status_quo", "lockdown", n_households=600, days=5)
+    m = ScenarioModel("status_quo", "lockdown", n_households=600, days=12)
     assert m.manifest()["params"]["run.seed"] == m.params.run.seed
-    assert ScenarioModel("status_quo", "lockdown", n_households=600, days=5,
+    assert ScenarioModel("status_quo", "lockdown", n_households=600, days=12,
                          seed=4).params.run.seed == 4
 
 

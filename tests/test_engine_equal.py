@@ -23,8 +23,8 @@ from tests.engine_helpers import (
 @pytest.mark.parametrize("shock", SHOCKS)
 @pytest.mark.parametrize("strategy", STRATEGIES)
 def test_reference_equals_kernels(strategy, shock):
-    fast = make(strategy, shock, n=300, seed=5)
-    ref = make(strategy, shock, n=300, seed=5, engine="reference")
+    fast = make(strategy, shock, n=600, seed=5)
+    ref = make(strategy, shock, n=600, seed=5, engine="reference")
     fast.run()
     ref.run()
     assert ref.day == fast.day == 60
@@ -47,7 +47,7 @@ def test_reference_equals_kernels_larger_city():
 
 
 def test_reference_agents_are_views_on_state():
-    m = make(n=300, days=3, engine="reference")
+    m = make(shock="none", n=300, days=3, engine="reference")
     h = m.households[17]
     h.reserves = 123.0
     assert m.state.households.reserves[17] == 123.0

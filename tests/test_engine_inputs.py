@@ -54,16 +54,14 @@ def test_strategy_then_overrides_then_shortcuts():
 # ------------------------------------------------------------- scale
 
 
-def test_a_million_households_run_ten_days():
-    m = make("status_quo", "compound", n=1_000_000, days=10, seed=1)
+def test_a_million_households_run_twelve_days():
+    m = make("status_quo", "flood", n=1_000_000, days=12, seed=1)  # the flood starts on day 10
     s = m.run()
-    assert m.day == 10 and m.state.households.n == 1_000_000
+    assert m.day == 12 and m.state.households.n == 1_000_000
     assert np.all(np.isfinite(m.daily))
     q = col(m, "functionality")
     assert np.all((q >= 0.0) & (q <= 1.0))
     for k, v in s.as_dict().items():
-        if k == "equity_ratio" and col(m, "in_crisis_other").sum() == 0:
-            continue  # no crisis among other households: the ratio is undefined
-        assert math.isfinite(v), k
+        assert math.isfinite(v), k  # every outcome is defined for every run
     assert 0.0 <= s.robustness <= 1.0
     assert col(m, "visits").sum() > 0 and col(m, "in_need").sum() > 0

@@ -220,7 +220,7 @@ def test_sensitivity_and_discovery_on_a_small_sweep(tmp_path):
     from viz.reports import write_sensitivity
 
     spec = check_spec({"name": "sens", "strategies": ["status_quo"], "shocks": ["lockdown"],
-                       "days": 40, "fixed": {"population.n_households": 300},
+                       "days": 40, "fixed": {"population.n_households": 600},
                        "design": {"kind": "morris", "samples": 4, "ranges": {
                            "behaviour.ask_neighbours": [0.1, 1.0],
                            "governance.data_openness": [0.0, 1.0]}}})
@@ -264,7 +264,7 @@ def test_small_compare_writes_report_and_figures(tmp_path):
 def test_mesa_batch_run_example():
     root = Path(__file__).resolve().parents[1]
     r = subprocess.run([sys.executable, str(root / "docs" / "examples" / "mesa_batch_run.py"),
-                        "--households", "300", "--days", "20"],
+                        "--households", "600", "--days", "20"],
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "community_resilience" in r.stdout and "functionality" in r.stdout

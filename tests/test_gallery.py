@@ -6,7 +6,7 @@ from grassroots.cli import main
 
 
 def test_gallery_command_writes_its_figures_and_page(tmp_path, capsys):
-    assert main(["gallery", "--out", str(tmp_path), "--households", "300"]) == 0
+    assert main(["gallery", "--out", str(tmp_path), "--households", "600"]) == 0
     page = (tmp_path / "gallery.md").read_text()
     figures = sorted((tmp_path / "gallery").glob("*.png"))
     assert len(figures) == 6
@@ -16,4 +16,4 @@ def test_gallery_command_writes_its_figures_and_page(tmp_path, capsys):
     assert "Resilience loss in days, against the same city without the shock" in page
     assert "absolute" in page and "missed need" in page
     assert main(["gallery", "--households", "50"]) == 2  # too small: a clear error
-    assert "at least 100" in capsys.readouterr().err
+    assert "at least 600" in capsys.readouterr().err

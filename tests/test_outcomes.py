@@ -28,7 +28,7 @@ def test_no_shock_loss_is_zero_and_pairs_share_their_luck(strategy):
     """The no-shock run against itself (a second run with the same seed) loses
     exactly 0; a shocked run with the same seed matches it until onset."""
     def q(shock):
-        m = make_model(strategy, shock, n_households=300, days=30, seed=5)
+        m = make_model(strategy, shock, n_households=600, days=30, seed=5)
         m.run()
         return m.daily[:, metrics.COLUMNS.index("functionality")], m.schedule.onset
 
@@ -160,7 +160,7 @@ def test_report_without_pairs_or_a_second_strategy(tmp_path):
 
     spec = check_spec({"name": "plain", "strategies": ["status_quo"], "shocks": ["flood"],
                        "replicates": 2, "days": 25, "series": ["functionality"],
-                       "fixed": {"population.n_households": 300}})
+                       "fixed": {"population.n_households": 600}})
     store = execute(spec, tmp_path / "plain", executor="serial", progress=False)
     text = write_report(store).read_text()
     assert "Absolute loss vs pre-onset Q0 (days)" in text and "## Provenance" in text

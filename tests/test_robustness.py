@@ -42,7 +42,7 @@ from viz.robustness_report import compare_section, write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = {"name": "tiny", "worlds": 3, "strategies": ["status_quo", "community_resilience"],
-        "shocks": ["flood"], "households": 300, "days": 20, "seed": 5}
+        "shocks": ["flood"], "households": 600, "days": 20, "seed": 5}
 
 
 # --- the uncertainty table -------------------------------------------------
@@ -114,7 +114,7 @@ def test_tasks_use_common_random_numbers():
         mine = [t for t in ts if t.point == w]
         assert {t.seed for t in mine} == {5 + w}
         assert all(t.params == mine[0].params for t in mine)
-        assert mine[0].params["population.n_households"] == 300
+        assert mine[0].params["population.n_households"] == 600
 
 
 # --- running ---------------------------------------------------------------

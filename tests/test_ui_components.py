@@ -131,11 +131,11 @@ def test_caps_and_names_are_enforced():
     with pytest.raises(ParameterError, match="allows"):
         WorkshopModel(n_households=CAP + 100)
     with pytest.raises(ParameterError, match="allows"):
-        WorkshopModel(n_households=300, days=61)
+        WorkshopModel(n_households=600, days=61)
     with pytest.raises(ParameterError, match="strategy"):
-        WorkshopModel(strategy="../scenarios/strategies/status_quo.toml", n_households=300)
+        WorkshopModel(strategy="../scenarios/strategies/status_quo.toml", n_households=600)
     with pytest.raises(ParameterError, match="unknown lever"):
-        WorkshopModel(n_households=300, bogus=1)
+        WorkshopModel(n_households=600, bogus=1)
 
 
 def test_step_advances_the_model_day(page):
@@ -159,17 +159,17 @@ def test_slider_change_then_reset_rebuilds_the_model(page):
     box, rc, built = page
     first = built[-1]
     assert first.a.state.households.n == min(2_000, CAP)
-    inside(box, "gr-input-n_households", v.Slider).v_model = 300
+    inside(box, "gr-input-n_households", v.Slider).v_model = 600
     inside(box, "gr-input-reporting_burden", v.Slider).v_model = 0.8
     assert built[-1] is first  # nothing changes before Reset
     button(rc, "Step").click()
     button(rc, "Reset").click()
     model = built[-1]
     assert model is not first and model.day == 0
-    assert model.a.state.households.n == 300
+    assert model.a.state.households.n == 600
     assert model.a.params.governance.reporting_burden == 0.8
     assert model.edits == {"reporting_burden": 0.8}
-    assert "300 households" in text(one(box, "gr-status-map"))
+    assert "600 households" in text(one(box, "gr-status-map"))
 
 
 def test_strategy_preset_moves_the_levers(page):
@@ -210,7 +210,7 @@ def test_compare_mode_steps_both_models(page):
 
 
 def test_compare_uses_common_random_numbers():
-    m = WorkshopModel("status_quo", "flood", n_households=300, days=20, seed=3,
+    m = WorkshopModel("status_quo", "flood", n_households=600, days=20, seed=3,
                       compare_with="status_quo")
     for _ in range(15):
         m.step()
@@ -269,7 +269,7 @@ def test_map_layout_places_every_household_once():
 
 
 def test_resilience_triangle_and_chart():
-    m = WorkshopModel(n_households=300, days=40)
+    m = WorkshopModel(n_households=600, days=40)
     for _ in range(20):
         m.step()
     a = m.snapshot().a
@@ -396,11 +396,11 @@ def test_play_pacer_shares_a_budget_and_never_paces_clicks():
     ({"bogus": 1}, "unknown lever"),
 ])
 def test_a_tampered_page_gets_a_short_message_not_a_traceback(values, words):
-    m = PageModel(**{**initial_values(model_params()), "n_households": 300, **values})
+    m = PageModel(**{**initial_values(model_params()), "n_households": 600, **values})
     assert m.input_error and words in m.input_error and "Traceback" not in m.input_error
     assert len(m.input_error) < 500 and m.a.day == 0  # the default session, ready to step
     assert m.a.state.households.n <= CAP
-    assert PageModel(n_households=300, days=30).input_error is None
+    assert PageModel(n_households=600, days=30).input_error is None
 
 
 def test_the_page_shows_the_input_error(monkeypatch):

@@ -55,7 +55,7 @@ def test_not_a_result_folder_is_a_clear_error(tmp_path):
 
 
 def test_page_shows_the_view_only_when_asked(result_dir, monkeypatch):
-    monkeypatch.setenv("GRASSROOTS_UI_MAX_HOUSEHOLDS", "300")
+    monkeypatch.setenv("GRASSROOTS_UI_MAX_HOUSEHOLDS", "600")
     monkeypatch.setenv("GRASSROOTS_UI_MAX_DAYS", "30")
     monkeypatch.delenv(ENV, raising=False)
     for asked in (False, True):

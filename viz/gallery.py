@@ -148,7 +148,7 @@ def build(root: Path, n: int = 3000, days: int = 120) -> list[Path]:
     # 4. Strategy x shock heatmap (one seeded run each, smaller city).
     import pandas as pd
 
-    small = max(n // 3, 300)
+    small = max(n // 3, 600)  # the flood must reach a grid: 3 grids or more
     base = {s: _run(s, "none", small, days) for s in STRATEGIES}
     rows = [{"strategy": s, "shock": k,
              "counterfactual_loss_mean": paired_loss(_run(s, k, small, days), base[s])}

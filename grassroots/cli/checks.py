@@ -71,8 +71,9 @@ def cmd_validate(args) -> int:
 def cmd_gallery(args) -> int:
     from viz.gallery import build
 
-    if args.households < 100:
-        raise SpecError(f"--households {args.households}: the gallery needs at least 100")
+    if args.households < 600:  # the flood covers a quarter of the grids: at least one
+        raise SpecError(f"--households {args.households}: the gallery needs at least 600 "
+                        "(its flood must reach a grid)")
     files = build(check_out_dir(args.out), n=args.households)
     print(f"wrote {len(files) - 1} figures and {files[-1]}")
     return 0
