@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import rng
-from sim.params import Params
+from sim.params import STATUS_QUO, Params
 from sim.state import State
 
 
@@ -51,6 +51,24 @@ def _elevation(n_grids: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndar
     return x, y, elev
 
 
+def open_registries(state: State, params: Params, seed: int) -> None:
+    """Who is registered, whose registry is open to the grid (data_openness) and
+    whom the grid worker knows as vulnerable. The same draws under any openness,
+    so opening more registries only adds households. Writes is_registered,
+    is_registry_open, is_known of `state.households` (is_vulnerable must be set).
+    """
+    h, pop = state.households, params.population
+
+    def draw(stream: int) -> np.ndarray:
+        return rng.uniform_array(seed, -1, stream, h.n)
+
+    registered = h.is_vulnerable & (draw(rng.S_REGISTRY) < pop.registry_coverage)
+    opened = registered & (draw(rng.S_OPENNESS) < params.governance.data_openness)
+    h.is_registered[:] = registered
+    h.is_registry_open[:] = opened
+    h.is_known[:] = h.is_vulnerable & ((draw(rng.S_KNOWLEDGE) < pop.local_knowledge) | opened)
+
+
 def build(params: Params) -> State:
     """Draw the city of `params` and return its initial state."""
     pop = params.population
@@ -71,16 +89,16 @@ def build(params: Params) -> State:
     volunteer = draw(rng.S_VOLUNTEER) < pop.share_volunteers
     reserves = pop.reserve_days * (0.5 + draw(rng.S_RESERVES))
     reserves = np.where(low_income, reserves * pop.low_income_reserve_factor, reserves)
-    registered = vulnerable & (draw(rng.S_REGISTRY) < pop.registry_coverage)
-    opened = registered & (draw(rng.S_OPENNESS) < params.governance.data_openness)
-    known = vulnerable & ((draw(rng.S_KNOWLEDGE) < pop.local_knowledge) | opened)
     social0 = 0.3 + 0.4 * draw(rng.S_SOCIAL0)
-    # Social capital as the strategy has shaped it over the years: the steady
+    # Social capital as the status quo has shaped it over the years: the steady
     # state of the social phase's investment, chat-group gain and relaxation
-    # toward the baseline (docs/ODD.md, Initialization).
-    b, gov = params.behaviour, params.governance
-    gain = gov.social_capital_investment + np.where(gov.chat_groups & digital, b.sc_gain_chat, 0.0)
-    social = np.where(b.sc_relax + gain > 0.0,
+    # toward the baseline under the status quo's levers (no investment, no chat
+    # groups: the baseline itself). Every strategy starts from this city and
+    # shapes it its own way during its tenure (docs/ODD.md, Initialization).
+    b = params.behaviour
+    sq = params.with_overrides(STATUS_QUO).governance
+    gain = sq.social_capital_investment + np.where(sq.chat_groups & digital, b.sc_gain_chat, 0.0)
+    social = np.where(gain > 0.0,  # no gain: the baseline itself, exactly
                       (b.sc_relax * social0 + gain) / np.maximum(b.sc_relax + gain, 1e-300),
                       social0)
 
@@ -97,13 +115,12 @@ def build(params: Params) -> State:
     h.is_vulnerable[:] = vulnerable
     h.vulnerability[:] = (elderly.astype(np.int8) + alone + low_income + chronic)
     h.is_volunteer[:] = volunteer
-    h.is_registered[:] = registered
-    h.is_registry_open[:] = opened
-    h.is_known[:] = known
+    open_registries(state, params, seed)
     h.exposure[:] = draw(rng.S_EXPOSURE)
     h.reserve_target[:] = reserves
     h.reserves[:] = reserves
-    h.trust[:] = 0.4 + 0.4 * draw(rng.S_TRUST0)
+    h.trust0[:] = 0.4 + 0.4 * draw(rng.S_TRUST0)
+    h.trust[:] = h.trust0
     h.social_capital0[:] = social0
     h.social_capital[:] = social
 
