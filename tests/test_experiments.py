@@ -254,7 +254,7 @@ def test_small_compare_writes_report_and_figures(tmp_path):
     assert {"resilience_curves.png", "illusion_gap.png"} <= figs
     for section in ("How to read this", "## Summary", "## Notes on the measures",
                     "## Provenance", "Loss vs no-shock run (days)", "lower is better",
-                    "distinguishable", "git commit", "onset day 10"):
+                    "distinguishable", "git commit", "onset day 10", "run.tenure_days"):
         assert section in text, section
     assert "e+0" not in text and "e-0" not in text  # no scientific notation
     assert "paired_gap.png" in figs and "heatmap_counterfactual_loss.png" in figs
