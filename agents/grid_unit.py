@@ -46,16 +46,17 @@ class GridUnit(mesa.Agent):
         return rng.uniform_py(self.model.seed_value, self.model.clock, stream, self.idx)
 
     def visit(self, h):
-        """Visit household h: see its need and open a case (unless reported closed
-        at once), or see that an open case's need has gone and close it."""
+        """Visit household h: see its need and open a case (unless it is closed on
+        paper at once: then it is not detected either), or see that an open
+        case's need has stayed at zero long enough (resolved) and close it."""
         g = self.model.params.governance
         h.t_visited = self.model.clock
         if h.need <= 0.0 and h.t_case >= 0:
-            h.close_case()
+            if h.is_resolved():
+                h.close_case()
         elif h.need > 0.0 and h.t_case < 0:
-            h.detected_by = VISIT
-            h.note_detection()
             if h._draw(rng.S_KPI_CLOSE) >= g.kpi_pressure:
+                h.detected_by = VISIT
                 h.open_case()
 
     # Phase 5b

@@ -27,6 +27,7 @@ class Household(mesa.Agent):
     exposure = StateField()
     reserve_target = StateField()
     social_capital0 = StateField()
+    trust0 = StateField()
     reserves = StateField()
     need = StateField()
     wellbeing = StateField()
@@ -37,6 +38,7 @@ class Household(mesa.Agent):
     is_telling = StateField()
     t_hardship_end = StateField()
     t_need_start = StateField()
+    t_need_last = StateField()
     t_detected = StateField()
     t_case = StateField()
     t_dispatch = StateField()
@@ -105,7 +107,8 @@ class Household(mesa.Agent):
             elif (self.t_visited >= 0 and self.t_visited == day - 1
                   and today.warning_prev[gid] > 0):
                 informed = True
-            elif (chat_groups and self.has_digital_access and grid_telling[gid] > 0
+            elif (chat_groups and self.has_digital_access
+                  and (b.chat_relay or grid_telling[gid] > 0)
                   and self._draw(rng.S_WARN_CHAT) < b.chat_warning * today.telecom[gid]):
                 informed = True
             else:
@@ -154,6 +157,8 @@ class Household(mesa.Agent):
         self.reserves = r + added
         self.need = nd
         self.bought_today = paid + added
+        if nd > 0.0:
+            self.t_need_last = self.model.clock
         if nd > 0.0 and self.t_need_start < 0:
             self.t_need_start = self.model.clock
             self.was_in_need = True
@@ -305,13 +310,17 @@ class Household(mesa.Agent):
 
     # Phase 8
     def update_trust_and_social_capital(self):
-        """Trust follows government help and waiting; social capital follows aid."""
+        """Trust follows government help (and help the grid coordinates) and waiting,
+        and relaxes toward its baseline; social capital follows aid."""
         b, g, today = self.model.params.behaviour, self.model.params.governance, self.model.today
         t = self.trust
         if self.department_in_today > 0.0:
             t += b.trust_gain * (1.0 - t)
+        elif g.volunteer_coordination and self.volunteer_in_today > 0.0:
+            t += b.trust_gain_coordinated * (1.0 - t)
         elif self.t_request >= 0 and self.model.clock - self.t_request > b.patience_days:
             t -= b.trust_loss * t
+        t += b.trust_relax * (self.trust0 - t)
         self.trust = t
         if self.need <= 0.0:
             self.t_request = -1
@@ -324,16 +333,23 @@ class Household(mesa.Agent):
         s += b.sc_relax * (self.social_capital0 - s)
         self.social_capital = min(1.0, max(0.0, s))
 
+    def is_resolved(self) -> bool:
+        """Need has stayed at zero for close_after_days days: the case may close."""
+        g = self.model.params.governance
+        return self.need <= 0.0 and self.model.clock - self.t_need_last >= g.close_after_days
+
     # Phase 9
     def leave_dashboard(self) -> bool:
-        """The platform drops a resolved household it can sense, and closes its
-        case. Returns: still on the dashboard."""
+        """A resolved household leaves the dashboard, and its case closes, if the
+        platform senses it or (under volunteer coordination) the volunteers report
+        it to the grid worker. Returns: still on the dashboard."""
         if not self.is_on_dashboard:
             return False
         g, today = self.model.params.governance, self.model.today
         gid = self.grid_id
-        if (self.need <= 0.0 and self.has_digital_access and self._draw(rng.S_DASH_SENSE)
-                < g.platform_sensing * today.platform * today.power[gid] * today.telecom[gid]):
+        if self.is_resolved() and (g.volunteer_coordination or (
+                self.has_digital_access and self._draw(rng.S_DASH_SENSE)
+                < g.platform_sensing * today.platform * today.power[gid] * today.telecom[gid])):
             self.close_case()
             return False
         return True

@@ -27,13 +27,11 @@ class Volunteer(mesa.Agent):
         return self.model.households[self.household_idx]
 
     def _deliver(self, h, left: float) -> float:
-        """Deliver min(need, left) to h; under coordination the grid worker hears
-        when the need is met and closes h's open case. Returns the budget left."""
+        """Deliver min(need, left) to h. Its case stays open (the grid worker closes
+        it once resolved: Household.leave_dashboard). Returns the budget left."""
         give = min(h.need, left)
         h.need -= give
         h.volunteer_in_today += give
-        if self.model.params.governance.volunteer_coordination and h.need <= 0.0 and h.t_case >= 0:
-            h.close_case()
         return left - give
 
     # Phase 6b

@@ -23,9 +23,10 @@ def measure_sir(n: int, steps: int) -> dict[str, Any]:
     from scenarios import make_model
     from sim.params import Params
 
-    # The network does not depend on the burn-in: skip it where the model has one.
-    kw = ({"overrides": {"run.burn_in_days": 0}}
-          if "run.burn_in_days" in Params.specs() else {})
+    # The network does not depend on the burn-in or the tenure: skip them where the model
+    # has them.
+    skip = {k: 0 for k in ("run.burn_in_days", "run.tenure_days") if k in Params.specs()}
+    kw = {"overrides": skip} if skip else {}
 
     def network(size):
         return make_model(STRATEGY, SHOCK, n_households=size, days=1, seed=SEED,

@@ -121,7 +121,7 @@ OUTCOMES: dict[str, str] = {
     "gini_unmet_need": "Gini coefficient of households' total unmet need",
     "mean_detection_latency": "mean days from need to first detection",
     "vulnerable_coverage": "share of vulnerable households in need that were detected "
-                           "(counts cases closed on paper as detected)",
+                           "(cases closed on paper at the visit do not count)",
     "missed_need_share": "mean over days from onset of max(true - dashboard need share, 0): "
                          "need the dashboard does not show",
     "false_alarm_share": "mean over days from onset of max(dashboard - true need share, 0): "

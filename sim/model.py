@@ -32,7 +32,7 @@ from sim.flags import COLUMNS, N_COLUMNS
 from sim.inputs import NO_SHOCK, Shock, Strategy, check_shock, schedule
 from sim.metrics import RunSummary, daily_frame, summarise
 from sim.network import Network, build_network
-from sim.params import Params, fresh_seed
+from sim.params import STATUS_QUO, Params, fresh_seed
 from sim.phases import PHASES, Phase
 
 WORK_HOURS_PER_DAY = 8.0
@@ -60,9 +60,12 @@ def _check_inputs(strategy, shock) -> tuple[Strategy, Shock]:
 class ResilienceModel(mesa.Model):
     """A city's neighbourhoods through a shock, one day per step.
 
-    Construction builds the city and its network and runs `run.burn_in_days`
-    (default 30) unrecorded days with no shock; `day` counts recorded days,
-    `clock` all simulated days (the kernels' day).
+    Construction builds the city and its network, then runs, unrecorded and
+    with no shock, `run.burn_in_days` (default 30) days of the status quo's
+    routine (the same city for every strategy) and `run.tenure_days` (default
+    365) days of the strategy's own routine: the strategy has been in place
+    that long at day 0 (`_burn_in`). `burn_in` is the number of those days;
+    `day` counts recorded days, `clock` all simulated days (the kernels' day).
 
     A day runs the table `sim.phases.PHASES`, in order (`step`); each phase
     reads the state as it was at its start and writes new values (visits,
@@ -121,11 +124,15 @@ class ResilienceModel(mesa.Model):
                                  f"{numba.config.NUMBA_NUM_THREADS}")
         self.threads = threads
         self.params = p
+        self.run_params = p
         self.strategy = strategy
         self.shock = shock
         self.seed_value = p.run.seed
         self.days = p.run.days
-        self.burn_in = p.run.burn_in_days
+        self.status_quo_params = p.with_overrides(STATUS_QUO)
+        self.warm_up = p.run.burn_in_days  # days of the status quo's routine
+        self.tenure = p.run.tenure_days  # days of the strategy's routine
+        self.burn_in = self.warm_up + self.tenure  # unrecorded days before day 0
         self.day = 0  # days recorded so far (day 0 is the first day after the burn-in)
         self.clock = 0  # days simulated so far, burn-in included: the kernels' `day`
         self.observers: list[Observer] = []
@@ -141,8 +148,8 @@ class ResilienceModel(mesa.Model):
             network = build_network(p.network, building, grid, p.run.seed)
             del building, grid
         self.network = network
-        self.state = population.build(p)
-        population.apply_node_attributes(self.state, self.network, p)
+        self.state = population.build(self.status_quo_params)
+        population.apply_node_attributes(self.state, self.network, self.status_quo_params)
         h, gr = self.state.households, self.state.grids
         self.schedule = schedule(shock, self.days, gr.elevation, gr.community)
         self.daily = np.zeros((self.days, N_COLUMNS))
@@ -165,10 +172,12 @@ class ResilienceModel(mesa.Model):
         self._burn_in()
 
     # -- the engine ----------------------------------------------------------------
-    def namespace(self) -> Namespace:
+    def namespace(self, params: Params | None = None) -> Namespace:
         """Every value a kernel argument can be bound to, by name: state arrays,
-        network, parameters, today's inputs, scratch, and the live values."""
+        network, parameters (`params`, default the run's), today's inputs,
+        scratch, and the live values."""
         st = self.state
+        params = self.params if params is None else params
         ns = Namespace(self.live)
         ns.add_fields("households", st.households).add_fields("volunteers", st.volunteers)
         ns.add_fields("grids", st.grids)
@@ -177,8 +186,8 @@ class ResilienceModel(mesa.Model):
                          "dashboard": st.dashboard})
         ns.add("network", {"indptr": self.network.indptr, "indices": self.network.indices,
                            "weight": self.network.weight})
-        ns.add_fields("behaviour", self.params.behaviour)
-        ns.add_fields("governance", self.params.governance)
+        ns.add_fields("behaviour", params.behaviour)
+        ns.add_fields("governance", params.governance)
         ns.add("today", {k: getattr(self.today, k) for k in TODAY})
         ns.add("scratch", vars(self.scratch))
         ns.add("run", {"seed": self.seed_value, "reporting_hours": self.reporting_hours})
@@ -186,10 +195,21 @@ class ResilienceModel(mesa.Model):
         return ns
 
     def _setup_engine(self):
-        """Bind every phase's kernels to their arguments (the fast engine)."""
-        ns = self.namespace()
-        self._calls: dict[str, tuple[BoundCall, ...]] = {
-            ph.name: tuple(bind(k, ns) for k in ph.kernels) for ph in self.phases}
+        """Bind every phase's kernels to their arguments (the fast engine), once
+        with the run's parameters and once with the status quo's (the warm-up)."""
+        self._call_sets: dict[bool, dict[str, tuple[BoundCall, ...]]] = {}
+        for status_quo, params in ((False, self.params), (True, self.status_quo_params)):
+            ns = self.namespace(params)
+            self._call_sets[status_quo] = {
+                ph.name: tuple(bind(k, ns) for k in ph.kernels) for ph in self.phases}
+        self._calls = self._call_sets[False]
+
+    def _set_routine(self, status_quo: bool) -> None:
+        """Run the status quo's routine (the warm-up) or the strategy's from now on."""
+        self.params = self.status_quo_params if status_quo else self.run_params
+        call_sets = getattr(self, "_call_sets", None)  # the reference engine has none
+        if call_sets is not None:
+            self._calls = call_sets[status_quo]
 
     def run_phase(self, phase: Phase) -> None:
         """Run one phase of today: its kernels, in order."""
@@ -229,13 +249,24 @@ class ResilienceModel(mesa.Model):
 
     # -- the day -------------------------------------------------------------------
     def _burn_in(self):
-        """Warm up: `run.burn_in_days` days with no shock, not recorded, so that
-        everyday hardship, open cases, trust and volunteers have settled into
-        the strategy's routine before day 0 (social capital starts at its
-        steady state already: it would take months). The run's 'ever' flags
-        then start from the households in need now. Random draws use the
-        clock, so a different burn-in length gives different luck."""
+        """Before day 0, with no shock and not recorded: first the warm-up,
+        `run.burn_in_days` days of the status quo's routine (its levers,
+        `sim.params.STATUS_QUO`), so that everyday hardship, open cases, trust
+        and volunteers have settled into the same city for every strategy
+        (social capital starts at the status quo's steady state already); then
+        the strategy is adopted (its registries opened to the grids) and runs
+        its own routine for its tenure, `run.tenure_days` days. Tenure 0: every
+        strategy starts day 0 from the same state. The run's 'ever' flags then
+        start from the households in need now. Random draws use the clock, so
+        a different warm-up or tenure gives different luck."""
         with self._thread_count():
+            self._set_routine(status_quo=True)
+            while self.clock < self.warm_up:
+                self._begin_day()
+                self._run_day(recorded=False)
+                self.clock += 1
+            self._set_routine(status_quo=False)
+            population.open_registries(self.state, self.params, self.seed_value)
             while self.clock < self.burn_in:
                 self._begin_day()
                 self._run_day(recorded=False)

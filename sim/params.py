@@ -148,6 +148,9 @@ class BehaviourPars:
                                       "official alert")
     chat_warning: float = par(0.5, 0.0, 1.0, "probability", "Warning reach (chat group)",
                               "Daily chance a chat group member hears a warning another member in the grid is passing on")
+    chat_relay: bool = par(True, unit="", label="Warnings relayed in chat groups",
+                           help="Grid workers post official warnings in their grid's chat group "
+                                "(where groups exist), platform or not")
     word_of_mouth: float = par(0.3, 0.0, 1.0, "probability", "Word of mouth",
                                "Daily chance a telling household tells a full-strength tie",
                                plausible=(0.1, 0.6),
@@ -212,6 +215,10 @@ class BehaviourPars:
                             "Daily fall of trust while a request waits past patience",
                             plausible=(0.005, 0.06),
                             source="nothing known: wide range")
+    trust_relax: float = par(0.01, 0.0, 1.0, "1/day", "Trust relaxation",
+                             "Daily pull of trust back to the household's baseline")
+    trust_gain_coordinated: float = par(0.05, 0.0, 1.0, "per delivery", "Trust from coordinated help",
+                                        "Rise of trust when volunteers the grid coordinates bring help")
     patience_days: int = par(3, 0, 60, "days", "Patience",
                              "Days a request may wait before trust starts to fall")
     sc_gain_aid: float = par(0.02, 0.0, 1.0, "per day", "Social capital from aid",
@@ -295,6 +302,8 @@ class GovernancePars:
                                               "default")
     dept_delivery_days: float = par(7.0, 0.0, 60.0, "days", "Department delivery",
                                     "Essentials a department delivers to a served household")
+    close_after_days: int = par(3, 0, 60, "days", "Case closure delay",
+                                "Days a household's need must stay at zero before its case is closed")
 
 
 @dataclass(frozen=True)
@@ -303,9 +312,21 @@ class RunPars:
 
     days: int = par(180, 1, 3650, "days", "Days", "Days to simulate")
     burn_in_days: int = par(30, 0, 365, "days", "Burn-in",
-                            "Days simulated with no shock before day 0 and not recorded (warm-up)")
+                            "Days of the status quo's routine simulated before the strategy is "
+                            "adopted (warm-up, no shock, not recorded)")
+    tenure_days: int = par(365, 0, 3650, "days", "Tenure",
+                           "Days the strategy has been in place before day 0 (no shock, not "
+                           "recorded)")
     seed: int = par(0, 0, 2**63 - 1, "", "Seed", "Seed of every random draw")
 
+
+# The levers a strategy sets, and their status quo values (the defaults of the governance
+# group are the status quo's; tests/test_tenure.py holds scenarios/strategies/status_quo.toml
+# to them). The warm-up before a strategy is adopted runs with these values.
+LEVERS = ("platform_sensing", "reporting_burden", "kpi_pressure", "data_openness",
+          "direct_dispatch", "chat_groups", "chat_to_platform", "volunteer_coordination",
+          "social_capital_investment")
+STATUS_QUO: dict[str, Any] = {f"governance.{k}": getattr(GovernancePars(), k) for k in LEVERS}
 
 _GROUP_TYPES = {"population": PopulationPars, "network": NetworkPars,
                 "behaviour": BehaviourPars, "governance": GovernancePars, "run": RunPars}

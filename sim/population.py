@@ -18,7 +18,7 @@ import numpy as np
 
 from sim import rng
 from sim.errors import InputWarning
-from sim.params import Params
+from sim.params import STATUS_QUO, Params
 from sim.state import State
 
 
@@ -69,9 +69,10 @@ ATTRIBUTE_DRAWS = {"elderly": "is_elderly", "alone": "lives_alone",
                    "low_income": "is_low_income", "chronic": "has_chronic_illness",
                    "digital_access": "has_digital_access"}
 # Household arrays that depend on those draws, recomputed when any is given.
+# (Registries follow too: `open_registries` after them.)
 _DERIVED = ("is_elderly", "lives_alone", "is_low_income", "has_chronic_illness",
-            "has_digital_access", "is_vulnerable", "vulnerability", "is_registered",
-            "is_registry_open", "is_known", "reserve_target", "reserves", "social_capital")
+            "has_digital_access", "is_vulnerable", "vulnerability", "reserve_target",
+            "reserves", "social_capital")
 
 
 def _households(params: Params, given: dict[str, np.ndarray] | None = None) -> dict:
@@ -79,8 +80,8 @@ def _households(params: Params, given: dict[str, np.ndarray] | None = None) -> d
 
     `given` maps an ATTRIBUTE_DRAWS key to float (n,) values (1 yes, 0 no,
     NaN: not given); where a value is given it replaces the draw, and what
-    depends on it (digital access on age, vulnerability, reserves,
-    registries, social capital) follows. The draws themselves never change,
+    depends on it (digital access on age, vulnerability, reserves, social
+    capital) follows; registries are drawn by `open_registries`. The draws themselves never change,
     so a household the file says nothing about keeps its attributes.
     """
     pop = params.population
@@ -107,33 +108,50 @@ def _households(params: Params, given: dict[str, np.ndarray] | None = None) -> d
     volunteer = draw(rng.S_VOLUNTEER) < pop.share_volunteers
     reserves = pop.reserve_days * (0.5 + draw(rng.S_RESERVES))
     reserves = np.where(low_income, reserves * pop.low_income_reserve_factor, reserves)
-    registered = vulnerable & (draw(rng.S_REGISTRY) < pop.registry_coverage)
-    opened = registered & (draw(rng.S_OPENNESS) < params.governance.data_openness)
-    known = vulnerable & ((draw(rng.S_KNOWLEDGE) < pop.local_knowledge) | opened)
     social0 = 0.3 + 0.4 * draw(rng.S_SOCIAL0)
-    # Social capital as the strategy has shaped it over the years: the steady
+    # Social capital as the status quo has shaped it over the years: the steady
     # state of the social phase's investment, chat-group gain and relaxation
-    # toward the baseline (docs/ODD.md, Initialization).
-    b, gov = params.behaviour, params.governance
-    gain = gov.social_capital_investment + np.where(gov.chat_groups & digital, b.sc_gain_chat, 0.0)
-    social = np.where(b.sc_relax + gain > 0.0,
+    # toward the baseline under the status quo's levers (no investment, no chat
+    # groups: the baseline itself). Every strategy starts from this city and
+    # shapes it its own way during its tenure (docs/ODD.md, Initialization).
+    b = params.behaviour
+    sq = params.with_overrides(STATUS_QUO).governance
+    gain = sq.social_capital_investment + np.where(sq.chat_groups & digital, b.sc_gain_chat, 0.0)
+    social = np.where(gain > 0.0,  # no gain: the baseline itself, exactly
                       (b.sc_relax * social0 + gain) / np.maximum(b.sc_relax + gain, 1e-300),
                       social0)
+    trust0 = 0.4 + 0.4 * draw(rng.S_TRUST0)
     return {"is_elderly": elderly, "lives_alone": alone, "is_low_income": low_income,
             "has_chronic_illness": chronic, "has_digital_access": digital,
             "is_vulnerable": vulnerable,
             "vulnerability": elderly.astype(np.int8) + alone + low_income + chronic,
-            "is_volunteer": volunteer, "is_registered": registered,
-            "is_registry_open": opened, "is_known": known, "exposure": draw(rng.S_EXPOSURE),
-            "reserve_target": reserves, "reserves": reserves,
-            "trust": 0.4 + 0.4 * draw(rng.S_TRUST0), "social_capital0": social0,
-            "social_capital": social}
+            "is_volunteer": volunteer, "exposure": draw(rng.S_EXPOSURE),
+            "reserve_target": reserves, "reserves": reserves, "trust0": trust0,
+            "trust": trust0.copy(), "social_capital0": social0, "social_capital": social}
+
+
+def open_registries(state: State, params: Params, seed: int) -> None:
+    """Who is registered, whose registry is open to the grid (data_openness) and
+    whom the grid worker knows as vulnerable. The same draws under any openness,
+    so opening more registries only adds households. Writes is_registered,
+    is_registry_open, is_known of `state.households` (is_vulnerable must be set).
+    """
+    h, pop = state.households, params.population
+
+    def draw(stream: int) -> np.ndarray:
+        return rng.uniform_array(seed, -1, stream, h.n)
+
+    registered = h.is_vulnerable & (draw(rng.S_REGISTRY) < pop.registry_coverage)
+    opened = registered & (draw(rng.S_OPENNESS) < params.governance.data_openness)
+    h.is_registered[:] = registered
+    h.is_registry_open[:] = opened
+    h.is_known[:] = h.is_vulnerable & ((draw(rng.S_KNOWLEDGE) < pop.local_knowledge) | opened)
 
 
 def apply_node_attributes(state: State, network, params: Params) -> tuple[str, ...]:
     """Let the node attributes of a network file override the city's draws.
 
-    Call after `build`, before the first step. Where a node of the file
+    Call after `build` (with the same `params`), before the first step. Where a node of the file
     gives an attribute (`network.attributes`, see `sim.network.NODE_ATTRIBUTES`
     and docs/ODD.md, "Input data"), the household it maps to takes it:
     elderly, living alone, low income, chronic illness, digital access; what
@@ -157,6 +175,7 @@ def apply_node_attributes(state: State, network, params: Params) -> tuple[str, .
     drawn = _households(params, used)
     for name in _DERIVED:
         getattr(h, name)[:] = drawn[name]
+    open_registries(state, params, params.run.seed)
     return tuple(sorted(used))
 
 
@@ -176,6 +195,7 @@ def build(params: Params) -> State:
     h.grid[:] = grid
     for name, values in d.items():
         getattr(h, name)[:] = values
+    open_registries(state, params, seed)
 
     v = state.volunteers
     v.household[:] = vol_rows

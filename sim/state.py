@@ -32,6 +32,7 @@ HOUSEHOLD_FIELDS: dict[str, tuple[type, float, str]] = {
     "exposure": (np.float64, 0.0, "exposure to hazards, 0-1 (ground floor, old building)"),
     "reserve_target": (np.float64, 0.0, "habitual stock of essentials, days"),
     "social_capital0": (np.float64, 0.0, "baseline social capital, 0-1"),
+    "trust0": (np.float64, 0.0, "baseline trust in government, 0-1"),
     # Dynamic state.
     "reserves": (np.float64, 0.0, "stock of essentials, days"),
     "need": (np.float64, 0.0, "backlog of unmet essentials, days"),
@@ -43,6 +44,7 @@ HOUSEHOLD_FIELDS: dict[str, tuple[type, float, str]] = {
     "is_telling": (np.bool_, False, "passes the current warning on to ties"),
     "t_hardship_end": (np.int32, -1, "day an everyday hardship ends (no restocking before)"),
     "t_need_start": (np.int32, -1, "first day of the current need episode"),
+    "t_need_last": (np.int32, -1, "last day the household had need after its purchases"),
     "t_detected": (np.int32, -1, "day the current need episode was first detected"),
     "t_case": (np.int32, -1, "day the open case was opened"),
     "t_dispatch": (np.int32, -1, "day the open case reaches departments"),

@@ -207,8 +207,9 @@ def test_formal_services_crowd_out_idle_volunteers():
 
 
 def test_waiting_past_patience_lowers_trust():
-    # trust_gain = 0 isolates the loss: trust can only fall, and falls when requests wait.
-    no_gain = {"behaviour.trust_gain": 0.0}
+    # No gain and no pull back to the baseline isolate the loss: trust can only fall, and
+    # falls when requests wait.
+    no_gain = {"behaviour.trust_gain": 0.0, "behaviour.trust_relax": 0.0}
     for lo, hi in pair("governance.central_latency_days", 0, 20, extra=no_gain):
         t_lo, t_hi = col(lo, "trust_mean"), col(hi, "trust_mean")
         assert np.all(np.diff(t_hi) <= 1e-15) and np.all(np.diff(t_lo) <= 1e-15)

@@ -102,7 +102,7 @@ def check_invariants(m: ResilienceModel):
 def test_invariants_hold_every_day(strategy, shock):
     m = make(strategy, shock, n=2_000, days=60, seed=6)
     h = m.state.households
-    assert m.clock == m.burn_in == 30 and m.day == 0  # the burn-in has run
+    assert m.clock == m.burn_in == 30 + 365 and m.day == 0  # warm-up and tenure have run
     in_hardship = h.t_hardship_end >= m.clock
     assert np.all(h.reserves >= 0) and np.all(h.need >= 0)
     assert np.all(h.need[h.need > 0] <= m.params.behaviour.need_cap_days)

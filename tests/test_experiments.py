@@ -94,7 +94,8 @@ def test_designs():
 def test_common_random_numbers_across_strategies():
     """Replicate k: same seed, same city; identical days until the strategies first differ."""
     kw = {"n_households": 2000, "days": 40, "seed": 7}
-    no_burn = {"run.burn_in_days": 0}  # from the very first day, to see when they part
+    # from the very first day, to see when they part
+    no_burn = {"run.burn_in_days": 0, "run.tenure_days": 0}
     a = make_model("status_quo", "flood", overrides=no_burn, **kw)
     b = make_model("status_quo", "flood",
                         overrides={**no_burn, "governance.direct_dispatch": True}, **kw)
@@ -253,7 +254,7 @@ def test_small_compare_writes_report_and_figures(tmp_path):
     assert {"resilience_curves.png", "illusion_gap.png"} <= figs
     for section in ("How to read this", "## Summary", "## Notes on the measures",
                     "## Provenance", "Loss vs no-shock run (days)", "lower is better",
-                    "distinguishable", "git commit", "onset day 10"):
+                    "distinguishable", "git commit", "onset day 10", "run.tenure_days"):
         assert section in text, section
     assert "e+0" not in text and "e-0" not in text  # no scientific notation
     assert "paired_gap.png" in figs and "heatmap_counterfactual_loss.png" in figs

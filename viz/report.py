@@ -30,6 +30,7 @@ from experiments.compare import run_compare
 from experiments.store import Store
 from sim.io import atomic_write
 from sim.metrics import DEFAULT_WINDOW_DAYS
+from sim.params import Params
 from viz.figures import heatmap, illusion_gap_over_time, paired_gap_bands, resilience_bands
 from viz.robustness_report import compare_section
 
@@ -132,6 +133,7 @@ def provenance(store: Store, a: dict, elapsed: float | None) -> list[str]:
     """Where the numbers come from: spec, seeds, sizes, versions, commit."""
     spec, man, runs = a["spec"], a["manifest"], a["runs"]
     fixed = spec.get("fixed", {})
+    tenure = int(fixed.get("run.tenure_days", Params().run.tenure_days))
     versions = ", ".join(f"{k} {v}" for k, v in man.get("versions", {}).items() if v)
     n_none = int((runs["shock"] == "none").sum()) if "none" not in spec["shocks"] else 0
     lines = ["## Provenance", "",
@@ -142,6 +144,10 @@ def provenance(store: Store, a: dict, elapsed: float | None) -> list[str]:
              f"{spec['seed']:,} + k under every strategy and shock (common random numbers)",
              f"- households: {fixed.get('population.n_households', 10_000):,}; days: "
              f"{spec['days']:,}",
+             f"- tenure: every strategy starts from the status quo's city and has been in "
+             f"place for {tenure:,} days before day 0 (`run.tenure_days`; 365 = in place "
+             "for years, so social capital and trust have reached each strategy's routine; "
+             "0 = adopted on day 0; docs/ODD.md, section 5)",
              f"- runs: {len(runs):,}" + (f", of which {n_none:,} no-shock runs for pairing"
                                          if n_none else "")
              + (f"; wall time {elapsed:,.0f} s" if elapsed else ""),

@@ -4,8 +4,10 @@ Detection channels (values of `detected_by`): 1 grid visit, 2 platform
 sensing, 3 platform request, 4 chat group linked to the platform. A detected
 household gets an open case (t_case) and shows on the dashboard, except a
 visited case that the worker reports closed at the visit under indicator
-pressure (kpi_pressure): it counts as detected but no case stays open. A
-visit to an open case whose need has gone closes it.
+pressure (kpi_pressure): closed on paper, it opens no case and does not count
+as detected (no t_detected, was_detected or detected_by), so coverage cannot
+count it. A visit to an open case closes it once the household's need has
+stayed at zero for close_after_days days (t_need_last).
 Open cases are then dispatched to departments (`dispatch_cases`).
 """
 
@@ -53,30 +55,33 @@ def detect_on_platform(grid, has_digital_access, need, asked_today, power, telec
 
 
 @njit(cache=True)
-def _visit(i, need, t_visited, t_case, t_dispatch, t_detected, was_detected, is_on_dashboard,
-           detected_by, kpi_pressure, seed, day):
-    """One visit: the worker sees the household's need and opens a case, or sees
-    that an open case's need has gone and closes it."""
+def _visit(i, need, t_need_last, t_visited, t_case, t_dispatch, t_detected, was_detected,
+           is_on_dashboard, detected_by, kpi_pressure, close_after_days, seed, day):
+    """One visit: the worker sees the household's need and opens a case (unless
+    it is closed on paper at once, with probability kpi_pressure), or sees that
+    an open case's need has stayed at zero for close_after_days days and closes it."""
     t_visited[i] = day
     if need[i] <= 0.0 and t_case[i] >= 0:
-        t_case[i] = -1
-        t_dispatch[i] = -1
-        is_on_dashboard[i] = False
+        if day - t_need_last[i] >= close_after_days:
+            t_case[i] = -1
+            t_dispatch[i] = -1
+            is_on_dashboard[i] = False
     elif need[i] > 0.0 and t_case[i] < 0:
-        detected_by[i] = VISIT
-        if t_detected[i] < 0:
-            t_detected[i] = day
-            was_detected[i] = True
         if uniform(seed, day, S_KPI_CLOSE, i) >= kpi_pressure:
+            detected_by[i] = VISIT
+            if t_detected[i] < 0:
+                t_detected[i] = day
+                was_detected[i] = True
             t_case[i] = day
             is_on_dashboard[i] = True
 
 
 @njit(cache=True, parallel=True)
-def visit_grids(start, stop, cursor, visits_today, hazard, need, is_known, asked_today,
-                t_visited, t_case, t_dispatch, t_detected, was_detected, is_on_dashboard,
-                detected_by, visit_capacity, reporting_burden, hazard_mobility_loss,
-                revisit_days, kpi_pressure, chat_groups, seed, day):
+def visit_grids(start, stop, cursor, visits_today, hazard, need, t_need_last, is_known,
+                asked_today, t_visited, t_case, t_dispatch, t_detected, was_detected,
+                is_on_dashboard, detected_by, visit_capacity, reporting_burden,
+                hazard_mobility_loss, revisit_days, kpi_pressure, close_after_days, chat_groups,
+                seed, day):
     """Each grid worker visits up to visit_capacity x (1 - reporting_burden) x
     (1 - hazard_mobility_loss x hazard) households.
 
@@ -103,8 +108,9 @@ def visit_grids(start, stop, cursor, visits_today, hazard, need, is_known, asked
                 break
             i = a + (offset + t) % n_g
             if chat_groups and (asked_today[i] & ASK_CHAT) and need[i] > 0.0 and t_case[i] < 0:
-                _visit(i, need, t_visited, t_case, t_dispatch, t_detected, was_detected,
-                       is_on_dashboard, detected_by, kpi_pressure, seed, day)
+                _visit(i, need, t_need_last, t_visited, t_case, t_dispatch, t_detected,
+                       was_detected, is_on_dashboard, detected_by, kpi_pressure,
+                       close_after_days, seed, day)
                 done += 1
         for t in range(n_g):  # tier B: known vulnerable households due a visit
             if done >= k:
@@ -112,8 +118,9 @@ def visit_grids(start, stop, cursor, visits_today, hazard, need, is_known, asked
             i = a + (offset + t) % n_g
             last = t_visited[i]
             if is_known[i] and last != day and (last < 0 or day - last >= revisit_days):
-                _visit(i, need, t_visited, t_case, t_dispatch, t_detected, was_detected,
-                       is_on_dashboard, detected_by, kpi_pressure, seed, day)
+                _visit(i, need, t_need_last, t_visited, t_case, t_dispatch, t_detected,
+                       was_detected, is_on_dashboard, detected_by, kpi_pressure,
+                       close_after_days, seed, day)
                 done += 1
         c = cursor[g]
         steps = 0
@@ -122,8 +129,9 @@ def visit_grids(start, stop, cursor, visits_today, hazard, need, is_known, asked
             c = (c + 1) % n_g
             steps += 1
             if t_visited[i] != day:
-                _visit(i, need, t_visited, t_case, t_dispatch, t_detected, was_detected,
-                       is_on_dashboard, detected_by, kpi_pressure, seed, day)
+                _visit(i, need, t_need_last, t_visited, t_case, t_dispatch, t_detected,
+                       was_detected, is_on_dashboard, detected_by, kpi_pressure,
+                       close_after_days, seed, day)
                 done += 1
         cursor[g] = c
         visits_today[g] = done

@@ -6,12 +6,18 @@ from sim.rng import S_DASH_SENSE, uniform
 
 
 @njit(cache=True, parallel=True)
-def observe(grid, has_digital_access, need, is_on_dashboard, t_case, t_dispatch, power,
-            telecom, platform, platform_sensing, dashboard, seed, day):
-    """The dashboard drops a household whose need is gone only if the platform
-    senses it (smartphone; probability platform_sensing * platform * power *
-    telecom), and then closes its case too; others stay on it until a grid
-    worker, a coordinated volunteer or a department closes the case. While
+def observe(grid, has_digital_access, need, t_need_last, is_on_dashboard, t_case, t_dispatch,
+            power, telecom, platform, platform_sensing, volunteer_coordination, close_after_days,
+            dashboard, seed, day):
+    """A case is resolved when the household's need has stayed at zero for
+    close_after_days days (day - t_need_last >= close_after_days): not the first
+    day need is seen at zero, since a household in hardship is back in need the
+    next morning. The dashboard drops a resolved household, and closes its case,
+    if the platform senses it (smartphone; probability platform_sensing *
+    platform * power * telecom) or, under volunteer coordination, because the
+    volunteers who carry the grid's open cases report it to the grid worker.
+    Others stay on it until a grid worker's visit or a department closes the
+    case. While
     the platform is up (platform > 0.5) the dashboard's figure, dashboard[0],
     becomes the share of households on it; while it is down the figure is
     frozen. Writes is_on_dashboard, t_case, t_dispatch, dashboard.
@@ -20,8 +26,10 @@ def observe(grid, has_digital_access, need, is_on_dashboard, t_case, t_dispatch,
     for i in prange(grid.shape[0]):
         if is_on_dashboard[i]:
             g = grid[i]
-            if (need[i] <= 0.0 and has_digital_access[i] and uniform(seed, day, S_DASH_SENSE, i)
-                    < platform_sensing * platform * power[g] * telecom[g]):
+            resolved = need[i] <= 0.0 and day - t_need_last[i] >= close_after_days
+            if resolved and (volunteer_coordination or (
+                    has_digital_access[i] and uniform(seed, day, S_DASH_SENSE, i)
+                    < platform_sensing * platform * power[g] * telecom[g])):
                 is_on_dashboard[i] = False
                 t_case[i] = -1
                 t_dispatch[i] = -1

@@ -6,14 +6,18 @@ from numba import njit, prange
 @njit(cache=True, parallel=True)
 def update_trust_and_social_capital(grid, has_digital_access, need, department_in_today,
                                     aid_in_today, aid_out_today, volunteer_in_today, telecom,
-                                    t_request, trust, social_capital, social_capital0,
-                                    trust_gain, trust_loss, patience_days, sc_gain_aid,
+                                    t_request, trust, trust0, social_capital,
+                                    social_capital0, trust_gain, trust_gain_coordinated,
+                                    trust_loss, trust_relax, patience_days, sc_gain_aid,
                                     sc_gain_chat, sc_relax, social_capital_investment,
-                                    chat_groups, day):
+                                    chat_groups, volunteer_coordination, day):
     """Trust rises by trust_gain * (1 - trust) when a department serves the
-    household, and falls by trust_loss * trust on each day a platform request
-    has waited more than patience_days. A request is forgotten once need is
-    met. Social capital rises by sc_gain_aid * (1 - s) on a day of mutual aid
+    household, else by trust_gain_coordinated * (1 - trust) when volunteers
+    bring help under volunteer coordination (help the grid arranges), else
+    falls by trust_loss * trust on each day a platform request has waited more
+    than patience_days; then it relaxes toward its baseline by
+    trust_relax * (trust0 - trust). A request is forgotten once need is met.
+    Social capital rises by sc_gain_aid * (1 - s) on a day of mutual aid
     or volunteer help, by sc_gain_chat * telecom * (1 - s) for chat group
     members, by social_capital_investment * (1 - s), and relaxes toward its baseline by
     sc_relax * (s0 - s). Writes trust, social_capital, t_request.
@@ -22,8 +26,11 @@ def update_trust_and_social_capital(grid, has_digital_access, need, department_i
         t = trust[i]
         if department_in_today[i] > 0.0:
             t += trust_gain * (1.0 - t)
+        elif volunteer_coordination and volunteer_in_today[i] > 0.0:
+            t += trust_gain_coordinated * (1.0 - t)
         elif t_request[i] >= 0 and day - t_request[i] > patience_days:
             t -= trust_loss * t
+        t += trust_relax * (trust0[i] - t)
         trust[i] = t
         if need[i] <= 0.0:
             t_request[i] = -1

@@ -6,26 +6,21 @@ from sim.flags import ASK_CHAT, ASK_NEIGHBOURS
 
 
 @njit(cache=True)
-def _deliver(i, left, need, volunteer_in_today, t_case, t_dispatch, is_on_dashboard,
-             volunteer_coordination):
+def _deliver(i, left, need, volunteer_in_today):
     """Deliver min(need, left) to household i; return what is left of the budget.
 
-    Under coordination the grid worker hears when a volunteer has met a
-    household's need, and closes its open case (so no department comes and
-    the dashboard drops it)."""
+    A case whose need a volunteer meets stays open: under coordination the
+    grid worker closes it once the need has stayed at zero for
+    close_after_days days (phase 9, observe)."""
     give = min(need[i], left)
     need[i] -= give
     volunteer_in_today[i] += give
-    if volunteer_coordination and need[i] <= 0.0 and t_case[i] >= 0:
-        t_case[i] = -1
-        t_dispatch[i] = -1
-        is_on_dashboard[i] = False
     return left - give
 
 
 @njit(cache=True, parallel=True)
 def serve_volunteers(start, stop, vol_start, vol_stop, household, motivation, indptr, indices,
-                     grid, asked_today, t_case, t_dispatch, is_on_dashboard, t_visited, need,
+                     grid, asked_today, t_case, t_visited, need,
                      volunteer_in_today, capacity_today, used_today, volunteer_today, pool, supply,
                      volunteer_capacity_days, volunteer_supply_floor, chat_groups,
                      volunteer_coordination, day):
@@ -40,9 +35,8 @@ def serve_volunteers(start, stop, vol_start, vol_stop, household, motivation, in
     Volunteers of a grid act one after another in row order; each delivery is min(need left,
     budget left). Goods come from group purchases, not from the volunteer's own reserves.
 
-    Under coordination a case whose need a volunteer meets is closed (see _deliver). `pool` is
-    scratch of length n; `household` is the volunteer's own household row. Writes need,
-    volunteer_in_today, t_case, t_dispatch, is_on_dashboard, capacity_today, used_today,
+    Cases stay open (see _deliver). `pool` is scratch of length n; `household` is the
+    volunteer's own household row. Writes need, volunteer_in_today, capacity_today, used_today,
     volunteer_today, pool.
     """
     for g in prange(start.shape[0]):
@@ -70,13 +64,11 @@ def serve_volunteers(start, stop, vol_start, vol_stop, household, motivation, in
                     break
                 i = indices[e]
                 if grid[i] == g and (asked_today[i] & ASK_NEIGHBOURS) != 0 and need[i] > 0.0:
-                    left = _deliver(i, left, need, volunteer_in_today, t_case, t_dispatch,
-                                    is_on_dashboard, volunteer_coordination)
+                    left = _deliver(i, left, need, volunteer_in_today)
             while left > 0.0 and p < n_pool:
                 i = pool[a + p]
                 if need[i] > 0.0:
-                    left = _deliver(i, left, need, volunteer_in_today, t_case, t_dispatch,
-                                    is_on_dashboard, volunteer_coordination)
+                    left = _deliver(i, left, need, volunteer_in_today)
                 if need[i] <= 0.0:
                     p += 1
             capacity_today[v] = budget

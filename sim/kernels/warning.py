@@ -22,7 +22,7 @@ def snapshot_telling(is_telling, has_digital_access, grid, telling_prev, grid_te
 @njit(cache=True, parallel=True)
 def warn_and_perceive(indptr, indices, weight, grid, has_digital_access, t_visited, warning,
                       warning_prev, telecom, platform, telling_prev, grid_telling, chat_groups,
-                      t_informed, is_telling, perception, warning_reach, chat_warning,
+                      chat_relay, t_informed, is_telling, perception, warning_reach, chat_warning,
                       word_of_mouth, stop_telling, perception_decay, seed, day):
     """Warnings spread by platform, yesterday's visits, chat groups and word of mouth.
 
@@ -30,8 +30,10 @@ def warn_and_perceive(indptr, indices, weight, grid, has_digital_access, t_visit
     informed is informed, in this order of channels, by the platform
     (smartphone; probability warning_reach * platform * telecom), by a grid
     worker's visit yesterday while a forecast already stood (warning_prev > 0),
-    by its community chat group (groups enabled, smartphone, a group member in
-    the grid passing the warning on; probability chat_warning * telecom), or by
+    by its community chat group (groups enabled, smartphone, and the warning
+    posted there: by the grid worker, who hears it through official channels
+    whether or not the platform is up (chat_relay), or by a group member in the
+    grid passing it on; probability chat_warning * telecom), or by
     ties telling it: 1 - prod_j (1 - word_of_mouth * w_ij) over ties j telling
     at the start of the phase (telling_prev; grid_telling counts those with
     a smartphone per grid). An informed household tells from the next day and stops telling
@@ -56,7 +58,7 @@ def warn_and_perceive(indptr, indices, weight, grid, has_digital_access, t_visit
                 informed = True
             elif t_visited[i] >= 0 and t_visited[i] == day - 1 and warning_prev[g] > 0.0:
                 informed = True
-            elif (chat_groups and has_digital_access[i] and grid_telling[g] > 0
+            elif (chat_groups and has_digital_access[i] and (chat_relay or grid_telling[g] > 0)
                   and uniform(seed, day, S_WARN_CHAT, i) < chat_warning * telecom[g]):
                 informed = True
             else:
