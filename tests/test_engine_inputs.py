@@ -55,7 +55,8 @@ def test_strategy_then_overrides_then_shortcuts():
 
 
 def test_a_million_households_run_twelve_days():
-    m = make("status_quo", "flood", n=1_000_000, days=12, seed=1)  # the flood starts on day 10
+    m = make("status_quo", "flood", n=1_000_000, days=12, seed=1,  # the flood starts on day 10
+             overrides={"run.tenure_days": 0})
     s = m.run()
     assert m.day == 12 and m.state.households.n == 1_000_000
     assert np.all(np.isfinite(m.daily))

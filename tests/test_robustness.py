@@ -146,6 +146,7 @@ def test_dask_gives_the_same_numbers(tmp_path):
     pd.testing.assert_frame_equal(a, b)
 
 
+@pytest.mark.slow  # about 40 s; the sweep runner's own kill-and-resume test is fast
 def test_killed_run_resumes_without_loss_or_duplicates(tmp_path):
     spec = tmp_path / "kill.toml"
     spec.write_text('name = "kill"\nworlds = 20\nstrategies = ["status_quo", '

@@ -42,6 +42,7 @@ def test_queue_formula_against_the_recursion():
     assert v.batch_queue_mean(0.7, 0.7 + 0.49) == pytest.approx(0.49 / 0.6)  # lambda^2/(2(1-l))
 
 
+@pytest.mark.slow  # 8 s each; the Lindley recursion test checks the same queue quickly
 @pytest.mark.parametrize("check", [v.check_queue_batch, v.check_queue_periodic])
 def test_departments_match_queueing_theory(check):
     c = check(v.QUICK)
