@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from grassroots.cli import main
 
 
+@pytest.mark.slow  # about 15 s: every figure of the gallery from real runs
 def test_gallery_command_writes_its_figures_and_page(tmp_path, capsys):
     assert main(["gallery", "--out", str(tmp_path), "--households", "600"]) == 0
     page = (tmp_path / "gallery.md").read_text()

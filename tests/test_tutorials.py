@@ -27,7 +27,10 @@ def test_notebooks_are_built_from_the_scripts():
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
+# Tutorial 3 runs a sweep and a sensitivity analysis: about 15 s, so with the slow tests.
+@pytest.mark.parametrize("script", [pytest.param(s, marks=pytest.mark.slow)
+                                    if s.stem.startswith("03_") else s for s in SCRIPTS],
+                         ids=lambda p: p.stem)
 def test_tutorial_runs(script):
     env = {**os.environ, "GRASSROOTS_TUTORIAL_HOUSEHOLDS": "600",
            "GRASSROOTS_TUTORIAL_REPLICATES": "2", "MPLBACKEND": "Agg"}
