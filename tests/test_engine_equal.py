@@ -65,9 +65,9 @@ def test_reference_agents_are_views_on_state():
 
 
 def test_same_seed_same_run_different_seed_different_run():
-    a = make("community_resilience", "lockdown", n=2_000, seed=3)
-    b = make("community_resilience", "lockdown", n=2_000, seed=3)
-    c = make("community_resilience", "lockdown", n=2_000, seed=4)
+    a = make("community_resilience", "lockdown", n=2_000, seed=3, overrides=SHORT)
+    b = make("community_resilience", "lockdown", n=2_000, seed=3, overrides=SHORT)
+    c = make("community_resilience", "lockdown", n=2_000, seed=4, overrides=SHORT)
     for m in (a, b, c):
         m.run()
     assert_same_run(a, b)
@@ -79,7 +79,7 @@ def test_same_run_at_one_and_two_threads(two_threads):
     runs = []
     for threads in (1, 2):
         numba.set_num_threads(threads)
-        m = make("grassroots_empowerment", "compound", n=20_000, seed=8)
+        m = make("grassroots_empowerment", "compound", n=20_000, seed=8, overrides=SHORT)
         m.run()
         runs.append(m)
     assert_same_run(*runs)

@@ -24,7 +24,8 @@ from sim.errors import SpecError
 
 SMALL = {"name": "small", "strategies": ["status_quo", "community_resilience"],
          "shocks": ["flood"], "replicates": 2, "days": 30,
-         "fixed": {"population.n_households": 600}, "series": ["functionality"]}
+         "fixed": {"population.n_households": 600, "run.tenure_days": 30},
+         "series": ["functionality"]}
 
 
 def test_headline_spec_is_the_documented_one():
