@@ -136,6 +136,7 @@ def test_serial_and_process_give_identical_tables(tmp_path):
     assert m["spec"]["name"] == "small" and len(m["tasks"]) == 4 and m["versions"]["numba"]
 
 
+@pytest.mark.slow  # a local Dask cluster, ~10 s; process and serial are tested by default
 def test_dask_local_cluster_gives_identical_tables(tmp_path):
     pytest.importorskip("dask.distributed")
     a = _small_store(tmp_path, "serial", executor="serial")
@@ -216,6 +217,7 @@ def test_morris_ranks_ishigami_inputs():
     assert df["mu_star"]["x2"] > df["mu_star"]["x3"] and df["mu_star"]["x1"] > df["mu_star"]["x3"]
 
 
+@pytest.mark.slow  # ~7 s; the Ishigami and PRIM worked answers are tested by default
 def test_sensitivity_and_discovery_on_a_small_sweep(tmp_path):
     from experiments.discovery import discover, write_discovery
     from experiments.sensitivity import analyse

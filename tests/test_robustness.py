@@ -138,6 +138,7 @@ def test_same_world_same_numbers_under_every_executor(tmp_path):
             progress=False, resume=True)
 
 
+@pytest.mark.slow  # a local Dask cluster, ~7 s; the process executor is tested by default
 def test_dask_gives_the_same_numbers(tmp_path):
     pytest.importorskip("dask.distributed")
     s = check_robustness(TINY)
