@@ -22,7 +22,7 @@ from tests.engine_helpers import (
 
 # A short tenure: both routines (the status quo's warm-up, then the strategy's)
 # run before day 0, and the reference engine's hours go to the recorded days.
-SHORT = {"run.tenure_days": 20}
+SHORT = {"run.burn_in_days": 10, "run.tenure_days": 15}
 
 
 @pytest.mark.parametrize("shock", SHOCKS)
