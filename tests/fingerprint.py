@@ -8,9 +8,10 @@ prove it. A deliberate model change regenerates it:
 
 Each (strategy, shock) pair runs a 1,200-household city for 60 days with
 seed 7 on the kernels, the strategy in place for 60 days before day 0 (a
-short tenure: both routines run, at a fraction of the default year's cost); its fingerprint is the SHA-256 of the daily metrics
-(float64, the columns named in FINGERPRINT_COLUMNS, in that order) and of the
-final household state arrays named in FINGERPRINT_STATE.
+short tenure: both routines run, at a fraction of the default year's cost);
+its fingerprint is the SHA-256 of the daily metrics (float64, the columns
+named in FINGERPRINT_COLUMNS, in that order) and of the final household state
+arrays named in FINGERPRINT_STATE.
 """
 
 from __future__ import annotations
