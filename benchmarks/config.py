@@ -58,7 +58,7 @@ FULL = Config(name="full", engine_sizes=(10_000, 100_000, 1_000_000), engine_day
               memory_n=1_000_000, memory_days=30, startup_cold=True, sir_n=1_000_000,
               sir_steps=365)
 QUICK = Config(name="quick", engine_sizes=(2_000, 10_000), engine_days=30, engine_budget_s=5.0,
-               threads=(1, 2), reference_runs=((300, 15), (1_000, 15)), phase_n=10_000,
-               phase_days=30, memory_n=20_000, memory_days=10, startup_cold=False,
+               threads=(1, 2), reference_runs=((600, 15), (1_000, 15)), phase_n=10_000,
+               phase_days=30, memory_n=20_000, memory_days=12, startup_cold=False,
                sir_n=20_000, sir_steps=30, sweep_n=1_000, sweep_replicates=1, sweep_days=30,
                headline=False)

@@ -146,7 +146,7 @@ def memory(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str, Any]:
 
 
 # `grassroots run` of a small city, as a user types it (the console script's code).
-STARTUP_ARGS = ["run", "--households", "1000", "--days", "5", "--quiet"]
+STARTUP_ARGS = ["run", "--shock", "none", "--households", "1000", "--days", "5", "--quiet"]
 
 
 def _time_startup(env: dict[str, str]) -> tuple[float, float | None]:

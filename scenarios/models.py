@@ -6,7 +6,7 @@ reads names.
 
     from scenarios import make_model
     model = make_model("community_resilience", "lockdown", n_households=5_000)
-    ref = make_model("status_quo", "flood", n_households=300, engine="reference")
+    ref = make_model("status_quo", "flood", n_households=600, engine="reference")
 
 `ScenarioModel` is the same for tools that want a model class taking plain
 values, such as `mesa.batch_run` and SolaraViz.
