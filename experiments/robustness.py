@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.runners import Task, execute
-from experiments.spec import ExperimentSpec, check_spec
+from experiments.spec import ExperimentSpec, check_keys, check_spec
 from experiments.store import Store
 from sim.errors import GrassrootsError, SpecError
 from sim.io import atomic_write
@@ -117,11 +117,7 @@ def check_robustness(doc: dict, src: str | Path = "<spec>") -> RobustnessSpec:
     """Validate a parsed robustness spec; errors name the key, value and what is allowed."""
     if not isinstance(doc, dict):
         raise SpecError(f"{src}: a robustness spec must be a table")
-    for k in doc:
-        if k not in KEYS:
-            close = difflib.get_close_matches(k, KEYS, n=2)
-            hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-            raise _err(src, k, f"unknown key{hint}; allowed: {', '.join(KEYS)}")
+    check_keys(doc, KEYS, src)
     # strategies, shocks and outcomes are checked by the experiment spec's rules
     base = check_spec({"name": doc.get("name", Path(str(src)).stem),
                        "strategies": doc.get("strategies", []), "shocks": doc.get("shocks", []),

@@ -125,17 +125,22 @@ def _param(src, key: str, name: str, value: Any) -> Any:
         raise _err(src, f"{key}.{name}", str(e)) from None
 
 
+def check_keys(doc: dict, allowed, src: str | Path) -> None:
+    """An unknown top-level key is an error that names the close matches."""
+    for k in doc:
+        if k not in allowed:
+            close = difflib.get_close_matches(k, allowed, n=2)
+            hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+            raise _err(src, k, f"unknown key{hint}; allowed: {', '.join(allowed)}")
+
+
 def check_spec(doc: dict, src: str | Path = "<spec>") -> ExperimentSpec:
     """Validate a parsed spec document and return the ExperimentSpec."""
     from scenarios import available
 
     if not isinstance(doc, dict):
         raise SpecError(f"{src}: a spec must be a table")
-    for k in doc:
-        if k not in TOP_KEYS:
-            close = difflib.get_close_matches(k, TOP_KEYS, n=2)
-            hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-            raise _err(src, k, f"unknown key{hint}; allowed: {', '.join(TOP_KEYS)}")
+    check_keys(doc, TOP_KEYS, src)
     for k in ("strategies", "shocks"):
         if k not in doc:
             raise _err(src, k, "missing")
