@@ -79,10 +79,16 @@ class ReferenceModel(ResilienceModel):
 
     # Phase 9
     def observe_dashboard(self):
-        """Households leave the dashboard; its figure updates while the platform is up."""
-        count = sum(a.leave_dashboard() for a in self.households)
+        """Households leave the dashboard; its figure and its counts per grid
+        update while the platform is up."""
+        gr = self.state.grids
+        counts = [sum(h.leave_dashboard() for h in gu.households()) for gu in self.grid_units]
         if self.today.platform > 0.5:
-            self.state.dashboard[0] = count / self.state.households.n
+            total = 0.0
+            for g, c in enumerate(counts):
+                gr.dashboard_cases[g] = c
+                total += gr.dashboard_cases[g]
+            self.state.dashboard[0] = total / self.state.households.n
 
     # Phase 10
     def record_day(self):

@@ -89,6 +89,8 @@ GRID_FIELDS: dict[str, tuple[type, float, str]] = {
     "visits_today": (np.int64, 0, "households visited today"),
     "formal_today": (np.float64, 0.0, "essentials departments delivered in the grid today"),
     "volunteer_today": (np.float64, 0.0, "essentials volunteers delivered in the grid today"),
+    "dashboard_cases": (np.float64, 0.0, "households the dashboard shows in need in the grid "
+                        "(frozen while the platform is down): what steers allocation"),
 }
 
 N_DEPARTMENTS = 4

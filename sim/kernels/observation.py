@@ -6,9 +6,9 @@ from sim.rng import S_DASH_SENSE, uniform
 
 
 @njit(cache=True, parallel=True)
-def observe(grid, has_digital_access, need, t_need_last, is_on_dashboard, t_case, t_dispatch,
+def observe(start, stop, has_digital_access, need, t_need_last, is_on_dashboard, t_case, t_dispatch,
             power, telecom, platform, platform_sensing, volunteer_coordination, close_after_days,
-            dashboard, seed, day):
+            dashboard, dashboard_cases, seed, day):
     """A case is resolved when the household's need has stayed at zero for
     close_after_days days (day - t_need_last >= close_after_days): not the first
     day need is seen at zero, since a household in hardship is back in need the
@@ -20,20 +20,29 @@ def observe(grid, has_digital_access, need, t_need_last, is_on_dashboard, t_case
     case. While
     the platform is up (platform > 0.5) the dashboard's figure, dashboard[0],
     becomes the share of households on it; while it is down the figure is
-    frozen. Writes is_on_dashboard, t_case, t_dispatch, dashboard.
+    frozen, and so are its counts per grid, dashboard_cases (what steers the
+    allocation of capacity across grids). Writes is_on_dashboard, t_case,
+    t_dispatch, dashboard, dashboard_cases.
     """
-    count = 0
-    for i in prange(grid.shape[0]):
-        if is_on_dashboard[i]:
-            g = grid[i]
-            resolved = need[i] <= 0.0 and day - t_need_last[i] >= close_after_days
-            if resolved and (volunteer_coordination or (
-                    has_digital_access[i] and uniform(seed, day, S_DASH_SENSE, i)
-                    < platform_sensing * platform * power[g] * telecom[g])):
-                is_on_dashboard[i] = False
-                t_case[i] = -1
-                t_dispatch[i] = -1
-            else:
-                count += 1
-    if platform > 0.5:
-        dashboard[0] = count / grid.shape[0]
+    n_grids = start.shape[0]
+    up = platform > 0.5
+    for g in prange(n_grids):
+        count = 0
+        for i in range(start[g], stop[g]):
+            if is_on_dashboard[i]:
+                resolved = need[i] <= 0.0 and day - t_need_last[i] >= close_after_days
+                if resolved and (volunteer_coordination or (
+                        has_digital_access[i] and uniform(seed, day, S_DASH_SENSE, i)
+                        < platform_sensing * platform * power[g] * telecom[g])):
+                    is_on_dashboard[i] = False
+                    t_case[i] = -1
+                    t_dispatch[i] = -1
+                else:
+                    count += 1
+        if up:
+            dashboard_cases[g] = count
+    if up:
+        total = 0.0
+        for g in range(n_grids):
+            total += dashboard_cases[g]
+        dashboard[0] = total / stop[n_grids - 1]
