@@ -99,7 +99,9 @@ class Department(mesa.Agent):
         for _, _, i in sorted(cases):
             h = model.households[i]
             gid = h.grid_id
-            cost = trip_cost(today.hazard[gid], today.power[gid], g.hazard_mobility_loss,
+            depot = model.grid_units[gid].depot
+            h_g = 0.0 if depot > 0.0 else today.hazard[gid]  # goods already in the grid
+            cost = trip_cost(h_g, today.power[gid], g.hazard_mobility_loss,
                              g.power_delivery_loss)
             if cost <= 0.0:
                 continue

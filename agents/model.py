@@ -81,8 +81,9 @@ class ReferenceModel(ResilienceModel):
     def preposition(self):
         """The warehouse's resupply from outside the city (up to its capacity); then,
         while a warning is out, a share of its stock above the floor goes to the
-        warned grids (by warning level x households), or else, while the dashboard
-        shows cases, to grids by the dashboard's cases, each up to its depot's room
+        warned grids (by warning level x households), or else, while the dashboard's
+        figure is above preposition_trigger, to grids by the dashboard's cases, each
+        up to its depot's room
         (warehouse_days_per_household per household); it arrives tomorrow."""
         g, st, today = self.params.governance, self.state, self.today
         gr = st.grids
@@ -104,6 +105,8 @@ class ReferenceModel(ResilienceModel):
         shown = 0.0
         for c in gr.dashboard_cases:
             shown += c
+        if warned <= 0.0 and st.dashboard[0] <= g.preposition_trigger:
+            return  # no warning, and the dashboard shows no more than everyday need
         weights = warned if warned > 0.0 else shown
         if weights <= 0.0:
             return

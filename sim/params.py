@@ -343,6 +343,9 @@ class GovernancePars:
     preposition_floor: float = par(0.5, 0.0, 1.0, "share", "Pre-positioning floor",
                                    "Share of the warehouse's capacity kept back from "
                                    "pre-positioning")
+    preposition_trigger: float = par(0.02, 0.0, 1.0, "share", "Pre-positioning trigger",
+                                     "Share of households the dashboard shows in need above "
+                                     "which pre-positioning follows it (with no warning out)")
     prepositioning: float = par(0.0, 0.0, 1.0, "share/day", "Pre-positioning",
                                 "Daily share of the warehouse's stock above the floor sent to "
                                 "grid depots while a warning is out or the dashboard shows need")

@@ -51,7 +51,8 @@ def serve_departments(grid, has_chronic_illness, vulnerability, hazard, power,
     departments (the city-wide queue). Cases are taken in order of vulnerability (high
     first), dispatch day, row; a case uses its grid's trips if enough are left, else its
     department's, else the first department with enough left. A trip into grid g costs
-    trip_cost(hazard_g, power_g) trips.
+    trip_cost(hazard_g, power_g) trips, or trip_cost(0, power_g) while the grid's depot
+    holds goods (they are already inside the flooded area).
 
     A served household still in need gets dept_delivery_days of essentials, or what is
     left of the goods (its grid's depot first, then the warehouse), paying off need first
@@ -95,7 +96,9 @@ def serve_departments(grid, has_chronic_illness, vulnerability, hazard, power,
     for c in range(n_cases):
         i = ks[c] & 0xFFFFFFFF
         g = grid[i]
-        cost = trip_cost(hazard[g], power[g], hazard_mobility_loss, power_delivery_loss)
+        # goods already in the grid's depot need no trip through the water
+        h_g = 0.0 if depot[g] > 0.0 else hazard[g]
+        cost = trip_cost(h_g, power[g], hazard_mobility_loss, power_delivery_loss)
         if cost <= 0.0:
             continue  # no trip gets through
         goods = depot[g] + warehouse[0]

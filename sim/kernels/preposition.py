@@ -4,9 +4,10 @@ from numba import njit
 
 
 @njit(cache=True)
-def preposition(start, stop, warning, dashboard_cases, depot, warehouse, warehouse_in_today,
-                in_transit, warehouse_days_per_household, warehouse_resupply_per_10k,
-                preposition_floor, prepositioning):
+def preposition(start, stop, warning, dashboard, dashboard_cases, depot, warehouse,
+                warehouse_in_today, in_transit, warehouse_days_per_household,
+                warehouse_resupply_per_10k, preposition_floor, preposition_trigger,
+                prepositioning):
     """Logistics refill the warehouse; a share of its stock goes out to grid depots.
 
     The warehouse (capacity K = warehouse_days_per_household * n) receives
@@ -14,9 +15,11 @@ def preposition(start, stop, warning, dashboard_cases, depot, warehouse, warehou
     outside the city (state logistics, not cut by the shock). Then, while a warning is out
     in any grid, a share prepositioning of the stock above preposition_floor * K is sent to
     the warned grids in proportion to warning level x households; with no warning out, while
-    the dashboard shows cases, in proportion to the dashboard's cases per grid (frozen while
-    the platform is down). A depot holds at most what the warehouse holds per household
-    (warehouse_days_per_household x the grid's households, counting what is on its way):
+    the dashboard's figure (dashboard[0], the share of households it shows in need) is above
+    preposition_trigger (everyday hardship stays below it), in proportion to the dashboard's
+    cases per grid (both frozen while the platform is down). A depot holds at most what the
+    warehouse holds per household (warehouse_days_per_household x the grid's households,
+    counting what is on its way):
     a grid's shipment stops at that room. What is sent is in_transit: it lands in the grids'
     depots tomorrow morning (phase 3). Serial over grids.
     Writes warehouse, warehouse_in_today, in_transit.
@@ -42,6 +45,8 @@ def preposition(start, stop, warning, dashboard_cases, depot, warehouse, warehou
     shown = 0.0
     for g in range(n_grids):
         shown += dashboard_cases[g]
+    if warned <= 0.0 and dashboard[0] <= preposition_trigger:
+        return  # no warning, and the dashboard shows no more than everyday need
     weights = warned if warned > 0.0 else shown
     if weights <= 0.0:
         return
