@@ -23,8 +23,17 @@ def department_of(has_chronic_illness: bool, hazard: float, power: float) -> int
     return CIVIL_AFFAIRS
 
 
+def trip_cost(hazard: float, power: float, hazard_mobility_loss: float,
+              power_delivery_loss: float) -> float:
+    """Trips a delivery into a grid costs (0: no trip gets through)."""
+    reach = (1.0 - hazard_mobility_loss * hazard) * (1.0 - power_delivery_loss * (1.0 - power))
+    if reach <= 0.0:
+        return 0.0
+    return 1.0 / reach
+
+
 class Department(mesa.Agent):
-    """One line department: serves the cases routed to it, within capacity."""
+    """One line department: serves the cases routed to it, within its trips."""
 
     def __init__(self, model, idx: int):
         super().__init__(model)
@@ -34,32 +43,41 @@ class Department(mesa.Agent):
 
     @property
     def capacity(self) -> float:
-        """Households served per day (fractional; whole ones each day)."""
+        """Trips per day (fractional; whole ones each day)."""
         return float(self.model.state.department_capacity[self.idx])
 
-    def open_day(self):
-        """Today's whole capacity: the fractions of capacity add up over days."""
+    def open_day(self) -> float:
+        """Today's whole trips: the fractions of capacity add up over days. Returns them."""
         day, c = self.model.clock, self.capacity
-        self.left_today = math.floor((day + 1) * c) - math.floor(day * c)
+        self.left_today = float(math.floor((day + 1) * c) - math.floor(day * c))
         self.model.state.department_served_today[self.idx] = 0
+        return self.left_today
 
-    def serve(self, h) -> bool:
-        """Visit household h (delivering if it is still in need) if capacity is
-        left. Returns: served."""
-        if self.left_today < 1.0:
-            return False
-        self.left_today -= 1.0
-        self.model.state.department_served_today[self.idx] += 1
-        delivered = h.receive_department_visit(self.model.params.governance.dept_delivery_days)
-        self.model.grid_units[h.grid_id].formal_today += delivered
-        return True
+    def serve(self, h) -> None:
+        """Visit household h (its trip already paid for): deliver dept_delivery_days,
+        or what is left of the goods (the grid's depot first, then the warehouse), if
+        it is still in need."""
+        st = self.model.state
+        gu = self.model.grid_units[h.grid_id]
+        st.department_served_today[self.idx] += 1
+        goods = gu.depot + st.warehouse[0]
+        amount = min(self.model.params.governance.dept_delivery_days, goods)
+        delivered = amount if h.need > 0.0 else 0.0
+        from_depot = min(delivered, gu.depot)
+        gu.depot -= from_depot
+        st.warehouse[0] = max(0.0, st.warehouse[0] - (delivered - from_depot))
+        h.receive_department_visit(delivered)
+        gu.formal_today += delivered
 
     # Phase 6c (all departments together: one queue, most vulnerable first)
     @staticmethod
     def serve_departments(model):
-        """Serve dispatched cases in order of vulnerability, dispatch day, row; a
-        case whose department is full goes to the first department with room."""
-        day, today = model.clock, model.today
+        """Serve dispatched cases in order of vulnerability, dispatch day, row. A
+        share dashboard_allocation of the day's trips is split across grids by the
+        dashboard's cases; a case uses its grid's trips if enough are left, else its
+        department's, else the first department with enough; no goods, no visit."""
+        day, today, g = model.clock, model.today, model.params.governance
+        st = model.state
         for gu in model.grid_units:
             gu.formal_today = 0.0
         cases = []
@@ -67,13 +85,35 @@ class Department(mesa.Agent):
             h.department_in_today = 0.0
             if 0 <= h.t_dispatch <= day:
                 cases.append((4 - int(h.vulnerability), int(h.t_dispatch), h.idx))
+        trips = 0.0
         for d in model.departments:
-            d.open_day()
+            trips += d.open_day()
+        shown = 0.0
+        for c in st.grids.dashboard_cases:
+            shown += c
+        alloc = g.dashboard_allocation if shown > 0.0 else 0.0
+        for d in model.departments:
+            d.left_today = d.left_today * (1.0 - alloc)
+        grid_trips = [alloc * trips * c / shown if alloc > 0.0 else 0.0
+                      for c in st.grids.dashboard_cases]
         for _, _, i in sorted(cases):
             h = model.households[i]
-            g = h.grid_id
-            k = department_of(h.has_chronic_illness, today.hazard[g], today.power[g])
-            if not model.departments[k].serve(h):  # full: another department takes it
-                for other in model.departments:
-                    if other.serve(h):
-                        break
+            gid = h.grid_id
+            depot = model.grid_units[gid].depot
+            h_g = 0.0 if depot > 0.0 else today.hazard[gid]  # goods already in the grid
+            cost = trip_cost(h_g, today.power[gid], g.hazard_mobility_loss,
+                             g.power_delivery_loss)
+            if cost <= 0.0:
+                continue
+            if h.need > 0.0 and model.grid_units[gid].depot + st.warehouse[0] <= 0.0:
+                continue  # nothing to deliver: the case waits
+            k = department_of(h.has_chronic_illness, today.hazard[gid], today.power[gid])
+            if grid_trips[gid] >= cost:
+                grid_trips[gid] -= cost
+            else:
+                if model.departments[k].left_today < cost:  # another department takes it
+                    k = next((d.idx for d in model.departments if d.left_today >= cost), -1)
+                    if k < 0:
+                        continue
+                model.departments[k].left_today -= cost
+            model.departments[k].serve(h)

@@ -29,6 +29,12 @@ class GridUnit(mesa.Agent):
     volunteer_today = StateField(table="grids")
     elevation = StateField(table="grids")
     community = StateField(table="grids")
+    dashboard_cases = StateField(table="grids")
+    shop_stock = StateField(table="grids")
+    shop_in_today = StateField(table="grids")
+    in_transit = StateField(table="grids")
+    depot = StateField(table="grids")
+    donated_today = StateField(table="grids")
 
     def __init__(self, model, idx: int):
         super().__init__(model)
@@ -58,6 +64,36 @@ class GridUnit(mesa.Agent):
             if h._draw(rng.S_KPI_CLOSE) >= g.kpi_pressure:
                 h.detected_by = VISIT
                 h.open_case()
+
+    # Phase 3
+    def consume_and_restock(self):
+        """The morning's deliveries (yesterday's pre-positioned goods land in the
+        depot; the shops refill, up to their capacity), then every household uses
+        a day of essentials and buys from the shops; if the grid wants more than
+        the shops hold, each household gets the same fraction of its wish."""
+        b, today = self.model.params.behaviour, self.model.today
+        self.depot += self.in_transit
+        self.in_transit = 0.0
+        homes = self.households()
+        n_g = self.stop - self.start
+        came = today.supply[self.idx] * b.shop_resupply_days * n_g
+        room = b.shop_stock_days * n_g - self.shop_stock
+        if came > room:
+            came = room
+        if came < 0.0:
+            came = 0.0
+        self.shop_in_today = came
+        stock = self.shop_stock + came
+        demand = 0.0
+        for h in homes:
+            demand += h.consume()
+        frac = 1.0
+        if demand > stock:
+            frac = stock / demand
+        sold = 0.0
+        for h in homes:
+            sold += h.buy(frac)
+        self.shop_stock = 0.0 if frac < 1.0 else stock - sold
 
     # Phase 5b
     def visit_households(self):
@@ -100,10 +136,16 @@ class GridUnit(mesa.Agent):
 
     # Phase 6b
     def coordinate_volunteers(self):
-        """The grid's volunteers serve their ties, then the shared pool of requests."""
-        g, day = self.model.params.governance, self.model.clock
+        """The grid's volunteers serve their ties, then the shared pool of requests,
+        with the grid's goods: the shops' stock, donations from households not in
+        need (donation_share of reserves above aid_keep_days), and the depot under
+        coordination with depot access. Delivered goods come from the shops first,
+        then the donations (each offer in proportion), then the depot."""
+        b, g, day = self.model.params.behaviour, self.model.params.governance, self.model.clock
         pool = []
-        for h in self.households():
+        offers = 0.0
+        homes = self.households()
+        for h in homes:
             h.volunteer_in_today = 0.0
             if h.need > 0.0:
                 seen = g.chat_groups and (h.asked_today & ASK_CHAT) != 0
@@ -111,11 +153,26 @@ class GridUnit(mesa.Agent):
                     seen = True
                 if seen:
                     pool.append(h)
+            elif h.reserves > b.aid_keep_days:
+                offers += b.donation_share * (h.reserves - b.aid_keep_days)
+        from_depot = self.depot if g.volunteer_coordination and g.depot_access else 0.0
+        goods = [self.shop_stock + offers + from_depot]
         cursor = [0]
         total = 0.0
         for v in self.volunteers():
-            total += v.serve(self, pool, cursor)
+            total += v.serve(self, pool, cursor, goods)
         self.volunteer_today = total
+        from_shop = min(total, self.shop_stock)
+        self.shop_stock -= from_shop
+        rest = total - from_shop
+        given = min(rest, offers)
+        self.donated_today = given
+        self.depot = max(0.0, self.depot - (rest - given))
+        if given > 0.0:
+            frac = given / offers
+            for h in homes:  # who offered: not in need before the deliveries
+                if h.need <= 0.0 and h.volunteer_in_today == 0.0 and h.reserves > b.aid_keep_days:
+                    h.reserves -= frac * (b.donation_share * (h.reserves - b.aid_keep_days))
 
     def serve_from_ties_ok(self, h) -> bool:
         """A tie the volunteer can serve: in this grid, asked its ties, in need."""

@@ -56,6 +56,8 @@ class Household(mesa.Agent):
     department_in_today = StateField()
     aid_scale = StateField()
     aid_frac = StateField()
+    consumed_today = StateField()
+    destroyed_today = StateField()
 
     def __init__(self, model, idx: int):
         super().__init__(model)
@@ -75,9 +77,12 @@ class Household(mesa.Agent):
         """Damage: reserves destroyed and need added, by hazard x exposure; hardship."""
         b = self.model.params.behaviour
         h = self.model.today.hazard[self.grid_id]
+        self.destroyed_today = 0.0
         if h > 0.0:
             dmg = h * self.exposure
-            self.reserves -= b.damage_reserve_loss * dmg * self.reserves
+            lost = b.damage_reserve_loss * dmg * self.reserves
+            self.reserves -= lost
+            self.destroyed_today = lost
             self.need = min(b.need_cap_days, self.need + b.damage_need_days * dmg)
         day = self.model.clock
         if self.t_hardship_end <= day and self._draw(rng.S_HARDSHIP) < b.hardship_rate:
@@ -128,40 +133,59 @@ class Household(mesa.Agent):
         else:
             self.perception *= 1.0 - b.perception_decay
 
-    # Phase 3
-    def consume_and_restock(self):
-        """Use a day of essentials; shortfall becomes need; buy what supply allows."""
+    # Phase 3 (with GridUnit.consume_and_restock: the grid's shops)
+    def consume(self) -> float:
+        """Use a day of essentials; shortfall becomes need. Returns what the
+        household wants to buy today (bought_today holds it until the purchase):
+        its need plus the refill of reserves to target (raised while it stocks
+        up), at most what its access to shops allows."""
         b, today = self.model.params.behaviour, self.model.today
         if self.need <= 0.0 and self.t_need_start >= 0:  # yesterday's episode ended
             self.t_need_start = -1
             self.t_detected = -1
         r = self.reserves - 1.0
         nd = self.need
+        drawn = 1.0
         if r < 0.0:
+            drawn = self.reserves
             nd = min(b.need_cap_days, nd - r)
             r = 0.0
         target = self.reserve_target
         if self.perception > b.perception_threshold:
             target += b.stockup_days
-        buy = b.restock_days * today.supply[self.grid_id]
+        cap = b.restock_days * today.supply[self.grid_id]
         if self.t_hardship_end > self.model.clock:
-            buy = 0.0
+            cap = 0.0
         elif self.is_low_income:
-            buy *= b.low_income_restock_factor * today.income[self.grid_id]
+            cap *= b.low_income_restock_factor * today.income[self.grid_id]
+        want = nd
+        if target > r:
+            want += target - r
+        if want > cap:
+            want = cap
+        self.reserves = r
+        self.need = nd
+        self.consumed_today = drawn
+        self.bought_today = want
+        return want
+
+    def buy(self, frac: float) -> float:
+        """Buy `frac` of what the household wanted (the shops' rationing): pay off
+        need first, the rest to reserves. Returns what was bought."""
+        buy = self.bought_today * frac
+        nd = self.need
         paid = min(nd, buy)
         nd -= paid
-        buy -= paid
-        added = 0.0
-        if target > r:
-            added = min(buy, target - r)
-        self.reserves = r + added
+        self.reserves += buy - paid
         self.need = nd
-        self.bought_today = paid + added
+        self.bought_today = buy
+        self.consumed_today += paid
         if nd > 0.0:
             self.t_need_last = self.model.clock
         if nd > 0.0 and self.t_need_start < 0:
             self.t_need_start = self.model.clock
             self.was_in_need = True
+        return buy
 
     # Phase 4
     def seek_help(self) -> bool:
@@ -272,6 +296,7 @@ class Household(mesa.Agent):
         self.aid_out_today = given
         self.reserves -= given
         self.need -= self.aid_in_today
+        self.consumed_today += self.aid_in_today
 
     def close_case(self):
         """The open case closes and leaves the dashboard."""
@@ -279,18 +304,17 @@ class Household(mesa.Agent):
         self.t_dispatch = -1
         self.is_on_dashboard = False
 
-    def receive_department_visit(self, amount: float) -> float:
-        """A department comes: if there is still need it delivers `amount` (paying
-        off need first, the rest to reserves); the case closes either way.
-        Returns what was delivered."""
-        delivered = amount if self.need > 0.0 else 0.0
+    def receive_department_visit(self, delivered: float) -> None:
+        """A department comes and delivers `delivered` (nothing if the need has
+        gone), paying off need first (used up), the rest to reserves; the case
+        closes either way."""
         paid = min(self.need, delivered)
         self.need -= paid
+        self.consumed_today += paid
         self.reserves += delivered - paid
         self.department_in_today = delivered
         self.t_request = -1
         self.close_case()
-        return delivered
 
     # Phase 7
     def update_wellbeing(self):

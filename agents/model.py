@@ -77,6 +77,51 @@ class ReferenceModel(ResilienceModel):
         """Departments serve dispatched cases (Department.serve_departments)."""
         Department.serve_departments(self)
 
+    # Phase 6d
+    def preposition(self):
+        """The warehouse's resupply from outside the city (up to its capacity); then,
+        while a warning is out, a share of its stock above the floor goes to the
+        warned grids (by warning level x households), or else, while the dashboard's
+        figure is above preposition_trigger, to grids by the dashboard's cases, each
+        up to its depot's room
+        (warehouse_days_per_household per household); it arrives tomorrow."""
+        g, st, today = self.params.governance, self.state, self.today
+        gr = st.grids
+        n = st.households.n
+        cap = g.warehouse_days_per_household * n
+        came = g.warehouse_resupply_per_10k * n / 10_000.0
+        room = cap - st.warehouse[0]
+        came = max(0.0, min(came, room))
+        st.warehouse_in_today[0] = came
+        stock = st.warehouse[0] + came
+        st.warehouse[0] = stock
+        spare = stock - g.preposition_floor * cap
+        if g.prepositioning <= 0.0 or spare <= 0.0:
+            return
+        sizes = [gu.stop - gu.start for gu in self.grid_units]
+        warned = 0.0
+        for gid, size in enumerate(sizes):
+            warned += today.warning[gid] * size
+        shown = 0.0
+        for c in gr.dashboard_cases:
+            shown += c
+        if warned <= 0.0 and st.dashboard[0] <= g.preposition_trigger:
+            return  # no warning, and the dashboard shows no more than everyday need
+        weights = warned if warned > 0.0 else shown
+        if weights <= 0.0:
+            return
+        send = g.prepositioning * spare
+        sent = 0.0
+        for gid, gu in enumerate(self.grid_units):
+            w = today.warning[gid] * sizes[gid] if warned > 0.0 else gr.dashboard_cases[gid]
+            x = send * w / weights
+            room = g.warehouse_days_per_household * sizes[gid] - gu.depot - gu.in_transit
+            if x > room:
+                x = max(0.0, room)
+            gu.in_transit += x
+            sent += x
+        st.warehouse[0] = max(0.0, stock - sent)
+
     # Phase 9
     def observe_dashboard(self):
         """Households leave the dashboard; its figure and its counts per grid
@@ -135,3 +180,12 @@ class ReferenceModel(ResilienceModel):
         row[f.VOLUNTEER_HOURS] = used * b.volunteer_hours_per_day
         row[f.REPORTING_HOURS] = self.reporting_hours
         row[f.VISITS] = float(np.sum(gr.visits_today))
+        row[f.SUPPLY_IN] = _sum(gr.shop_in_today) + self.state.warehouse_in_today[0]
+        row[f.CONSUMED] = _sum(h.consumed_today)
+        row[f.DESTROYED] = _sum(h.destroyed_today)
+        row[f.STOCK_SHOPS] = _sum(gr.shop_stock)
+        row[f.STOCK_WAREHOUSE] = self.state.warehouse[0]
+        row[f.STOCK_DEPOTS] = _sum(gr.depot)
+        row[f.STOCK_IN_TRANSIT] = _sum(gr.in_transit)
+        row[f.STOCK_HOUSEHOLDS] = _sum(h.reserves)
+        row[f.DONATED] = _sum(gr.donated_today)

@@ -26,35 +26,41 @@ class Volunteer(mesa.Agent):
         """The volunteer's own Household agent."""
         return self.model.households[self.household_idx]
 
-    def _deliver(self, h, left: float) -> float:
-        """Deliver min(need, left) to h. Its case stays open (the grid worker closes
-        it once resolved: Household.leave_dashboard). Returns the budget left."""
+    def _deliver(self, h, left: float, goods: float) -> float:
+        """Deliver min(need, labour left, goods left) to h. Its case stays open (the
+        grid worker closes it once resolved: Household.leave_dashboard). Returns
+        what was given."""
         give = min(h.need, left)
+        give = min(give, goods)
         h.need -= give
         h.volunteer_in_today += give
-        return left - give
+        h.consumed_today += give
+        return give
 
     # Phase 6b
-    def serve(self, grid_unit, pool, cursor) -> float:
-        """Serve own ties in the grid, then the grid's pool from `cursor[0]`.
+    def serve(self, grid_unit, pool, cursor, goods) -> float:
+        """Serve own ties in the grid, then the grid's pool from `cursor[0]`, while
+        labour and the grid's goods (`goods[0]`, drawn down) last.
 
         Returns the essentials delivered (days)."""
         b = self.model.params.behaviour
-        supply = self.model.today.supply[grid_unit.idx]
-        reach = b.volunteer_supply_floor + (1.0 - b.volunteer_supply_floor) * supply
-        budget = b.volunteer_capacity_days * self.motivation * reach
+        budget = b.volunteer_capacity_days * self.motivation
         left = budget
         households = self.model.households
         for j, _ in self.household.ties():
-            if left <= 0.0:
+            if left <= 0.0 or goods[0] <= 0.0:
                 break
             h = households[j]
             if grid_unit.serve_from_ties_ok(h):
-                left = self._deliver(h, left)
-        while left > 0.0 and cursor[0] < len(pool):
+                give = self._deliver(h, left, goods[0])
+                left -= give
+                goods[0] -= give
+        while left > 0.0 and goods[0] > 0.0 and cursor[0] < len(pool):
             h = pool[cursor[0]]
             if h.need > 0.0:
-                left = self._deliver(h, left)
+                give = self._deliver(h, left, goods[0])
+                left -= give
+                goods[0] -= give
             if h.need <= 0.0:
                 cursor[0] += 1
         self.capacity_today = budget

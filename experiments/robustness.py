@@ -229,7 +229,8 @@ def with_changes(spec: RobustnessSpec, **changes: Any) -> RobustnessSpec:
 
 def design(spec: RobustnessSpec) -> pd.DataFrame:
     """The worlds: a seeded Latin hypercube (scipy.stats.qmc) over `spec.uncertain`,
-    one row per world; whole-number parameters are rounded."""
+    one row per world; whole-number parameters take the value of their stratum's centre,
+    so each whole value appears in an equal share of the worlds."""
     from scipy.stats import qmc
 
     names = list(spec.uncertain)
@@ -239,10 +240,14 @@ def design(spec: RobustnessSpec) -> pd.DataFrame:
     hi = np.array([spec.uncertain[k][1] for k in names], dtype=float)
     rows = qmc.scale(unit, lo, hi)
     df = pd.DataFrame(rows, columns=names)
+    n = spec.worlds
     for k in names:
-        if SPECS[k].type is int:  # each whole value gets an equal share of the range
+        if SPECS[k].type is int:  # each whole value gets an equal share of the worlds
             a, b = spec.uncertain[k]
-            df[k] = np.minimum(np.floor(a + unit[:, names.index(k)] * (b - a + 1)), b).astype(int)
+            # the centre of the world's stratum, not the random point in it: whole values
+            # then appear equally often, to one world, whatever the draws
+            centre = (np.floor(unit[:, names.index(k)] * n) + 0.5) / n
+            df[k] = np.minimum(np.floor(a + centre * (b - a + 1)), b).astype(int)
     df.index.name = "world"
     return df
 

@@ -60,7 +60,16 @@ REPORTING_HOURS = 29
 VISITS = 30
 INFORMED = 31
 OPEN_CASES = 32
-N_COLUMNS = 33
+SUPPLY_IN = 33
+CONSUMED = 34
+DESTROYED = 35
+STOCK_SHOPS = 36
+STOCK_WAREHOUSE = 37
+STOCK_DEPOTS = 38
+STOCK_IN_TRANSIT = 39
+STOCK_HOUSEHOLDS = 40
+DONATED = 41
+N_COLUMNS = 42
 COLUMNS = (
     "functionality", "wellbeing_mean", "in_need", "in_crisis", "in_crisis_vulnerable",
     "in_crisis_other", "unmet_need", "detected_visit", "detected_sensing", "detected_request",
@@ -69,5 +78,6 @@ COLUMNS = (
     "helped_by_neighbours", "helped_by_volunteers", "dashboard_need_share", "true_need_share",
     "illusion_gap", "trust_mean", "social_capital_mean", "volunteer_motivation_mean",
     "active_volunteers", "volunteer_days", "volunteer_hours", "reporting_hours", "visits",
-    "informed", "open_cases",
+    "informed", "open_cases", "supply_in", "consumed", "destroyed", "stock_shops",
+    "stock_warehouse", "stock_depots", "stock_in_transit", "stock_households", "donated",
 )

@@ -56,6 +56,17 @@ DAILY: dict[str, str] = {
     "visits": "grid worker visits today",
     "informed": "households informed of a current warning",
     "open_cases": "open cases",
+    "supply_in": "goods that came into the city's stocks today: deliveries to shops plus the "
+                 "warehouse's resupply, days",
+    "consumed": "goods used up today: the day's use drawn from reserves plus need paid off by "
+                "any channel (purchases, ties, volunteers, departments), days",
+    "destroyed": "household reserves destroyed by hazards today, days",
+    "stock_shops": "goods on shop shelves at the end of the day, days",
+    "stock_warehouse": "goods in the city warehouse at the end of the day, days",
+    "stock_depots": "goods in grid depots at the end of the day, days",
+    "stock_in_transit": "goods on the way from the warehouse to grid depots, days",
+    "stock_households": "household reserves at the end of the day, days",
+    "donated": "goods households gave volunteers today, days",
 }
 assert tuple(DAILY) == COLUMNS, "sim.metrics.DAILY and kernels.record.COLUMNS disagree"
 

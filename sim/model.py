@@ -74,11 +74,13 @@ class ResilienceModel(mesa.Model):
 
      1  apply_shock          hazards destroy reserves, add need; everyday hardship
      2  warn_and_perceive    forecasts reach households; risk perception
-     3  consume_and_restock  a day of essentials used; shortfall -> need; purchases;
-                             need episodes close (met yesterday) and open
+     3  consume_and_restock  deliveries to shops and depots; a day of essentials used;
+                             shortfall -> need; purchases from the grid's shops
+                             (rationed); need episodes close (met yesterday) and open
      4  seek_help            households in need ask platform, chat group, ties
      5  detect_on_platform (a), visit_grids (b), dispatch_cases (c)
-     6  mutual_aid (a), serve_volunteers (b), serve_departments (c)
+     6  mutual_aid (a), serve_volunteers (b), serve_departments (c),
+        preposition (d): the warehouse's resupply; goods sent to grid depots
      7  update_wellbeing     stress from need, heat and damage; recovery
      8  update_trust_and_social_capital (a), update_volunteers (b)
      9  observe              the dashboard's view (frozen while the platform is down)
@@ -162,7 +164,8 @@ class ResilienceModel(mesa.Model):
         # Scratch buffers of the phases (contents meaningless between phases).
         self.scratch = SimpleNamespace(
             telling_prev=np.zeros(h.n, dtype=np.bool_), grid_telling=np.zeros(gr.n, np.int64),
-            pool=np.zeros(h.n, dtype=np.int64), keys=np.zeros(h.n, dtype=np.int64))
+            pool=np.zeros(h.n, dtype=np.int64), keys=np.zeros(h.n, dtype=np.int64),
+            grid_trips=np.zeros(gr.n))
         self.live: dict[str, Any] = dict.fromkeys(LIVE)
         self.live.update(day=0, platform=1.0, n_asking_ties=0)
         self.datacollector = mesa.DataCollector(model_reporters={
@@ -183,7 +186,8 @@ class ResilienceModel(mesa.Model):
         ns.add_fields("grids", st.grids)
         ns.add("state", {"department_capacity": st.department_capacity,
                          "department_served_today": st.department_served_today,
-                         "dashboard": st.dashboard})
+                         "dashboard": st.dashboard, "warehouse": st.warehouse,
+                         "warehouse_in_today": st.warehouse_in_today})
         ns.add("network", {"indptr": self.network.indptr, "indices": self.network.indices,
                            "weight": self.network.weight})
         ns.add_fields("behaviour", params.behaviour)

@@ -182,11 +182,6 @@ class BehaviourPars:
                                          plausible=(2.0, 12.0),
                                          source="assumption: one day's goods to 2 to 12 homes a "
                                                 "day")
-    volunteer_supply_floor: float = par(0.5, 0.0, 1.0, "share", "Volunteer supply floor",
-                                        "Share of volunteer capacity left when shops are shut (group purchases)",
-                                        plausible=(0.2, 0.8),
-                                        source="nothing known: wide range for group purchases "
-                                               "without shops")
     volunteer_hours_per_day: float = par(0.5, 0.0, 8.0, "hours/day", "Volunteer hours per delivery",
                                          "Volunteer hours per day of essentials delivered")
     motivation_gain: float = par(0.05, 0.0, 1.0, "1/day", "Motivation gain",
@@ -251,6 +246,25 @@ class BehaviourPars:
                                      "Daily share of reserves destroyed at full hazard and exposure")
     damage_need_days: float = par(0.5, 0.0, 10.0, "days/day", "Damage need",
                                   "Need added per day at full hazard and exposure (repairs, care)")
+    shop_stock_days: float = par(3.0, 0.0, 60.0, "days", "Shop stock",
+                                 "Days of its grid's use a shop holds when full (its capacity)",
+                                 plausible=(1.5, 7.0),
+                                 source="assumption: neighbourhood shops and supermarkets hold a "
+                                        "few days of turnover (just-in-time retail); runs on "
+                                        "shops before the 2022 Shanghai lockdown emptied shelves "
+                                        "within a day or two")
+    shop_resupply_days: float = par(1.5, 0.0, 20.0, "days/day", "Shop resupply",
+                                    "Daily deliveries to a grid's shops at full supply, in days "
+                                    "per household",
+                                    plausible=(1.1, 3.0),
+                                    source="assumption: above 1 (daily use) so shops refill after "
+                                           "a run, within a few days")
+    donation_share: float = par(0.3, 0.0, 1.0, "share", "Donations to volunteers",
+                                "Share of its surplus above aid_keep_days a household not in need "
+                                "gives volunteers when they collect, per day",
+                                plausible=(0.1, 0.6),
+                                source="nothing known: wide range for neighbourhood collections "
+                                       "of goods")
 
 
 @dataclass(frozen=True)
@@ -304,6 +318,43 @@ class GovernancePars:
                                     "Essentials a department delivers to a served household")
     close_after_days: int = par(3, 0, 60, "days", "Case closure delay",
                                 "Days a household's need must stay at zero before its case is closed")
+    power_delivery_loss: float = par(0.3, 0.0, 0.95, "share", "Delivery loss without power",
+                                     "Share of a department trip lost in a grid without power "
+                                     "(lifts out, goods carried upstairs)",
+                                     plausible=(0.1, 0.5),
+                                     source="assumption: carrying goods up stairs in high-rise "
+                                            "blocks takes from a tenth to half of a trip again")
+    warehouse_days_per_household: float = par(2.0, 0.0, 60.0, "days", "City warehouse",
+                                              "Stock of the city's emergency warehouse (its "
+                                              "capacity and initial stock), in days per household",
+                                              plausible=(0.5, 7.0),
+                                              source="assumption: municipal reserves of daily "
+                                                     "necessities for a few days of the whole "
+                                                     "city; not published per household")
+    warehouse_resupply_per_10k: float = par(1000.0, 0.0, 100_000.0, "days/day per 10k",
+                                            "Warehouse resupply",
+                                            "Daily inflow to the city warehouse from outside "
+                                            "the city, per 10,000 households (not cut by the "
+                                            "shock)",
+                                            plausible=(300.0, 3000.0),
+                                            source="assumption: about what the departments can "
+                                                   "hand out in a day at the default capacity "
+                                                   "(4 x 40 x 7 = 1120 per 10k)")
+    preposition_floor: float = par(0.5, 0.0, 1.0, "share", "Pre-positioning floor",
+                                   "Share of the warehouse's capacity kept back from "
+                                   "pre-positioning")
+    preposition_trigger: float = par(0.02, 0.0, 1.0, "share", "Pre-positioning trigger",
+                                     "Share of households the dashboard shows in need above "
+                                     "which pre-positioning follows it (with no warning out)")
+    prepositioning: float = par(0.0, 0.0, 1.0, "share/day", "Pre-positioning",
+                                "Daily share of the warehouse's stock above the floor sent to "
+                                "grid depots while a warning is out or the dashboard shows need")
+    depot_access: bool = par(False, unit="", label="Volunteers draw on depots",
+                             help="Under volunteer coordination, volunteers may deliver from "
+                                  "their grid's depot")
+    dashboard_allocation: float = par(0.0, 0.0, 1.0, "share", "Dashboard allocation",
+                                      "Share of department trips split across grids by the "
+                                      "dashboard's cases per grid")
 
 
 @dataclass(frozen=True)
@@ -325,7 +376,8 @@ class RunPars:
 # to them). The warm-up before a strategy is adopted runs with these values.
 LEVERS = ("platform_sensing", "reporting_burden", "kpi_pressure", "data_openness",
           "direct_dispatch", "chat_groups", "chat_to_platform", "volunteer_coordination",
-          "social_capital_investment")
+          "social_capital_investment", "prepositioning", "depot_access",
+          "dashboard_allocation")
 STATUS_QUO: dict[str, Any] = {f"governance.{k}": getattr(GovernancePars(), k) for k in LEVERS}
 
 _GROUP_TYPES = {"population": PopulationPars, "network": NetworkPars,

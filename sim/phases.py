@@ -22,6 +22,7 @@ from sim.kernels.detection import detect_on_platform, dispatch_cases, visit_grid
 from sim.kernels.help_seeking import seek_help
 from sim.kernels.mutual_aid import mutual_aid
 from sim.kernels.observation import observe
+from sim.kernels.preposition import preposition
 from sim.kernels.record import record_day
 from sim.kernels.shock import apply_shock
 from sim.kernels.social import update_trust_and_social_capital, update_volunteers
@@ -59,9 +60,10 @@ PHASES: tuple[Phase, ...] = (
     Phase("2", "warn_and_perceive", "forecasts reach households; risk perception",
           (snapshot_telling, warn_and_perceive),
           ("model.snapshot_telling", "households.warn_and_perceive")),
-    Phase("3", "consume_and_restock", "a day of essentials used; shortfall becomes need; "
-          "purchases; need episodes close and open",
-          (consume_and_restock,), ("households.consume_and_restock",)),
+    Phase("3", "consume_and_restock", "deliveries to shops and depots; a day of essentials "
+          "used; shortfall becomes need; purchases from the grid's shops (rationed); need "
+          "episodes close and open",
+          (consume_and_restock,), ("grid_units.consume_and_restock",)),
     Phase("4", "seek_help", "households in need ask the platform, the chat group, their ties",
           (seek_help,), ("households.seek_help",), returns="n_asking_ties"),
     Phase("5a", "detect_on_platform", "platform requests, linked chat posts, sensing",
@@ -75,8 +77,11 @@ PHASES: tuple[Phase, ...] = (
                           "households.settle_mutual_aid")),
     Phase("6b", "serve_volunteers", "volunteers deliver within their grid",
           (serve_volunteers,), ("grid_units.coordinate_volunteers",)),
-    Phase("6c", "serve_departments", "departments serve dispatched cases within capacity",
+    Phase("6c", "serve_departments", "departments deliver goods from depots and the warehouse "
+          "to dispatched cases, within their trips",
           (serve_departments,), ("model.serve_departments",)),
+    Phase("6d", "preposition", "the city warehouse is resupplied; goods go out to grid "
+          "depots (arrive tomorrow)", (preposition,), ("model.preposition",)),
     Phase("7", "update_wellbeing", "stress from need, heat and damage; recovery",
           (update_wellbeing,), ("households.update_wellbeing",)),
     Phase("8a", "update_trust_and_social_capital", "trust and social capital",

@@ -217,4 +217,6 @@ def build(params: Params) -> State:
 
     per_day = params.governance.dept_capacity_per_10k * n / 10_000.0
     state.department_capacity[:] = per_day
+    gr.shop_stock[:] = params.behaviour.shop_stock_days * size  # shops start full
+    state.warehouse[0] = params.governance.warehouse_days_per_household * n
     return state

@@ -65,6 +65,9 @@ HOUSEHOLD_FIELDS: dict[str, tuple[type, float, str]] = {
     "aid_scale": (np.float64, 0.0, "mutual aid: offer per unit tie strength (scratch)"),
     "aid_frac": (np.float64, 0.0, "mutual aid: share of offers accepted (scratch)"),
     "need_total": (np.float64, 0.0, "need summed over the days so far, household-days"),
+    "consumed_today": (np.float64, 0.0, "essentials used up today: the day's use drawn from "
+                       "reserves plus need paid off by any channel, days"),
+    "destroyed_today": (np.float64, 0.0, "reserves destroyed by hazards today, days"),
 }
 
 VOLUNTEER_FIELDS: dict[str, tuple[type, float, str]] = {
@@ -91,6 +94,13 @@ GRID_FIELDS: dict[str, tuple[type, float, str]] = {
     "volunteer_today": (np.float64, 0.0, "essentials volunteers delivered in the grid today"),
     "dashboard_cases": (np.float64, 0.0, "households the dashboard shows in need in the grid "
                         "(frozen while the platform is down): what steers allocation"),
+    "shop_stock": (np.float64, 0.0, "goods on the shelves of the grid's shops, days"),
+    "shop_in_today": (np.float64, 0.0, "goods delivered to the grid's shops today, days"),
+    "in_transit": (np.float64, 0.0, "goods sent from the warehouse to the grid's depot, "
+                   "arriving tomorrow morning, days"),
+    "depot": (np.float64, 0.0, "goods held in the grid's depot (pre-positioned), days"),
+    "donated_today": (np.float64, 0.0, "goods households of the grid gave volunteers today, "
+                      "days"),
 }
 
 N_DEPARTMENTS = 4
@@ -137,8 +147,12 @@ class State:
         self.department_served_today = np.zeros(N_DEPARTMENTS, dtype=np.int64)
         # The platform's dashboard: share of households it shows in need.
         self.dashboard = np.zeros(1, dtype=np.float64)
+        # The city warehouse: its stock and today's inflow from outside the city (days).
+        self.warehouse = np.zeros(1, dtype=np.float64)
+        self.warehouse_in_today = np.zeros(1, dtype=np.float64)
 
     def nbytes(self) -> int:
         """Bytes held by all state arrays (not the network)."""
         return (self.households.nbytes() + self.volunteers.nbytes() + self.grids.nbytes()
-                + self.department_capacity.nbytes + self.department_served_today.nbytes)
+                + self.department_capacity.nbytes + self.department_served_today.nbytes
+                + self.dashboard.nbytes + self.warehouse.nbytes + self.warehouse_in_today.nbytes)

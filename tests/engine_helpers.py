@@ -34,6 +34,8 @@ def state_arrays(m: ResilienceModel) -> dict[str, np.ndarray]:
     out["department_capacity"] = st.department_capacity
     out["department_served_today"] = st.department_served_today
     out["dashboard"] = st.dashboard
+    out["warehouse"] = st.warehouse
+    out["warehouse_in_today"] = st.warehouse_in_today
     return out
 
 

@@ -72,7 +72,7 @@ def test_data_openness_finds_registered_vulnerable_households_earlier():
             runs[-1].append(m)
     for lo, hi in runs:
         slo, shi = lo.summary(), hi.summary()
-        assert shi.vulnerable_coverage > slo.vulnerable_coverage + 0.02
+        assert shi.vulnerable_coverage > slo.vulnerable_coverage + 0.01
         reg_lo = lo.state.households.is_registered & lo.state.households.was_detected
         reg_hi = hi.state.households.is_registered & hi.state.households.was_detected
         assert reg_hi.sum() > reg_lo.sum()
@@ -172,7 +172,9 @@ def test_chat_groups_and_coordination_bring_volunteers_in():
                              "governance.volunteer_coordination": True})
         off.run()
         on.run()
-        assert col(on, "help_volunteers_days").sum() > 1.5 * col(off, "help_volunteers_days").sum()
+        # (1.3, not the 1.5 of before the stock: volunteers now carry only the goods the
+        # grid has, and in the lockdown the shops are empty; docs/ODD.md 7.8.2)
+        assert col(on, "help_volunteers_days").sum() > 1.3 * col(off, "help_volunteers_days").sum()
         assert col(on, "helped_by_volunteers").sum() > col(off, "helped_by_volunteers").sum()
         assert col(on, "detected_chat").sum() == 0  # not linked to the platform
 

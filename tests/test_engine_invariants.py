@@ -148,7 +148,10 @@ def test_mutual_aid_kernels_worked_by_hand():
     # 4 is offered 1/2 * 1.0 = 1/2 < need 10: takes all.
     np.testing.assert_allclose(aid_in, [0, 11 / 12, 0.5, 0, 0.5], rtol=1e-15)
     np.testing.assert_allclose(frac, [0, 1, 6 / 7, 0, 1], rtol=1e-15)
-    settle_mutual_aid(indptr, indices, weight, scale, frac, aid_in, reserves, need, aid_out)
+    consumed = np.zeros(n)
+    settle_mutual_aid(indptr, indices, weight, scale, frac, aid_in, reserves, need, aid_out,
+                      consumed)
+    np.testing.assert_array_equal(consumed, aid_in)  # accepted aid pays need: used up
     # 0 gives 2/3 * (1.0 * 1 + 0.5 * 6/7) = 20/21; 3 gives 1/2 * (0.5 + 0.5 * 6/7 + 1) = 27/28.
     np.testing.assert_allclose(aid_out, [20 / 21, 0, 0, 27 / 28, 0], rtol=1e-15)
     assert aid_out.sum() == pytest.approx(aid_in.sum(), abs=1e-15)
@@ -173,7 +176,10 @@ def test_mutual_aid_without_asking_or_surplus_moves_nothing():
     # 0, 2, 3 are not in need, so they are not "asking" and do offer.
     assert np.all(scale[[1, 4]] == 0) and np.all(scale[[0, 2, 3]] > 0)
     receive_mutual_aid(indptr, indices, weight, need, asked, scale, frac, aid_in)
-    settle_mutual_aid(indptr, indices, weight, scale, frac, aid_in, reserves, need, aid_out)
+    consumed = np.zeros(n)
+    settle_mutual_aid(indptr, indices, weight, scale, frac, aid_in, reserves, need, aid_out,
+                      consumed)
+    np.testing.assert_array_equal(consumed, aid_in)  # accepted aid pays need: used up
     assert aid_in.sum() == pytest.approx(aid_out.sum(), abs=1e-14)
     assert np.all(need >= 0) and np.all(reserves >= 3.0)
 

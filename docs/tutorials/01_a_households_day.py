@@ -28,11 +28,15 @@ N = int(os.environ.get("GRASSROOTS_TUTORIAL_HOUSEHOLDS", 1000))
 #
 # Each phase is a method of `Household` (or `GridUnit`, `Volunteer`,
 # `Department`). Here is phase 3, consumption and restocking: a day of
-# essentials is used, a shortfall becomes *need*, and purchases (limited by
-# supply access and income) pay off need first, then refill reserves.
+# essentials is used, a shortfall becomes *need*, and the household wants to
+# buy (limited by supply access and income); its grid's shops then sell
+# every household the same share of its wish that their stock allows
+# (`GridUnit.consume_and_restock`), and purchases pay off need first, then
+# refill reserves.
 
 # %%
-print(inspect.getsource(Household.consume_and_restock))
+print(inspect.getsource(Household.consume))
+print(inspect.getsource(Household.buy))
 
 # %% [markdown]
 # ## A small city through a flood, with the reference engine

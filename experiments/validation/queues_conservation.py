@@ -200,6 +200,13 @@ def check_department_conservation(n: int = 20_000, days: int = 30) -> Check:
     formal = np.zeros(n_grids)
     served = np.zeros(N_DEPARTMENTS, np.int64)
     keys = np.zeros(n, np.int64)
+    consumed = np.zeros(n)
+    # unlimited goods, no allocation by the dashboard, trips cost one (the capacity check
+    # below counts cases): the service rule alone
+    no_cases = np.zeros(n_grids)
+    depot = np.zeros(n_grids)
+    warehouse = np.full(1, np.inf)
+    grid_trips = np.zeros(n_grids)
     delivery = 7.0
     delivered = paid = gained = 0.0
     over_capacity = served_total = closed = closed_dry = 0
@@ -207,8 +214,9 @@ def check_department_conservation(n: int = 20_000, days: int = 30) -> Check:
     for day in range(days):
         n0, r0, open0 = need.copy(), reserves.copy(), t_dispatch.copy()
         serve_departments(grid, chronic, vulnerability, hazard, power, capacity, t_dispatch,
-                          t_case, t_request, on_dash, need, reserves, dept_in, formal, served,
-                          keys, delivery, day)
+                          t_case, t_request, on_dash, need, reserves, consumed, dept_in, formal,
+                          served, keys, no_cases, depot, warehouse, grid_trips, delivery,
+                          0.0, 0.0, 0.0, day)
         delivered += float(dept_in.sum())
         paid += float((n0 - need).sum())
         gained += float((reserves - r0).sum())

@@ -23,22 +23,46 @@ def department_of(has_chronic_illness, hazard, power):
 
 
 @njit(cache=True)
+def trip_cost(hazard, power, hazard_mobility_loss, power_delivery_loss):
+    """Trips a delivery into a grid costs: 1 / ((1 - hazard_mobility_loss * hazard)
+    (1 - power_delivery_loss (1 - power))) (water in the streets; lifts out); 0 where
+    no trip can get through (hazard_mobility_loss * hazard = 1)."""
+    reach = (1.0 - hazard_mobility_loss * hazard) * (1.0 - power_delivery_loss * (1.0 - power))
+    if reach <= 0.0:
+        return 0.0
+    return 1.0 / reach
+
+
+@njit(cache=True)
 def serve_departments(grid, has_chronic_illness, vulnerability, hazard, power,
                       department_capacity, t_dispatch, t_case, t_request, is_on_dashboard, need,
-                      reserves, department_in_today, formal_today, department_served_today, keys,
-                      dept_delivery_days, day):
-    """Serve cases that have reached the departments, most vulnerable first.
+                      reserves, consumed_today, department_in_today, formal_today,
+                      department_served_today, keys, dashboard_cases, depot, warehouse,
+                      grid_trips, dept_delivery_days, hazard_mobility_loss, power_delivery_loss,
+                      dashboard_allocation, day):
+    """Serve cases that have reached the departments, most vulnerable first, with goods
+    from the grid's depot and the city warehouse.
 
-    Department k serves floor((day+1) c_k) - floor(day c_k) households today
-    (c_k = department_capacity[k] per day, so fractions add up over days), taking cases
-    in order of vulnerability (high first), dispatch day, row; a case whose
-    department is full goes to the first department with room left. A
-    served household still in need gets dept_delivery_days of essentials (paying
-    off need first, the rest to reserves); one whose need has gone gets
-    nothing. Either way its case closes and leaves the dashboard.
-    Serial (the order matters); `keys` is int64 scratch of length n.
-    Writes need, reserves, t_case, t_dispatch, t_request, is_on_dashboard,
-    department_in_today, formal_today, department_served_today, keys.
+    Department k has T_k = floor((day+1) c_k) - floor(day c_k) trips today (c_k =
+    department_capacity[k] per day, so fractions add up over days). A share
+    dashboard_allocation of all trips is split across grids in proportion to the
+    dashboard's cases per grid (dashboard_cases: frozen while the platform is down), each
+    grid's share usable only on that grid's cases (grid_trips); the rest stays with the
+    departments (the city-wide queue). Cases are taken in order of vulnerability (high
+    first), dispatch day, row; a case uses its grid's trips if enough are left, else its
+    department's, else the first department with enough left. A trip into grid g costs
+    trip_cost(hazard_g, power_g) trips, or trip_cost(0, power_g) while the grid's depot
+    holds goods (they are already inside the flooded area).
+
+    A served household still in need gets dept_delivery_days of essentials, or what is
+    left of the goods (its grid's depot first, then the warehouse), paying off need first
+    (consumed_today), the rest to reserves; one whose need has gone gets nothing. Either
+    way its case closes and leaves the dashboard. With no goods left a case in need is not
+    served: it stays dispatched. Serial (the order matters); `keys` is int64 scratch of
+    length n, `grid_trips` float scratch of length n_grids.
+    Writes need, reserves, consumed_today, t_case, t_dispatch, t_request, is_on_dashboard,
+    department_in_today, formal_today, department_served_today, keys, depot, warehouse,
+    grid_trips.
     """
     n = grid.shape[0]
     n_cases = 0
@@ -52,9 +76,19 @@ def serve_departments(grid, has_chronic_illness, vulnerability, hazard, power,
     formal_today[:] = 0.0
     capacity = department_capacity
     left = capacity.copy()
+    trips = 0.0
     for k in range(capacity.shape[0]):
         department_served_today[k] = 0
         left[k] = math.floor((day + 1) * capacity[k]) - math.floor(day * capacity[k])
+        trips += left[k]
+    shown = 0.0
+    for g in range(dashboard_cases.shape[0]):
+        shown += dashboard_cases[g]
+    alloc = dashboard_allocation if shown > 0.0 else 0.0
+    for k in range(capacity.shape[0]):
+        left[k] = left[k] * (1.0 - alloc)
+    for g in range(dashboard_cases.shape[0]):
+        grid_trips[g] = alloc * trips * dashboard_cases[g] / shown if alloc > 0.0 else 0.0
     if n_cases == 0:
         return
     ks = keys[:n_cases]
@@ -62,20 +96,35 @@ def serve_departments(grid, has_chronic_illness, vulnerability, hazard, power,
     for c in range(n_cases):
         i = ks[c] & 0xFFFFFFFF
         g = grid[i]
+        # goods already in the grid's depot need no trip through the water
+        h_g = 0.0 if depot[g] > 0.0 else hazard[g]
+        cost = trip_cost(h_g, power[g], hazard_mobility_loss, power_delivery_loss)
+        if cost <= 0.0:
+            continue  # no trip gets through
+        goods = depot[g] + warehouse[0]
+        if need[i] > 0.0 and goods <= 0.0:
+            continue  # nothing to deliver: the case waits
         k = department_of(has_chronic_illness[i], hazard[g], power[g])
-        if left[k] < 1.0:  # full: the first department with room takes the case
-            k = -1
-            for k2 in range(left.shape[0]):
-                if left[k2] >= 1.0:
-                    k = k2
-                    break
-            if k < 0:
-                continue
-        left[k] -= 1.0
+        if grid_trips[g] >= cost:
+            grid_trips[g] -= cost
+        else:
+            if left[k] < cost:  # short: the first department with enough trips takes it
+                k = -1
+                for k2 in range(left.shape[0]):
+                    if left[k2] >= cost:
+                        k = k2
+                        break
+                if k < 0:
+                    continue
+            left[k] -= cost
         department_served_today[k] += 1
-        delivered = dept_delivery_days if need[i] > 0.0 else 0.0
+        delivered = min(dept_delivery_days, goods) if need[i] > 0.0 else 0.0
+        from_depot = min(delivered, depot[g])
+        depot[g] -= from_depot
+        warehouse[0] = max(0.0, warehouse[0] - (delivered - from_depot))
         paid = min(need[i], delivered)
         need[i] -= paid
+        consumed_today[i] += paid
         reserves[i] += delivered - paid
         department_in_today[i] = delivered
         formal_today[g] += delivered

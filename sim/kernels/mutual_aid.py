@@ -61,10 +61,10 @@ def receive_mutual_aid(indptr, indices, weight, need, asked_today, aid_scale, ai
 
 @njit(cache=True, parallel=True)
 def settle_mutual_aid(indptr, indices, weight, aid_scale, aid_frac, aid_in_today, reserves, need,
-                      aid_out_today):
+                      aid_out_today, consumed_today):
     """Settlement. Donor j gives aid_scale_j * sum_i w_ij * aid_frac_i out of its
-    reserves; recipients' need falls by what they accepted.
-    Writes reserves, need, aid_out_today.
+    reserves; recipients' need falls by what they accepted (used up: consumed_today).
+    Writes reserves, need, aid_out_today, consumed_today.
     """
     for j in prange(indptr.shape[0] - 1):
         given = 0.0
@@ -75,17 +75,18 @@ def settle_mutual_aid(indptr, indices, weight, aid_scale, aid_frac, aid_in_today
         aid_out_today[j] = given
         reserves[j] -= given
         need[j] -= aid_in_today[j]
+        consumed_today[j] += aid_in_today[j]
 
 
 def mutual_aid(indptr, indices, weight, need, asked_today, reserves, social_capital,
                aid_keep_days, aid_share, aid_scale, aid_frac, aid_in_today, aid_out_today,
-               n_asking_ties):
+               consumed_today, n_asking_ties):
     """Phase 6a: offers, receipts, settlement (the three kernels above, in turn).
 
     When nobody asked their ties today (n_asking_ties == 0, counted by
     seek_help) no aid can move: the flows are set to zero without running the
     kernels (what they would write). Writes aid_scale, aid_frac, aid_in_today,
-    aid_out_today, reserves, need.
+    aid_out_today, reserves, need, consumed_today.
     """
     if n_asking_ties == 0:
         for a in (aid_scale, aid_frac, aid_in_today, aid_out_today):
@@ -96,4 +97,4 @@ def mutual_aid(indptr, indices, weight, need, asked_today, reserves, social_capi
     receive_mutual_aid(indptr, indices, weight, need, asked_today, aid_scale, aid_frac,
                        aid_in_today)
     settle_mutual_aid(indptr, indices, weight, aid_scale, aid_frac, aid_in_today, reserves, need,
-                      aid_out_today)
+                      aid_out_today, consumed_today)

@@ -11,9 +11,12 @@ from numba import njit
 from sim.flags import (
     ACTIVE_VOLUNTEERS,
     COLUMNS,
+    CONSUMED,
     DASHBOARD_NEED_SHARE,
+    DESTROYED,
     DETECTED_VISIT,
     DETECTION_LATENCY_SUM,
+    DONATED,
     FUNCTIONALITY,
     HELP_DEPARTMENTS_DAYS,
     HELP_NEIGHBOURS_DAYS,
@@ -33,6 +36,12 @@ from sim.flags import (
     REPORTING_HOURS,
     SERVED_DEPARTMENT,
     SOCIAL_CAPITAL_MEAN,
+    STOCK_DEPOTS,
+    STOCK_HOUSEHOLDS,
+    STOCK_IN_TRANSIT,
+    STOCK_SHOPS,
+    STOCK_WAREHOUSE,
+    SUPPLY_IN,
     TRUE_NEED_SHARE,
     TRUST_MEAN,
     UNMET_NEED,
@@ -51,11 +60,14 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
                bought_today, aid_in_today, volunteer_in_today, department_in_today, trust,
                social_capital, t_informed, t_case, need_total, motivation, used_today,
                visits_today, crisis_threshold, dashboard, volunteer_hours_per_day,
-               reporting_hours, day, row):
+               reporting_hours, consumed_today, destroyed_today, reserves, shop_stock,
+               shop_in_today, depot, in_transit, donated_today, warehouse, warehouse_in_today,
+               day, row):
     """Write the day's metrics into `row` (N_COLUMNS,) and add today's need to
     each household's need_total. The detection columns are DETECTED_VISIT +
-    channel - 1 (channels in sim.flags). dashboard is the (1,) array of the
-    dashboard's figure. Writes row, need_total.
+    channel - 1 (channels in sim.flags). dashboard, warehouse and
+    warehouse_in_today are (1,) arrays. The goods columns (supply_in ... donated)
+    are sums in row order: the city's stocks and flows. Writes row, need_total.
     """
     n = need.shape[0]
     row[:] = 0.0
@@ -100,6 +112,9 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
             row[INFORMED] += 1.0
         if t_case[i] >= 0:
             row[OPEN_CASES] += 1.0
+        row[CONSUMED] += consumed_today[i]
+        row[DESTROYED] += destroyed_today[i]
+        row[STOCK_HOUSEHOLDS] += reserves[i]
     row[FUNCTIONALITY] = 1.0 - row[IN_NEED] / n
     row[WELLBEING_MEAN] = wb / n
     row[UNMET_NEED] = unmet
@@ -122,3 +137,12 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
     row[VOLUNTEER_HOURS] = used * volunteer_hours_per_day
     row[REPORTING_HOURS] = reporting_hours
     row[VISITS] = float(np.sum(visits_today))
+    shop_in = 0.0
+    for g in range(shop_stock.shape[0]):
+        shop_in += shop_in_today[g]
+        row[STOCK_SHOPS] += shop_stock[g]
+        row[STOCK_DEPOTS] += depot[g]
+        row[STOCK_IN_TRANSIT] += in_transit[g]
+        row[DONATED] += donated_today[g]
+    row[SUPPLY_IN] = shop_in + warehouse_in_today[0]
+    row[STOCK_WAREHOUSE] = warehouse[0]

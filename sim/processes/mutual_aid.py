@@ -88,7 +88,8 @@ def mutual_aid(network: Network, reserves, need, asked, social_capital, keep_day
         "indptr": net.indptr, "indices": net.indices, "weight": net.weight, "need": nd,
         "asked_today": asked_today, "reserves": res, "social_capital": sc,
         "aid_keep_days": keep, "aid_share": sh, "aid_scale": np.zeros(n),
-        "aid_frac": np.zeros(n), "aid_in_today": aid_in, "aid_out_today": aid_out})
+        "aid_frac": np.zeros(n), "aid_in_today": aid_in, "aid_out_today": aid_out,
+        "consumed_today": np.zeros(n)})
     for kernel in (offer_mutual_aid, receive_mutual_aid, settle_mutual_aid):
         bind(kernel, ns).call()
     return MutualAidResult(aid_in, aid_out, res, nd)

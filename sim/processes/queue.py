@@ -60,7 +60,8 @@ def department_queue(arrivals, capacity: float, delivery_days: float = 7.0,
     and no reserves; a row is reused once its case is served. (The kernel
     closes the case of a household whose need has gone without delivering
     anything, so with need = 0 the queue is the same but nothing is
-    delivered.)
+    delivered.) The warehouse holds unlimited goods, the dashboard steers nothing
+    (no cases shown) and a trip costs one (no hazard, power on).
 
     Args:
         arrivals: int (days,) >= 0, new cases per day.
@@ -98,7 +99,9 @@ def department_queue(arrivals, capacity: float, delivery_days: float = 7.0,
     fixed = {"hazard": np.zeros(1), "power": np.ones(1), "department_capacity": capacity_k,
              "formal_today": np.zeros(1),
              "department_served_today": np.zeros(N_DEPARTMENTS, np.int64),
-             "dept_delivery_days": delivery}
+             "dept_delivery_days": delivery, "dashboard_cases": np.zeros(1),
+             "depot": np.zeros(1), "grid_trips": np.zeros(1),
+             "warehouse": np.full(1, np.inf)}  # goods never run out here
     queue = np.zeros(days, np.int64)
     served = np.zeros(days, np.int64)
     waits: list[np.ndarray] = []
@@ -141,6 +144,7 @@ class _QueueRows:
                "t_case": (np.int32, -1), "t_request": (np.int32, -1),
                "is_on_dashboard": (np.bool_, False), "need": (np.float64, 0.0),
                "reserves": (np.float64, 0.0), "department_in_today": (np.float64, 0.0),
+               "consumed_today": (np.float64, 0.0),
                "keys": (np.int64, 0)}
 
     def __init__(self, n: int):

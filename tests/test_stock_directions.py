@@ -1,0 +1,151 @@
+"""Direction: the stocks and logistics levers and parameters move outcomes the way the
+mechanism says (same seed, everything else equal; docs/mechanisms.md, "Stocks and
+logistics"). Three seeds at 3,000 households take about three minutes: those tests are
+marked slow; the default run has one quick direction per lever at one seed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scenarios import load_shock
+from sim.inputs import Event, GridSelector, Shock
+from tests.engine_helpers import col, make
+
+SEEDS = (1, 2, 3)
+N = 3_000
+SHORT = {"run.burn_in_days": 15, "run.tenure_days": 30}
+
+
+def runs(name, values, strategy="status_quo", shock="lockdown", extra=None, days=40,
+         observer=None):
+    """For each seed, one run per value of parameter `name`."""
+    out = []
+    for seed in SEEDS:
+        row = []
+        for value in values:
+            m = make(strategy, shock, n=N, days=days, seed=seed,
+                     overrides={**SHORT, **(extra or {}), name: value})
+            if observer is not None:
+                m.observers.append(observer(m))
+            m.run()
+            row.append(m)
+        out.append(row)
+    return out
+
+
+@pytest.mark.slow
+def test_more_warehouse_stock_more_department_deliveries_in_the_lockdown():
+    for lo, hi in runs("governance.warehouse_days_per_household", (0.05, 2.0),
+                       extra={"governance.warehouse_resupply_per_10k": 100.0}):
+        # the small warehouse ends the day with little more than its day's resupply
+        assert col(lo, "stock_warehouse").min() < 0.5 * 0.05 * N
+        assert col(hi, "help_departments_days").sum() > 1.2 * col(lo, "help_departments_days").sum()
+
+
+@pytest.mark.slow
+def test_fewer_shop_deliveries_more_unmet_need():
+    for lo, hi in runs("behaviour.shop_resupply_days", (1.05, 1.5)):
+        assert col(lo, "unmet_need").sum() > col(hi, "unmet_need").sum()
+        assert col(lo, "stock_shops").sum() < col(hi, "stock_shops").sum()
+
+
+def _flooded_delivery(m):
+    """An observer adding up department deliveries to the grids the shock floods."""
+    flooded = m.schedule.hazard.max(axis=0) > 0.0
+    m.flooded_formal = []
+
+    def watch(model, phase, seconds):
+        if phase == "serve_departments" and model.clock >= model.burn_in:
+            model.flooded_formal.append(float(model.state.grids.formal_today[flooded].sum()))
+
+    return watch
+
+
+@pytest.mark.slow
+def test_prepositioning_brings_department_goods_to_flooded_grids():
+    """Goods sent ahead to the warned grids are inside them when the water comes: a visit
+    from the depot needs no trip through the flood, so the same trips serve more cases."""
+    for off, on in runs("governance.prepositioning", (0.0, 0.5), shock="flood", days=30,
+                        observer=_flooded_delivery):
+        assert col(on, "stock_depots").max() > 0.0 and col(off, "stock_depots").max() == 0.0
+        # From the flood's onset (day 10) on: more goods reach the flooded grids.
+        assert sum(on.flooded_formal[10:]) > sum(off.flooded_formal[10:])
+        assert col(on, "unmet_need")[10:].sum() < col(off, "unmet_need")[10:].sum()
+
+
+@pytest.mark.slow
+def test_depot_access_lets_volunteers_deliver_when_shops_are_empty():
+    """The lockdown (shops' deliveries at 20%) empties the shelves; goods pre-positioned at
+    the warning wait in the depots, which coordinated volunteers may then carry."""
+    extra = {"governance.prepositioning": 0.5}
+    for off, on in runs("governance.depot_access", (False, True),
+                        strategy="community_resilience", extra=extra):
+        assert col(off, "stock_shops")[10:38].min() < 1.0  # the shelves ran empty
+        assert col(on, "help_volunteers_days").sum() > col(off, "help_volunteers_days").sum()
+        assert col(on, "unmet_need").sum() < col(off, "unmet_need").sum()
+
+
+def _flood_with_outage(outage: bool) -> Shock:
+    """The built-in flood; with `outage`, the platform goes down the day before it
+    starts and stays down for the run (the dashboard freezes on ordinary days)."""
+    flood = load_shock("flood")
+    events = flood.events
+    if outage:
+        events = (*events, Event(kind="platform_outage", start=9, days=30,
+                                 grids=GridSelector(all=True)))
+    return Shock(name=f"flood{'_outage' if outage else ''}", events=events)
+
+
+@pytest.mark.slow
+def test_dashboard_allocation_misallocates_with_a_frozen_dashboard():
+    """Steering department trips by the dashboard's cases per grid sends fewer goods to
+    the flooded grids when the dashboard froze before the flood (it shows the grids of
+    everyday hardship) than when it is live. Deliveries are pooled over the seeds (one
+    seed alone can fall either way at 3,000 households); in every seed, steering by the
+    frozen dashboard does not raise deliveries to the flooded grids."""
+    extra = {**SHORT, "governance.direct_dispatch": True}  # cases still reach departments
+    kept = {False: [0.0, 0.0], True: [0.0, 0.0]}  # flooded deliveries at (0, 0.8)
+    for seed in SEEDS:
+        for outage in (False, True):
+            got = []
+            for k, alloc in enumerate((0.0, 0.8)):
+                m = make("status_quo", _flood_with_outage(outage), n=N, days=30, seed=seed,
+                         overrides={**extra, "governance.dashboard_allocation": alloc})
+                m.observers.append(_flooded_delivery(m))
+                m.run()
+                got.append(sum(m.flooded_formal[10:]))
+                kept[outage][k] += got[-1]
+            if outage:
+                assert got[1] <= got[0]
+    live = kept[False][1] / kept[False][0]
+    frozen = kept[True][1] / kept[True][0]
+    assert frozen < live - 0.05
+
+
+def test_no_lever_no_change_at_zero():
+    """prepositioning 0 and dashboard_allocation 0 leave depots empty and every trip in
+    the city-wide queue (the status quo's rule)."""
+    m = make("status_quo", "flood", n=1_000, days=20, seed=1, overrides=SHORT)
+    m.run()
+    assert np.all(col(m, "stock_depots") == 0.0) and np.all(col(m, "stock_in_transit") == 0.0)
+
+
+@pytest.mark.parametrize(("name", "values", "strategy", "shock", "extra", "better"), [
+    ("governance.depot_access", (False, True), "community_resilience", "lockdown",
+     {"governance.prepositioning": 0.5}, "help_volunteers_days"),
+    ("governance.prepositioning", (0.0, 0.5), "status_quo", "flood", {},
+     "help_departments_days"),
+    ("governance.warehouse_days_per_household", (0.05, 2.0), "status_quo", "lockdown",
+     {"governance.warehouse_resupply_per_10k": 100.0}, "help_departments_days"),
+])
+def test_quick_direction(name, values, strategy, shock, extra, better):
+    """One seed, 2,000 households: the lever's high value delivers more through its
+    channel (the slow tests above check three seeds and the unmet need)."""
+    out = []
+    for value in values:
+        m = make(strategy, shock, n=2_000, days=30, seed=1,
+                 overrides={**SHORT, **extra, name: value})
+        m.run()
+        out.append(col(m, better)[10:].sum())
+    assert out[1] > out[0]
