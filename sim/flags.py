@@ -19,6 +19,7 @@ VISIT = 1
 SENSING = 2
 REQUEST = 3
 CHAT = 4
+OUTREACH = 5  # a department's call to a household in its own registry
 
 # Line departments (rows of department_capacity); names in sim.state.DEPARTMENTS.
 CIVIL_AFFAIRS = 0
@@ -60,7 +61,10 @@ REPORTING_HOURS = 29
 VISITS = 30
 INFORMED = 31
 OPEN_CASES = 32
-N_COLUMNS = 33
+DETECTED_OUTREACH = 33
+MISSED_NEED = 34
+FALSE_ALARMS = 35
+N_COLUMNS = 36
 COLUMNS = (
     "functionality", "wellbeing_mean", "in_need", "in_crisis", "in_crisis_vulnerable",
     "in_crisis_other", "unmet_need", "detected_visit", "detected_sensing", "detected_request",
@@ -69,5 +73,5 @@ COLUMNS = (
     "helped_by_neighbours", "helped_by_volunteers", "dashboard_need_share", "true_need_share",
     "illusion_gap", "trust_mean", "social_capital_mean", "volunteer_motivation_mean",
     "active_volunteers", "volunteer_days", "volunteer_hours", "reporting_hours", "visits",
-    "informed", "open_cases",
+    "informed", "open_cases", "detected_outreach", "missed_need", "false_alarms",
 )

@@ -218,3 +218,14 @@ def build(params: Params) -> State:
     per_day = params.governance.dept_capacity_per_10k * n / 10_000.0
     state.department_capacity[:] = per_day
     return state
+
+
+def count_grid_ties(state: State, network) -> None:
+    """Each household's ties to households of its own grid (n_grid_ties, fixed):
+    a household with none is not in the grid's chat group when
+    behaviour.chat_needs_ties is on. Writes n_grid_ties of `state.households`."""
+    h = state.households
+    deg = np.diff(network.indptr)
+    src = np.repeat(np.arange(h.n, dtype=np.int64), deg)
+    same = h.grid[src] == h.grid[network.indices]
+    h.n_grid_ties[:] = np.bincount(src[same], minlength=h.n)

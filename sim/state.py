@@ -65,6 +65,11 @@ HOUSEHOLD_FIELDS: dict[str, tuple[type, float, str]] = {
     "aid_scale": (np.float64, 0.0, "mutual aid: offer per unit tie strength (scratch)"),
     "aid_frac": (np.float64, 0.0, "mutual aid: share of offers accepted (scratch)"),
     "need_total": (np.float64, 0.0, "need summed over the days so far, household-days"),
+    "n_grid_ties": (np.int32, 0, "ties to households in the same grid (fixed; none: not in "
+                    "the grid's chat group when behaviour.chat_needs_ties)"),
+    "case_channel": (np.uint8, 0, "channel that opened the open case (values of detected_by)"),
+    "is_shown": (np.bool_, False, "the dashboard shows the household in need (is_on_dashboard "
+                 "as of the platform's last update: frozen while it is down)"),
 }
 
 VOLUNTEER_FIELDS: dict[str, tuple[type, float, str]] = {
@@ -91,6 +96,11 @@ GRID_FIELDS: dict[str, tuple[type, float, str]] = {
     "volunteer_today": (np.float64, 0.0, "essentials volunteers delivered in the grid today"),
     "dashboard_cases": (np.float64, 0.0, "households the dashboard shows in need in the grid "
                         "(frozen while the platform is down): what steers allocation"),
+    "handoffs_today": (np.int64, 0, "cases the grid worker handed over directly to departments "
+                       "today (cost visits tomorrow)"),
+    "queued_today": (np.int64, 0, "cases of the grid waiting in the central triage queue today"),
+    "outreach_cursor": (np.int64, 0, "where the departments' calls down their registries stand "
+                        "in the grid"),
 }
 
 N_DEPARTMENTS = 4

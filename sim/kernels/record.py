@@ -12,8 +12,10 @@ from sim.flags import (
     ACTIVE_VOLUNTEERS,
     COLUMNS,
     DASHBOARD_NEED_SHARE,
+    DETECTED_OUTREACH,
     DETECTED_VISIT,
     DETECTION_LATENCY_SUM,
+    FALSE_ALARMS,
     FUNCTIONALITY,
     HELP_DEPARTMENTS_DAYS,
     HELP_NEIGHBOURS_DAYS,
@@ -27,9 +29,11 @@ from sim.flags import (
     IN_CRISIS_VULNERABLE,
     IN_NEED,
     INFORMED,
+    MISSED_NEED,
     N_COLUMNS,
     NEW_DETECTIONS,
     OPEN_CASES,
+    OUTREACH,
     REPORTING_HOURS,
     SERVED_DEPARTMENT,
     SOCIAL_CAPITAL_MEAN,
@@ -51,11 +55,13 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
                bought_today, aid_in_today, volunteer_in_today, department_in_today, trust,
                social_capital, t_informed, t_case, need_total, motivation, used_today,
                visits_today, crisis_threshold, dashboard, volunteer_hours_per_day,
-               reporting_hours, day, row):
+               reporting_hours, day, row, is_shown):
     """Write the day's metrics into `row` (N_COLUMNS,) and add today's need to
     each household's need_total. The detection columns are DETECTED_VISIT +
-    channel - 1 (channels in sim.flags). dashboard is the (1,) array of the
-    dashboard's figure. Writes row, need_total.
+    channel - 1 for channels 1-4 and DETECTED_OUTREACH (channels in
+    sim.flags). dashboard is the (1,) array of the dashboard's figure;
+    is_shown says which households it shows (missed need, false alarms).
+    Writes row, need_total.
     """
     n = need.shape[0]
     row[:] = 0.0
@@ -79,7 +85,9 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
             else:
                 row[IN_CRISIS_OTHER] += 1.0
         ch = detected_by[i]
-        if ch > 0:
+        if ch == OUTREACH:
+            row[DETECTED_OUTREACH] += 1.0
+        elif ch > 0:
             row[DETECTED_VISIT + ch - 1] += 1.0
         if t_detected[i] == day:
             row[NEW_DETECTIONS] += 1.0
@@ -100,6 +108,11 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
             row[INFORMED] += 1.0
         if t_case[i] >= 0:
             row[OPEN_CASES] += 1.0
+        if is_shown[i] != (nd > 0.0):
+            if is_shown[i]:
+                row[FALSE_ALARMS] += 1.0
+            else:
+                row[MISSED_NEED] += 1.0
     row[FUNCTIONALITY] = 1.0 - row[IN_NEED] / n
     row[WELLBEING_MEAN] = wb / n
     row[UNMET_NEED] = unmet
@@ -122,3 +135,5 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
     row[VOLUNTEER_HOURS] = used * volunteer_hours_per_day
     row[REPORTING_HOURS] = reporting_hours
     row[VISITS] = float(np.sum(visits_today))
+    row[MISSED_NEED] /= n
+    row[FALSE_ALARMS] /= n
