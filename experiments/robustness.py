@@ -240,9 +240,10 @@ def design(spec: RobustnessSpec) -> pd.DataFrame:
     rows = qmc.scale(unit, lo, hi)
     df = pd.DataFrame(rows, columns=names)
     for k in names:
-        if SPECS[k].type is int:  # each whole value gets an equal share of the range
+        if SPECS[k].type is int:  # each whole value gets an equal share of the strata
             a, b = spec.uncertain[k]
-            df[k] = np.minimum(np.floor(a + unit[:, names.index(k)] * (b - a + 1)), b).astype(int)
+            stratum = np.floor(unit[:, names.index(k)] * spec.worlds)  # one world each
+            df[k] = (a + np.floor(stratum * (b - a + 1) / spec.worlds)).astype(int)
     df.index.name = "world"
     return df
 
