@@ -274,3 +274,17 @@ def test_missed_need_and_false_alarms_are_household_counts():
                                atol=1e-12)
     s = m.summary()
     assert s.missed_need_share >= max(0.0, float(np.mean(gap[m.schedule.onset:])))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_volunteer_burnout_bites_in_a_long_shock(seed):
+    """The community's cost that was already there: in the lockdown volunteers
+    burn out, and switching burnout off (a threshold never reached) lowers unmet need."""
+    def unmet(threshold):
+        m = make("community_resilience", "lockdown", n=1_500, days=45, seed=seed,
+                 overrides=_with(**{"behaviour.burnout_threshold": threshold}))
+        m.run()
+        return m.summary().unmet_household_days, col(m, "volunteer_days").sum()
+
+    (unmet_on, days_on), (unmet_off, days_off) = unmet(7.0), unmet(100.0)
+    assert unmet_on > unmet_off and days_on < days_off
