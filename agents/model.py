@@ -69,10 +69,13 @@ class ReferenceModel(ResilienceModel):
     # Phase 2: who is telling at the start of the phase.
     def snapshot_telling(self):
         """Who tells at the start of phase 2, and per grid how many of them
-        have a smartphone (chat group members passing the warning on)."""
+        are chat group members (Household.is_chat_member) passing the warning on."""
         h, s = self.state.households, self.scratch
         np.copyto(s.telling_prev, h.is_telling)
-        s.grid_telling[:] = np.bincount(h.grid[h.is_telling & h.has_digital_access],
+        member = h.has_digital_access.copy()
+        if self.params.behaviour.chat_needs_ties:
+            member &= h.n_grid_ties > 0
+        s.grid_telling[:] = np.bincount(h.grid[h.is_telling & member],
                                         minlength=self.state.grids.n)
 
     # Phase 5c: the central triage queue, after the grids' routes.

@@ -13,16 +13,18 @@ from sim.rng import (
 
 
 @njit(cache=True)
-def snapshot_telling(is_telling, has_digital_access, grid, telling_prev, grid_telling):
+def snapshot_telling(is_telling, has_digital_access, n_grid_ties, grid, chat_needs_ties,
+                     telling_prev, grid_telling):
     """Phase 2's starting point: who is telling at the start of the phase
-    (telling_prev), and per grid how many of them have a smartphone (chat
-    group members passing the warning on). Serial. Writes telling_prev,
-    grid_telling.
+    (telling_prev), and per grid how many of them are chat group members (a
+    smartphone and, under chat_needs_ties, a tie in the grid) passing the
+    warning on. Serial. Writes telling_prev, grid_telling.
     """
     grid_telling[:] = 0
     for i in range(grid.shape[0]):
         telling_prev[i] = is_telling[i]
-        if is_telling[i] and has_digital_access[i]:
+        if is_telling[i] and has_digital_access[i] and (not chat_needs_ties
+                                                        or n_grid_ties[i] > 0):
             grid_telling[grid[i]] += 1
 
 
