@@ -339,7 +339,7 @@ class Household(mesa.Agent):
         s = self.social_capital
         if self.aid_in_today > 0.0 or self.aid_out_today > 0.0 or self.volunteer_in_today > 0.0:
             s += b.sc_gain_aid * (1.0 - s)
-        if g.chat_groups and self.has_digital_access:
+        if g.chat_groups and self.is_chat_member():
             s += b.sc_gain_chat * today.telecom[self.grid_id] * (1.0 - s)
         s += g.social_capital_investment * (1.0 - s)
         s += b.sc_relax * (self.social_capital0 - s)
