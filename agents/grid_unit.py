@@ -1,8 +1,9 @@
 """GridUnit (网格): a grid worker and the households of one grid.
 
-A view on row `idx` of the grid arrays. `visit_households` is phase 5b and
-`coordinate_volunteers` phase 6b, as the kernels `visit_grids` and
-`serve_volunteers` do them for every grid.
+A view on row `idx` of the grid arrays. `reach_out_registries` is part of
+phase 5a, `visit_households` phase 5b, `dispatch_cases` phase 5c and
+`coordinate_volunteers` phase 6b, as the kernels of the same names (and
+`visit_grids`, `serve_volunteers`) do them for every grid.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import mesa
 
 from agents.base import StateField
 from sim import rng
-from sim.flags import ASK_CHAT, ASK_NEIGHBOURS, VISIT
+from sim.flags import ASK_CHAT, ASK_NEIGHBOURS, CHAT, OUTREACH, REQUEST, SENSING, VISIT
 
 
 class GridUnit(mesa.Agent):
@@ -35,6 +36,9 @@ class GridUnit(mesa.Agent):
     in_transit = StateField(table="grids")
     depot = StateField(table="grids")
     donated_today = StateField(table="grids")
+    handoffs_today = StateField(table="grids")
+    queued_today = StateField(table="grids")
+    outreach_cursor = StateField(table="grids")
 
     def __init__(self, model, idx: int):
         super().__init__(model)
@@ -63,7 +67,59 @@ class GridUnit(mesa.Agent):
         elif h.need > 0.0 and h.t_case < 0:
             if h._draw(rng.S_KPI_CLOSE) >= g.kpi_pressure:
                 h.detected_by = VISIT
-                h.open_case()
+                h.open_case(VISIT)
+
+    # Phase 5a (after the platform's detections)
+    def reach_out_registries(self):
+        """Departments call the registered households of this grid, going down
+        the registry from where they stopped, while a warning stands or the
+        hazard has hit and telecom works; a call finds need and opens a case."""
+        g, today = self.model.params.governance, self.model.today
+        if g.registry_outreach_per_10k <= 0.0:
+            return
+        if ((today.warning[self.idx] <= 0.0 and today.hazard[self.idx] <= 0.0)
+                or today.telecom[self.idx] <= 0.5):
+            return
+        homes = self.households()
+        n_g = len(homes)
+        k = int(math.floor(g.registry_outreach_per_10k * n_g / 10_000.0
+                           + self._draw(rng.S_OUTREACH_ROUNDING)))
+        registered = self.model.state.households.is_registered
+        c = self.outreach_cursor
+        done = 0
+        steps = 0
+        while done < k and steps < n_g:
+            h = homes[c]
+            c = (c + 1) % n_g
+            steps += 1
+            if not registered[h.idx]:
+                continue
+            done += 1
+            if h.need > 0.0 and h.t_case < 0:
+                h.detected_by = OUTREACH
+                h.open_case(OUTREACH)
+        self.outreach_cursor = c
+
+    def visit_capacity_today(self) -> float:
+        """This grid's visits today before rounding: its share of the city's
+        capacity (dashboard_steering sends a pool where the dashboard shows
+        cases), less reports, mobility lost to the hazard and yesterday's hand-offs."""
+        g = self.model.params.governance
+        dc = self.model.state.grids.dashboard_cases
+        n_grids = len(dc)
+        shown = 0.0
+        if g.dashboard_steering > 0.0:
+            for x in dc:
+                shown += x
+        own = g.visit_capacity * (1.0 - g.dashboard_steering)
+        if shown > 0.0:
+            own += g.visit_capacity * g.dashboard_steering * n_grids * (dc[self.idx] / shown)
+        else:
+            own += g.visit_capacity * g.dashboard_steering
+        cap = (own * (1.0 - g.reporting_burden)
+               * (1.0 - g.hazard_mobility_loss * self.model.today.hazard[self.idx])
+               - g.handoff_visit_cost * self.handoffs_today)
+        return max(cap, 0.0)
 
     # Phase 3
     def consume_and_restock(self):
@@ -102,8 +158,7 @@ class GridUnit(mesa.Agent):
         g, day = self.model.params.governance, self.model.clock
         homes = self.households()
         n_g = len(homes)
-        cap = (g.visit_capacity * (1.0 - g.reporting_burden)
-               * (1.0 - g.hazard_mobility_loss * self.model.today.hazard[self.idx]))
+        cap = self.visit_capacity_today()
         k = min(n_g, int(math.floor(cap + self._draw(rng.S_VISIT_ROUNDING))))
         offset = int(self._draw(rng.S_VISIT_START) * n_g)
         rotated = [homes[(offset + t) % n_g] for t in range(n_g)]
@@ -133,6 +188,35 @@ class GridUnit(mesa.Agent):
                 done += 1
         self.cursor = c
         self.visits_today = done
+
+    # Phase 5c
+    def dispatch_cases(self):
+        """Undispatched open cases go on: outreach cases are at the department;
+        platform-detected ones go by automated dispatch (if on, platform up,
+        telecom working); under direct dispatch the worker hands the rest over
+        (some lose their details); otherwise they wait for the central queue."""
+        g, today, day = self.model.params.governance, self.model.today, self.model.clock
+        up = today.platform > 0.5 and today.telecom[self.idx] > 0.5
+        handed = 0
+        queued = 0
+        for h in self.households():
+            if h.t_case < 0 or h.t_dispatch >= 0:
+                continue
+            ch = h.case_channel
+            if ch == OUTREACH:
+                h.t_dispatch = day
+            elif g.automated_dispatch and up and ch in (REQUEST, SENSING, CHAT):
+                h.t_dispatch = day + g.automated_latency_days
+            elif g.direct_dispatch:
+                handed += 1
+                if h._draw(rng.S_INFO_LOSS) < g.direct_info_loss:
+                    h.lose_case()
+                else:
+                    h.t_dispatch = day + g.direct_latency_days
+            elif up:
+                queued += 1
+        self.handoffs_today = handed
+        self.queued_today = queued
 
     # Phase 6b
     def coordinate_volunteers(self):

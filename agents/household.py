@@ -58,6 +58,9 @@ class Household(mesa.Agent):
     aid_frac = StateField()
     consumed_today = StateField()
     destroyed_today = StateField()
+    n_grid_ties = StateField()
+    case_channel = StateField()
+    is_shown = StateField()
 
     def __init__(self, model, idx: int):
         super().__init__(model)
@@ -96,7 +99,8 @@ class Household(mesa.Agent):
         b, today, day = self.model.params.behaviour, self.model.today, self.model.clock
         telling_prev = self.model.scratch.telling_prev
         grid_telling = self.model.scratch.grid_telling
-        chat_groups = self.model.params.governance.chat_groups
+        gov = self.model.params.governance
+        chat_groups = gov.chat_groups
         gid = self.grid_id
         level = today.warning[gid]
         if level <= 0.0:
@@ -109,10 +113,13 @@ class Household(mesa.Agent):
             p_platform = b.warning_reach * today.platform * today.telecom[gid]
             if self.has_digital_access and self._draw(rng.S_WARN_PLATFORM) < p_platform:
                 informed = True
+            elif (gov.broadcast_warnings > 0.0 and self._draw(rng.S_WARN_BROADCAST)
+                  < gov.broadcast_warnings * today.telecom[gid]):
+                informed = True
             elif (self.t_visited >= 0 and self.t_visited == day - 1
                   and today.warning_prev[gid] > 0):
                 informed = True
-            elif (chat_groups and self.has_digital_access
+            elif (chat_groups and self.is_chat_member()
                   and (b.chat_relay or grid_telling[gid] > 0)
                   and self._draw(rng.S_WARN_CHAT) < b.chat_warning * today.telecom[gid]):
                 informed = True
@@ -132,6 +139,12 @@ class Household(mesa.Agent):
             self.perception = max(self.perception, level)
         else:
             self.perception *= 1.0 - b.perception_decay
+
+    def is_chat_member(self) -> bool:
+        """In the grid's chat group: a smartphone and, if chat groups need ties,
+        a tie in the grid."""
+        return bool(self.has_digital_access) and (
+            not self.model.params.behaviour.chat_needs_ties or self.n_grid_ties > 0)
 
     # Phase 3 (with GridUnit.consume_and_restock: the grid's shops)
     def consume(self) -> float:
@@ -197,8 +210,9 @@ class Household(mesa.Agent):
             if self.has_digital_access and (self._draw(rng.S_ASK_PLATFORM)
                                             < b.ask_platform * self.trust * today.platform * tel):
                 a |= ASK_PLATFORM
-            if g.chat_groups and self.has_digital_access and (self._draw(rng.S_ASK_CHAT)
-                                                              < b.ask_chat * tel):
+            if g.chat_groups and self.is_chat_member() and (
+                    self._draw(rng.S_ASK_CHAT) < b.ask_chat * tel
+                    * ((1.0 - b.chat_thinning) + b.chat_thinning * self.social_capital)):
                 a |= ASK_CHAT
             if self._draw(rng.S_ASK_NEIGHBOURS) < b.ask_neighbours * self.social_capital:
                 a |= ASK_NEIGHBOURS
@@ -226,10 +240,12 @@ class Household(mesa.Agent):
             ch = SENSING
         if ch > 0:
             self.detected_by = ch
-            self.open_case()
+            self.open_case(ch)
 
-    def open_case(self):
-        """A case opens and shows on the dashboard; the first detection is noted."""
+    def open_case(self, channel: int):
+        """A case opens through `channel` and shows on the dashboard; the first
+        detection is noted."""
+        self.case_channel = channel
         self.t_case = self.model.clock
         self.is_on_dashboard = True
         self.note_detection()
@@ -241,14 +257,10 @@ class Household(mesa.Agent):
             self.was_detected = True
 
     # Phase 5c
-    def dispatch_case(self):
-        """An open case goes on to the departments: direct, or through the platform."""
-        g, today = self.model.params.governance, self.model.today
-        if self.t_case >= 0 and self.t_dispatch < 0:
-            if g.direct_dispatch:
-                self.t_dispatch = self.model.clock + g.direct_latency_days
-            elif today.platform > 0.5 and today.telecom[self.grid_id] > 0.5:
-                self.t_dispatch = self.model.clock + g.central_latency_days
+    def lose_case(self):
+        """The case lost its details on the way: it returns closed without service."""
+        self.t_case = -1
+        self.is_on_dashboard = False
 
     # Phase 6a
     def is_asking_ties(self) -> bool:
@@ -351,7 +363,7 @@ class Household(mesa.Agent):
         s = self.social_capital
         if self.aid_in_today > 0.0 or self.aid_out_today > 0.0 or self.volunteer_in_today > 0.0:
             s += b.sc_gain_aid * (1.0 - s)
-        if g.chat_groups and self.has_digital_access:
+        if g.chat_groups and self.is_chat_member():
             s += b.sc_gain_chat * today.telecom[self.grid_id] * (1.0 - s)
         s += g.social_capital_investment * (1.0 - s)
         s += b.sc_relax * (self.social_capital0 - s)

@@ -15,6 +15,8 @@ The tests hold both engines to the same numbers, exactly.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from agents.department import Department
@@ -22,6 +24,7 @@ from agents.grid_unit import GridUnit
 from agents.household import Household
 from agents.volunteer import Volunteer
 from sim import flags as f
+from sim import rng
 from sim.model import ResilienceModel
 from sim.phases import Phase
 from sim.state import N_DEPARTMENTS
@@ -66,11 +69,41 @@ class ReferenceModel(ResilienceModel):
     # Phase 2: who is telling at the start of the phase.
     def snapshot_telling(self):
         """Who tells at the start of phase 2, and per grid how many of them
-        have a smartphone (chat group members passing the warning on)."""
+        are chat group members (Household.is_chat_member) passing the warning on."""
         h, s = self.state.households, self.scratch
         np.copyto(s.telling_prev, h.is_telling)
-        s.grid_telling[:] = np.bincount(h.grid[h.is_telling & h.has_digital_access],
+        member = h.has_digital_access.copy()
+        if self.params.behaviour.chat_needs_ties:
+            member &= h.n_grid_ties > 0
+        s.grid_telling[:] = np.bincount(h.grid[h.is_telling & member],
                                         minlength=self.state.grids.n)
+
+    # Phase 5c: the central triage queue, after the grids' routes.
+    def triage_central(self):
+        """The central triage forwards up to its daily capacity of the queued
+        cases (platform up, telecom working, no other route), oldest case day
+        first, then by row; each forwarded case loses its details with
+        probability central_info_loss (returned closed) or reaches a
+        department central_latency_days later."""
+        g, today, day = self.params.governance, self.today, self.clock
+        if g.direct_dispatch or today.platform <= 0.5:
+            return
+        total = 0
+        for gu in self.grid_units:
+            total += gu.queued_today
+        if total == 0:
+            return
+        n = self.state.households.n
+        k = int(math.floor(g.central_triage_per_10k * n / 10_000.0
+                           + rng.uniform_py(self.seed_value, day, rng.S_TRIAGE_ROUNDING, 0)))
+        queue = [h for h in self.households
+                 if h.t_case >= 0 and h.t_dispatch < 0 and today.telecom[h.grid_id] > 0.5]
+        queue.sort(key=lambda h: (h.t_case, h.idx))
+        for h in queue[:k]:
+            if h._draw(rng.S_INFO_LOSS) < g.central_info_loss:
+                h.lose_case()
+            else:
+                h.t_dispatch = day + g.central_latency_days
 
     # Phase 6c: all departments together, one queue.
     def serve_departments(self):
@@ -133,6 +166,8 @@ class ReferenceModel(ResilienceModel):
             for g, c in enumerate(counts):
                 gr.dashboard_cases[g] = c
                 total += gr.dashboard_cases[g]
+            for h in self.households:
+                h.is_shown = h.is_on_dashboard
             self.state.dashboard[0] = total / self.state.households.n
 
     # Phase 10
@@ -153,6 +188,9 @@ class ReferenceModel(ResilienceModel):
         row[f.IN_CRISIS_OTHER] = np.count_nonzero(crisis & ~h.is_vulnerable)
         for ch in (f.VISIT, f.SENSING, f.REQUEST, f.CHAT):
             row[f.DETECTED_VISIT + ch - 1] = np.count_nonzero(h.detected_by == ch)
+        row[f.DETECTED_OUTREACH] = np.count_nonzero(h.detected_by == f.OUTREACH)
+        row[f.MISSED_NEED] = np.count_nonzero(in_need & ~h.is_shown) / n
+        row[f.FALSE_ALARMS] = np.count_nonzero(h.is_shown & ~in_need) / n
         new = h.t_detected == day
         row[f.NEW_DETECTIONS] = np.count_nonzero(new)
         row[f.DETECTION_LATENCY_SUM] = float(np.sum(day - h.t_need_start[new].astype(np.int64)))

@@ -311,10 +311,9 @@ def notes(a: dict) -> list[str]:
             "- Equity is a difference of crisis rates (vulnerable minus other households), "
             "each the group's crisis household-days over its households x days, so it is "
             "defined whenever both groups have households.",
-            "- Missed need and false alarms are the daily shortfall and excess of the "
-            "dashboard's need share against the true one, averaged from onset. Computed from "
-            "daily shares, they are lower bounds of the household-level shares (a household "
-            "missed and another shown wrongly cancel within a day).",
+            "- Missed need and false alarms are counted household by household each day "
+            "(in need and not on the dashboard; on the dashboard and not in need), as "
+            "shares of households averaged from onset: they never cancel.",
             "- Vulnerable coverage counts a case closed on paper as detected; it overstates "
             "coverage where cases are closed without help.",
             "- Definitions: docs/ODD.md, 'Outputs'; the code: sim/metrics.py.", ""]

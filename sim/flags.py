@@ -19,6 +19,7 @@ VISIT = 1
 SENSING = 2
 REQUEST = 3
 CHAT = 4
+OUTREACH = 5  # a department's call to a household in its own registry
 
 # Line departments (rows of department_capacity); names in sim.state.DEPARTMENTS.
 CIVIL_AFFAIRS = 0
@@ -69,7 +70,10 @@ STOCK_DEPOTS = 38
 STOCK_IN_TRANSIT = 39
 STOCK_HOUSEHOLDS = 40
 DONATED = 41
-N_COLUMNS = 42
+DETECTED_OUTREACH = 42
+MISSED_NEED = 43
+FALSE_ALARMS = 44
+N_COLUMNS = 45
 COLUMNS = (
     "functionality", "wellbeing_mean", "in_need", "in_crisis", "in_crisis_vulnerable",
     "in_crisis_other", "unmet_need", "detected_visit", "detected_sensing", "detected_request",
@@ -80,4 +84,5 @@ COLUMNS = (
     "active_volunteers", "volunteer_days", "volunteer_hours", "reporting_hours", "visits",
     "informed", "open_cases", "supply_in", "consumed", "destroyed", "stock_shops",
     "stock_warehouse", "stock_depots", "stock_in_transit", "stock_households", "donated",
+    "detected_outreach", "missed_need", "false_alarms",
 )

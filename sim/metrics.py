@@ -67,6 +67,11 @@ DAILY: dict[str, str] = {
     "stock_in_transit": "goods on the way from the warehouse to grid depots, days",
     "stock_households": "household reserves at the end of the day, days",
     "donated": "goods households gave volunteers today, days",
+    "detected_outreach": "detections today by departments calling households in their own "
+                         "registries (registry outreach)",
+    "missed_need": "share of households in need that the dashboard does not show (its view "
+                   "frozen while the platform is down)",
+    "false_alarms": "share of households the dashboard shows in need that are not in need",
 }
 assert tuple(DAILY) == COLUMNS, "sim.metrics.DAILY and kernels.record.COLUMNS disagree"
 
@@ -133,10 +138,10 @@ OUTCOMES: dict[str, str] = {
     "mean_detection_latency": "mean days from need to first detection",
     "vulnerable_coverage": "share of vulnerable households in need that were detected "
                            "(cases closed on paper at the visit do not count)",
-    "missed_need_share": "mean over days from onset of max(true - dashboard need share, 0): "
-                         "need the dashboard does not show",
-    "false_alarm_share": "mean over days from onset of max(dashboard - true need share, 0): "
-                         "need the dashboard shows that is not there",
+    "missed_need_share": "mean over days from onset of the share of households in need "
+                         "that the dashboard does not show (counted household by household)",
+    "false_alarm_share": "mean over days from onset of the share of households the dashboard "
+                         "shows in need that are not in need (counted household by household)",
     "illusion_gap_mean": "mean of true minus dashboard need share, from onset (all days if "
                          "none); signed, so missed need and false alarms cancel",
     "illusion_gap_max": "largest true minus dashboard need share, from onset (all days if none)",
@@ -298,17 +303,15 @@ def crisis_rates(crisis_vulnerable: np.ndarray, crisis_other: np.ndarray, n_vuln
     return rv, ro, rv - ro
 
 
-def missed_and_false(true_share: np.ndarray, dashboard_share: np.ndarray) -> tuple[float, float]:
+def missed_and_false(missed: np.ndarray, false_alarms: np.ndarray) -> tuple[float, float]:
     """(missed need, false alarms) as unsigned shares of households, averaged
-    over the days given: mean of max(true - dashboard, 0) and of
-    max(dashboard - true, 0). From the daily shares alone these are lower
-    bounds of the household-level shares (a household missed and another
-    shown wrongly cancel within a day)."""
-    t = np.asarray(true_share, dtype=np.float64)
-    d = np.asarray(dashboard_share, dtype=np.float64)
-    if len(t) == 0:
+    over the days given, from the daily columns missed_need and false_alarms
+    (each counted household by household, so they never cancel)."""
+    m = np.asarray(missed, dtype=np.float64)
+    f = np.asarray(false_alarms, dtype=np.float64)
+    if len(m) == 0:
         return math.nan, math.nan
-    return float(np.maximum(t - d, 0.0).mean()), float(np.maximum(d - t, 0.0).mean())
+    return float(m.mean()), float(f.mean())
 
 
 def summarise(daily: np.ndarray, onset: int, *, n_vulnerable: int, n_other: int,
@@ -324,8 +327,7 @@ def summarise(daily: np.ndarray, onset: int, *, n_vulnerable: int, n_other: int,
     detections = col["new_detections"].sum()
     since = slice(onset, days) if onset < days else slice(0, days)
     gap = col["illusion_gap"][since]
-    missed, false = missed_and_false(col["true_need_share"][since],
-                                     col["dashboard_need_share"][since])
+    missed, false = missed_and_false(col["missed_need"][since], col["false_alarms"][since])
     status, rec_days = recovery(q, onset, q0)
     return RunSummary(
         baseline_functionality=q0,

@@ -152,6 +152,7 @@ class ResilienceModel(mesa.Model):
         self.network = network
         self.state = population.build(self.status_quo_params)
         population.apply_node_attributes(self.state, self.network, self.status_quo_params)
+        population.count_grid_ties(self.state, self.network)
         h, gr = self.state.households, self.state.grids
         self.schedule = schedule(shock, self.days, gr.elevation, gr.community)
         self.daily = np.zeros((self.days, N_COLUMNS))
@@ -165,7 +166,8 @@ class ResilienceModel(mesa.Model):
         self.scratch = SimpleNamespace(
             telling_prev=np.zeros(h.n, dtype=np.bool_), grid_telling=np.zeros(gr.n, np.int64),
             pool=np.zeros(h.n, dtype=np.int64), keys=np.zeros(h.n, dtype=np.int64),
-            grid_trips=np.zeros(gr.n))
+            grid_trips=np.zeros(gr.n),
+            triage_count=np.zeros(self.burn_in + self.days + 1, dtype=np.int64))
         self.live: dict[str, Any] = dict.fromkeys(LIVE)
         self.live.update(day=0, platform=1.0, n_asking_ties=0)
         self.datacollector = mesa.DataCollector(model_reporters={

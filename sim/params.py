@@ -265,6 +265,16 @@ class BehaviourPars:
                                 plausible=(0.1, 0.6),
                                 source="nothing known: wide range for neighbourhood collections "
                                        "of goods")
+    chat_thinning: float = par(0.5, 0.0, 1.0, "share", "Chat groups thin with social capital",
+                               "Share of the chance to post in the chat group that depends on "
+                               "the household's social capital (0: posting does not depend on it)",
+                               plausible=(0.0, 1.0),
+                               source="assumption: online neighbourhood groups are busiest where "
+                                      "offline ties are strong; nothing measures how much")
+    chat_needs_ties: bool = par(True, unit="", label="Chat groups need ties",
+                                help="A household with no tie in its grid is not in the grid's "
+                                     "chat group (cannot post or read there); off: every "
+                                     "smartphone household is a member")
 
 
 @dataclass(frozen=True)
@@ -355,6 +365,55 @@ class GovernancePars:
     dashboard_allocation: float = par(0.0, 0.0, 1.0, "share", "Dashboard allocation",
                                       "Share of department trips split across grids by the "
                                       "dashboard's cases per grid")
+    automated_dispatch: bool = par(False, unit="", label="Automated dispatch",
+                                   help="Cases the platform detects itself (requests, sensing, "
+                                        "linked chat posts) go to departments with no human "
+                                        "step, while the platform is up and the grid's telecom "
+                                        "works")
+    automated_latency_days: int = par(0, 0, 30, "days", "Automated latency",
+                                      "Days an automatically dispatched case takes to reach a "
+                                      "department",
+                                      plausible=(0, 1),
+                                      source="assumption: a system-to-system hand-off, the same "
+                                             "day or the next")
+    registry_outreach_per_10k: float = par(0.0, 0.0, 10_000.0, "calls/day per 10k",
+                                           "Registry outreach",
+                                           "Calls departments make a day, per 10,000 households, "
+                                           "to the households in their own registries, once a "
+                                           "warning stands or a hazard hits the grid")
+    broadcast_warnings: float = par(0.0, 0.0, 1.0, "probability", "Broadcast warnings",
+                                    "Daily chance a cell broadcast / SMS / TV warning reaches a "
+                                    "household (smartphone or not) while telecom works")
+    dashboard_steering: float = par(0.0, 0.0, 1.0, "share", "Dashboard steering",
+                                    "Share of the city's grid-worker visit capacity sent to grids "
+                                    "in proportion to the cases the dashboard shows there")
+    central_triage_per_10k: float = par(100.0, 0.0, 10_000.0, "cases/day per 10k",
+                                        "Central triage capacity",
+                                        "Cases the central platform's triage forwards a day, per "
+                                        "10,000 households (oldest first)",
+                                        plausible=(30.0, 300.0),
+                                        source="assumption: a district hotline staffed for "
+                                               "everyday volume (about 20 new cases a day per "
+                                               "10k) with surge room; from a fifth to twice the "
+                                               "four departments' combined capacity")
+    central_info_loss: float = par(0.1, 0.0, 1.0, "probability", "Central information loss",
+                                   "Chance a case routed through the central triage loses its "
+                                   "details and returns closed without service",
+                                   plausible=(0.02, 0.25),
+                                   source="assumption: a case retold twice (grid to centre to "
+                                          "department) by people who did not see the household")
+    direct_info_loss: float = par(0.03, 0.0, 1.0, "probability", "Direct information loss",
+                                  "Chance a case handed over directly by the grid worker loses "
+                                  "its details and returns closed without service",
+                                  plausible=(0.0, 0.1),
+                                  source="assumption: one hand-off by the worker who saw the "
+                                         "household; a third of the central loss")
+    handoff_visit_cost: float = par(0.5, 0.0, 10.0, "visits/case", "Hand-off cost",
+                                    "Visits of the next day's capacity a grid worker spends on "
+                                    "each case handed over directly to a department",
+                                    plausible=(0.2, 1.0),
+                                    source="assumption: a call and a form, from a fifth of a visit "
+                                           "to a whole one")
 
 
 @dataclass(frozen=True)
@@ -376,7 +435,8 @@ class RunPars:
 # to them). The warm-up before a strategy is adopted runs with these values.
 LEVERS = ("platform_sensing", "reporting_burden", "kpi_pressure", "data_openness",
           "direct_dispatch", "chat_groups", "chat_to_platform", "volunteer_coordination",
-          "social_capital_investment", "prepositioning", "depot_access",
+          "social_capital_investment", "automated_dispatch", "registry_outreach_per_10k",
+          "broadcast_warnings", "dashboard_steering", "prepositioning", "depot_access",
           "dashboard_allocation")
 STATUS_QUO: dict[str, Any] = {f"governance.{k}": getattr(GovernancePars(), k) for k in LEVERS}
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from sim.kernels.consumption import consume_and_restock
 from sim.kernels.departments import serve_departments
-from sim.kernels.detection import detect_on_platform, dispatch_cases, visit_grids
+from sim.kernels.detection import detect_on_platform, reach_out_registries, visit_grids
+from sim.kernels.dispatch import dispatch_cases, triage_central
 from sim.kernels.help_seeking import seek_help
 from sim.kernels.mutual_aid import mutual_aid
 from sim.kernels.observation import observe
@@ -66,12 +67,16 @@ PHASES: tuple[Phase, ...] = (
           (consume_and_restock,), ("grid_units.consume_and_restock",)),
     Phase("4", "seek_help", "households in need ask the platform, the chat group, their ties",
           (seek_help,), ("households.seek_help",), returns="n_asking_ties"),
-    Phase("5a", "detect_on_platform", "platform requests, linked chat posts, sensing",
-          (detect_on_platform,), ("households.detect_on_platform",)),
+    Phase("5a", "detect_on_platform", "platform requests, linked chat posts, sensing; "
+          "departments call their registries",
+          (detect_on_platform, reach_out_registries),
+          ("households.detect_on_platform", "grid_units.reach_out_registries")),
     Phase("5b", "visit_grids", "grid workers visit: chat requests, known vulnerable, "
           "door to door", (visit_grids,), ("grid_units.visit_households",)),
-    Phase("5c", "dispatch_cases", "open cases go on to the departments",
-          (dispatch_cases,), ("households.dispatch_case",)),
+    Phase("5c", "dispatch_cases", "open cases go on to the departments: outreach, "
+          "automated, direct (closed loop) or through the central triage queue",
+          (dispatch_cases, triage_central),
+          ("grid_units.dispatch_cases", "model.triage_central")),
     Phase("6a", "mutual_aid", "neighbours' surplus flows to ties who asked",
           (mutual_aid,), ("households.offer_mutual_aid", "households.receive_mutual_aid",
                           "households.settle_mutual_aid")),

@@ -220,3 +220,14 @@ def build(params: Params) -> State:
     gr.shop_stock[:] = params.behaviour.shop_stock_days * size  # shops start full
     state.warehouse[0] = params.governance.warehouse_days_per_household * n
     return state
+
+
+def count_grid_ties(state: State, network) -> None:
+    """Each household's ties to households of its own grid (n_grid_ties, fixed):
+    a household with none is not in the grid's chat group when
+    behaviour.chat_needs_ties is on. Writes n_grid_ties of `state.households`."""
+    h = state.households
+    deg = np.diff(network.indptr)
+    src = np.repeat(np.arange(h.n, dtype=np.int64), deg)
+    same = h.grid[src] == h.grid[network.indices]
+    h.n_grid_ties[:] = np.bincount(src[same], minlength=h.n)

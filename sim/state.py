@@ -68,6 +68,11 @@ HOUSEHOLD_FIELDS: dict[str, tuple[type, float, str]] = {
     "consumed_today": (np.float64, 0.0, "essentials used up today: the day's use drawn from "
                        "reserves plus need paid off by any channel, days"),
     "destroyed_today": (np.float64, 0.0, "reserves destroyed by hazards today, days"),
+    "n_grid_ties": (np.int32, 0, "ties to households in the same grid (fixed; none: not in "
+                    "the grid's chat group when behaviour.chat_needs_ties)"),
+    "case_channel": (np.uint8, 0, "channel that opened the open case (values of detected_by)"),
+    "is_shown": (np.bool_, False, "the dashboard shows the household in need (is_on_dashboard "
+                 "as of the platform's last update: frozen while it is down)"),
 }
 
 VOLUNTEER_FIELDS: dict[str, tuple[type, float, str]] = {
@@ -101,6 +106,11 @@ GRID_FIELDS: dict[str, tuple[type, float, str]] = {
     "depot": (np.float64, 0.0, "goods held in the grid's depot (pre-positioned), days"),
     "donated_today": (np.float64, 0.0, "goods households of the grid gave volunteers today, "
                       "days"),
+    "handoffs_today": (np.int64, 0, "cases the grid worker handed over directly to departments "
+                       "today (cost visits tomorrow)"),
+    "queued_today": (np.int64, 0, "cases of the grid waiting in the central triage queue today"),
+    "outreach_cursor": (np.int64, 0, "where the departments' calls down their registries stand "
+                        "in the grid"),
 }
 
 N_DEPARTMENTS = 4

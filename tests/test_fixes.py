@@ -50,13 +50,16 @@ def test_closing_on_the_first_day_of_zero_need_is_the_paradox():
 def test_a_case_closes_only_after_need_has_stayed_at_zero():
     """Worked: no case closed today by sensing, a visit or coordinated volunteers
     belongs to a household whose need was positive within close_after_days days
-    (no departments: they close the cases they serve)."""
+    (no departments: they close the cases they serve; no information loss on the
+    way to them: a lost case returns closed, in need, by design)."""
     closes = 3
     for strategy in ("top_down_digital", "community_resilience"):
         m = make(strategy, "flood", n=2_000, days=40, seed=4,
                  overrides={"governance.platform_sensing": 1.0,
                             "governance.close_after_days": closes,
-                            "governance.dept_capacity_per_10k": 0.0})
+                            "governance.dept_capacity_per_10k": 0.0,
+                            "governance.central_info_loss": 0.0,
+                            "governance.direct_info_loss": 0.0})
         h = m.state.households
         n_closed = 0
         for _ in range(m.days):

@@ -93,6 +93,9 @@ def hand_daily() -> np.ndarray:
     d[:, c["illusion_gap"]] = [0.9, 0.9, 0, 0, 0.1, 0.3, 0.2, 0.0, -0.1, 0.0]
     d[:, c["true_need_share"]] = [0.9, 0.9, 0, 0, 0.2, 0.3, 0.2, 0, 0, 0]
     d[:, c["dashboard_need_share"]] = d[:, c["true_need_share"]] - d[:, c["illusion_gap"]]
+    # Household by household (missed minus false alarms is the illusion gap each day).
+    d[:, c["missed_need"]] = [0.9, 0.9, 0, 0, 0.15, 0.3, 0.2, 0, 0, 0]
+    d[:, c["false_alarms"]] = [0, 0, 0, 0, 0.05, 0, 0, 0, 0.1, 0]
     d[:, c["trust_mean"]] = np.linspace(0.6, 0.5, 10)
     d[:, c["social_capital_mean"]] = 0.45
     d[:, c["volunteer_hours"]] = 2.5
@@ -121,9 +124,10 @@ def test_summarise_hand_built():
     # Illusion gap from onset (day 4 on): [0.1, 0.3, 0.2, 0, -0.1, 0].
     assert s.illusion_gap_mean == pytest.approx(0.5 / 6)
     assert s.illusion_gap_max == pytest.approx(0.3)
-    # Unsigned from onset: missed [0.1, 0.3, 0.2, 0, 0, 0], false alarms [0, 0, 0, 0, 0.1, 0].
-    assert s.missed_need_share == pytest.approx(0.6 / 6)
-    assert s.false_alarm_share == pytest.approx(0.1 / 6)
+    # Counted household by household (the columns), not from the shares: from onset
+    # missed [0.15, 0.3, 0.2, 0, 0, 0], false alarms [0.05, 0, 0, 0, 0.1, 0].
+    assert s.missed_need_share == pytest.approx(0.65 / 6)
+    assert s.false_alarm_share == pytest.approx(0.15 / 6)
     assert s.unmet_household_days == 403.0
     assert s.crisis_household_days == 35.0
     assert s.end_trust == pytest.approx(0.5)
@@ -193,14 +197,12 @@ def test_recovery_is_censored():
         (metrics.NOT_RECOVERED, 20.0)
 
 
-def test_missed_need_and_false_alarms_are_unsigned():
-    true = np.array([0.10, 0.20, 0.05, 0.0])
-    dash = np.array([0.10, 0.05, 0.15, 0.0])
-    missed, false = metrics.missed_and_false(true, dash)
-    # Missed: [0, 0.15, 0, 0] -> 0.0375; false: [0, 0, 0.10, 0] -> 0.025.
-    assert missed == pytest.approx(0.0375) and false == pytest.approx(0.025)
-    # The signed gap nets them: 0.05 / 4 = 0.0125 = missed - false.
-    assert np.mean(true - dash) == pytest.approx(missed - false)
+def test_missed_need_and_false_alarms_are_means_of_the_exact_columns():
+    missed_days = np.array([0.0, 0.15, 0.05, 0.0])
+    false_days = np.array([0.0, 0.0, 0.15, 0.0])
+    missed, false = metrics.missed_and_false(missed_days, false_days)
+    assert missed == pytest.approx(0.05) and false == pytest.approx(0.0375)
+    # Both are counted household by household, so on day 2 they do not cancel.
     assert all(math.isnan(v) for v in metrics.missed_and_false(np.array([]), np.array([])))
 
 

@@ -135,14 +135,15 @@ def build(root: Path, n: int = 3000, days: int = 120) -> list[Path]:
     ax.set_ylabel("share of households")
     fig.legend(loc="outside right upper", fontsize="small")
     ax.set_title("top_down_digital, platform outage: what the dashboard shows")
-    missed_in, false_in = metrics.missed_and_false(df["true_need_share"].iloc[10:24],
-                                                   df["dashboard_need_share"].iloc[10:24])
-    missed_before, false_before = metrics.missed_and_false(df["true_need_share"].iloc[:10],
-                                                           df["dashboard_need_share"].iloc[:10])
+    missed_in, false_in = metrics.missed_and_false(df["missed_need"].iloc[10:24],
+                                                   df["false_alarms"].iloc[10:24])
+    missed_before, false_before = metrics.missed_and_false(df["missed_need"].iloc[:10],
+                                                           df["false_alarms"].iloc[:10])
     save(fig, "platform_outage_dashboard.png",
          "The dashboard freezes while the platform is down (days 10-23) and stops seeing new "
-         f"need: missed need (true need the dashboard does not show) {missed_before:.2%} of "
-         f"households a day before the outage, {missed_in:.2%} during it; false alarms "
+         "need: missed need (households in need the dashboard does not show) "
+         f"{missed_before:.2%} of households a day before the outage, {missed_in:.2%} "
+         "during it; false alarms "
          f"{false_before:.2%} and {false_in:.2%}.")
 
     # 4. Strategy x shock heatmap (one seeded run each, smaller city).

@@ -1,36 +1,46 @@
 """Phase 5, detection: the platform senses and takes requests; grid workers visit.
 
 Detection channels (values of `detected_by`): 1 grid visit, 2 platform
-sensing, 3 platform request, 4 chat group linked to the platform. A detected
+sensing, 3 platform request, 4 chat group linked to the platform, 5 registry
+outreach (departments calling the households in their own registries,
+`reach_out_registries`). A detected
 household gets an open case (t_case) and shows on the dashboard, except a
 visited case that the worker reports closed at the visit under indicator
 pressure (kpi_pressure): closed on paper, it opens no case and does not count
 as detected (no t_detected, was_detected or detected_by), so coverage cannot
 count it. A visit to an open case closes it once the household's need has
 stayed at zero for close_after_days days (t_need_last).
-Open cases are then dispatched to departments (`dispatch_cases`).
+Open cases are then dispatched to departments (`sim.kernels.dispatch`).
 """
 
 import math
 
 from numba import njit, prange
 
-from sim.flags import ASK_CHAT, ASK_PLATFORM, CHAT, REQUEST, SENSING, VISIT
-from sim.rng import S_KPI_CLOSE, S_SENSING, S_VISIT_ROUNDING, S_VISIT_START, uniform
+from sim.flags import ASK_CHAT, ASK_PLATFORM, CHAT, OUTREACH, REQUEST, SENSING, VISIT
+from sim.rng import (
+    S_KPI_CLOSE,
+    S_OUTREACH_ROUNDING,
+    S_SENSING,
+    S_VISIT_ROUNDING,
+    S_VISIT_START,
+    uniform,
+)
 
 
 @njit(cache=True, parallel=True)
 def detect_on_platform(grid, has_digital_access, need, asked_today, power, telecom, platform,
                        platform_sensing, chat_to_platform, t_case, t_detected, was_detected,
-                       is_on_dashboard, detected_by, seed, day):
+                       is_on_dashboard, detected_by, case_channel, seed, day):
     """Open cases for requests, linked chat posts and sensed households.
 
     A household in need with no open case is detected if it asked the
     platform today, else if it posted in a chat group linked to a working
     platform, else with probability platform_sensing * platform * power * telecom
     if it has a smartphone (the platform cannot see the others).
-    detected_by is reset for every household first. Writes detected_by,
-    t_case, t_detected, was_detected, is_on_dashboard.
+    detected_by is reset for every household first; case_channel keeps the
+    channel of the open case. Writes detected_by, case_channel, t_case,
+    t_detected, was_detected, is_on_dashboard.
     """
     for i in prange(grid.shape[0]):
         detected_by[i] = 0
@@ -47,6 +57,7 @@ def detect_on_platform(grid, has_digital_access, need, asked_today, power, telec
             ch = SENSING
         if ch > 0:
             detected_by[i] = ch
+            case_channel[i] = ch
             t_case[i] = day
             is_on_dashboard[i] = True
             if t_detected[i] < 0:
@@ -56,7 +67,8 @@ def detect_on_platform(grid, has_digital_access, need, asked_today, power, telec
 
 @njit(cache=True)
 def _visit(i, need, t_need_last, t_visited, t_case, t_dispatch, t_detected, was_detected,
-           is_on_dashboard, detected_by, kpi_pressure, close_after_days, seed, day):
+           is_on_dashboard, detected_by, case_channel, kpi_pressure, close_after_days, seed,
+           day):
     """One visit: the worker sees the household's need and opens a case (unless
     it is closed on paper at once, with probability kpi_pressure), or sees that
     an open case's need has stayed at zero for close_after_days days and closes it."""
@@ -69,6 +81,7 @@ def _visit(i, need, t_need_last, t_visited, t_case, t_dispatch, t_detected, was_
     elif need[i] > 0.0 and t_case[i] < 0:
         if uniform(seed, day, S_KPI_CLOSE, i) >= kpi_pressure:
             detected_by[i] = VISIT
+            case_channel[i] = VISIT
             if t_detected[i] < 0:
                 t_detected[i] = day
                 was_detected[i] = True
@@ -79,11 +92,20 @@ def _visit(i, need, t_need_last, t_visited, t_case, t_dispatch, t_detected, was_
 @njit(cache=True, parallel=True)
 def visit_grids(start, stop, cursor, visits_today, hazard, need, t_need_last, is_known,
                 asked_today, t_visited, t_case, t_dispatch, t_detected, was_detected,
-                is_on_dashboard, detected_by, visit_capacity, reporting_burden,
-                hazard_mobility_loss, revisit_days, kpi_pressure, close_after_days, chat_groups,
-                seed, day):
-    """Each grid worker visits up to visit_capacity x (1 - reporting_burden) x
-    (1 - hazard_mobility_loss x hazard) households.
+                is_on_dashboard, detected_by, case_channel, dashboard_cases, handoffs_today,
+                visit_capacity, reporting_burden, hazard_mobility_loss, revisit_days,
+                kpi_pressure, close_after_days, chat_groups, dashboard_steering,
+                handoff_visit_cost, seed, day):
+    """Each grid worker visits up to c_g x (1 - reporting_burden) x
+    (1 - hazard_mobility_loss x hazard) - handoff_visit_cost x handoffs_today
+    households (not below 0), where handoffs_today are the cases the worker
+    handed over directly yesterday (phase 5c runs after this one).
+
+    c_g is the grid's share of the city's visit capacity: visit_capacity x
+    (1 - dashboard_steering) in every grid, plus a pool of visit_capacity x
+    dashboard_steering x (number of grids) sent to grids in proportion to
+    dashboard_cases (what the dashboard shows: frozen while the platform is
+    down); equally if it shows nothing.
 
     The day's visits, in order of priority: (A) households with no open case
     that asked in the chat group (when groups exist the worker is in them); (B) known
@@ -93,13 +115,24 @@ def visit_grids(start, stop, cursor, visits_today, hazard, need, t_need_last, is
     rounded up with its own probability.
 
     A visit is `_visit`. Writes t_visited, t_case, t_dispatch, t_detected,
-    was_detected, is_on_dashboard, detected_by, cursor, visits_today.
+    was_detected, is_on_dashboard, detected_by, case_channel, cursor, visits_today.
     """
-    for g in prange(start.shape[0]):
+    n_grids = start.shape[0]
+    shown = 0.0
+    if dashboard_steering > 0.0:
+        for g in range(n_grids):
+            shown += dashboard_cases[g]
+    for g in prange(n_grids):
         a = start[g]
         n_g = stop[g] - a
-        cap = (visit_capacity * (1.0 - reporting_burden)
-               * (1.0 - hazard_mobility_loss * hazard[g]))
+        own = visit_capacity * (1.0 - dashboard_steering)
+        if shown > 0.0:
+            own += visit_capacity * dashboard_steering * n_grids * (dashboard_cases[g] / shown)
+        else:
+            own += visit_capacity * dashboard_steering
+        cap = (own * (1.0 - reporting_burden) * (1.0 - hazard_mobility_loss * hazard[g])
+               - handoff_visit_cost * handoffs_today[g])
+        cap = max(cap, 0.0)
         k = min(n_g, int(math.floor(cap + uniform(seed, day, S_VISIT_ROUNDING, g))))
         offset = int(uniform(seed, day, S_VISIT_START, g) * n_g)
         done = 0
@@ -109,7 +142,7 @@ def visit_grids(start, stop, cursor, visits_today, hazard, need, t_need_last, is
             i = a + (offset + t) % n_g
             if chat_groups and (asked_today[i] & ASK_CHAT) and need[i] > 0.0 and t_case[i] < 0:
                 _visit(i, need, t_need_last, t_visited, t_case, t_dispatch, t_detected,
-                       was_detected, is_on_dashboard, detected_by, kpi_pressure,
+                       was_detected, is_on_dashboard, detected_by, case_channel, kpi_pressure,
                        close_after_days, seed, day)
                 done += 1
         for t in range(n_g):  # tier B: known vulnerable households due a visit
@@ -119,7 +152,7 @@ def visit_grids(start, stop, cursor, visits_today, hazard, need, t_need_last, is
             last = t_visited[i]
             if is_known[i] and last != day and (last < 0 or day - last >= revisit_days):
                 _visit(i, need, t_need_last, t_visited, t_case, t_dispatch, t_detected,
-                       was_detected, is_on_dashboard, detected_by, kpi_pressure,
+                       was_detected, is_on_dashboard, detected_by, case_channel, kpi_pressure,
                        close_after_days, seed, day)
                 done += 1
         c = cursor[g]
@@ -130,7 +163,7 @@ def visit_grids(start, stop, cursor, visits_today, hazard, need, t_need_last, is
             steps += 1
             if t_visited[i] != day:
                 _visit(i, need, t_need_last, t_visited, t_case, t_dispatch, t_detected,
-                       was_detected, is_on_dashboard, detected_by, kpi_pressure,
+                       was_detected, is_on_dashboard, detected_by, case_channel, kpi_pressure,
                        close_after_days, seed, day)
                 done += 1
         cursor[g] = c
@@ -138,19 +171,46 @@ def visit_grids(start, stop, cursor, visits_today, hazard, need, t_need_last, is
 
 
 @njit(cache=True, parallel=True)
-def dispatch_cases(grid, t_case, t_dispatch, telecom, platform, direct_dispatch,
-                   central_latency_days, direct_latency_days, day):
-    """Send open, undispatched cases on to the departments.
+def reach_out_registries(start, stop, is_registered, need, t_case, t_detected, was_detected,
+                         is_on_dashboard, detected_by, case_channel, outreach_cursor, warning,
+                         hazard, telecom, registry_outreach_per_10k, seed, day):
+    """Departments call the households in their own registries (is_registered:
+    their own data, opened to the grid or not) in grids where a warning stands
+    or the hazard has hit, while the grid's telecom works (telecom > 0.5).
 
-    Direct dispatch (closed loop): they reach a department
-    direct_latency_days later. Central: through the platform,
-    central_latency_days later,
-    and only while the platform is up and the grid can reach it; otherwise
-    the case waits. Writes t_dispatch.
+    A grid gets registry_outreach_per_10k x households / 10,000 calls a day
+    (the fraction rounded up with its own probability), going down the
+    grid's registered households from where the last call stopped
+    (outreach_cursor). A call to a household in need with no open case opens
+    one (detected_by OUTREACH); unregistered households are never called.
+    Writes t_case, t_detected, was_detected, is_on_dashboard, detected_by,
+    case_channel, outreach_cursor.
     """
-    for i in prange(grid.shape[0]):
-        if t_case[i] >= 0 and t_dispatch[i] < 0:
-            if direct_dispatch:
-                t_dispatch[i] = day + direct_latency_days
-            elif platform > 0.5 and telecom[grid[i]] > 0.5:
-                t_dispatch[i] = day + central_latency_days
+    if registry_outreach_per_10k <= 0.0:
+        return
+    for g in prange(start.shape[0]):
+        if (warning[g] <= 0.0 and hazard[g] <= 0.0) or telecom[g] <= 0.5:
+            continue
+        a = start[g]
+        n_g = stop[g] - a
+        k = int(math.floor(registry_outreach_per_10k * n_g / 10_000.0
+                           + uniform(seed, day, S_OUTREACH_ROUNDING, g)))
+        c = outreach_cursor[g]
+        done = 0
+        steps = 0
+        while done < k and steps < n_g:
+            i = a + c
+            c = (c + 1) % n_g
+            steps += 1
+            if not is_registered[i]:
+                continue
+            done += 1
+            if need[i] > 0.0 and t_case[i] < 0:
+                detected_by[i] = OUTREACH
+                case_channel[i] = OUTREACH
+                t_case[i] = day
+                is_on_dashboard[i] = True
+                if t_detected[i] < 0:
+                    t_detected[i] = day
+                    was_detected[i] = True
+        outreach_cursor[g] = c

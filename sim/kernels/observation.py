@@ -8,7 +8,7 @@ from sim.rng import S_DASH_SENSE, uniform
 @njit(cache=True, parallel=True)
 def observe(start, stop, has_digital_access, need, t_need_last, is_on_dashboard, t_case, t_dispatch,
             power, telecom, platform, platform_sensing, volunteer_coordination, close_after_days,
-            dashboard, dashboard_cases, seed, day):
+            dashboard, dashboard_cases, is_shown, seed, day):
     """A case is resolved when the household's need has stayed at zero for
     close_after_days days (day - t_need_last >= close_after_days): not the first
     day need is seen at zero, since a household in hardship is back in need the
@@ -21,8 +21,9 @@ def observe(start, stop, has_digital_access, need, t_need_last, is_on_dashboard,
     the platform is up (platform > 0.5) the dashboard's figure, dashboard[0],
     becomes the share of households on it; while it is down the figure is
     frozen, and so are its counts per grid, dashboard_cases (what steers the
-    allocation of capacity across grids). Writes is_on_dashboard, t_case,
-    t_dispatch, dashboard, dashboard_cases.
+    allocation of capacity across grids), and which households it shows
+    (is_shown). Writes is_on_dashboard, t_case, t_dispatch, dashboard,
+    dashboard_cases, is_shown.
     """
     n_grids = start.shape[0]
     up = platform > 0.5
@@ -41,6 +42,8 @@ def observe(start, stop, has_digital_access, need, t_need_last, is_on_dashboard,
                     count += 1
         if up:
             dashboard_cases[g] = count
+            for i in range(start[g], stop[g]):
+                is_shown[i] = is_on_dashboard[i]
     if up:
         total = 0.0
         for g in range(n_grids):

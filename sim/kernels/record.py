@@ -14,9 +14,11 @@ from sim.flags import (
     CONSUMED,
     DASHBOARD_NEED_SHARE,
     DESTROYED,
+    DETECTED_OUTREACH,
     DETECTED_VISIT,
     DETECTION_LATENCY_SUM,
     DONATED,
+    FALSE_ALARMS,
     FUNCTIONALITY,
     HELP_DEPARTMENTS_DAYS,
     HELP_NEIGHBOURS_DAYS,
@@ -30,9 +32,11 @@ from sim.flags import (
     IN_CRISIS_VULNERABLE,
     IN_NEED,
     INFORMED,
+    MISSED_NEED,
     N_COLUMNS,
     NEW_DETECTIONS,
     OPEN_CASES,
+    OUTREACH,
     REPORTING_HOURS,
     SERVED_DEPARTMENT,
     SOCIAL_CAPITAL_MEAN,
@@ -62,12 +66,14 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
                visits_today, crisis_threshold, dashboard, volunteer_hours_per_day,
                reporting_hours, consumed_today, destroyed_today, reserves, shop_stock,
                shop_in_today, depot, in_transit, donated_today, warehouse, warehouse_in_today,
-               day, row):
+               is_shown, day, row):
     """Write the day's metrics into `row` (N_COLUMNS,) and add today's need to
     each household's need_total. The detection columns are DETECTED_VISIT +
-    channel - 1 (channels in sim.flags). dashboard, warehouse and
-    warehouse_in_today are (1,) arrays. The goods columns (supply_in ... donated)
-    are sums in row order: the city's stocks and flows. Writes row, need_total.
+    channel - 1 for channels 1-4 and DETECTED_OUTREACH (channels in
+    sim.flags). dashboard, warehouse and warehouse_in_today are (1,) arrays;
+    is_shown says which households the dashboard shows (missed need, false
+    alarms). The goods columns (supply_in ... donated) are sums in row order:
+    the city's stocks and flows. Writes row, need_total.
     """
     n = need.shape[0]
     row[:] = 0.0
@@ -91,7 +97,9 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
             else:
                 row[IN_CRISIS_OTHER] += 1.0
         ch = detected_by[i]
-        if ch > 0:
+        if ch == OUTREACH:
+            row[DETECTED_OUTREACH] += 1.0
+        elif ch > 0:
             row[DETECTED_VISIT + ch - 1] += 1.0
         if t_detected[i] == day:
             row[NEW_DETECTIONS] += 1.0
@@ -115,6 +123,11 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
         row[CONSUMED] += consumed_today[i]
         row[DESTROYED] += destroyed_today[i]
         row[STOCK_HOUSEHOLDS] += reserves[i]
+        if is_shown[i] != (nd > 0.0):
+            if is_shown[i]:
+                row[FALSE_ALARMS] += 1.0
+            else:
+                row[MISSED_NEED] += 1.0
     row[FUNCTIONALITY] = 1.0 - row[IN_NEED] / n
     row[WELLBEING_MEAN] = wb / n
     row[UNMET_NEED] = unmet
@@ -146,3 +159,5 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
         row[DONATED] += donated_today[g]
     row[SUPPLY_IN] = shop_in + warehouse_in_today[0]
     row[STOCK_WAREHOUSE] = warehouse[0]
+    row[MISSED_NEED] /= n
+    row[FALSE_ALARMS] /= n

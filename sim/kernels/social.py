@@ -4,13 +4,15 @@ from numba import njit, prange
 
 
 @njit(cache=True, parallel=True)
-def update_trust_and_social_capital(grid, has_digital_access, need, department_in_today,
+def update_trust_and_social_capital(grid, has_digital_access, n_grid_ties, need,
+                                    department_in_today,
                                     aid_in_today, aid_out_today, volunteer_in_today, telecom,
                                     t_request, trust, trust0, social_capital,
                                     social_capital0, trust_gain, trust_gain_coordinated,
                                     trust_loss, trust_relax, patience_days, sc_gain_aid,
                                     sc_gain_chat, sc_relax, social_capital_investment,
-                                    chat_groups, volunteer_coordination, day):
+                                    chat_groups, volunteer_coordination, chat_needs_ties,
+                                    day):
     """Trust rises by trust_gain * (1 - trust) when a department serves the
     household, else by trust_gain_coordinated * (1 - trust) when volunteers
     bring help under volunteer coordination (help the grid arranges), else
@@ -19,7 +21,8 @@ def update_trust_and_social_capital(grid, has_digital_access, need, department_i
     trust_relax * (trust0 - trust). A request is forgotten once need is met.
     Social capital rises by sc_gain_aid * (1 - s) on a day of mutual aid
     or volunteer help, by sc_gain_chat * telecom * (1 - s) for chat group
-    members, by social_capital_investment * (1 - s), and relaxes toward its baseline by
+    members (a smartphone and, under chat_needs_ties, a tie in the grid), by
+    social_capital_investment * (1 - s), and relaxes toward its baseline by
     sc_relax * (s0 - s). Writes trust, social_capital, t_request.
     """
     for i in prange(grid.shape[0]):
@@ -37,7 +40,8 @@ def update_trust_and_social_capital(grid, has_digital_access, need, department_i
         s = social_capital[i]
         if aid_in_today[i] > 0.0 or aid_out_today[i] > 0.0 or volunteer_in_today[i] > 0.0:
             s += sc_gain_aid * (1.0 - s)
-        if chat_groups and has_digital_access[i]:
+        if chat_groups and has_digital_access[i] and (not chat_needs_ties
+                                                      or n_grid_ties[i] > 0):
             s += sc_gain_chat * telecom[grid[i]] * (1.0 - s)
         s += social_capital_investment * (1.0 - s)
         s += sc_relax * (social_capital0[i] - s)

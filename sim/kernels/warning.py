@@ -2,35 +2,48 @@
 
 from numba import njit, prange
 
-from sim.rng import S_WARN_CHAT, S_WARN_PLATFORM, S_WARN_STOP, S_WARN_TELL, uniform
+from sim.rng import (
+    S_WARN_BROADCAST,
+    S_WARN_CHAT,
+    S_WARN_PLATFORM,
+    S_WARN_STOP,
+    S_WARN_TELL,
+    uniform,
+)
 
 
 @njit(cache=True)
-def snapshot_telling(is_telling, has_digital_access, grid, telling_prev, grid_telling):
+def snapshot_telling(is_telling, has_digital_access, n_grid_ties, grid, chat_needs_ties,
+                     telling_prev, grid_telling):
     """Phase 2's starting point: who is telling at the start of the phase
-    (telling_prev), and per grid how many of them have a smartphone (chat
-    group members passing the warning on). Serial. Writes telling_prev,
-    grid_telling.
+    (telling_prev), and per grid how many of them are chat group members (a
+    smartphone and, under chat_needs_ties, a tie in the grid) passing the
+    warning on. Serial. Writes telling_prev, grid_telling.
     """
     grid_telling[:] = 0
     for i in range(grid.shape[0]):
         telling_prev[i] = is_telling[i]
-        if is_telling[i] and has_digital_access[i]:
+        if is_telling[i] and has_digital_access[i] and (not chat_needs_ties
+                                                        or n_grid_ties[i] > 0):
             grid_telling[grid[i]] += 1
 
 
 @njit(cache=True, parallel=True)
-def warn_and_perceive(indptr, indices, weight, grid, has_digital_access, t_visited, warning,
-                      warning_prev, telecom, platform, telling_prev, grid_telling, chat_groups,
-                      chat_relay, t_informed, is_telling, perception, warning_reach, chat_warning,
+def warn_and_perceive(indptr, indices, weight, grid, has_digital_access, n_grid_ties, t_visited,
+                      warning, warning_prev, telecom, platform, telling_prev, grid_telling,
+                      chat_groups, chat_relay, chat_needs_ties, t_informed, is_telling,
+                      perception, warning_reach, broadcast_warnings, chat_warning,
                       word_of_mouth, stop_telling, perception_decay, seed, day):
     """Warnings spread by platform, yesterday's visits, chat groups and word of mouth.
 
     A household in a grid with a forecast (warning > 0) that is not yet
     informed is informed, in this order of channels, by the platform
-    (smartphone; probability warning_reach * platform * telecom), by a grid
+    (smartphone; probability warning_reach * platform * telecom), by a
+    broadcast (cell broadcast, SMS, TV: any household, smartphone or not;
+    probability broadcast_warnings * telecom), by a grid
     worker's visit yesterday while a forecast already stood (warning_prev > 0),
-    by its community chat group (groups enabled, smartphone, and the warning
+    by its community chat group (groups enabled, a member: smartphone and,
+    unless chat_needs_ties is off, a tie in the grid; and the warning
     posted there: by the grid worker, who hears it through official channels
     whether or not the platform is up (chat_relay), or by a group member in the
     grid passing it on; probability chat_warning * telecom), or by
@@ -56,9 +69,14 @@ def warn_and_perceive(indptr, indices, weight, grid, has_digital_access, t_visit
             if has_digital_access[i] and (uniform(seed, day, S_WARN_PLATFORM, i)
                                           < warning_reach * platform * telecom[g]):
                 informed = True
+            elif (broadcast_warnings > 0.0 and uniform(seed, day, S_WARN_BROADCAST, i)
+                  < broadcast_warnings * telecom[g]):
+                informed = True
             elif t_visited[i] >= 0 and t_visited[i] == day - 1 and warning_prev[g] > 0.0:
                 informed = True
-            elif (chat_groups and has_digital_access[i] and (chat_relay or grid_telling[g] > 0)
+            elif (chat_groups and has_digital_access[i]
+                  and (not chat_needs_ties or n_grid_ties[i] > 0)
+                  and (chat_relay or grid_telling[g] > 0)
                   and uniform(seed, day, S_WARN_CHAT, i) < chat_warning * telecom[g]):
                 informed = True
             else:

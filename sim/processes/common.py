@@ -19,7 +19,8 @@ NEVER = np.iinfo(np.int32).min  # a t_visited that is never "yesterday"
 # Word of mouth alone: the platform reaches nobody, no chat groups, and
 # perception is not followed (it does not feed back on telling).
 WORD_OF_MOUTH_ONLY = {"behaviour.warning_reach": 0.0, "behaviour.chat_warning": 0.0,
-                      "behaviour.perception_decay": 0.0, "governance.chat_groups": False}
+                      "behaviour.perception_decay": 0.0, "governance.chat_groups": False,
+                      "governance.broadcast_warnings": 0.0}
 
 
 def namespace(params: Params, values: dict[str, Any],

@@ -134,6 +134,7 @@ def word_of_mouth(network: Network, seeds, p_tell: float, p_stop: float, days: i
     call = bind(warn_and_perceive, namespace(Params().with_overrides(WORD_OF_MOUTH_ONLY), {
         "indptr": net.indptr, "indices": net.indices, "weight": net.weight,
         "grid": np.zeros(n, np.int32), "has_digital_access": np.zeros(n, np.bool_),
+        "n_grid_ties": np.zeros(n, np.int32),
         "t_visited": np.full(n, NEVER, np.int32), "warning": np.ones(1),
         "warning_prev": np.zeros(1),  # no visits inform: no forecast stood "yesterday"
         "telecom": np.ones(1), "platform": 0.0, "telling_prev": telling_prev,
