@@ -36,6 +36,7 @@ class GridUnit(mesa.Agent):
     in_transit = StateField(table="grids")
     depot = StateField(table="grids")
     donated_today = StateField(table="grids")
+    shop_destroyed_today = StateField(table="grids")
     handoffs_today = StateField(table="grids")
     queued_today = StateField(table="grids")
     outreach_cursor = StateField(table="grids")
@@ -120,6 +121,18 @@ class GridUnit(mesa.Agent):
                * (1.0 - g.hazard_mobility_loss * self.model.today.hazard[self.idx])
                - g.handoff_visit_cost * self.handoffs_today)
         return max(cap, 0.0)
+
+    # Phase 1
+    def damage_shop(self):
+        """Hazards destroy shop stock as they destroy reserves: damage_reserve_loss
+        x hazard x shop_exposure of it."""
+        b = self.model.params.behaviour
+        h = self.model.today.hazard[self.idx]
+        lost = 0.0
+        if h > 0.0:
+            lost = b.damage_reserve_loss * h * b.shop_exposure * self.shop_stock
+            self.shop_stock -= lost
+        self.shop_destroyed_today = lost
 
     # Phase 3
     def consume_and_restock(self):

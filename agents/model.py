@@ -220,7 +220,7 @@ class ReferenceModel(ResilienceModel):
         row[f.VISITS] = float(np.sum(gr.visits_today))
         row[f.SUPPLY_IN] = _sum(gr.shop_in_today) + self.state.warehouse_in_today[0]
         row[f.CONSUMED] = _sum(h.consumed_today)
-        row[f.DESTROYED] = _sum(h.destroyed_today)
+        row[f.DESTROYED] = _sum(np.concatenate([h.destroyed_today, gr.shop_destroyed_today]))
         row[f.STOCK_SHOPS] = _sum(gr.shop_stock)
         row[f.STOCK_WAREHOUSE] = self.state.warehouse[0]
         row[f.STOCK_DEPOTS] = _sum(gr.depot)

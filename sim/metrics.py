@@ -60,7 +60,7 @@ DAILY: dict[str, str] = {
                  "warehouse's resupply, days",
     "consumed": "goods used up today: the day's use drawn from reserves plus need paid off by "
                 "any channel (purchases, ties, volunteers, departments), days",
-    "destroyed": "household reserves destroyed by hazards today, days",
+    "destroyed": "household reserves and shop stock destroyed by hazards today, days",
     "stock_shops": "goods on shop shelves at the end of the day, days",
     "stock_warehouse": "goods in the city warehouse at the end of the day, days",
     "stock_depots": "goods in grid depots at the end of the day, days",

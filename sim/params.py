@@ -265,6 +265,14 @@ class BehaviourPars:
                                 plausible=(0.1, 0.6),
                                 source="nothing known: wide range for neighbourhood collections "
                                        "of goods")
+    shop_exposure: float = par(0.5, 0.0, 1.0, "share", "Shop exposure",
+                               "Exposure of a grid's shop stock to hazards, 0-1 (as households' "
+                               "exposure): a flood destroys damage_reserve_loss x hazard x this "
+                               "share of it a day",
+                               plausible=(0.2, 0.8),
+                               source="assumption: street-level shops and their storerooms take "
+                                      "water like ground-floor homes; from a fifth to most of the "
+                                      "stock within reach")
     chat_thinning: float = par(0.5, 0.0, 1.0, "share", "Chat groups thin with social capital",
                                "Share of the chance to post in the chat group that depends on "
                                "the household's social capital (0: posting does not depend on it)",

@@ -25,7 +25,7 @@ from sim.kernels.mutual_aid import mutual_aid
 from sim.kernels.observation import observe
 from sim.kernels.preposition import preposition
 from sim.kernels.record import record_day
-from sim.kernels.shock import apply_shock
+from sim.kernels.shock import apply_shock, damage_shops
 from sim.kernels.social import update_trust_and_social_capital, update_volunteers
 from sim.kernels.volunteers import serve_volunteers
 from sim.kernels.warning import snapshot_telling, warn_and_perceive
@@ -56,8 +56,9 @@ class Phase:
 
 
 PHASES: tuple[Phase, ...] = (
-    Phase("1", "apply_shock", "hazards destroy reserves, add need; everyday hardship",
-          (apply_shock,), ("households.apply_shock",)),
+    Phase("1", "apply_shock", "hazards destroy reserves and shop stock, add need; "
+          "everyday hardship", (apply_shock, damage_shops),
+          ("households.apply_shock", "grid_units.damage_shop")),
     Phase("2", "warn_and_perceive", "forecasts reach households; risk perception",
           (snapshot_telling, warn_and_perceive),
           ("model.snapshot_telling", "households.warn_and_perceive")),

@@ -106,6 +106,7 @@ GRID_FIELDS: dict[str, tuple[type, float, str]] = {
     "depot": (np.float64, 0.0, "goods held in the grid's depot (pre-positioned), days"),
     "donated_today": (np.float64, 0.0, "goods households of the grid gave volunteers today, "
                       "days"),
+    "shop_destroyed_today": (np.float64, 0.0, "shop stock destroyed by hazards today, days"),
     "handoffs_today": (np.int64, 0, "cases the grid worker handed over directly to departments "
                        "today (cost visits tomorrow)"),
     "queued_today": (np.int64, 0, "cases of the grid waiting in the central triage queue today"),

@@ -4,9 +4,9 @@ was used up and what hazards destroyed; no stock ever goes negative.
 Stocks (days of essentials): shop shelves, the city warehouse, grid depots, goods in
 transit to depots, household reserves. Flows: supply_in (deliveries to shops, the
 warehouse's resupply), consumed (the day's use drawn from reserves plus need paid off by
-any channel), destroyed (reserves destroyed by hazards). Everything else (purchases,
-mutual aid, donations, volunteer and department deliveries, pre-positioning) moves goods
-between stocks.
+any channel), destroyed (reserves and shop stock destroyed by hazards). Everything else
+(purchases, mutual aid, donations, volunteer and department deliveries, pre-positioning)
+moves goods between stocks.
 """
 
 from __future__ import annotations

@@ -65,8 +65,8 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
                social_capital, t_informed, t_case, need_total, motivation, used_today,
                visits_today, crisis_threshold, dashboard, volunteer_hours_per_day,
                reporting_hours, consumed_today, destroyed_today, reserves, shop_stock,
-               shop_in_today, depot, in_transit, donated_today, warehouse, warehouse_in_today,
-               is_shown, day, row):
+               shop_in_today, depot, in_transit, donated_today, shop_destroyed_today, warehouse,
+               warehouse_in_today, is_shown, day, row):
     """Write the day's metrics into `row` (N_COLUMNS,) and add today's need to
     each household's need_total. The detection columns are DETECTED_VISIT +
     channel - 1 for channels 1-4 and DETECTED_OUTREACH (channels in
@@ -157,6 +157,7 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
         row[STOCK_DEPOTS] += depot[g]
         row[STOCK_IN_TRANSIT] += in_transit[g]
         row[DONATED] += donated_today[g]
+        row[DESTROYED] += shop_destroyed_today[g]
     row[SUPPLY_IN] = shop_in + warehouse_in_today[0]
     row[STOCK_WAREHOUSE] = warehouse[0]
     row[MISSED_NEED] /= n

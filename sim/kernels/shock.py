@@ -1,4 +1,4 @@
-"""Phase 1, shock: hazards destroy reserves and add need; everyday hardship strikes."""
+"""Phase 1, shock: hazards destroy reserves and shop stock and add need; everyday hardship."""
 
 from numba import njit, prange
 
@@ -30,3 +30,18 @@ def apply_shock(grid, exposure, hazard, reserves, need, t_hardship_end, destroye
             need[i] = min(need_cap_days, need[i] + damage_need_days * dmg)
         if t_hardship_end[i] <= day and uniform(seed, day, S_HARDSHIP, i) < hardship_rate:
             t_hardship_end[i] = day + hardship_days
+
+
+@njit(cache=True, parallel=True)
+def damage_shops(hazard, shop_stock, shop_destroyed_today, damage_reserve_loss, shop_exposure):
+    """Hazards destroy shop stock as they destroy homes' reserves: the grid's
+    shops lose damage_reserve_loss * hazard * shop_exposure of their stock
+    (shop_destroyed_today, goods gone from the city). Shapes: (grids,).
+    Writes shop_stock, shop_destroyed_today.
+    """
+    for g in prange(hazard.shape[0]):
+        lost = 0.0
+        if hazard[g] > 0.0:
+            lost = damage_reserve_loss * hazard[g] * shop_exposure * shop_stock[g]
+            shop_stock[g] -= lost
+        shop_destroyed_today[g] = lost
