@@ -314,6 +314,7 @@ def notes(a: dict) -> list[str]:
             "- Missed need and false alarms are counted household by household each day "
             "(in need and not on the dashboard; on the dashboard and not in need), as "
             "shares of households averaged from onset: they never cancel.",
-            "- Vulnerable coverage counts a case closed on paper as detected; it overstates "
-            "coverage where cases are closed without help.",
+            "- Vulnerable coverage does not count a case closed on paper at the visit (under "
+            "indicator pressure) as detected; it counts a case detected and later lost on its "
+            "way to a department (information loss), which was seen but not served.",
             "- Definitions: docs/ODD.md, 'Outputs'; the code: sim/metrics.py.", ""]

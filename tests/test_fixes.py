@@ -97,15 +97,17 @@ def test_every_closure_on_paper_leaves_the_household_undetected():
 
 def test_chat_groups_warn_where_the_platform_cannot():
     """With platform warnings off, chat-group warnings (relayed by grid workers)
-    change who is in need in the flood; without the relay they changed nothing (the
-    first member to pass a warning on learns it too late: docs/mechanisms.md).
+    change who is in need in the flood; without the relay they change almost nothing
+    (the first member to pass a warning on learns it too late: docs/mechanisms.md).
 
-    Since shops hold a limited stock (docs/ODD.md 7.5), the change is a rise: warned
-    households in the flooded grids stock up and empty the shelves for the others
-    (rationing), and the goods they took home are then exposed to the flood's damage,
-    which shop stock is not (3 seeds, 3,000 households: 4,043 household-days in need
-    with chat warnings against 2,908 without). So the test asks only that the relayed
-    warnings matter, in either direction."""
+    Since shops hold a limited stock (docs/ODD.md 7.5) the sign has moved twice: while
+    the flood spoiled homes' stock but not the shelves, warned households that stocked
+    up lost goods that were safe on the shelf and need rose (4,043 household-days
+    against 2,908 without chat warnings); with shop stock exposed too (7.3) warnings
+    lower it (3 seeds: 6,065 against 6,567). So the test asks that the relayed warnings
+    matter, in either direction, and that without the relay they move need by under 1%
+    (shared shelves let even a late warning shift who gets the goods: 2,261 against
+    2,265 at seed 1)."""
     off = {"behaviour.warning_reach": 0.0}
     quiet, _ = household_days_in_need("community_resilience", "flood",
                                       {**off, "behaviour.chat_warning": 0.0})
@@ -117,7 +119,7 @@ def test_chat_groups_warn_where_the_platform_cannot():
                                   {**no_relay, "behaviour.chat_warning": 0.0}, seeds=SEEDS[:1])
     b, _ = household_days_in_need("community_resilience", "flood",
                                   {**no_relay, "behaviour.chat_warning": 0.5}, seeds=SEEDS[:1])
-    assert a == b
+    assert abs(a - b) < 0.01 * a
 
 
 # ---------------------------------------------------------------------- (d, e) trust
