@@ -171,3 +171,47 @@ def test_posterior_ranges_and_preset(tmp_path):
         load_preset(p)
     with pytest.raises(SpecError, match="presets"):
         load_preset("no_such_preset")
+
+
+def test_compare_params_preset(tmp_path, monkeypatch, capsys):
+    import viz.report
+    from grassroots.cli import main
+
+    seen = {}
+
+    def fake(**kw):
+        seen.update(kw)
+        return tmp_path / "report.md"
+
+    monkeypatch.setattr(viz.report, "compare", fake)
+    p = tmp_path / "p.toml"
+    p.write_text('[params]\n"population.reserve_days" = 9.5\n"governance.visit_capacity" = 25\n')
+    assert main(["compare", "--params", str(p), "--out", str(tmp_path / "o")]) == 0
+    assert seen["params"] == {"population.reserve_days": 9.5, "governance.visit_capacity": 25}
+    assert main(["compare", "--params", "nope", "--out", str(tmp_path / "o")]) == 2
+    assert "presets:" in capsys.readouterr().err
+
+
+def test_robustness_ranges_from_posterior(tmp_path, monkeypatch, capsys):
+    import experiments.robustness
+    import viz.robustness_report
+    from grassroots.cli import main
+
+    seen = {}
+    monkeypatch.setattr(experiments.robustness, "run",
+                        lambda spec, out, **kw: seen.setdefault("spec", spec))
+
+    def report(out, elapsed=None):
+        (tmp_path / "summary.md").write_text("summary")
+        return tmp_path / "report.md"
+
+    monkeypatch.setattr(viz.robustness_report, "write_report", report)
+    post = tmp_path / "posterior.parquet"
+    pd.DataFrame({"population.reserve_days": [8.0, 10.0, 12.0], "weight": [1 / 3] * 3,
+                  "generation": 0}).to_parquet(post)
+    assert main(["robustness", "--ranges", str(post), "--out", str(tmp_path / "r")]) == 0
+    u = seen["spec"].uncertain
+    assert 8.0 <= u["population.reserve_days"][0] < u["population.reserve_days"][1] <= 12.0
+    assert u["behaviour.aid_share"] == (0.2, 0.8)  # the others keep their plausible ranges
+    assert main(["robustness", "--ranges", str(tmp_path / "no.parquet")]) == 2
+    assert "does not exist" in capsys.readouterr().err

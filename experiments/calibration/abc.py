@@ -52,7 +52,7 @@ class Settings:
 
     params: dict[str, tuple[float, float]]
     population: int = 200
-    generations: int = 6
+    generations: int = 8
     min_epsilon: float = 0.0
     households: int = 2_000
     seed: int = 0
@@ -87,7 +87,7 @@ def check_params(names) -> dict[str, tuple[float, float]]:
     return out
 
 
-def check_settings(params=None, population=200, generations=6, min_epsilon=0.0,
+def check_settings(params=None, population=200, generations=8, min_epsilon=0.0,
                    households=2_000, seed=0, min_acceptance=0.01,
                    overrides=None) -> Settings:
     """Validate the options; each error names the option, the value and what is allowed."""

@@ -148,6 +148,9 @@ def write_preset(path: Path, record: dict, summary: pd.DataFrame, out: Path) -> 
 
     gens = record.get("generations_done", [])
     last = gens[-1] if gens else {}
+    again = record["command"].strip()
+    if "--preset" not in again:
+        again += f" --preset {path}"
     s = record["settings"]
     used = [t["name"] for t in record["targets"] if t["use"] == "calibration"]
     held = [t["name"] for t in record["targets"] if t["use"] == "held_out"]
@@ -155,7 +158,7 @@ def write_preset(path: Path, record: dict, summary: pd.DataFrame, out: Path) -> 
              "# generation (docs/calibration.md), used by",
              "# `grassroots compare --params calibrated`.",
              "# Regenerate (the lead reruns this after model changes):",
-             f"#   {record['command'].strip()} --preset {path}",
+             f"#   {again}",
              "", "[provenance]",
              f'command = {json.dumps(record["command"].strip())}',
              f'date = "{dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")}"',

@@ -34,10 +34,10 @@ def add_parsers(sub) -> None:
                    help="parameters to calibrate, comma-separated names of the uncertainty "
                         "table, or 'all' (default: the eight that the targets speak to, "
                         "experiments.calibration.abc.DEFAULT_PARAMS)")
-    c.add_argument("--population", type=int, default=150, metavar="N",
-                   help="particles per generation (default: 150)")
-    c.add_argument("--generations", type=int, default=6, metavar="G",
-                   help="generations at most (default: 6)")
+    c.add_argument("--population", type=int, default=200, metavar="N",
+                   help="particles per generation (default: 200)")
+    c.add_argument("--generations", type=int, default=8, metavar="G",
+                   help="generations at most (default: 8)")
     c.add_argument("--min-epsilon", type=float, default=0.0, metavar="E",
                    help="stop once the acceptance threshold is at or below E (default: 0, "
                         "run all generations)")
