@@ -124,3 +124,14 @@ def test_cli_refuses_a_folder_of_something_else(tmp_path, capsys):
     code = main(["calibrate", "--out", str(tmp_path), "--quick"])
     assert code == 2 and "not a calibration folder" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other.txt"]
+
+
+@pytest.mark.parametrize("executor", ["process", pytest.param("dask", marks=pytest.mark.slow)])
+def test_posterior_does_not_depend_on_executor(tmp_path, executor):
+    ts = lockdown_targets()
+    s = abc.check_settings(params=["population.reserve_days"], population=6, generations=2,
+                           **SMALL)
+    abc.run(ts, s, tmp_path / "serial", executor="serial", say=lambda m: None)
+    abc.run(ts, s, tmp_path / executor, executor=executor, workers=2, say=lambda m: None)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / executor / "posterior.parquet"),
+                                  pd.read_parquet(tmp_path / "serial" / "posterior.parquet"))
