@@ -135,3 +135,29 @@ def test_posterior_does_not_depend_on_executor(tmp_path, executor):
     abc.run(ts, s, tmp_path / executor, executor=executor, workers=2, say=lambda m: None)
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / executor / "posterior.parquet"),
                                   pd.read_parquet(tmp_path / "serial" / "posterior.parquet"))
+
+
+@pytest.mark.parametrize("stop_at", [0, 1])
+def test_interrupted_generation_is_redone(tmp_path, monkeypatch, stop_at):
+    """An interrupt inside a generation loses that generation only; the rerun
+    gives the posterior of an uninterrupted calibration."""
+    from experiments.calibration import sampler
+
+    ts = lockdown_targets()
+    s = abc.check_settings(params=["population.reserve_days"], population=6, generations=2,
+                           **SMALL)
+    abc.run(ts, s, tmp_path / "whole", executor="serial", say=lambda m: None)
+    real = sampler.OrderedSampler.sample_until_n_accepted
+
+    def interrupt(self, n, simulate_one, t, **kw):
+        if t == stop_at:
+            raise KeyboardInterrupt
+        return real(self, n, simulate_one, t, **kw)
+
+    monkeypatch.setattr(sampler.OrderedSampler, "sample_until_n_accepted", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        abc.run(ts, s, tmp_path / "cut", executor="serial", say=lambda m: None)
+    monkeypatch.setattr(sampler.OrderedSampler, "sample_until_n_accepted", real)
+    abc.run(ts, s, tmp_path / "cut", executor="serial", say=lambda m: None)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "cut" / "posterior.parquet"),
+                                  pd.read_parquet(tmp_path / "whole" / "posterior.parquet"))

@@ -302,7 +302,8 @@ def run(targets, settings: Settings, out: str | Path, executor: str = "process",
             if db.is_file() and _has_run(url):
                 abc.load(url, 1)
                 done = abc.history.max_t + 1
-            else:
+            else:  # a history interrupted before its first generation holds nothing
+                db.unlink(missing_ok=True)
                 abc.new(url, observed)
                 done = 0
             stats = generation_stats(abc.history) if done else []
