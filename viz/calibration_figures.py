@@ -46,13 +46,15 @@ def marginals(post: pd.DataFrame, summary: pd.DataFrame, path: Path) -> Path:
 
 def predictive_checks(table: pd.DataFrame, pred: pd.DataFrame, path: Path) -> Path:
     """One row per target: the observed value with its 95% interval (black), the
-    model's values at posterior draws (blue dots) and at the defaults (grey);
+    model's values at posterior draws (blue dots), at the preset (orange) and
+    at the defaults (grey), the same seeds;
     odds ratios on a log axis. Held-out targets are marked."""
     n = len(table)
     fig, axes = plt.subplots(n, 1, figsize=(7.5, 0.9 * n + 0.6), squeeze=False)
     for ax, (_, t) in zip(axes[:, 0], table.iterrows()):
         log = t["output"].startswith("or_")
-        for y, kind, colour in ((0.35, "default", "#999999"), (-0.35, "posterior", "#4477aa")):
+        for y, kind, colour in ((0.45, "default", "#999999"), (-0.45, "posterior", "#4477aa"),
+                                (-0.2, "preset", "#ee7733")):
             v = pred[(pred["target"] == t["target"]) & (pred["kind"] == kind)]["value"]
             v = v[np.isfinite(v)].to_numpy()
             if log:
@@ -69,8 +71,8 @@ def predictive_checks(table: pd.DataFrame, pred: pd.DataFrame, path: Path) -> Pa
         flag = " (held out)" if t["use"] == "held_out" else ""
         ax.set_title(f"{t['target']}{flag}: {t['result']}", fontsize=8, loc="left")
         ax.tick_params(labelsize=7)
-    fig.suptitle("observed (black, 95% interval); model at posterior draws (blue) and "
-                 "defaults (grey)", fontsize=8)
+    fig.suptitle("observed (black, 95% interval); model at posterior draws (blue), at the "
+                 "preset's medians (orange) and at the defaults (grey)", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

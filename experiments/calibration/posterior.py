@@ -99,9 +99,11 @@ def draws(post: pd.DataFrame, k: int, seed: int) -> pd.DataFrame:
     return post.iloc[idx].drop(columns="weight").reset_index(drop=True)
 
 
-def predictive(record: dict, post: pd.DataFrame, k: int) -> pd.DataFrame:
-    """Every target's model value at k posterior draws and at the defaults (the
-    same k seeds): columns draw, kind ("posterior" or "default"), target, value."""
+def predictive(record: dict, post: pd.DataFrame, k: int,
+               preset: dict[str, float] | None = None) -> pd.DataFrame:
+    """Every target's model value at k posterior draws, at the defaults and (if
+    given) at the preset's values, with the same k seeds: columns draw, kind
+    ("posterior", "default", "preset"), target, value."""
     from experiments.calibration.abc import as_overrides, check_settings
     from experiments.calibration.outputs import evaluate
 
@@ -115,7 +117,10 @@ def predictive(record: dict, post: pd.DataFrame, k: int) -> pd.DataFrame:
     rows = []
     for i, row in draws(post, k, settings.seed).iterrows():
         seed = settings.seed + 100_000 + int(i)
-        for kind, values in (("posterior", row.to_dict()), ("default", {})):
+        kinds = [("posterior", row.to_dict()), ("default", {})]
+        if preset is not None:
+            kinds.append(("preset", preset))
+        for kind, values in kinds:
             vals = evaluate(targets, settings.households, seed, as_overrides(settings, values))
             rows += [{"draw": int(i), "kind": kind, "target": n, "value": v}
                      for n, v in vals.items()]
@@ -130,7 +135,7 @@ def checks(targets: list[Target], pred: pd.DataFrame) -> pd.DataFrame:
     for t in targets:
         row = {"target": t.name, "use": t.use, "output": t.output, "observed": t.observed,
                "low": t.interval[0], "high": t.interval[1]}
-        for kind in ("posterior", "default"):
+        for kind in ("posterior", "default", "preset"):
             v = pred[(pred["target"] == t.name) & (pred["kind"] == kind)]["value"].to_numpy()
             v = v[np.isfinite(v)]
             q = np.quantile(v, [0.05, 0.5, 0.95]) if len(v) else [math.nan] * 3
@@ -138,6 +143,8 @@ def checks(targets: list[Target], pred: pd.DataFrame) -> pd.DataFrame:
                         f"{kind}_finite": len(v)})
         m = row["posterior_median"]
         row["result"] = "pass" if t.interval[0] <= m <= t.interval[1] else "miss"
+        p = row["preset_median"]
+        row["preset_result"] = "pass" if t.interval[0] <= p <= t.interval[1] else "miss"
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -252,8 +259,9 @@ def write_outputs(out: str | Path, draws: int = 30, preset: str | Path | None = 
     post = last_generation(out / "posterior.parquet")
     params = {k: tuple(v) for k, v in record["settings"]["params"].items()}
     summary = summarise(post, params)
-    say(f"predictive checks: {draws} posterior draws and the defaults...")
-    pred = predictive(record, post, draws)
+    medians = dict(zip(summary["parameter"], summary["median"]))
+    say(f"predictive checks: {draws} posterior draws, the defaults and the preset...")
+    pred = predictive(record, post, draws, preset=medians)
     targets = targets_of(record)
     table = checks(targets, pred)
     for name, df in (("summary.csv", summary), ("predictive.csv", pred), ("checks.csv", table)):
