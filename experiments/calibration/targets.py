@@ -182,8 +182,8 @@ def check_target(doc: dict, src, index: int, shared_citation: dict | None) -> Ta
             raise _err(src, f"{where}.sd", f"must be above 0, got {sd:g}")
         if scale == "log":
             interval = (observed * math.exp(-Z95 * sd), observed * math.exp(Z95 * sd))
-        else:
-            interval = (observed - Z95 * sd, observed + Z95 * sd)
+        else:  # clipped to what the output can be (a share is never below 0)
+            interval = (max(lo, observed - Z95 * sd), min(hi, observed + Z95 * sd))
     use = doc.get("use")
     if use not in USES:
         raise _err(src, f"{where}.use", f"must be one of {', '.join(USES)}, got {use!r}")
