@@ -139,9 +139,8 @@ def open_registries(state: State, params: Params, seed: int) -> None:
     """Who is registered (vulnerable, not a migrant), whose registry is open to
     the grid (data_openness) and whom the grid worker knows as vulnerable. The
     same draws under any openness, so opening more registries only adds
-    households. Writes is_registered,
-    is_registry_open, is_known of `state.households` (is_vulnerable and
-    is_migrant must be set).
+    households. Writes is_registered, is_registry_open, is_known of
+    `state.households` (is_vulnerable and is_migrant must be set).
     """
     h, pop = state.households, params.population
 
