@@ -161,3 +161,16 @@ def test_interrupted_generation_is_redone(tmp_path, monkeypatch, stop_at):
     abc.run(ts, s, tmp_path / "cut", executor="serial", say=lambda m: None)
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "cut" / "posterior.parquet"),
                                   pd.read_parquet(tmp_path / "whole" / "posterior.parquet"))
+
+
+def test_resume_refuses_other_code(tmp_path, monkeypatch):
+    ts = lockdown_targets()
+    s = abc.check_settings(params=["population.reserve_days"], population=6, generations=1,
+                           **SMALL)
+    abc.run(ts, s, tmp_path, executor="serial", say=lambda m: None)
+    path = tmp_path / "calibration.json"
+    rec = json.loads(path.read_text())
+    rec["git_commit"] = "0" * 40
+    path.write_text(json.dumps(rec))
+    with pytest.raises(abc.SpecError, match="another version of the code \\(commit 0000000"):
+        abc.run(ts, s, tmp_path, executor="serial", say=lambda m: None)

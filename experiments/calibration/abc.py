@@ -227,6 +227,10 @@ def _same_run(old: dict, new: dict) -> str | None:
     if a != b:
         diff = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
         return f"different settings ({', '.join(diff)})"
+    a_code, b_code = old.get("git_commit"), new.get("git_commit")
+    if a_code and b_code and a_code != b_code:
+        return (f"another version of the code (commit {a_code[:7]}, now {b_code[:7]}): "
+                "generations of different models must not mix")
     strip = [{k: v for k, v in t.items() if k != "source"} for t in old["targets"]]
     if strip != [{k: v for k, v in t.items() if k != "source"} for t in new["targets"]]:
         return "different targets"
@@ -271,7 +275,7 @@ def run(targets, settings: Settings, out: str | Path, executor: str = "process",
         why = _same_run(old, record)
         if why:
             raise SpecError(f"{out} holds a calibration with {why}; continue it with the same "
-                            "targets and options, or choose another --out folder")
+                            "code, targets and options, or choose another --out folder")
         record["generations_done"] = old.get("generations_done", [])
     elif out.exists() and any(out.iterdir()):
         raise SpecError(f"{out} exists and is not a calibration folder (no calibration.json); "
