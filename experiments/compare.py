@@ -23,8 +23,11 @@ __all__ = ["run_compare"]
 
 def run_compare(spec=None, out: Path = Path("results/headline"), replicates=None,
                 households=None, days=None, workers=None, executor="process", resume=False,
-                progress=True) -> tuple[Store, float]:
-    """Run the comparison (resumable); returns its store and wall time, seconds."""
+                progress=True, params: dict | None = None) -> tuple[Store, float]:
+    """Run the comparison (resumable); returns its store and wall time, seconds.
+
+    `params` (dotted name -> value, e.g. a calibrated preset's, see
+    experiments.calibration.posterior.load_preset) are held fixed in every run."""
     s = load_spec(spec)
     changes = {}
     if replicates is not None:
@@ -33,6 +36,8 @@ def run_compare(spec=None, out: Path = Path("results/headline"), replicates=None
         changes["days"] = days
     if households is not None:
         changes["fixed"] = {**s.fixed, "population.n_households": households}
+    if params:
+        changes["fixed"] = {**changes.get("fixed", s.fixed), **params}
     if changes:
         from experiments.spec import check_spec
 

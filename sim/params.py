@@ -71,6 +71,23 @@ class PopulationPars:
                                    plausible=(0.4, 0.9),
                                    source="nothing known: wide range; most, not all, vulnerable "
                                           "homes are in some registry")
+    share_migrant: float = par(0.42, 0.0, 1.0, "share", "Migrant households",
+                               "Share of households without local household registration (hukou)",
+                               plausible=(0.3, 0.5),
+                               source="Shanghai 7th census 2020: 10.48 million of 24.87 million residents "
+                                      "came from other provinces (42.1%); 0.3-0.5 spans other large cities")
+    migrant_reserve_factor: float = par(0.75, 0.0, 1.0, "ratio", "Migrant reserves",
+                                        "Reserves of migrant homes relative to others (smaller, rented, "
+                                        "shared homes; less storage, less savings)",
+                                        plausible=(0.5, 1.0),
+                                        source="assumption: from half to the same stocks; Liu et al. 2023 "
+                                               "find migrants' odds of food insecurity about twice locals'")
+    migrant_social_factor: float = par(0.8, 0.0, 1.0, "ratio", "Migrant social capital",
+                                       "Baseline social capital of migrant homes relative to others "
+                                       "(fewer years in the neighbourhood, kin elsewhere)",
+                                       plausible=(0.5, 1.0),
+                                       source="assumption: from half to the same; shorter residence and "
+                                              "kin outside the city weaken bonding ties")
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,12 @@ def _households(params: Params, given: dict[str, np.ndarray] | None = None) -> d
     volunteer = draw(rng.S_VOLUNTEER) < pop.share_volunteers
     reserves = pop.reserve_days * (0.5 + draw(rng.S_RESERVES))
     reserves = np.where(low_income, reserves * pop.low_income_reserve_factor, reserves)
+    # Migrants (no local hukou): smaller stocks and weaker local ties from the
+    # start; they are in no department registry (`open_registries`).
+    migrant = draw(rng.S_MIGRANT) < pop.share_migrant
+    reserves = np.where(migrant, reserves * pop.migrant_reserve_factor, reserves)
     social0 = 0.3 + 0.4 * draw(rng.S_SOCIAL0)
+    social0 = np.where(migrant, social0 * pop.migrant_social_factor, social0)
     # Social capital as the status quo has shaped it over the years: the steady
     # state of the social phase's investment, chat-group gain and relaxation
     # toward the baseline under the status quo's levers (no investment, no chat
@@ -125,23 +130,26 @@ def _households(params: Params, given: dict[str, np.ndarray] | None = None) -> d
             "has_chronic_illness": chronic, "has_digital_access": digital,
             "is_vulnerable": vulnerable,
             "vulnerability": elderly.astype(np.int8) + alone + low_income + chronic,
-            "is_volunteer": volunteer, "exposure": draw(rng.S_EXPOSURE),
+            "is_volunteer": volunteer, "is_migrant": migrant, "exposure": draw(rng.S_EXPOSURE),
             "reserve_target": reserves, "reserves": reserves, "trust0": trust0,
             "trust": trust0.copy(), "social_capital0": social0, "social_capital": social}
 
 
 def open_registries(state: State, params: Params, seed: int) -> None:
-    """Who is registered, whose registry is open to the grid (data_openness) and
-    whom the grid worker knows as vulnerable. The same draws under any openness,
-    so opening more registries only adds households. Writes is_registered,
-    is_registry_open, is_known of `state.households` (is_vulnerable must be set).
+    """Who is registered (vulnerable, not a migrant), whose registry is open to
+    the grid (data_openness) and whom the grid worker knows as vulnerable. The
+    same draws under any openness, so opening more registries only adds
+    households. Writes is_registered, is_registry_open, is_known of
+    `state.households` (is_vulnerable and is_migrant must be set).
     """
     h, pop = state.households, params.population
 
     def draw(stream: int) -> np.ndarray:
         return rng.uniform_array(seed, -1, stream, h.n)
 
-    registered = h.is_vulnerable & (draw(rng.S_REGISTRY) < pop.registry_coverage)
+    # migrants are not in the registries of the city they live in (no local hukou)
+    registered = (h.is_vulnerable & ~h.is_migrant
+                  & (draw(rng.S_REGISTRY) < pop.registry_coverage))
     opened = registered & (draw(rng.S_OPENNESS) < params.governance.data_openness)
     h.is_registered[:] = registered
     h.is_registry_open[:] = opened

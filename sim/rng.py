@@ -44,6 +44,7 @@ S_NETWORK = 15
 S_GRID_TIES = 16
 S_LONG_TIES = 17
 S_CURSOR0 = 18
+S_MIGRANT = 28  # migrant status (issue 16; numbered apart from the run of 1-18)
 # Daily draws.
 S_WARN_PLATFORM = 30
 S_WARN_TELL = 31

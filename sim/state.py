@@ -33,6 +33,8 @@ HOUSEHOLD_FIELDS: dict[str, tuple[type, float, str]] = {
     "reserve_target": (np.float64, 0.0, "habitual stock of essentials, days"),
     "social_capital0": (np.float64, 0.0, "baseline social capital, 0-1"),
     "trust0": (np.float64, 0.0, "baseline trust in government, 0-1"),
+    "is_migrant": (np.bool_, False, "migrant without local household registration (hukou): "
+                   "in no department registry, lower reserves and social capital"),
     # Dynamic state.
     "reserves": (np.float64, 0.0, "stock of essentials, days"),
     "need": (np.float64, 0.0, "backlog of unmet essentials, days"),

@@ -18,7 +18,7 @@ from sim.errors import ScenarioError
 from sim.inputs import Shock, Strategy, check_shock
 from sim.params import SPECS
 
-BUILTIN_SHOCKS = ["compound", "economic", "flood", "heatwave_blackout", "lockdown",
+BUILTIN_SHOCKS = ["compound", "earthquake", "economic", "flood", "heatwave_blackout", "lockdown",
                   "platform_outage"]
 BUILTIN_STRATEGIES = ["community_resilience", "grassroots_empowerment", "status_quo",
                       "top_down_digital"]

@@ -18,10 +18,18 @@ import sys
 # Set before anything loads Numba; an OMP_WAIT_POLICY already set wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from grassroots.cli import checks, experiments, robustness, run, scenarios, ui  # noqa: E402
+from grassroots.cli import (  # noqa: E402
+    calibrate,
+    checks,
+    experiments,
+    robustness,
+    run,
+    scenarios,
+    ui,
+)
 from sim.errors import GrassrootsError  # noqa: E402
 
-GROUPS = (run, experiments, robustness, scenarios, checks, ui)
+GROUPS = (run, experiments, robustness, calibrate, scenarios, checks, ui)
 
 EPILOG = """examples:
   grassroots run --strategy community_resilience --shock lockdown
@@ -29,6 +37,7 @@ EPILOG = """examples:
   grassroots run --shock my_shock.toml --set governance.data_openness=0.8
   grassroots compare --replicates 5 --households 2000
   grassroots sweep experiments/headline.toml --out results/h --resume
+  grassroots calibrate --out results/calibration
   grassroots query results/h "SELECT strategy, avg(resilience_loss) FROM runs GROUP BY 1"
 """
 

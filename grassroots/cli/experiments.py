@@ -33,6 +33,10 @@ def add_parsers(sub) -> None:
                      help="worker processes (default: one per core)")
     cmp.add_argument("--resume", action="store_true",
                      help="finish an interrupted comparison in --out")
+    cmp.add_argument("--params", default=None, metavar="PRESET",
+                     help="hold a parameter preset fixed in every run: 'calibrated' (the "
+                          "calibrated set, experiments/calibration/presets/calibrated.toml, "
+                          "docs/calibration.md) or a preset TOML with a [params] table")
     cmp.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     cmp.set_defaults(func=cmd_compare)
 
@@ -100,9 +104,14 @@ def add_parsers(sub) -> None:
 def cmd_compare(args) -> int:
     from viz.report import compare
 
+    params = None
+    if args.params:
+        from experiments.calibration.posterior import load_preset
+
+        params = load_preset(args.params)
     report = compare(spec=args.spec, out=Path(args.out), replicates=args.replicates,
                      households=args.households, days=args.days, workers=args.workers,
-                     resume=args.resume, progress=not args.no_progress)
+                     resume=args.resume, progress=not args.no_progress, params=params)
     print(f"wrote {report} and {report.parent / 'figures'}/")
     return 0
 

@@ -34,6 +34,10 @@ def add_parsers(sub) -> None:
                    help="households per run (default: the spec's, 5,000)")
     r.add_argument("--days", type=int, default=None, metavar="D",
                    help="days per run (default: the spec's, 180)")
+    r.add_argument("--ranges", default=None, metavar="POSTERIOR.parquet",
+                   help="a calibration's posterior (grassroots calibrate): its 5-95%% "
+                        "posterior quantiles replace the plausible ranges of the parameters "
+                        "it calibrated (docs/calibration.md)")
     r.add_argument("--report-only", action="store_true",
                    help="do not run anything: rewrite the report of the finished DIR")
     r.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -45,7 +49,14 @@ def cmd_robustness(args) -> int:
     from viz.robustness_report import write_report
 
     spec = load_robustness(args.spec)
-    spec = with_changes(spec, worlds=args.worlds, households=args.households, days=args.days)
+    uncertain = None
+    if args.ranges:
+        from experiments.calibration.posterior import posterior_ranges
+
+        ranges = posterior_ranges(args.ranges)
+        uncertain = {k: list(v) for k, v in {**spec.uncertain, **ranges}.items()}
+    spec = with_changes(spec, worlds=args.worlds, households=args.households, days=args.days,
+                        uncertain=uncertain)
     out = Path(args.out or f"results/{spec.name}")
     elapsed = None
     if not args.report_only:

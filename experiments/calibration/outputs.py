@@ -1,0 +1,251 @@
+"""Model outputs that correspond to published numbers: the registry targets name.
+
+`observe` runs one model (a strategy under a shock) day by day and keeps, per
+household, what the targets need: whether it had a need episode (ran short of
+essentials after its own purchases: `t_need_start >= 0` at the end of a day)
+inside the windows of the shock's first event, and the essentials it received
+by source in the first three days from onset. Each function of `OUTPUTS`
+turns that `Observation` into one number; its docstring says exactly what it
+measures, and docs/calibration.md what it does and does not correspond to.
+
+Windows (days of the run, the first event of the shock): the event window is
+`start` to `start + days - 1`; the extended window adds `recovery_days`; the
+first 72 hours are `start` to `start + 2`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from experiments.calibration.logistic import odds_ratios
+
+
+@dataclass
+class Observation:
+    """What one run leaves for the outputs (arrays are per household)."""
+
+    ever_event: np.ndarray  # need episode on a day of the event window
+    ever_extended: np.ndarray  # ... of the event window plus recovery
+    ever_first3: np.ndarray  # ... of the first three days from onset
+    hit: np.ndarray  # lives in a grid the first event covers
+    received: dict[str, np.ndarray]  # essentials received days 0-2 by source, days
+    attributes: dict[str, np.ndarray]  # fixed household attributes
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+def run_days(shock) -> int:
+    """Days a run needs to see the first event and its recovery (plus a day)."""
+    e = shock.events[0]
+    return e.start + e.days + e.recovery_days + 1
+
+
+def observe(strategy: str, shock: str, households: int, seed: int,
+            overrides: dict[str, Any] | None = None) -> Observation:
+    """Run `strategy` under `shock` (names of the scenario library) and keep what the
+    outputs read. `overrides` are dotted parameter values (run.tenure_days among them)."""
+    from scenarios import make_model
+    from scenarios.load import load_shock
+
+    sh = load_shock(shock)
+    e = sh.events[0]
+    m = make_model(strategy, sh, n_households=households, days=run_days(sh), seed=seed,
+                   overrides=overrides or {})
+    h, s = m.state.households, m.schedule
+    n = h.n
+    ever_event = np.zeros(n, bool)
+    ever_ext = np.zeros(n, bool)
+    ever3 = np.zeros(n, bool)
+    flows = {"bought_today": "self", "aid_in_today": "neighbours",
+             "volunteer_in_today": "volunteers", "department_in_today": "departments"}
+    received = {v: np.zeros(n) for v in flows.values()}
+    start, stop, stop_ext = e.start, e.start + e.days, e.start + e.days + e.recovery_days
+    while m.day < m.days:
+        d = m.day
+        m.step()
+        in_need = h.t_need_start >= 0
+        if start <= d < stop:
+            ever_event |= in_need
+        if start <= d < stop_ext:
+            ever_ext |= in_need
+        if start <= d < start + 3:
+            ever3 |= in_need
+            for k, v in flows.items():
+                received[v] += getattr(h, k)
+    grid_hit = (s.hazard[start] > 0) | (s.supply[start] < 1) | (s.heat[start] > 0) \
+        | (s.power[start] < 1) | (s.income[start] < 1)
+    attrs = {k: getattr(h, k).copy() for k in ("reserve_target", "social_capital0",
+                                                "is_low_income", "is_migrant", "is_vulnerable")}
+    return Observation(ever_event, ever_ext, ever3, grid_hit[h.grid], received, attrs)
+
+
+@dataclass(frozen=True)
+class Output:
+    """A registered output: its function, the values it can take, its meaning."""
+
+    name: str
+    fn: Callable[[Observation], float]
+    range: tuple[float, float]
+
+    @property
+    def doc(self) -> str:
+        """What the output measures (the function's docstring)."""
+        return " ".join((self.fn.__doc__ or "").split())
+
+
+OUTPUTS: dict[str, Output] = {}
+
+
+def output(lo: float, hi: float):
+    """Register a function as an output with values in [lo, hi]."""
+    def deco(fn):
+        OUTPUTS[fn.__name__] = Output(fn.__name__, fn, (lo, hi))
+        return fn
+    return deco
+
+
+@output(0.0, 1.0)
+def share_ever_in_need(o: Observation) -> float:
+    """Share of all households that had a need episode (ran short of essentials
+    after their own purchases) on at least one day of the shock's first event
+    (start to start + days - 1), whether or not others met it the same day."""
+    return float(o.ever_event.mean())
+
+
+@output(0.0, 1.0)
+def share_ever_in_need_hit(o: Observation) -> float:
+    """Share of the households living in the grids the shock's first event
+    covers that had a need episode on at least one day of the event or its
+    recovery (start to start + days + recovery_days - 1)."""
+    return float(o.ever_extended[o.hit].mean()) if o.hit.any() else float("nan")
+
+
+def _lockdown_design(o: Observation) -> np.ndarray:
+    """Odds ratios of the lockdown regression (cached per observation)."""
+    if "lockdown" not in o.cache:
+        a = o.attributes
+        sc = a["social_capital0"]
+        X = np.column_stack([a["reserve_target"] > np.median(a["reserve_target"]),
+                             (sc - sc.mean()) / max(sc.std(), 1e-12),
+                             a["is_low_income"], a["is_migrant"]])
+        o.cache["lockdown"] = odds_ratios(X, o.ever_event)
+    return o.cache["lockdown"]
+
+
+@output(0.0, 1e6)
+def or_prepared(o: Observation) -> float:
+    """Odds ratio of a need episode during the event window for households with
+    a habitual stock (reserve_target) above the city's median, against the
+    rest, in the logistic regression of all households on four predictors:
+    prepared (reserve_target above median), bonding social capital
+    (social_capital0 per standard deviation), income loss (is_low_income) and
+    migrant (is_migrant)."""
+    return float(_lockdown_design(o)[0])
+
+
+@output(0.0, 1e6)
+def or_bonding_social_capital(o: Observation) -> float:
+    """Odds ratio of a need episode during the event window per standard
+    deviation of baseline social capital (social_capital0), in the same
+    four-predictor regression as or_prepared."""
+    return float(_lockdown_design(o)[1])
+
+
+@output(0.0, 1e6)
+def or_income_loss(o: Observation) -> float:
+    """Odds ratio of a need episode during the event window for low-income
+    households (is_low_income: they restock at low_income_restock_factor and
+    lose income in economic shocks), in the same regression as or_prepared."""
+    return float(_lockdown_design(o)[2])
+
+
+@output(0.0, 1e6)
+def or_migrant(o: Observation) -> float:
+    """Odds ratio of a need episode during the event window for migrant
+    households (is_migrant) against the others, in the same regression as
+    or_prepared."""
+    return float(_lockdown_design(o)[3])
+
+
+def _hit_design(o: Observation) -> np.ndarray:
+    """Odds ratios of the regression among households of the covered grids (cached)."""
+    if "hit" not in o.cache:
+        a, hit = o.attributes, o.hit
+        sc = a["social_capital0"][hit]
+        X = np.column_stack([sc > np.median(sc), a["is_low_income"][hit]]) if hit.any() \
+            else np.zeros((0, 2))
+        o.cache["hit"] = odds_ratios(X, o.ever_extended[hit])
+    return o.cache["hit"]
+
+
+@output(0.0, 1e6)
+def or_high_social_support(o: Observation) -> float:
+    """Among households of the grids the first event covers: odds ratio of a
+    need episode during the event or its recovery for households with baseline
+    social capital (social_capital0) above those households' median, in a
+    regression on two predictors (that and is_low_income)."""
+    return float(_hit_design(o)[0])
+
+
+@output(0.0, 1e6)
+def or_economic_instability(o: Observation) -> float:
+    """Among households of the grids the first event covers: odds ratio of a
+    need episode during the event or its recovery for low-income households
+    (is_low_income), in the same regression as or_high_social_support."""
+    return float(_hit_design(o)[1])
+
+
+def _help_shares(o: Observation) -> dict[str, float]:
+    """Shares of essentials received days 0-2 by households of the covered grids
+    with a need episode in those days: self, ties+volunteers, departments."""
+    if "help" not in o.cache:
+        who = o.hit & o.ever_first3
+        r = {k: float(v[who].sum()) for k, v in o.received.items()}
+        total = sum(r.values())
+        if total <= 0:
+            o.cache["help"] = dict.fromkeys(("self", "neighbours", "public"), float("nan"))
+        else:
+            o.cache["help"] = {"self": r["self"] / total,
+                               "neighbours": (r["neighbours"] + r["volunteers"]) / total,
+                               "public": r["departments"] / total}
+    return o.cache["help"]
+
+
+@output(0.0, 1.0)
+def help_share_self(o: Observation) -> float:
+    """Of the essentials received in the first three days from onset (start to
+    start + 2) by households of the covered grids that had a need episode in
+    those days: the share they bought themselves (bought_today)."""
+    return _help_shares(o)["self"]
+
+
+@output(0.0, 1.0)
+def help_share_neighbours(o: Observation) -> float:
+    """Same households and days as help_share_self: the share given by ties
+    (aid_in_today) and delivered by the community's volunteers
+    (volunteer_in_today) together."""
+    return _help_shares(o)["neighbours"]
+
+
+@output(0.0, 1.0)
+def help_share_public(o: Observation) -> float:
+    """Same households and days as help_share_self: the share delivered by
+    departments (department_in_today), the public services."""
+    return _help_shares(o)["public"]
+
+
+def evaluate(targets, households: int, seed: int, overrides: dict[str, Any]) -> dict[str, float]:
+    """Every target's output from one run per (strategy, shock) group, all with
+    `seed` (the same city and luck across groups). Returns {target name: value}."""
+    groups: dict[tuple[str, str], list] = {}
+    for t in targets:
+        groups.setdefault((t.strategy, t.shock), []).append(t)
+    out = {}
+    for (strategy, shock), ts in groups.items():
+        obs = observe(strategy, shock, households, seed, overrides)
+        for t in ts:
+            out[t.name] = float(OUTPUTS[t.output].fn(obs))
+    return out

@@ -1,0 +1,273 @@
+"""After a calibration: the posterior's summary, predictive checks, the preset, robustness ranges.
+
+`summarise` gives each parameter's weighted posterior median and 5-95%
+interval against its prior range, and the width ratio (posterior 5-95% width
+over the prior's): below `PINNED` the targets pin the parameter down, above
+`OPEN` they leave it open. `predictive` runs the model at posterior draws
+(and at the defaults, for comparison) and reports every target, held-out
+ones included, against its observed interval. `write_preset` writes the
+calibrated parameter set (posterior medians) with its provenance;
+`load_preset` reads it for `grassroots compare --params`; `posterior_ranges`
+turns a posterior into the uncertainty ranges of `grassroots robustness
+--ranges`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments.calibration.targets import Target
+from sim.errors import SpecError
+from sim.io import atomic_write
+
+PRESETS = Path(__file__).parent / "presets"
+PINNED, OPEN = 0.5, 0.8
+
+
+def wquantile(x, w, q) -> np.ndarray:
+    """Weighted quantiles `q` of values `x` with weights `w` (midpoint rule)."""
+    x, w = np.asarray(x, float), np.asarray(w, float)
+    order = np.argsort(x, kind="stable")
+    x, w = x[order], w[order]
+    cw = (np.cumsum(w) - 0.5 * w) / w.sum()
+    return np.interp(np.atleast_1d(q), cw, x)
+
+
+def read_manifest(out: Path) -> dict[str, Any]:
+    """The calibration.json of an output folder."""
+    p = Path(out) / "calibration.json"
+    if not p.is_file():
+        raise SpecError(f"{out} holds no calibration (calibration.json)")
+    return json.loads(p.read_text())
+
+
+def targets_of(record: dict) -> list[Target]:
+    """The Target objects of a manifest."""
+    out = []
+    for d in record["targets"]:
+        d = dict(d)
+        d["interval"] = tuple(d["interval"])
+        out.append(Target(**d))
+    return out
+
+
+def last_generation(path: Path) -> pd.DataFrame:
+    """The final generation of a posterior.parquet (parameters and weight)."""
+    p = Path(path)
+    if not p.is_file():
+        raise SpecError(f"posterior {str(p)!r} does not exist (a calibration's posterior.parquet)")
+    try:
+        df = pd.read_parquet(p)
+    except Exception as e:  # noqa: BLE001 - any unreadable file gets the same message
+        raise SpecError(f"{p}: not a Parquet file: {e}") from None
+    if not {"weight", "generation"} <= set(df.columns):
+        raise SpecError(f"{p}: not a posterior (needs weight and generation columns)")
+    last = df[df["generation"] == df["generation"].max()].drop(columns="generation")
+    return last.reset_index(drop=True)
+
+
+def summarise(post: pd.DataFrame, params: dict[str, tuple[float, float]]) -> pd.DataFrame:
+    """Per parameter: prior range, posterior median and 5-95%, width ratio, verdict."""
+    from sim.params import SPECS
+
+    rows = []
+    w = post["weight"].to_numpy()
+    for k, (lo, hi) in params.items():
+        q5, q50, q95 = wquantile(post[k], w, [0.05, 0.5, 0.95])
+        ratio = (q95 - q5) / (0.9 * (hi - lo))
+        rows.append({"parameter": k, "default": SPECS[k].default, "prior_low": lo,
+                     "prior_high": hi, "median": q50, "q05": q5, "q95": q95,
+                     "width_ratio": ratio,
+                     "verdict": "pinned" if ratio < PINNED else "open" if ratio > OPEN
+                     else "narrowed"})
+    return pd.DataFrame(rows)
+
+
+def draws(post: pd.DataFrame, k: int, seed: int) -> pd.DataFrame:
+    """k particles resampled by weight (seeded)."""
+    rng = np.random.default_rng(seed)
+    w = post["weight"].to_numpy()
+    idx = rng.choice(len(post), size=k, replace=True, p=w / w.sum())
+    return post.iloc[idx].drop(columns="weight").reset_index(drop=True)
+
+
+def predictive(record: dict, post: pd.DataFrame, k: int,
+               preset: dict[str, float] | None = None) -> pd.DataFrame:
+    """Every target's model value at k posterior draws, at the defaults and (if
+    given) at the preset's values, with the same k seeds: columns draw, kind
+    ("posterior", "default", "preset"), target, value."""
+    from experiments.calibration.abc import as_overrides, check_settings
+    from experiments.calibration.outputs import evaluate
+
+    s = record["settings"]
+    settings = check_settings(params={n: tuple(v) for n, v in s["params"].items()},
+                              population=s["population"], generations=s["generations"],
+                              min_epsilon=s["min_epsilon"], households=s["households"],
+                              seed=s["seed"], min_acceptance=s["min_acceptance"],
+                              overrides=s["overrides"])
+    targets = targets_of(record)
+    rows = []
+    for i, row in draws(post, k, settings.seed).iterrows():
+        seed = settings.seed + 100_000 + int(i)
+        kinds = [("posterior", row.to_dict()), ("default", {})]
+        if preset is not None:
+            kinds.append(("preset", preset))
+        for kind, values in kinds:
+            vals = evaluate(targets, settings.households, seed, as_overrides(settings, values))
+            rows += [{"draw": int(i), "kind": kind, "target": n, "value": v}
+                     for n, v in vals.items()]
+    return pd.DataFrame(rows)
+
+
+def checks(targets: list[Target], pred: pd.DataFrame) -> pd.DataFrame:
+    """Per target: observed and interval, model median and 5-95% at the posterior
+    draws and at the defaults, and whether the posterior median falls inside
+    the observed 95% interval (pass) or not (miss)."""
+    rows = []
+    for t in targets:
+        row = {"target": t.name, "use": t.use, "output": t.output, "observed": t.observed,
+               "low": t.interval[0], "high": t.interval[1]}
+        for kind in ("posterior", "default", "preset"):
+            v = pred[(pred["target"] == t.name) & (pred["kind"] == kind)]["value"].to_numpy()
+            v = v[np.isfinite(v)]
+            q = np.quantile(v, [0.05, 0.5, 0.95]) if len(v) else [math.nan] * 3
+            row.update({f"{kind}_q05": q[0], f"{kind}_median": q[1], f"{kind}_q95": q[2],
+                        f"{kind}_finite": len(v)})
+        m = row["posterior_median"]
+        row["result"] = "pass" if t.interval[0] <= m <= t.interval[1] else "miss"
+        p = row["preset_median"]
+        row["preset_result"] = "pass" if t.interval[0] <= p <= t.interval[1] else "miss"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def write_preset(path: Path, record: dict, summary: pd.DataFrame, out: Path) -> Path:
+    """The calibrated preset: posterior medians with their provenance, as TOML."""
+    from sim.params import SPECS
+
+    gens = record.get("generations_done", [])
+    last = gens[-1] if gens else {}
+    again = record["command"].strip()
+    if "--preset" not in again:
+        again += f" --preset {path}"
+    s = record["settings"]
+    used = [t["name"] for t in record["targets"] if t["use"] == "calibration"]
+    held = [t["name"] for t in record["targets"] if t["use"] == "held_out"]
+    lines = ["# The calibrated parameter set: weighted posterior medians of the last ABC-SMC",
+             "# generation (docs/calibration.md), used by",
+             "# `grassroots compare --params calibrated`.",
+             "# Regenerate (the lead reruns this after model changes):",
+             f"#   {again}",
+             "", "[provenance]",
+             f'command = {json.dumps(record["command"].strip())}',
+             f'date = "{dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")}"',
+             'values = "weighted posterior medians of the last generation"',
+             f"targets = {json.dumps(used)}",
+             f"held_out = {json.dumps(held)}",
+             f'population = {s["population"]}',
+             f'generations = {len(gens)}',
+             f'households = {s["households"]}',
+             f'seed = {s["seed"]}',
+             f'overrides = {json.dumps(json.dumps(s["overrides"]))}',
+             f'final_epsilon = {last.get("epsilon", float("nan")):.4f}',
+             f'evaluations = {sum(g["evaluations"] for g in gens)}',
+             f'wall_seconds = {sum(g.get("seconds", 0.0) for g in gens):.0f}',
+             f'commit = {json.dumps(str(record.get("git_commit", record.get("commit", ""))))}',
+             "", "[posterior]  # 5% / median / 95%, prior range, posterior width over prior width"]
+    for _, r in summary.iterrows():
+        lines.append(f'"{r["parameter"]}" = {{ q05 = {r["q05"]:.6g}, median = {r["median"]:.6g}, '
+                     f'q95 = {r["q95"]:.6g}, prior = [{r["prior_low"]:g}, {r["prior_high"]:g}], '
+                     f'width_ratio = {r["width_ratio"]:.3f} }}')
+    lines += ["", "[params]"]
+    for _, r in summary.iterrows():
+        k = r["parameter"]
+        v = int(round(r["median"])) if SPECS[k].type is int else float(f"{r['median']:.6g}")
+        lines.append(f'"{k}" = {v}')
+    text = "\n".join(lines) + "\n"
+    path = Path(path)
+    atomic_write(path, lambda p: Path(p).write_text(text))
+    return path
+
+
+def load_preset(name_or_path: str | Path) -> dict[str, Any]:
+    """The parameter values of a preset: a .toml file, or a name in
+    experiments/calibration/presets/ ("calibrated"); every value checked."""
+    from sim.params import SPECS
+
+    p = Path(name_or_path)
+    if not p.is_file() and (PRESETS / f"{name_or_path}.toml").is_file():
+        p = PRESETS / f"{name_or_path}.toml"
+    if not p.is_file():
+        names = sorted(f.stem for f in PRESETS.glob("*.toml"))
+        raise SpecError(f"--params: {str(name_or_path)!r} is neither a preset file nor a preset "
+                        f"name; presets: {', '.join(names) or 'none'}")
+    try:
+        doc = tomllib.loads(p.read_text())
+    except tomllib.TOMLDecodeError as e:
+        raise SpecError(f"{p}: not valid TOML: {e}") from None
+    params = doc.get("params")
+    if not isinstance(params, dict) or not params:
+        raise SpecError(f"{p}: params: needs a [params] table of parameter = value")
+    out = {}
+    for k, v in params.items():
+        if k not in SPECS:
+            raise SpecError(f"{p}: params.{k}: unknown parameter; names are group.field")
+        out[k] = SPECS[k].check(v)
+    return out
+
+
+def posterior_ranges(path: str | Path, low: float = 0.05,
+                     high: float = 0.95) -> dict[str, tuple[float, float]]:
+    """Uncertainty ranges from a posterior: each parameter's weighted `low`-`high`
+    quantiles in the last generation (whole-number parameters widened to whole
+    numbers), for `grassroots robustness --ranges`."""
+    import math as _m
+
+    from sim.params import SPECS
+
+    post = last_generation(Path(path))
+    w = post["weight"].to_numpy()
+    out = {}
+    for k in post.columns:
+        if k == "weight":
+            continue
+        if k not in SPECS:
+            raise SpecError(f"{path}: column {k!r} is not a model parameter")
+        a, b = wquantile(post[k], w, [low, high])
+        if SPECS[k].type is int:
+            a, b = _m.floor(a), _m.ceil(b)
+        if not a < b:
+            b = a + (1 if SPECS[k].type is int else max(abs(a) * 1e-6, 1e-9))
+        out[k] = (int(a), int(b)) if SPECS[k].type is int else (float(a), float(b))
+    return out
+
+
+def write_outputs(out: str | Path, draws: int = 30, preset: str | Path | None = None,
+                  say=print) -> dict[str, Any]:
+    """Summary, predictive checks and the preset of the calibration in `out`
+    (the command line then draws the figures and writes the report)."""
+    out = Path(out)
+    record = read_manifest(out)
+    post = last_generation(out / "posterior.parquet")
+    params = {k: tuple(v) for k, v in record["settings"]["params"].items()}
+    summary = summarise(post, params)
+    medians = dict(zip(summary["parameter"], summary["median"]))
+    say(f"predictive checks: {draws} posterior draws, the defaults and the preset...")
+    pred = predictive(record, post, draws, preset=medians)
+    targets = targets_of(record)
+    table = checks(targets, pred)
+    for name, df in (("summary.csv", summary), ("predictive.csv", pred), ("checks.csv", table)):
+        atomic_write(out / name, lambda p, df=df: df.to_csv(p, index=False))
+    presets = [write_preset(out / "calibrated.toml", record, summary, out)]
+    if preset:
+        presets.append(write_preset(Path(preset), record, summary, out))
+    return {"record": record, "posterior": post, "summary": summary, "predictive": pred,
+            "checks": table, "targets": targets, "presets": presets}

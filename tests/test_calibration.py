@@ -1,0 +1,217 @@
+"""Calibration (issue 16): target files, the output registry, the logistic regression,
+the migrant attribute, presets and posterior ranges. Model runs are kept small."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.calibration import logistic
+from experiments.calibration.outputs import OUTPUTS
+from experiments.calibration.targets import BUILTIN, load_file, load_targets
+from sim.errors import SpecError
+
+GOOD = '''
+[citation]
+authors = "A B"
+year = 2020
+title = "T"
+journal = "J"
+locator = "table 2"
+
+[[targets]]
+name = "t1"
+shock = "lockdown"
+strategy = "status_quo"
+output = "share_ever_in_need"
+observed = 0.7
+interval = [0.6, 0.8]
+use = "calibration"
+'''
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "t.toml"
+    p.write_text(text)
+    return p
+
+
+def test_builtin_targets_validate():
+    ts = load_targets()
+    assert {t.use for t in ts} == {"calibration", "held_out"}
+    assert len({t.name for t in ts}) == len(ts)
+    for t in ts:
+        assert t.citation["authors"] and t.citation["locator"] and t.sd > 0
+        assert t.interval[0] < t.observed < t.interval[1]
+    assert sorted(p.name for p in BUILTIN.glob("*.toml")) == [
+        "harvey_2017.toml", "kobe_1995.toml", "shanghai_2022.toml"]
+
+
+def test_good_file_and_sd_from_interval(tmp_path):
+    (t,) = load_file(write(tmp_path, GOOD))
+    assert t.sd == pytest.approx(0.1 / 1.959964)
+    assert t.z(0.7) == 0 and t.z(float("nan")) == math.inf
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ('output = "share_ever_in_need"', 'output = "share_in_need"',
+     ["targets[0] (t1).output", "'share_in_need'", "share_ever_in_need"]),
+    ('locator = "table 2"\n', "", ["citation.locator", "is missing"]),
+    ('authors = "A B"\n', "", ["citation.authors", "is missing"]),
+    ("observed = 0.7", "observed = 1.7", ["observed", "1.7", "0 to 1"]),
+    ("interval = [0.6, 0.8]", "interval = [0.75, 0.8]", ["interval", "low < observed"]),
+    ("interval = [0.6, 0.8]", "interval = [0.6, 0.8]\nsd = 0.1", ["exactly one of interval"]),
+    ('use = "calibration"', 'use = "maybe"', ["use", "calibration, held_out", "'maybe'"]),
+    ('shock = "lockdown"', 'shock = "lockdwn"', ["shock", "'lockdwn'", "did you mean lockdown"]),
+    ('strategy = "status_quo"', 'strategy = "anarchy"', ["strategy", "'anarchy'"]),
+    ('name = "t1"', 'name = "t1"\nobserve = 3', ["observe", "unknown field", "observed"]),
+    ("year = 2020", 'year = "2020"', ["citation.year", "'2020'"]),
+    ('observed = 0.7', 'observed = "high"', ["observed", "must be a number", "'high'"]),
+])
+def test_bad_target_files(tmp_path, old, new, words):
+    assert old in GOOD
+    p = write(tmp_path, GOOD.replace(old, new, 1))
+    with pytest.raises(SpecError) as e:
+        load_file(p)
+    msg = str(e.value)
+    assert str(p) in msg
+    for w in words:
+        assert w in msg, msg
+
+
+def test_duplicate_names_and_missing_file(tmp_path):
+    p = write(tmp_path, GOOD)
+    with pytest.raises(SpecError, match="already used"):
+        load_targets([p, p])
+    with pytest.raises(SpecError, match="does not exist"):
+        load_targets([tmp_path / "nope.toml"])
+
+
+def test_every_output_documented():
+    for name, o in OUTPUTS.items():
+        assert len(o.doc) > 60, name
+        assert o.range[0] < o.range[1]
+
+
+def test_logistic_matches_statsmodels():
+    sm = pytest.importorskip("statsmodels.api")
+    rng = np.random.default_rng(3)
+    X = np.column_stack([rng.random(800) < 0.5, rng.normal(size=800), rng.random(800) < 0.2])
+    eta = -0.2 + 0.8 * X[:, 0] - 0.4 * X[:, 1] + 1.1 * X[:, 2]
+    y = (rng.random(800) < 1 / (1 + np.exp(-eta))).astype(float)
+    ours = logistic.fit(X, y)
+    ref = sm.Logit(y, sm.add_constant(X.astype(float))).fit(disp=0).params
+    np.testing.assert_allclose(ours, ref, rtol=1e-8, atol=1e-10)
+    # Firth's fit is close without separation and finite with it
+    np.testing.assert_allclose(logistic.fit(X, y, firth=True), ref, atol=0.05)
+    sep = np.column_stack([np.r_[np.zeros(40), np.ones(40)], rng.normal(size=80)])
+    assert np.all(np.isnan(logistic.fit(sep, sep[:, 0])))
+    f = logistic.fit(sep, sep[:, 0], firth=True)
+    assert np.all(np.isfinite(f)) and f[1] > 3
+    assert np.all(np.isnan(logistic.fit(X, np.ones(800))))
+
+
+def test_migrants_initialisation():
+    from sim import population
+    from sim.params import Params
+
+    p = Params().with_overrides({"population.n_households": 4000, "run.seed": 2})
+    st = population.build(p)
+    h = st.households
+    assert 0.38 < h.is_migrant.mean() < 0.46
+    assert not (h.is_registered & h.is_migrant).any()
+    assert h.social_capital0[h.is_migrant].mean() < h.social_capital0[~h.is_migrant].mean()
+    # no migrants: the same city otherwise (the draws do not move)
+    q = population.build(p.with_overrides({"population.share_migrant": 0.0}))
+    assert not q.households.is_migrant.any()
+    keep = ~h.is_migrant
+    np.testing.assert_array_equal(h.reserve_target[keep], q.households.reserve_target[keep])
+    np.testing.assert_array_equal(h.is_elderly, q.households.is_elderly)
+    # the factors at 1: migrants differ only in registries
+    r = population.build(p.with_overrides({"population.migrant_reserve_factor": 1.0,
+                                           "population.migrant_social_factor": 1.0}))
+    np.testing.assert_array_equal(r.households.reserve_target, q.households.reserve_target)
+
+
+def test_outputs_of_small_runs():
+    from experiments.calibration.outputs import evaluate
+
+    ts = load_targets()
+    v = evaluate(ts, 800, 3, {"run.tenure_days": 5})
+    assert set(v) == {t.name for t in ts}
+    assert 0 <= v["shanghai_food_insecurity"] <= 1
+    shares = [v["kobe_help_self"], v["kobe_help_neighbours"], v["kobe_help_public"]]
+    assert sum(shares) == pytest.approx(1.0)
+    again = evaluate(ts, 800, 3, {"run.tenure_days": 5})  # deterministic (NaN == NaN)
+    assert pd.Series(v).equals(pd.Series(again)[list(v)])
+
+
+def test_posterior_ranges_and_preset(tmp_path):
+    from experiments.calibration.posterior import load_preset, posterior_ranges, wquantile
+
+    df = pd.DataFrame({"population.reserve_days": np.linspace(4, 12, 101),
+                       "governance.visit_capacity": np.r_[np.full(50, 20.0), np.full(51, 31.0)],
+                       "weight": np.full(101, 1 / 101), "generation": 1})
+    old = df.assign(generation=0, **{"population.reserve_days": 3.0})
+    path = tmp_path / "posterior.parquet"
+    pd.concat([old, df]).to_parquet(path)
+    r = posterior_ranges(path)
+    assert r["population.reserve_days"] == pytest.approx((4.4, 11.6), abs=0.05)
+    assert r["governance.visit_capacity"] == (20, 31)
+    assert wquantile([1, 2, 3], [0, 1, 0], 0.5)[0] == pytest.approx(2.0)
+    p = tmp_path / "p.toml"
+    p.write_text('[params]\n"population.reserve_days" = 9.5\n')
+    assert load_preset(p) == {"population.reserve_days": 9.5}
+    p.write_text('[params]\n"population.reserve_dayz" = 9.5\n')
+    with pytest.raises(SpecError, match="reserve_dayz"):
+        load_preset(p)
+    with pytest.raises(SpecError, match="presets"):
+        load_preset("no_such_preset")
+
+
+def test_compare_params_preset(tmp_path, monkeypatch, capsys):
+    import viz.report
+    from grassroots.cli import main
+
+    seen = {}
+
+    def fake(**kw):
+        seen.update(kw)
+        return tmp_path / "report.md"
+
+    monkeypatch.setattr(viz.report, "compare", fake)
+    p = tmp_path / "p.toml"
+    p.write_text('[params]\n"population.reserve_days" = 9.5\n"governance.visit_capacity" = 25\n')
+    assert main(["compare", "--params", str(p), "--out", str(tmp_path / "o")]) == 0
+    assert seen["params"] == {"population.reserve_days": 9.5, "governance.visit_capacity": 25}
+    assert main(["compare", "--params", "nope", "--out", str(tmp_path / "o")]) == 2
+    assert "presets:" in capsys.readouterr().err
+
+
+def test_robustness_ranges_from_posterior(tmp_path, monkeypatch, capsys):
+    import experiments.robustness
+    import viz.robustness_report
+    from grassroots.cli import main
+
+    seen = {}
+    monkeypatch.setattr(experiments.robustness, "run",
+                        lambda spec, out, **kw: seen.setdefault("spec", spec))
+
+    def report(out, elapsed=None):
+        (tmp_path / "summary.md").write_text("summary")
+        return tmp_path / "report.md"
+
+    monkeypatch.setattr(viz.robustness_report, "write_report", report)
+    post = tmp_path / "posterior.parquet"
+    pd.DataFrame({"population.reserve_days": [8.0, 10.0, 12.0], "weight": [1 / 3] * 3,
+                  "generation": 0}).to_parquet(post)
+    assert main(["robustness", "--ranges", str(post), "--out", str(tmp_path / "r")]) == 0
+    u = seen["spec"].uncertain
+    assert 8.0 <= u["population.reserve_days"][0] < u["population.reserve_days"][1] <= 12.0
+    assert u["behaviour.aid_share"] == (0.2, 0.8)  # the others keep their plausible ranges
+    assert main(["robustness", "--ranges", str(tmp_path / "no.parquet")]) == 2
+    assert "does not exist" in capsys.readouterr().err

@@ -1,0 +1,176 @@
+"""`grassroots calibrate`: planted-truth recovery, determinism, resume, bad input.
+
+Small on purpose: a few hundred households, a short tenure, the serial
+executor, tiny populations."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.calibration import abc
+from experiments.calibration.outputs import evaluate
+from experiments.calibration.posterior import last_generation, wquantile
+from experiments.calibration.targets import load_targets
+from grassroots.cli import main
+
+SMALL = {"households": 600, "overrides": {"run.tenure_days": 5}}
+
+
+def lockdown_targets():
+    return [t for t in load_targets() if t.name == "shanghai_food_insecurity"]
+
+
+def test_same_seed_same_posterior_and_resume(tmp_path, capsys):
+    ts = lockdown_targets()
+    s1 = abc.check_settings(params=["population.reserve_days"], population=8, generations=1,
+                            **SMALL)
+    s2 = abc.check_settings(params=["population.reserve_days"], population=8, generations=2,
+                            **SMALL)
+    lines = []
+    abc.run(ts, s1, tmp_path / "a", executor="serial", say=lines.append)
+    first = pd.read_parquet(tmp_path / "a" / "posterior.parquet")
+    assert list(first["generation"].unique()) == [0]
+    assert "generation 0: population 8" in lines[0] and "acceptance" in lines[0]
+    # continuing: only generation 1 is run, generation 0 is kept as it was
+    lines.clear()
+    rec = abc.run(ts, s2, tmp_path / "a", executor="serial", say=lines.append)
+    assert len(lines) == 1 and lines[0].startswith("generation 1:")
+    assert [g["generation"] for g in rec["generations_done"]] == [0, 1]
+    resumed = pd.read_parquet(tmp_path / "a" / "posterior.parquet")
+    pd.testing.assert_frame_equal(resumed[resumed["generation"] == 0], first)
+    # a finished calibration run again does nothing
+    lines.clear()
+    abc.run(ts, s2, tmp_path / "a", executor="serial", say=lines.append)
+    assert lines == []
+    # the same seed in one go gives the same posterior
+    abc.run(ts, s2, tmp_path / "b", executor="serial", say=lambda m: None)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "b" / "posterior.parquet"),
+                                  resumed)
+    manifest = json.loads((tmp_path / "a" / "calibration.json").read_text())
+    assert manifest["settings"]["params"] == {"population.reserve_days": [3.0, 14.0]}
+    assert manifest["targets"][0]["citation"]["year"] == 2023
+
+
+def test_resume_refuses_other_settings(tmp_path):
+    ts = lockdown_targets()
+    s = abc.check_settings(params=["population.reserve_days"], population=6, generations=1,
+                           **SMALL)
+    abc.run(ts, s, tmp_path, executor="serial", say=lambda m: None)
+    other = abc.check_settings(params=["population.reserve_days"], population=7,
+                               generations=1, **SMALL)
+    with pytest.raises(abc.SpecError, match="different settings \\(population\\)"):
+        abc.run(ts, other, tmp_path, executor="serial", say=lambda m: None)
+
+
+def test_planted_truth_recovered(tmp_path):
+    """Synthetic targets from the model at a known reserve_days: the truth lies
+    inside the posterior's 90% interval, which is narrower than the prior's."""
+    truth = 10.0
+    base = lockdown_targets()[0]
+    seeds = range(5)
+    values = [evaluate([base], 600, s, {"run.tenure_days": 5,
+                                        "population.reserve_days": truth})[base.name]
+              for s in seeds]
+    obs = float(np.mean(values))
+    t = type(base)(**{**base.__dict__, "observed": obs, "sd": 0.03,
+                      "interval": (obs - 0.06, obs + 0.06), "name": "planted"})
+    s = abc.check_settings(params=["population.reserve_days"], population=40, generations=4,
+                           **SMALL)
+    abc.run([t], s, tmp_path, executor="serial", say=lambda m: None)
+    post = last_generation(tmp_path / "posterior.parquet")
+    lo, hi = wquantile(post["population.reserve_days"], post["weight"], [0.05, 0.95])
+    assert lo <= truth <= hi
+    assert hi - lo < 0.9 * (14.0 - 3.0)
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--params", "population.reserve_dayz"], ["--params", "reserve_dayz",
+                                               "did you mean population.reserve_days"]),
+    (["--population", "2"], ["--population", "5 to 100,000", "2"]),
+    (["--households", "100"], ["--households", "600", "100"]),
+    (["--generations", "0"], ["--generations", "0"]),
+    (["nope.toml"], ["target file", "nope.toml", "does not exist"]),
+    (["--draws", "0"], ["--draws", "at least 1"]),
+])
+def test_cli_bad_input_before_any_run(tmp_path, capsys, args, words):
+    out = tmp_path / "out"
+    code = main(["calibrate", "--out", str(out), *args])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("grassroots calibrate: error:") and err.count("\n") == 1
+    for w in words:
+        assert w in err, err
+    assert not out.exists()
+
+
+def test_cli_bad_target_file_names_file_and_field(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[citation]\nauthors = "A"\nyear = 2020\ntitle = "T"\njournal = "J"\n'
+                   'locator = "p. 1"\n[[targets]]\nname = "x"\nshock = "flood"\n'
+                   'strategy = "status_quo"\noutput = "share_ever_in_need"\nobserved = 0.5\n'
+                   'sd = -1\nuse = "calibration"\n')
+    code = main(["calibrate", str(bad), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and str(bad) in err and "targets[0] (x).sd" in err and "-1" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_refuses_a_folder_of_something_else(tmp_path, capsys):
+    (tmp_path / "other.txt").write_text("x")
+    code = main(["calibrate", "--out", str(tmp_path), "--quick"])
+    assert code == 2 and "not a calibration folder" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.txt"]
+
+
+@pytest.mark.parametrize("executor", ["process", pytest.param("dask", marks=pytest.mark.slow)])
+def test_posterior_does_not_depend_on_executor(tmp_path, executor):
+    ts = lockdown_targets()
+    s = abc.check_settings(params=["population.reserve_days"], population=6, generations=2,
+                           **SMALL)
+    abc.run(ts, s, tmp_path / "serial", executor="serial", say=lambda m: None)
+    abc.run(ts, s, tmp_path / executor, executor=executor, workers=2, say=lambda m: None)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / executor / "posterior.parquet"),
+                                  pd.read_parquet(tmp_path / "serial" / "posterior.parquet"))
+
+
+@pytest.mark.parametrize("stop_at", [0, 1])
+def test_interrupted_generation_is_redone(tmp_path, monkeypatch, stop_at):
+    """An interrupt inside a generation loses that generation only; the rerun
+    gives the posterior of an uninterrupted calibration."""
+    from experiments.calibration import sampler
+
+    ts = lockdown_targets()
+    s = abc.check_settings(params=["population.reserve_days"], population=6, generations=2,
+                           **SMALL)
+    abc.run(ts, s, tmp_path / "whole", executor="serial", say=lambda m: None)
+    real = sampler.OrderedSampler.sample_until_n_accepted
+
+    def interrupt(self, n, simulate_one, t, **kw):
+        if t == stop_at:
+            raise KeyboardInterrupt
+        return real(self, n, simulate_one, t, **kw)
+
+    monkeypatch.setattr(sampler.OrderedSampler, "sample_until_n_accepted", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        abc.run(ts, s, tmp_path / "cut", executor="serial", say=lambda m: None)
+    monkeypatch.setattr(sampler.OrderedSampler, "sample_until_n_accepted", real)
+    abc.run(ts, s, tmp_path / "cut", executor="serial", say=lambda m: None)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "cut" / "posterior.parquet"),
+                                  pd.read_parquet(tmp_path / "whole" / "posterior.parquet"))
+
+
+def test_resume_refuses_other_code(tmp_path, monkeypatch):
+    ts = lockdown_targets()
+    s = abc.check_settings(params=["population.reserve_days"], population=6, generations=1,
+                           **SMALL)
+    abc.run(ts, s, tmp_path, executor="serial", say=lambda m: None)
+    path = tmp_path / "calibration.json"
+    rec = json.loads(path.read_text())
+    rec["git_commit"] = "0" * 40
+    path.write_text(json.dumps(rec))
+    with pytest.raises(abc.SpecError, match="another version of the code \\(commit 0000000"):
+        abc.run(ts, s, tmp_path, executor="serial", say=lambda m: None)
