@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.runners import Task, execute
-from experiments.spec import ExperimentSpec, check_keys, check_spec
+from experiments.spec import ExperimentSpec, check_keys, check_spec, read_toml
 from experiments.store import Store
 from sim.errors import GrassrootsError, SpecError
 from sim.io import atomic_write
@@ -212,12 +211,7 @@ def load_robustness(path: str | Path | None = None) -> RobustnessSpec:
             raise SpecError(f"{p}: not a robustness record (robustness.json): {e}") from None
     if not p.is_file():
         raise SpecError(f"robustness spec {str(p)!r} does not exist")
-    try:
-        with open(p, "rb") as f:
-            doc = tomllib.load(f)
-    except tomllib.TOMLDecodeError as e:
-        raise SpecError(f"{p}: not valid TOML: {e}") from None
-    return check_robustness(doc, p)
+    return check_robustness(read_toml(p), p)
 
 
 def with_changes(spec: RobustnessSpec, **changes: Any) -> RobustnessSpec:

@@ -262,14 +262,19 @@ def load_spec(path: str | Path | None = None) -> ExperimentSpec:
         p = BUILTIN / f"{p}.toml"
     if not p.is_file():
         raise SpecError(f"experiment spec {str(path)!r} does not exist")
+    return check_spec(read_toml(p), p)
+
+
+def read_toml(p: Path) -> dict[str, Any]:
+    """The table of TOML file `p`; SpecError naming the file if it is not valid TOML
+    or cannot be read (the experiment, robustness and calibration target files)."""
     try:
         with open(p, "rb") as f:
-            doc = tomllib.load(f)
+            return tomllib.load(f)
     except tomllib.TOMLDecodeError as e:
         raise SpecError(f"{p}: not valid TOML: {e}") from None
     except (OSError, UnicodeDecodeError) as e:
         raise SpecError(f"{p}: cannot be read: {e}") from None
-    return check_spec(doc, p)
 
 
 def from_dict(doc: dict) -> ExperimentSpec:

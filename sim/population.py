@@ -18,6 +18,7 @@ import numpy as np
 
 from sim import rng
 from sim.errors import InputWarning
+from sim.network.csr import ties_within
 from sim.params import STATUS_QUO, Params
 from sim.state import State
 
@@ -235,7 +236,4 @@ def count_grid_ties(state: State, network) -> None:
     a household with none is not in the grid's chat group when
     behaviour.chat_needs_ties is on. Writes n_grid_ties of `state.households`."""
     h = state.households
-    deg = np.diff(network.indptr)
-    src = np.repeat(np.arange(h.n, dtype=np.int64), deg)
-    same = h.grid[src] == h.grid[network.indices]
-    h.n_grid_ties[:] = np.bincount(src[same], minlength=h.n)
+    ties_within(network.indptr, network.indices, h.grid, h.n_grid_ties)

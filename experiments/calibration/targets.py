@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import difflib
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from experiments.spec import read_toml
 from sim.errors import SpecError
 
 BUILTIN = Path(__file__).parent / "targets"
@@ -208,11 +208,7 @@ def load_file(path: str | Path) -> list[Target]:
     p = Path(path)
     if not p.is_file():
         raise SpecError(f"target file {str(p)!r} does not exist")
-    try:
-        with open(p, "rb") as f:
-            doc = tomllib.load(f)
-    except tomllib.TOMLDecodeError as e:
-        raise SpecError(f"{p}: not valid TOML: {e}") from None
+    doc = read_toml(p)
     for k in doc:
         if k not in ("citation", "targets"):
             raise _err(p, k, f"unknown top-level field{_hint(k, ('citation', 'targets'))}; "

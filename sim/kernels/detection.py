@@ -56,13 +56,22 @@ def detect_on_platform(grid, has_digital_access, need, asked_today, power, telec
                                         * platform * power[g] * telecom[g]):
             ch = SENSING
         if ch > 0:
-            detected_by[i] = ch
-            case_channel[i] = ch
-            t_case[i] = day
-            is_on_dashboard[i] = True
-            if t_detected[i] < 0:
-                t_detected[i] = day
-                was_detected[i] = True
+            _open_case(i, ch, detected_by, case_channel, t_case, is_on_dashboard, t_detected,
+                       was_detected, day)
+
+
+@njit(cache=True)
+def _open_case(i, ch, detected_by, case_channel, t_case, is_on_dashboard, t_detected,
+               was_detected, day):
+    """Household i is detected today through channel ch: its case opens and shows on
+    the dashboard; the need episode's first detection is recorded."""
+    detected_by[i] = ch
+    case_channel[i] = ch
+    t_case[i] = day
+    is_on_dashboard[i] = True
+    if t_detected[i] < 0:
+        t_detected[i] = day
+        was_detected[i] = True
 
 
 @njit(cache=True)
@@ -80,13 +89,8 @@ def _visit(i, need, t_need_last, t_visited, t_case, t_dispatch, t_detected, was_
             is_on_dashboard[i] = False
     elif need[i] > 0.0 and t_case[i] < 0:
         if uniform(seed, day, S_KPI_CLOSE, i) >= kpi_pressure:
-            detected_by[i] = VISIT
-            case_channel[i] = VISIT
-            if t_detected[i] < 0:
-                t_detected[i] = day
-                was_detected[i] = True
-            t_case[i] = day
-            is_on_dashboard[i] = True
+            _open_case(i, VISIT, detected_by, case_channel, t_case, is_on_dashboard,
+                       t_detected, was_detected, day)
 
 
 @njit(cache=True, parallel=True)
@@ -206,11 +210,6 @@ def reach_out_registries(start, stop, is_registered, need, t_case, t_detected, w
                 continue
             done += 1
             if need[i] > 0.0 and t_case[i] < 0:
-                detected_by[i] = OUTREACH
-                case_channel[i] = OUTREACH
-                t_case[i] = day
-                is_on_dashboard[i] = True
-                if t_detected[i] < 0:
-                    t_detected[i] = day
-                    was_detected[i] = True
+                _open_case(i, OUTREACH, detected_by, case_channel, t_case, is_on_dashboard,
+                           t_detected, was_detected, day)
         outreach_cursor[g] = c

@@ -242,3 +242,17 @@ def to_networkx(net: Network) -> nx.Graph:
     G.add_weighted_edges_from(zip(rows[upper].tolist(), net.indices[upper].tolist(),
                                   net.weight[upper].tolist()))
     return G
+
+
+@njit(cache=True)
+def ties_within(indptr, indices, group, out):
+    """For each node, its ties to nodes of the same group (group: one id per node),
+    into `out`; one pass over the CSR arrays, no temporaries (a NumPy version
+    needs about 180 bytes per node at 7 ties each)."""
+    for i in range(group.shape[0]):
+        c = 0
+        g = group[i]
+        for e in range(indptr[i], indptr[i + 1]):
+            if group[indices[e]] == g:
+                c += 1
+        out[i] = c
