@@ -66,6 +66,7 @@ def test_resume_refuses_other_settings(tmp_path):
         abc.run(ts, other, tmp_path, executor="serial", say=lambda m: None)
 
 
+@pytest.mark.slow  # ~7 s; the sampler, resume and executors are tested by default
 def test_planted_truth_recovered(tmp_path):
     """Synthetic targets from the model at a known reserve_days: the truth lies
     inside the posterior's 90% interval, which is narrower than the prior's."""
@@ -126,7 +127,9 @@ def test_cli_refuses_a_folder_of_something_else(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other.txt"]
 
 
-@pytest.mark.parametrize("executor", ["process", pytest.param("dask", marks=pytest.mark.slow)])
+# slow: ~5 s each; serial against the same seed is tested by default (same seed, same posterior)
+@pytest.mark.slow
+@pytest.mark.parametrize("executor", ["process", "dask"])
 def test_posterior_does_not_depend_on_executor(tmp_path, executor):
     ts = lockdown_targets()
     s = abc.check_settings(params=["population.reserve_days"], population=6, generations=2,
@@ -137,7 +140,7 @@ def test_posterior_does_not_depend_on_executor(tmp_path, executor):
                                   pd.read_parquet(tmp_path / "serial" / "posterior.parquet"))
 
 
-@pytest.mark.parametrize("stop_at", [0, 1])
+@pytest.mark.parametrize("stop_at", [pytest.param(0, marks=pytest.mark.slow), 1])
 def test_interrupted_generation_is_redone(tmp_path, monkeypatch, stop_at):
     """An interrupt inside a generation loses that generation only; the rerun
     gives the posterior of an uninterrupted calibration."""

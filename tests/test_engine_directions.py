@@ -61,9 +61,11 @@ def record_registered_latency(store: list):
 
 
 def test_data_openness_finds_registered_vulnerable_households_earlier():
-    """Opened registries raise vulnerable coverage and the registered households found.
-    The gain is small in the flood (about +0.01: 0.826 -> 0.836 at seed 1 after the
-    stock, dispatch and outreach models; +0.02 before them), so only its sign is held."""
+    """Opened registries let grid workers find registered vulnerable households: more
+    of them are detected, and sooner. Coverage of all vulnerable households is not held:
+    its change is within noise since migrants (42% of households) are in no registry
+    (+0.02 before the stock and dispatch models, +0.01 after them, -0.007 at one seed
+    with migrants: 0.837 -> 0.831)."""
     lat = {0.0: [], 1.0: []}
     runs = []
     for seed in SEEDS:
@@ -74,8 +76,6 @@ def test_data_openness_finds_registered_vulnerable_households_earlier():
             m.run()
             runs[-1].append(m)
     for lo, hi in runs:
-        slo, shi = lo.summary(), hi.summary()
-        assert shi.vulnerable_coverage > slo.vulnerable_coverage
         reg_lo = lo.state.households.is_registered & lo.state.households.was_detected
         reg_hi = hi.state.households.is_registered & hi.state.households.was_detected
         assert reg_hi.sum() > reg_lo.sum()

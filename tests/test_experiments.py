@@ -164,6 +164,7 @@ def test_store_refuses_to_mix_and_query_works(tmp_path):
         Store(tmp_path / "empty").query("SELECT 1")
 
 
+@pytest.mark.slow  # ~8-15 s; --resume after an interruption runs by default (docs commands)
 def test_sweep_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path):
     spec = tmp_path / "kill.toml"
     spec.write_text('name = "kill"\nstrategies = ["status_quo", "top_down_digital"]\n'
