@@ -140,7 +140,9 @@ def test_posterior_does_not_depend_on_executor(tmp_path, executor):
                                   pd.read_parquet(tmp_path / "serial" / "posterior.parquet"))
 
 
-@pytest.mark.parametrize("stop_at", [pytest.param(0, marks=pytest.mark.slow), 1])
+# slow: ~5 s each; resuming a finished history is tested by default (same seed, same posterior)
+@pytest.mark.slow
+@pytest.mark.parametrize("stop_at", [0, 1])
 def test_interrupted_generation_is_redone(tmp_path, monkeypatch, stop_at):
     """An interrupt inside a generation loses that generation only; the rerun
     gives the posterior of an uninterrupted calibration."""

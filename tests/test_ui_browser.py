@@ -193,6 +193,7 @@ def test_page_loads_offline(browser, server, timings):
     page.close()
 
 
+@pytest.mark.slow  # ~16 s of clicks; the page, its sessions and its controls load by default
 def test_step_play_pause_strategy_compare_explain(browser, server, timings):
     page, _, seen = _open(browser, server)
     step = page.get_by_role("button", name="Step")
