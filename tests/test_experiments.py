@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +18,7 @@ from experiments.spec import check_spec, load_spec
 from experiments.store import Store
 from scenarios import make_model
 from sim.errors import SpecError
+from tests.process_helpers import kill_mid_run
 
 SMALL = {"name": "small", "strategies": ["status_quo", "community_resilience"],
          "shocks": ["flood"], "replicates": 2, "days": 30,
@@ -174,16 +172,7 @@ def test_sweep_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path):
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "grassroots", "sweep", str(spec), "--out", str(out),
            "--executor", "process", "--workers", "2", "--no-progress"]
-    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        parts = list((out / "parts").glob("runs-*.parquet")) if (out / "parts").is_dir() else []
-        if len(parts) >= 4:
-            break
-        time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)  # the runner and its workers, mid-sweep
-    proc.wait()
+    kill_mid_run(cmd, out, poll=0.05)  # the runner and its workers, mid-run
     done_before = len(Store(out).done_ids())
     assert 4 <= done_before < 24, "the sweep should have been killed mid-way"
     r = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, timeout=300)

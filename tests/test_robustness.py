@@ -4,11 +4,8 @@ runs under every executor and after a kill, and the analyses on worked examples.
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +35,7 @@ from experiments.robustness_analysis import (
 )
 from sim.errors import SpecError
 from sim.params import SPECS, UNCERTAIN
+from tests.process_helpers import kill_mid_run
 from viz.robustness_report import compare_section, write_report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,7 +145,7 @@ def test_dask_gives_the_same_numbers(tmp_path):
     pd.testing.assert_frame_equal(a, b)
 
 
-@pytest.mark.slow  # about 40 s; the sweep runner's own kill-and-resume test is fast
+@pytest.mark.slow  # about 40 s; `grassroots sweep ... --resume` runs by default (docs commands)
 def test_killed_run_resumes_without_loss_or_duplicates(tmp_path):
     spec = tmp_path / "kill.toml"
     spec.write_text('name = "kill"\nworlds = 20\nstrategies = ["status_quo", '
@@ -156,16 +154,7 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path):
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "grassroots", "robustness", str(spec), "--out", str(out),
            "--executor", "process", "--workers", "2", "--no-progress"]
-    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, cwd=ROOT)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        parts = list((out / "parts").glob("runs-*.parquet")) if (out / "parts").is_dir() else []
-        if len(parts) >= 4:
-            break
-        time.sleep(0.02)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    kill_mid_run(cmd, out, cwd=ROOT, poll=0.02)  # the runner and its workers, mid-run
     from experiments.store import Store
 
     done_before = len(Store(out).done_ids())
