@@ -17,3 +17,15 @@ def test_daily_series_match_the_stored_fingerprint(strategy, shock):
     assert fingerprint(strategy, shock) == STORED[f"{strategy}|{shock}"], (
         f"{strategy} x {shock}: the daily series or final state changed; if the model was "
         "changed on purpose, run `python -m tests.fingerprint --write`")
+
+
+def test_the_fingerprint_covers_every_built_in_strategy_and_shock():
+    """A shock or strategy added to the library is fingerprinted too."""
+    from scenarios.load import BUILTIN, KINDS
+
+    def names(kind):
+        return {f.stem for f in (BUILTIN / KINDS[kind]).glob("*.toml")}
+
+    assert set(SHOCKS) - {"none"} == names("shock")
+    assert set(STRATEGIES) == names("strategy")
+    assert set(STORED) == {f"{s}|{k}" for s in STRATEGIES for k in SHOCKS}
