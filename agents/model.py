@@ -172,7 +172,7 @@ class ReferenceModel(ResilienceModel):
 
     # Phase 10
     def record_day(self):
-        """The day's metrics into today's row of `daily` (columns in sim.flags),
+        """The day's metrics into today's row of `daily` (columns declared in sim.outputs),
         and today's need added to each household's need_total."""
         h, v, gr = self.state.households, self.state.volunteers, self.state.grids
         b, day, n = self.params.behaviour, self.clock, self.state.households.n
@@ -186,9 +186,8 @@ class ReferenceModel(ResilienceModel):
         row[f.IN_CRISIS] = np.count_nonzero(crisis)
         row[f.IN_CRISIS_VULNERABLE] = np.count_nonzero(crisis & h.is_vulnerable)
         row[f.IN_CRISIS_OTHER] = np.count_nonzero(crisis & ~h.is_vulnerable)
-        for ch in (f.VISIT, f.SENSING, f.REQUEST, f.CHAT):
-            row[f.DETECTED_VISIT + ch - 1] = np.count_nonzero(h.detected_by == ch)
-        row[f.DETECTED_OUTREACH] = np.count_nonzero(h.detected_by == f.OUTREACH)
+        for ch in range(1, len(f.CHANNELS)):
+            row[f.CHANNEL_COLUMN[ch]] = np.count_nonzero(h.detected_by == ch)
         row[f.MISSED_NEED] = np.count_nonzero(in_need & ~h.is_shown) / n
         row[f.FALSE_ALARMS] = np.count_nonzero(h.is_shown & ~in_need) / n
         new = h.t_detected == day

@@ -16,7 +16,7 @@ import pandas as pd
 
 from experiments.formats import interval, number
 from experiments.intervals import min_p
-from sim.metrics import OUTCOME_INFO
+from sim.metrics import OUTCOME_INFO, lower_is_better
 
 # (outcome, label with unit, scale): the per-shock table's rows, in order.
 ROWS = [
@@ -35,7 +35,7 @@ ROWS = [
     ("mean_detection_latency", "Detection latency (days)", 1),
 ]
 _ROW = {o: (lab, sc) for o, lab, sc in ROWS}
-BETTER = {"lower": "lower is better", "higher": "higher is better", "": ""}
+BETTER = {"lower": "lower is better", "higher": "higher is better", "none": "not ranked"}
 
 CAPTIONS = {
     "curves": "Functionality Q(t) per shock: mean over replicates (line) and the 2.5-97.5 "
@@ -123,7 +123,9 @@ def _best(a: dict, shock: str, outcome: str) -> tuple[str, float] | None:
     vals = [(st, _cell(a, shock, st)) for st in a["spec"]["strategies"]]
     vals = [(st, c[f"{outcome}_mean"]) for st, c in vals
             if c is not None and not math.isnan(c[f"{outcome}_mean"])]
-    return min(vals, key=lambda v: v[1]) if vals else None
+    if not vals:
+        return None
+    return (min if lower_is_better(outcome) else max)(vals, key=lambda v: v[1])
 
 
 def summary(a: dict) -> list[str]:

@@ -46,15 +46,12 @@ from experiments.spec import ExperimentSpec, check_keys, check_spec, read_toml
 from experiments.store import Store
 from sim.errors import GrassrootsError, SpecError
 from sim.io import atomic_write
-from sim.metrics import OUTCOMES
+from sim.metrics import OUTCOME_INFO, OUTCOMES
 from sim.params import SPECS, UNCERTAIN
 
 BUILTIN = Path(__file__).parent / "robustness.toml"
 KEYS = ("name", "description", "worlds", "strategies", "shocks", "baseline", "households",
         "days", "seed", "outcomes", "pair", "density", "satisficing", "uncertain", "fixed")
-# Outcomes where a larger value is better; for every other outcome lower is better.
-HIGHER_IS_BETTER = frozenset({"baseline_functionality", "robustness", "vulnerable_coverage",
-                              "end_trust", "end_social_capital"})
 
 
 @dataclass(frozen=True)
@@ -137,6 +134,12 @@ def check_robustness(doc: dict, src: str | Path = "<spec>") -> RobustnessSpec:
                                                 or not set(pair) <= set(base.strategies))):
         raise _err(src, "pair", f"must be two different strategies of the spec "
                                 f"({', '.join(base.strategies)}), or [], got {pair!r}")
+    undirected = [o for o in base.outcomes if OUTCOME_INFO[o].better == "none"]
+    if undirected:
+        ranked = [o for o in OUTCOMES if OUTCOME_INFO[o].better != "none"]
+        raise _err(src, "outcomes", f"{', '.join(undirected)} has no better direction "
+                                    "(sim.outputs declares it 'none'), so strategies cannot be "
+                                    f"ranked by it; allowed: {', '.join(ranked)}")
     sat = doc.get("satisficing", {})
     if not isinstance(sat, dict):
         raise _err(src, "satisficing", "must be a table of outcome = threshold")

@@ -25,6 +25,10 @@ class SpecError(GrassrootsError, ValueError):
     """An experiment spec (file or object) that does not validate."""
 
 
+class OutcomeError(GrassrootsError, ValueError):
+    """An outcome that is unknown, or that has no better direction where one is needed."""
+
+
 class OutputError(GrassrootsError, ValueError):
     """A place results cannot be written to (checked before any work is done)."""
 

@@ -1,13 +1,15 @@
 """Outputs: the daily series, the per-run summary and the paired (counterfactual) losses.
 
 The daily series is a preallocated (days, metrics) array filled by the record
-phase (`sim.kernels.record`, columns named in `sim.flags`); `DAILY` documents
-them. The run summary is computed from one run's series and final state, never from an averaged
+phase (`sim.kernels.record`); each column and each outcome is declared once,
+in `sim.outputs`, and `DAILY`, `OUTCOMES`, `PAIRED_OUTCOMES` and `OUTCOME_INFO`
+are read from there. The run summary is computed from one run's series and final state, never from an averaged
 curve. The counterfactual measures compare a shocked run with its paired
 no-shock run (same seed, strategy and city: common random numbers) over a
 window after onset; the experiment layer pairs the runs and calls them.
 Every outcome's unit, range and better direction is in `OUTCOME_INFO`, which
-the report, the intervals and the UI read. Worked examples are in the tests
+the report, the intervals and the UI read; `lower_is_better` refuses an
+outcome with no direction. Worked examples are in the tests
 and docs/ODD.md, 'Outputs'.
 """
 
@@ -19,62 +21,11 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from sim.errors import OutcomeError
 from sim.flags import COLUMNS
+from sim.outputs import ALL_OUTCOMES, RECORD, Outcome
 
-DAILY: dict[str, str] = {
-    "functionality": "Q: share of households with no unmet need",
-    "wellbeing_mean": "mean wellbeing, 0-1",
-    "in_need": "households with unmet need",
-    "in_crisis": "households in crisis (wellbeing below the threshold)",
-    "in_crisis_vulnerable": "vulnerable households in crisis",
-    "in_crisis_other": "other households in crisis",
-    "unmet_need": "sum of unmet need, days of essentials",
-    "detected_visit": "detections today by grid worker visits",
-    "detected_sensing": "detections today by platform sensing",
-    "detected_request": "detections today by platform requests",
-    "detected_chat": "detections today by chat groups linked to the platform",
-    "new_detections": "need episodes detected for the first time today",
-    "detection_latency_sum": "sum over today's first detections of days since need began",
-    "served_department": "households departments delivered to today (visits to homes "
-                         "no longer in need close the case without a delivery)",
-    "help_self_days": "essentials households bought themselves today, days",
-    "help_neighbours_days": "essentials given by ties today, days",
-    "help_volunteers_days": "essentials delivered by volunteers today, days",
-    "help_departments_days": "essentials delivered by departments today, days",
-    "helped_by_neighbours": "households helped by ties today",
-    "helped_by_volunteers": "households helped by volunteers today",
-    "dashboard_need_share": "share of households the dashboard shows in need",
-    "true_need_share": "share of households actually in need",
-    "illusion_gap": "true minus dashboard need share",
-    "trust_mean": "mean trust in government",
-    "social_capital_mean": "mean social capital",
-    "volunteer_motivation_mean": "mean volunteer motivation",
-    "active_volunteers": "volunteers who delivered today",
-    "volunteer_days": "essentials volunteers delivered today, days",
-    "volunteer_hours": "volunteer hours today",
-    "reporting_hours": "grid worker hours spent on top-down reports today",
-    "visits": "grid worker visits today",
-    "informed": "households informed of a current warning",
-    "open_cases": "open cases",
-    "supply_in": "goods that came into the city's stocks today: deliveries to shops plus the "
-                 "warehouse's resupply, days",
-    "consumed": "goods used up today: the day's use drawn from reserves plus need paid off by "
-                "any channel (purchases, ties, volunteers, departments), days",
-    "destroyed": "household reserves and shop stock destroyed by hazards today, days",
-    "stock_shops": "goods on shop shelves at the end of the day, days",
-    "stock_warehouse": "goods in the city warehouse at the end of the day, days",
-    "stock_depots": "goods in grid depots at the end of the day, days",
-    "stock_in_transit": "goods on the way from the warehouse to grid depots, days",
-    "stock_households": "household reserves at the end of the day, days",
-    "donated": "goods households gave volunteers today, days",
-    "detected_outreach": "detections today by departments calling households in their own "
-                         "registries (registry outreach)",
-    "missed_need": "share of households in need that the dashboard does not show (its view "
-                   "frozen while the platform is down)",
-    "false_alarms": "share of households the dashboard shows in need that are not in need",
-}
-assert tuple(DAILY) == COLUMNS, "sim.metrics.DAILY and kernels.record.COLUMNS disagree"
-
+DAILY: dict[str, str] = {c.name: c.meaning for c in RECORD}  # column -> meaning
 
 @dataclass(frozen=True)
 class RunSummary:
@@ -114,97 +65,28 @@ RECOVERY_STATUS = {NEVER_DIPPED: "never dipped below 0.95 Q0",
                    RECOVERED: "recovered (recovery_time days after onset)",
                    NOT_RECOVERED: "dipped and not recovered by the end of the run"}
 
-OUTCOMES: dict[str, str] = {
-    "baseline_functionality": "Q0: mean Q before the first event (1 if it starts on day 0)",
-    "resilience_loss": "absolute loss: signed area between Q0 and Q after onset, in days "
-                       "(resilience triangle against the pre-onset baseline)",
-    "robustness": "lowest Q",
-    "recovery_status": "0 never dipped below 0.95 Q0, 1 recovered, 2 dipped and not "
-                       "recovered by the end (censored)",
-    "recovery_time": "days from onset until Q stays >= 0.95 Q0 for 7 days (status 1); "
-                     "0 if it never dipped, NaN if not recovered: summarise with "
-                     "recovery_status",
-    "unmet_household_days": "household-days with unmet need",
-    "crisis_household_days": "household-days in crisis",
-    "crisis_rate_vulnerable": "crisis household-days of vulnerable households / "
-                              "(vulnerable households x days)",
-    "crisis_rate_other": "crisis household-days of other households / "
-                         "(other households x days)",
-    "equity_gap": "crisis rate of vulnerable minus crisis rate of other households "
-                  "(0: equal; NaN only if a group has no households)",
-    "n_vulnerable": "vulnerable households (the vulnerable rate's denominator per day)",
-    "n_other": "other households (the other rate's denominator per day)",
-    "gini_unmet_need": "Gini coefficient of households' total unmet need",
-    "mean_detection_latency": "mean days from need to first detection",
-    "vulnerable_coverage": "share of vulnerable households in need that were detected "
-                           "(cases closed on paper at the visit do not count)",
-    "missed_need_share": "mean over days from onset of the share of households in need "
-                         "that the dashboard does not show (counted household by household)",
-    "false_alarm_share": "mean over days from onset of the share of households the dashboard "
-                         "shows in need that are not in need (counted household by household)",
-    "illusion_gap_mean": "mean of true minus dashboard need share, from onset (all days if "
-                         "none); signed, so missed need and false alarms cancel",
-    "illusion_gap_max": "largest true minus dashboard need share, from onset (all days if none)",
-    "end_trust": "mean trust on the last day",
-    "end_social_capital": "mean social capital on the last day",
-    "volunteer_hours": "volunteer hours over the run",
-    "reporting_hours": "grid worker hours on reports over the run",
-}
-assert tuple(OUTCOMES) == tuple(RunSummary.__dataclass_fields__)
-
-# Paired outcomes, computed by pairing a shocked run with its no-shock run.
-PAIRED_OUTCOMES: dict[str, str] = {
-    "counterfactual_loss": "sum over the window of (Q_none - Q) / Q_none, in days: "
-                           "functionality lost against the paired no-shock run",
-    "excess_crisis_household_days": "crisis household-days in the window minus those of "
-                                    "the paired no-shock run",
-}
-
-INF = math.inf
+# Outcomes: declared once, in sim.outputs.ALL_OUTCOMES (name, direction, label, meaning, range).
+OutcomeInfo = Outcome
+OUTCOME_INFO: dict[str, Outcome] = {o.name: o for o in ALL_OUTCOMES}
+OUTCOMES: dict[str, str] = {o.name: o.meaning for o in ALL_OUTCOMES if not o.paired}
+PAIRED_OUTCOMES: dict[str, str] = {o.name: o.meaning for o in ALL_OUTCOMES if o.paired}
+assert tuple(OUTCOMES) == tuple(RunSummary.__dataclass_fields__), \
+    "sim.outputs.ALL_OUTCOMES and sim.metrics.RunSummary disagree"
 
 
-@dataclass(frozen=True)
-class OutcomeInfo:
-    """How to read an outcome: label with unit, range of a run's value, better direction."""
+def lower_is_better(outcome: str) -> bool:
+    """Whether a lower value of `outcome` is better; an error for an outcome with no
+    direction (it is reported, never ranked) or an unknown one."""
+    o = OUTCOME_INFO.get(outcome)
+    if o is None:
+        raise OutcomeError(f"unknown outcome {outcome!r}; known: {', '.join(OUTCOME_INFO)}")
+    if o.better == "none":
+        ranked = [k for k, v in OUTCOME_INFO.items() if v.better != "none"]
+        raise OutcomeError(f"outcome {outcome!r} has no better direction (better = 'none' in "
+                           f"sim.outputs): it is reported but cannot be ranked; outcomes that "
+                           f"can: {', '.join(ranked)}")
+    return o.better == "lower"
 
-    label: str
-    low: float = -INF
-    high: float = INF
-    better: str = ""  # "lower", "higher" or "" (no direction)
-    digits: int = 3  # significant digits in reports
-
-
-OUTCOME_INFO: dict[str, OutcomeInfo] = {
-    "baseline_functionality": OutcomeInfo("Q0 (share)", 0.0, 1.0, "higher"),
-    "resilience_loss": OutcomeInfo("Absolute loss vs pre-onset Q0 (days)", better="lower"),
-    "counterfactual_loss": OutcomeInfo("Loss vs no-shock run (days)", better="lower"),
-    "excess_crisis_household_days": OutcomeInfo("Excess crisis household-days vs no-shock "
-                                                "run", better="lower"),
-    "robustness": OutcomeInfo("Lowest Q (share)", 0.0, 1.0, "higher"),
-    "recovery_status": OutcomeInfo("Recovery status (code)", 0.0, 2.0),
-    "recovery_time": OutcomeInfo("Recovery time (days)", 0.0, INF, "lower"),
-    "unmet_household_days": OutcomeInfo("Unmet household-days", 0.0, INF, "lower"),
-    "crisis_household_days": OutcomeInfo("Crisis household-days", 0.0, INF, "lower"),
-    "crisis_rate_vulnerable": OutcomeInfo("Crisis rate, vulnerable (share of days)",
-                                          0.0, 1.0, "lower"),
-    "crisis_rate_other": OutcomeInfo("Crisis rate, others (share of days)", 0.0, 1.0, "lower"),
-    "equity_gap": OutcomeInfo("Equity gap: vulnerable minus other crisis rate",
-                              -1.0, 1.0, "lower"),
-    "n_vulnerable": OutcomeInfo("Vulnerable households", 0.0, INF),
-    "n_other": OutcomeInfo("Other households", 0.0, INF),
-    "gini_unmet_need": OutcomeInfo("Gini of unmet need", 0.0, 1.0, "lower"),
-    "mean_detection_latency": OutcomeInfo("Detection latency (days)", 0.0, INF, "lower"),
-    "vulnerable_coverage": OutcomeInfo("Vulnerable coverage (share)", 0.0, 1.0, "higher"),
-    "missed_need_share": OutcomeInfo("Missed need (share of households)", 0.0, 1.0, "lower"),
-    "false_alarm_share": OutcomeInfo("False alarms (share of households)", 0.0, 1.0, "lower"),
-    "illusion_gap_mean": OutcomeInfo("Illusion gap, signed (share)", -1.0, 1.0),
-    "illusion_gap_max": OutcomeInfo("Largest illusion gap (share)", -1.0, 1.0, "lower"),
-    "end_trust": OutcomeInfo("Trust at the end (0-1)", 0.0, 1.0, "higher"),
-    "end_social_capital": OutcomeInfo("Social capital at the end (0-1)", 0.0, 1.0, "higher"),
-    "volunteer_hours": OutcomeInfo("Volunteer hours", 0.0, INF),
-    "reporting_hours": OutcomeInfo("Reporting hours", 0.0, INF, "lower"),
-}
-assert set(OUTCOME_INFO) == set(OUTCOMES) | set(PAIRED_OUTCOMES)
 
 DEFAULT_WINDOW_DAYS = 90  # counterfactual window after onset when a spec sets none
 

@@ -215,4 +215,4 @@ def test_crisis_rates_and_gap():
 
 def test_every_outcome_has_reading_info():
     for name, info in metrics.OUTCOME_INFO.items():
-        assert info.low < info.high and info.better in ("", "lower", "higher"), name
+        assert info.low < info.high and info.better in ("none", "lower", "higher"), name

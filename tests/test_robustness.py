@@ -263,3 +263,12 @@ def test_command_line_errors_are_one_line(tmp_path):
     r = subprocess.run([sys.executable, "-m", "grassroots", "robustness", str(bad)],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 2 and "worlds: must be a whole number" in r.stderr
+
+
+@pytest.mark.parametrize("outcome", ["illusion_gap_mean", "volunteer_hours", "recovery_status"])
+def test_an_outcome_with_no_direction_is_refused(outcome):
+    """Win shares and regret need a better direction: an outcome declared with
+    none (sim.outputs) is an error naming it, never silently ranked lower-is-better."""
+    with pytest.raises(SpecError, match=f"{outcome} has no better direction"):
+        check_robustness({"strategies": ["status_quo", "community_resilience"],
+                          "shocks": ["flood"], "outcomes": ["resilience_loss", outcome]})

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.analysis import markdown_table
-from experiments.robustness import HIGHER_IS_BETTER, RobustnessSpec, results
+from experiments.robustness import RobustnessSpec, results
 from experiments.robustness_analysis import (
     DUMMY,
     paired,
@@ -29,6 +29,7 @@ from experiments.robustness_analysis import (
     win_shares,
 )
 from sim.errors import SpecError
+from sim.metrics import OUTCOME_INFO, lower_is_better
 from sim.io import atomic_write
 
 
@@ -39,7 +40,7 @@ def analyse(spec: RobustnessSpec, df: pd.DataFrame) -> dict[str, pd.DataFrame]:
                                           ("wins", "regret", "satisficing", "prim",
                                            "sensitivity")}
     for o in spec.outcomes:
-        lower = o not in HIGHER_IS_BETTER
+        lower = lower_is_better(o)
         # a shock under which the outcome never varies (resilience loss without a
         # shock) says nothing about strategies: every world would be a tie
         informative = [s for s, g in df.groupby("shock", sort=False) if g[o].nunique() > 1]
@@ -67,7 +68,7 @@ def summary_lines(spec: RobustnessSpec, tables: dict[str, pd.DataFrame]) -> list
     lines = []
     for o in spec.outcomes:
         w = tables["wins"][tables["wins"]["outcome"] == o]
-        lines.append(f"**{o}** ({'higher' if o in HIGHER_IS_BETTER else 'lower'} is better), "
+        lines.append(f"**{o}** ({OUTCOME_INFO[o].better} is better), "
                      f"share of {spec.worlds} plausible worlds in which each strategy is best:")
         lines.append("")
         for shock, g in w.groupby("shock", sort=False):
@@ -135,7 +136,7 @@ def write_report(root: str | Path, elapsed: float | None = None) -> Path:
         lines += [f"## {o}", "", "### Win shares", "", f"![win shares](figures/{name})", "",
                   markdown_table(w.drop(columns=["outcome"])), ""]
         r = tables["regret"][tables["regret"]["outcome"] == o]
-        lower = o not in HIGHER_IS_BETTER
+        lower = lower_is_better(o)
         shown = df[df["shock"].isin(set(w["shock"]))]
         name = _fig(figs, f"regret_{o}.png",
                     regret_boxes(regrets(shown, o, lower), f"Regret: shortfall from the best "

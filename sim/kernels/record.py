@@ -1,8 +1,8 @@
 """Phase 10, record: the day's metrics, one serial pass over the arrays.
 
 Serial on purpose: floating-point sums then come out the same at any thread
-count. The columns are named in `sim.flags` (COLUMNS, and one constant per
-column); `sim.metrics` documents them.
+count. Each column is declared once, in `sim.outputs.RECORD`; `sim.flags`
+generates one constant per column from it.
 """
 
 import numpy as np
@@ -10,12 +10,11 @@ from numba import njit
 
 from sim.flags import (
     ACTIVE_VOLUNTEERS,
+    CHANNEL_COLUMN,
     COLUMNS,
     CONSUMED,
     DASHBOARD_NEED_SHARE,
     DESTROYED,
-    DETECTED_OUTREACH,
-    DETECTED_VISIT,
     DETECTION_LATENCY_SUM,
     DONATED,
     FALSE_ALARMS,
@@ -36,7 +35,6 @@ from sim.flags import (
     N_COLUMNS,
     NEW_DETECTIONS,
     OPEN_CASES,
-    OUTREACH,
     REPORTING_HOURS,
     SERVED_DEPARTMENT,
     SOCIAL_CAPITAL_MEAN,
@@ -68,9 +66,8 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
                shop_in_today, depot, in_transit, donated_today, shop_destroyed_today, warehouse,
                warehouse_in_today, is_shown, day, row):
     """Write the day's metrics into `row` (N_COLUMNS,) and add today's need to
-    each household's need_total. The detection columns are DETECTED_VISIT +
-    channel - 1 for channels 1-4 and DETECTED_OUTREACH (channels in
-    sim.flags). dashboard, warehouse and warehouse_in_today are (1,) arrays;
+    each household's need_total. Today's detections by channel ch count in
+    column CHANNEL_COLUMN[ch] (sim.flags). dashboard, warehouse and warehouse_in_today are (1,) arrays;
     is_shown says which households the dashboard shows (missed need, false
     alarms). The goods columns (supply_in ... donated) are sums in row order:
     the city's stocks and flows. Writes row, need_total.
@@ -97,10 +94,8 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
             else:
                 row[IN_CRISIS_OTHER] += 1.0
         ch = detected_by[i]
-        if ch == OUTREACH:
-            row[DETECTED_OUTREACH] += 1.0
-        elif ch > 0:
-            row[DETECTED_VISIT + ch - 1] += 1.0
+        if ch > 0:
+            row[CHANNEL_COLUMN[ch]] += 1.0
         if t_detected[i] == day:
             row[NEW_DETECTIONS] += 1.0
             lat += day - t_need_start[i]

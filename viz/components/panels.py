@@ -222,7 +222,8 @@ def compare_table(snap: Snapshot) -> list[tuple[str, str, str, str]]:
         diff = vb - va
         dfmt = fmt if "+" in fmt else fmt.replace("{:", "{:+")
         better = OUTCOME_INFO[key].better
-        rows.append((f"{label}; {better} is better" if better else label, fmt.format(va),
+        rows.append((f"{label}; {better} is better" if better != "none" else label,
+                     fmt.format(va),
                      fmt.format(vb), dfmt.format(diff)))
     return rows
 
