@@ -11,7 +11,7 @@ value, delete the kernel cache (`find . -name "*.nbi" -delete`). The values
 are meant never to change; add new columns at the end of `sim.outputs.RECORD`.
 """
 
-from sim.outputs import COLUMNS, N_COLUMNS
+from sim.outputs import COLUMNS, N_COLUMNS  # noqa: F401 (re-exported for the kernels)
 
 # asked_today: channels a household asked through today (bit mask).
 ASK_PLATFORM = 1

@@ -1,12 +1,13 @@
 """Outputs: the daily series, the per-run summary and the paired (counterfactual) losses.
 
 The daily series is a preallocated (days, metrics) array filled by the record
-phase (`sim.kernels.record`); each column and each outcome is declared once,
-in `sim.outputs`, and `DAILY`, `OUTCOMES`, `PAIRED_OUTCOMES` and `OUTCOME_INFO`
-are read from there. The run summary is computed from one run's series and final state, never from an averaged
-curve. The counterfactual measures compare a shocked run with its paired
-no-shock run (same seed, strategy and city: common random numbers) over a
-window after onset; the experiment layer pairs the runs and calls them.
+phase (`sim.kernels.record`); each column and each outcome is declared once, in
+`sim.outputs`, and `DAILY`, `OUTCOMES`, `PAIRED_OUTCOMES` and `OUTCOME_INFO`
+are read from there. The run summary is computed from one run's series and
+final state, never from an averaged curve. The counterfactual measures compare
+a shocked run with its paired no-shock run (same seed, strategy and city:
+common random numbers) over a window after onset; the experiment layer pairs
+the runs and calls them.
 Every outcome's unit, range and better direction is in `OUTCOME_INFO`, which
 the report, the intervals and the UI read; `lower_is_better` refuses an
 outcome with no direction. Worked examples are in the tests
@@ -65,7 +66,7 @@ RECOVERY_STATUS = {NEVER_DIPPED: "never dipped below 0.95 Q0",
                    RECOVERED: "recovered (recovery_time days after onset)",
                    NOT_RECOVERED: "dipped and not recovered by the end of the run"}
 
-# Outcomes: declared once, in sim.outputs.ALL_OUTCOMES (name, direction, label, meaning, range).
+# Outcomes: declared once, in sim.outputs.ALL_OUTCOMES (name, direction, label, range).
 OutcomeInfo = Outcome
 OUTCOME_INFO: dict[str, Outcome] = {o.name: o for o in ALL_OUTCOMES}
 OUTCOMES: dict[str, str] = {o.name: o.meaning for o in ALL_OUTCOMES if not o.paired}

@@ -1,7 +1,7 @@
 """Every output of the model, declared once: the daily record's columns and the run's outcomes.
 
-The bottom layer (plain Python, imports nothing): the kernels, the reference agents, `sim.metrics`, the reports and the UI all
-read these two tables.
+The bottom layer (plain Python, imports nothing): the kernels, the reference
+agents, `sim.metrics`, the reports and the UI all read these two tables.
 
 - `RECORD`: one `Column` per column of the daily record (`model.daily`), in
   column order: its name, unit, kind (how it aggregates over days) and
@@ -196,9 +196,11 @@ ALL_OUTCOMES: tuple[Outcome, ...] = (
     Outcome("crisis_household_days", "lower", "Crisis household-days",
             "household-days in crisis", low=0.0),
     Outcome("crisis_rate_vulnerable", "lower", "Crisis rate, vulnerable (share of days)",
-            "crisis household-days of vulnerable households / (vulnerable households x days)", low=0.0, high=1.0),
+            "crisis household-days of vulnerable households / (vulnerable households x days)",
+            low=0.0, high=1.0),
     Outcome("crisis_rate_other", "lower", "Crisis rate, others (share of days)",
-            "crisis household-days of other households / (other households x days)", low=0.0, high=1.0),
+            "crisis household-days of other households / (other households x days)",
+            low=0.0, high=1.0),
     Outcome("equity_gap", "lower", "Equity gap: vulnerable minus other crisis rate",
             "crisis rate of vulnerable minus crisis rate of other households (0: equal; NaN "
             "only if a group has no households)", low=-1.0, high=1.0),
@@ -223,7 +225,8 @@ ALL_OUTCOMES: tuple[Outcome, ...] = (
             "mean of true minus dashboard need share, from onset (all days if none); signed, "
             "so missed need and false alarms cancel", low=-1.0, high=1.0),
     Outcome("illusion_gap_max", "lower", "Largest illusion gap (share)",
-            "largest true minus dashboard need share, from onset (all days if none)", low=-1.0, high=1.0),
+            "largest true minus dashboard need share, from onset (all days if none)",
+            low=-1.0, high=1.0),
     Outcome("end_trust", "higher", "Trust at the end (0-1)",
             "mean trust on the last day", low=0.0, high=1.0),
     Outcome("end_social_capital", "higher", "Social capital at the end (0-1)",
@@ -235,8 +238,11 @@ ALL_OUTCOMES: tuple[Outcome, ...] = (
     Outcome("counterfactual_loss", "lower", "Loss vs no-shock run (days)",
             "sum over the window of (Q_none - Q) / Q_none, in days: functionality lost against"
             " the paired no-shock run", paired=True),
-    Outcome("excess_crisis_household_days", "lower", "Excess crisis household-days vs no-shock run",
-            "crisis household-days in the window minus those of the paired no-shock run", paired=True),)
+    Outcome("excess_crisis_household_days", "lower",
+            "Excess crisis household-days vs no-shock run",
+            "crisis household-days in the window minus those of the paired no-shock run",
+            paired=True),
+)
 
 
 def _check() -> None:

@@ -79,8 +79,8 @@ def test_imports_point_down(path):
         if mine == "kernels":
             if mod.split(".")[0] not in BOTTOM_ALLOWED and not any(
                     mod == b or mod.startswith(b + ".") for b in BOTTOM):
-                bad.append(f"line {line}: {mod} (kernels import numpy, numba, sim.rng, sim.outputs, "
-                           "sim.flags only)")
+                bad.append(f"line {line}: {mod} (kernels import numpy, numba, sim.rng, "
+                           "sim.flags, sim.outputs only)")
             continue
         if mine == "sim" and mod.split(".")[0] in NEVER_IN_SIM:
             bad.append(f"line {line}: {mod} (nothing under sim/ imports it)")

@@ -29,8 +29,8 @@ from experiments.robustness_analysis import (
     win_shares,
 )
 from sim.errors import SpecError
-from sim.metrics import OUTCOME_INFO, lower_is_better
 from sim.io import atomic_write
+from sim.metrics import OUTCOME_INFO, lower_is_better
 
 
 def analyse(spec: RobustnessSpec, df: pd.DataFrame) -> dict[str, pd.DataFrame]:

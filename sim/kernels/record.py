@@ -65,12 +65,12 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
                reporting_hours, consumed_today, destroyed_today, reserves, shop_stock,
                shop_in_today, depot, in_transit, donated_today, shop_destroyed_today, warehouse,
                warehouse_in_today, is_shown, day, row):
-    """Write the day's metrics into `row` (N_COLUMNS,) and add today's need to
-    each household's need_total. Today's detections by channel ch count in
-    column CHANNEL_COLUMN[ch] (sim.flags). dashboard, warehouse and warehouse_in_today are (1,) arrays;
-    is_shown says which households the dashboard shows (missed need, false
-    alarms). The goods columns (supply_in ... donated) are sums in row order:
-    the city's stocks and flows. Writes row, need_total.
+    """Write the day's metrics into `row` (N_COLUMNS,) and add today's need to each
+    household's need_total. Today's detections by channel ch count in column
+    CHANNEL_COLUMN[ch] (sim.flags). dashboard, warehouse and warehouse_in_today
+    are (1,) arrays; is_shown says which households the dashboard shows (missed
+    need, false alarms). The goods columns (supply_in ... donated) are sums in
+    row order: the city's stocks and flows. Writes row, need_total.
     """
     n = need.shape[0]
     row[:] = 0.0
