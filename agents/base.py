@@ -1,6 +1,9 @@
-"""`StateField`: an agent attribute that reads and writes a row of a state array."""
+"""`StateField`: an agent attribute that reads and writes a row of a state array;
+`state_views`: one for every field of a state table, generated from the table."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
 
 
 class StateField:
@@ -21,3 +24,27 @@ class StateField:
 
     def __set__(self, agent, value):
         getattr(getattr(agent.model.state, self.table), self.name)[agent.idx] = value
+
+
+def state_views(table: str, fields: Mapping[str, object],
+                renamed: Mapping[str, str] | None = None) -> Callable[[type], type]:
+    """Class decorator: a `StateField` for every field of a state table
+    (`sim.state.HOUSEHOLD_FIELDS` ...), so an agent sees every field of its row
+    and a field added to the table is seen without another edit. `renamed`
+    maps a field to the attribute it is seen under (the household's `grid`
+    is `grid_id`); a field that would shadow an attribute of the class is an
+    error."""
+    renamed = dict(renamed or {})
+
+    def add(cls: type) -> type:
+        for name in fields:
+            attr = renamed.get(name, name)
+            if hasattr(cls, attr):
+                raise TypeError(f"{cls.__name__}.{attr} exists: the {table} field {name!r} "
+                                "needs another name (state_views' renamed)")
+            view = StateField(name, table)
+            view.__set_name__(cls, attr)
+            setattr(cls, attr, view)
+        return cls
+
+    return add

@@ -12,34 +12,18 @@ import math
 
 import mesa
 
-from agents.base import StateField
+from agents.base import state_views
 from sim import rng
 from sim.flags import ASK_CHAT, ASK_NEIGHBOURS, CHAT, OUTREACH, REQUEST, SENSING, VISIT
+from sim.state import GRID_FIELDS
 
 
+@state_views("grids", GRID_FIELDS)
 class GridUnit(mesa.Agent):
-    """One grid unit: its worker's visits and the volunteers it coordinates."""
+    """One grid unit: its worker's visits and the volunteers it coordinates.
 
-    start = StateField(table="grids")
-    stop = StateField(table="grids")
-    vol_start = StateField(table="grids")
-    vol_stop = StateField(table="grids")
-    cursor = StateField(table="grids")
-    visits_today = StateField(table="grids")
-    formal_today = StateField(table="grids")
-    volunteer_today = StateField(table="grids")
-    elevation = StateField(table="grids")
-    community = StateField(table="grids")
-    dashboard_cases = StateField(table="grids")
-    shop_stock = StateField(table="grids")
-    shop_in_today = StateField(table="grids")
-    in_transit = StateField(table="grids")
-    depot = StateField(table="grids")
-    donated_today = StateField(table="grids")
-    shop_destroyed_today = StateField(table="grids")
-    handoffs_today = StateField(table="grids")
-    queued_today = StateField(table="grids")
-    outreach_cursor = StateField(table="grids")
+    Every field of `sim.state.GRID_FIELDS` is an attribute of the agent (its row).
+    """
 
     def __init__(self, model, idx: int):
         super().__init__(model)
@@ -85,7 +69,6 @@ class GridUnit(mesa.Agent):
         n_g = len(homes)
         k = int(math.floor(g.registry_outreach_per_10k * n_g / 10_000.0
                            + self._draw(rng.S_OUTREACH_ROUNDING)))
-        registered = self.model.state.households.is_registered
         c = self.outreach_cursor
         done = 0
         steps = 0
@@ -93,7 +76,7 @@ class GridUnit(mesa.Agent):
             h = homes[c]
             c = (c + 1) % n_g
             steps += 1
-            if not registered[h.idx]:
+            if not h.is_registered:
                 continue
             done += 1
             if h.need > 0.0 and h.t_case < 0:

@@ -10,57 +10,18 @@ from __future__ import annotations
 
 import mesa
 
-from agents.base import StateField
+from agents.base import state_views
 from sim import rng
 from sim.flags import ASK_CHAT, ASK_NEIGHBOURS, ASK_PLATFORM, CHAT, REQUEST, SENSING
+from sim.state import HOUSEHOLD_FIELDS
 
 
+@state_views("households", HOUSEHOLD_FIELDS, renamed={"grid": "grid_id"})
 class Household(mesa.Agent):
-    """One household: attributes, stocks and its part in each phase of the day."""
+    """One household: attributes, stocks and its part in each phase of the day.
 
-    grid_id = StateField("grid")
-    has_digital_access = StateField()
-    has_chronic_illness = StateField()
-    is_low_income = StateField()
-    is_vulnerable = StateField()
-    vulnerability = StateField()
-    exposure = StateField()
-    reserve_target = StateField()
-    social_capital0 = StateField()
-    trust0 = StateField()
-    reserves = StateField()
-    need = StateField()
-    wellbeing = StateField()
-    perception = StateField()
-    trust = StateField()
-    social_capital = StateField()
-    t_informed = StateField()
-    is_telling = StateField()
-    t_hardship_end = StateField()
-    t_need_start = StateField()
-    t_need_last = StateField()
-    t_detected = StateField()
-    t_case = StateField()
-    t_dispatch = StateField()
-    t_request = StateField()
-    t_visited = StateField()
-    is_on_dashboard = StateField()
-    was_in_need = StateField()
-    was_detected = StateField()
-    asked_today = StateField()
-    detected_by = StateField()
-    bought_today = StateField()
-    aid_in_today = StateField()
-    aid_out_today = StateField()
-    volunteer_in_today = StateField()
-    department_in_today = StateField()
-    aid_scale = StateField()
-    aid_frac = StateField()
-    consumed_today = StateField()
-    destroyed_today = StateField()
-    n_grid_ties = StateField()
-    case_channel = StateField()
-    is_shown = StateField()
+    Every field of `sim.state.HOUSEHOLD_FIELDS` is an attribute of the agent (its row).
+    """
 
     def __init__(self, model, idx: int):
         super().__init__(model)

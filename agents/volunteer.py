@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import mesa
 
-from agents.base import StateField
+from agents.base import state_views
+from sim.state import VOLUNTEER_FIELDS
 
 
+@state_views("volunteers", VOLUNTEER_FIELDS, renamed={"household": "household_idx"})
 class Volunteer(mesa.Agent):
-    """A volunteer: daily capacity from motivation; motivation from use and neglect."""
+    """A volunteer: daily capacity from motivation; motivation from use and neglect.
 
-    household_idx = StateField("household", table="volunteers")
-    motivation = StateField(table="volunteers")
-    motivation0 = StateField(table="volunteers")
-    fatigue = StateField(table="volunteers")
-    capacity_today = StateField(table="volunteers")
-    used_today = StateField(table="volunteers")
+    Every field of `sim.state.VOLUNTEER_FIELDS` is an attribute of the agent (its row).
+    """
 
     def __init__(self, model, idx: int):
         super().__init__(model)

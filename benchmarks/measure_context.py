@@ -25,7 +25,7 @@ def measure_sir(n: int, steps: int) -> dict[str, Any]:
 
     # The network does not depend on the burn-in or the tenure: skip them where the model
     # has them.
-    skip = {k: 0 for k in ("run.burn_in_days", "run.tenure_days") if k in Params.specs()}
+    skip = {k: 0 for k in ("run.warm_up_days", "run.tenure_days") if k in Params.specs()}
     kw = {"overrides": skip} if skip else {}
 
     def network(size):

@@ -62,9 +62,6 @@ class RunSummary:
 
 # recovery_status codes: a censored quantity, so every run has one.
 NEVER_DIPPED, RECOVERED, NOT_RECOVERED = 0, 1, 2
-RECOVERY_STATUS = {NEVER_DIPPED: "never dipped below 0.95 Q0",
-                   RECOVERED: "recovered (recovery_time days after onset)",
-                   NOT_RECOVERED: "dipped and not recovered by the end of the run"}
 
 # Outcomes: declared once, in sim.outputs.ALL_OUTCOMES (name, direction, label, range).
 OutcomeInfo = Outcome

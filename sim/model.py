@@ -61,11 +61,12 @@ class ResilienceModel(mesa.Model):
     """A city's neighbourhoods through a shock, one day per step.
 
     Construction builds the city and its network, then runs, unrecorded and
-    with no shock, `run.burn_in_days` (default 30) days of the status quo's
+    with no shock, `run.warm_up_days` (default 30) days of the status quo's
     routine (the same city for every strategy) and `run.tenure_days` (default
     365) days of the strategy's own routine: the strategy has been in place
-    that long at day 0 (`_burn_in`). `burn_in` is the number of those days;
-    `day` counts recorded days, `clock` all simulated days (the kernels' day).
+    that long at day 0 (`_burn_in`). `burn_in` is the number of those days,
+    warm-up plus tenure; `day` counts recorded days, `clock` all simulated
+    days (the kernels' day).
 
     A day runs the table `sim.phases.PHASES`, in order (`step`); each phase
     reads the state as it was at its start and writes new values (visits,
@@ -132,7 +133,7 @@ class ResilienceModel(mesa.Model):
         self.seed_value = p.run.seed
         self.days = p.run.days
         self.status_quo_params = p.with_overrides(STATUS_QUO)
-        self.warm_up = p.run.burn_in_days  # days of the status quo's routine
+        self.warm_up = p.run.warm_up_days  # days of the status quo's routine
         self.tenure = p.run.tenure_days  # days of the strategy's routine
         self.burn_in = self.warm_up + self.tenure  # unrecorded days before day 0
         self.day = 0  # days recorded so far (day 0 is the first day after the burn-in)
@@ -256,7 +257,7 @@ class ResilienceModel(mesa.Model):
     # -- the day -------------------------------------------------------------------
     def _burn_in(self):
         """Before day 0, with no shock and not recorded: first the warm-up,
-        `run.burn_in_days` days of the status quo's routine (its levers,
+        `run.warm_up_days` days of the status quo's routine (its levers,
         `sim.params.STATUS_QUO`), so that everyday hardship, open cases, trust
         and volunteers have settled into the same city for every strategy
         (social capital starts at the status quo's steady state already); then

@@ -56,11 +56,17 @@ SPECS: dict[str, ParSpec] = specs_of(_GROUP_TYPES)
 UNCERTAIN: dict[str, tuple[float, float, str]] = uncertain_of(_GROUP_TYPES, SPECS)
 
 
+# Parameters renamed: old name -> new name (an old name is an error that says the new one).
+RENAMED = {"run.burn_in_days": "run.warm_up_days"}  # the burn-in is warm-up plus tenure
+
+
 def spec(name: str) -> ParSpec:
     """The spec of a dotted parameter name; an unknown name lists close ones."""
     try:
         return SPECS[name]
     except KeyError:
+        if name in RENAMED:
+            raise ParameterError(f"parameter '{name}' is now called '{RENAMED[name]}'") from None
         close = difflib.get_close_matches(name, SPECS, n=3, cutoff=0.8)
         if not close:  # try the field name alone ("data_openness")
             tail = {k.split(".", 1)[1]: k for k in SPECS}

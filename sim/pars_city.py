@@ -127,9 +127,9 @@ class RunPars:
     """How long to run and with which random numbers."""
 
     days: int = par(180, 1, 3650, "days", "Days", "Days to simulate")
-    burn_in_days: int = par(30, 0, 365, "days", "Burn-in",
+    warm_up_days: int = par(30, 0, 365, "days", "Warm-up",
                             "Days of the status quo's routine simulated before the strategy is "
-                            "adopted (warm-up, no shock, not recorded)")
+                            "adopted (no shock, not recorded; with the tenure, the burn-in)")
     tenure_days: int = par(365, 0, 3650, "days", "Tenure",
                            "Days the strategy has been in place before day 0 (no shock, not "
                            "recorded)")

@@ -20,7 +20,6 @@ reference agents, which call no compiled code; a test holds the two equal.
 import numpy as np
 from numba import njit, prange
 
-_MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)

@@ -17,7 +17,7 @@ import pytest
 from sim.flags import COLUMNS
 from tests.engine_helpers import assert_same_run, col, make
 
-SHORT = {"run.burn_in_days": 10, "run.tenure_days": 15}
+SHORT = {"run.warm_up_days": 10, "run.tenure_days": 15}
 SEEDS = (1, 2, 3)
 
 

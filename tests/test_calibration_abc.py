@@ -179,3 +179,67 @@ def test_resume_refuses_other_code(tmp_path, monkeypatch):
     path.write_text(json.dumps(rec))
     with pytest.raises(abc.SpecError, match="another version of the code \\(commit 0000000"):
         abc.run(ts, s, tmp_path, executor="serial", say=lambda m: None)
+
+
+def _folder_with_history(tmp_path, content: bytes | None):
+    """A calibration folder as `abc.run` leaves it (its manifest), with abc.db."""
+    ts = lockdown_targets()
+    s = abc.check_settings(params=["population.reserve_days"], population=6, generations=1,
+                           **SMALL)
+    (tmp_path / "calibration.json").write_text(json.dumps(abc.manifest(ts, s, None)))
+    if content is not None:
+        (tmp_path / "abc.db").write_bytes(content)
+    return ts, s
+
+
+def test_a_corrupt_history_is_kept_with_a_clear_message(tmp_path):
+    """A history that is not a database is never deleted to start anew."""
+    junk = b"not a database " * 300
+    ts, s = _folder_with_history(tmp_path, junk)
+    with pytest.raises(abc.OutputError, match="abc.db: the calibration history cannot be read "
+                                              ".*it is kept as it is"):
+        abc.run(ts, s, tmp_path, executor="serial", say=lambda m: None)
+    assert (tmp_path / "abc.db").read_bytes() == junk
+    assert not (tmp_path / "posterior.parquet").exists()
+
+
+def test_a_locked_history_is_kept_with_a_clear_message(tmp_path, monkeypatch):
+    """A history locked by another writer (another calibration) is an error, and
+    the file is still there, unchanged, once the lock is released."""
+    import sqlite3
+
+    import pyabc
+
+    # pyabc waits DB_TIMEOUT (120 s) for a lock before it gives up: 1 s here
+    monkeypatch.setattr(pyabc.History, "DB_TIMEOUT", 1)
+    ts, s = _folder_with_history(tmp_path, None)
+    con = sqlite3.connect(tmp_path / "abc.db", isolation_level=None)
+    con.execute("CREATE TABLE abc_smc (id INTEGER)")
+    con.execute("INSERT INTO abc_smc VALUES (1)")
+    before = (tmp_path / "abc.db").read_bytes()
+    con.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(abc.OutputError, match="cannot be read .*locked.*it is kept"):
+            abc.run(ts, s, tmp_path, executor="serial", say=lambda m: None)
+    finally:
+        con.execute("ROLLBACK")
+        con.close()
+    assert (tmp_path / "abc.db").read_bytes() == before
+
+
+def test_the_calibration_leaves_the_global_generators_as_they_were():
+    """pyabc needs NumPy's global generator seeded: only inside the block."""
+    import random
+
+    from experiments.calibration.sampler import global_draws
+
+    np.random.seed(123)
+    random.seed(123)
+    expect = np.random.random(), random.random()
+    np.random.seed(123)
+    random.seed(123)
+    with global_draws(7):
+        inside = np.random.random()
+    with global_draws(7):
+        assert np.random.random() == inside
+    assert (np.random.random(), random.random()) == expect

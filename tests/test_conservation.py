@@ -20,7 +20,7 @@ STOCKS = ("stock_shops", "stock_warehouse", "stock_depots", "stock_in_transit",
           "stock_households")
 LEVERS_ON = {"governance.prepositioning": 0.3, "governance.depot_access": True,
              "governance.dashboard_allocation": 0.5}
-SHORT = {"run.burn_in_days": 10, "run.tenure_days": 20}
+SHORT = {"run.warm_up_days": 10, "run.tenure_days": 20}
 
 
 def stock_total(m) -> np.ndarray:
@@ -76,7 +76,7 @@ def test_balance_holds_with_every_lever_and_scarce_goods():
 
 def test_balance_in_the_reference_engine():
     m = make("community_resilience", "flood", n=700, days=20, seed=2,
-             overrides={"run.burn_in_days": 5, "run.tenure_days": 5, **LEVERS_ON},
+             overrides={"run.warm_up_days": 5, "run.tenure_days": 5, **LEVERS_ON},
              engine="reference")
     m.run()
     assert_balanced(m)

@@ -22,7 +22,7 @@ from tests.engine_helpers import (
 
 # A short tenure: both routines (the status quo's warm-up, then the strategy's)
 # run before day 0, and the reference engine's hours go to the recorded days.
-SHORT = {"run.burn_in_days": 10, "run.tenure_days": 15}
+SHORT = {"run.warm_up_days": 10, "run.tenure_days": 15}
 
 
 @pytest.mark.parametrize("shock", SHOCKS)
@@ -111,7 +111,7 @@ POPULATION_FIELDS = ("building", "grid", "is_elderly", "lives_alone", "is_low_in
 
 def test_population_is_the_same_under_every_strategy():
     # As built, before the warm-up and the tenure let each strategy act on it.
-    no_burn = {"run.burn_in_days": 0, "run.tenure_days": 0}
+    no_burn = {"run.warm_up_days": 0, "run.tenure_days": 0}
     models = {s: make(s, "flood", n=5_000, seed=21, overrides=no_burn)
               for s in STRATEGIES}
     base = models["status_quo"]

@@ -94,7 +94,7 @@ def test_common_random_numbers_across_strategies():
     """Replicate k: same seed, same city; identical days until the strategies first differ."""
     kw = {"n_households": 2000, "days": 40, "seed": 7}
     # from the very first day, to see when they part
-    no_burn = {"run.burn_in_days": 0, "run.tenure_days": 0}
+    no_burn = {"run.warm_up_days": 0, "run.tenure_days": 0}
     a = make_model("status_quo", "flood", overrides=no_burn, **kw)
     b = make_model("status_quo", "flood",
                         overrides={**no_burn, "governance.direct_dispatch": True}, **kw)

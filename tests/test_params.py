@@ -196,3 +196,12 @@ def test_parse_override(text, name, value, typ):
 def test_parse_override_rejects(text, match):
     with pytest.raises(ParameterError, match=match):
         parse_override(text)
+
+
+def test_a_renamed_parameter_says_its_new_name():
+    from sim.errors import ParameterError
+    from sim.params import Params
+
+    with pytest.raises(ParameterError, match="'run.burn_in_days' is now called "
+                                             "'run.warm_up_days'"):
+        Params().with_overrides({"run.burn_in_days": 10})

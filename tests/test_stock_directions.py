@@ -14,7 +14,7 @@ from tests.engine_helpers import col, make
 
 SEEDS = (1, 2, 3)
 N = 3_000
-SHORT = {"run.burn_in_days": 15, "run.tenure_days": 30}
+SHORT = {"run.warm_up_days": 15, "run.tenure_days": 30}
 
 
 def runs(name, values, strategy="status_quo", shock="lockdown", extra=None, days=40,

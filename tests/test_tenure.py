@@ -53,7 +53,7 @@ def test_the_city_starts_at_the_status_quo_steady_state():
     """Social capital as built is the status quo's steady state (no investment, no
     chat groups: the baseline), whatever the strategy."""
     m = make("community_resilience", "none", n=1_000, days=1, seed=2,
-             overrides={"run.burn_in_days": 0, "run.tenure_days": 0})
+             overrides={"run.warm_up_days": 0, "run.tenure_days": 0})
     h = m.state.households
     np.testing.assert_array_equal(h.social_capital, h.social_capital0)
     assert Params().run.tenure_days == 365

@@ -31,8 +31,8 @@ from typing import Any
 
 import numpy as np
 
-from experiments.calibration.sampler import OrderedSampler
-from sim.errors import SpecError
+from experiments.calibration.sampler import OrderedSampler, global_draws
+from sim.errors import OutputError, SpecError
 
 DEFAULT_PARAMS = ("population.reserve_days", "population.migrant_reserve_factor",
                   "population.migrant_social_factor", "behaviour.restock_days",
@@ -280,6 +280,8 @@ def run(targets, settings: Settings, out: str | Path, executor: str = "process",
     elif out.exists() and any(out.iterdir()):
         raise SpecError(f"{out} exists and is not a calibration folder (no calibration.json); "
                         "choose another --out folder")
+    if db.is_file():  # readable, or an error that keeps it, before anything is written
+        _has_run(f"sqlite:///{db.resolve()}", db)
     out.mkdir(parents=True, exist_ok=True)
 
     def save():
@@ -298,39 +300,40 @@ def run(targets, settings: Settings, out: str | Path, executor: str = "process",
     t_start = time.time()
     try:
         while True:
-            np.random.seed(settings.seed)  # anything pyabc draws in this process
-            abc = pyabc.ABCSMC(_Model(used, settings), prior, _Distance(used),
-                               population_size=settings.population, sampler=sampler,
-                               eps=pyabc.QuantileEpsilon(alpha=0.5))
-            url = f"sqlite:///{db.resolve()}"
-            if db.is_file() and _has_run(url):
-                abc.load(url, 1)
-                done = abc.history.max_t + 1
-            else:  # a history interrupted before its first generation holds nothing
-                db.unlink(missing_ok=True)
-                abc.new(url, observed)
-                done = 0
-            stats = generation_stats(abc.history) if done else []
-            if done >= settings.generations:
-                break
-            if stats and stats[-1]["epsilon"] <= settings.min_epsilon:
-                break
-            if stats and stats[-1]["acceptance"] < settings.min_acceptance:
-                break
-            t0 = time.time()
-            abc.run(max_nr_populations=1, min_acceptance_rate=settings.min_acceptance)
-            stats = generation_stats(abc.history)
-            if len(stats) == done:  # pyabc stopped without a new generation
-                say(f"generation {done}: stopped (acceptance below "
-                    f"{settings.min_acceptance:g} of {settings.population} particles)")
-                break
-            s = stats[-1]
-            s["seconds"] = round(time.time() - t0, 2)
-            record["generations_done"] = record.get("generations_done", [])[:done] + [s]
-            save()
-            say(f"generation {s['generation']}: population {s['population']}, epsilon "
-                f"{s['epsilon']:.3f}, acceptance {s['acceptance']:.1%} ({s['evaluations']:,} "
-                f"runs), {s['seconds']:.0f} s (elapsed {time.time() - t_start:.0f} s)")
+            with global_draws(settings.seed, python=False):  # pyabc's draws, this block only
+                abc = pyabc.ABCSMC(_Model(used, settings), prior, _Distance(used),
+                                   population_size=settings.population, sampler=sampler,
+                                   eps=pyabc.QuantileEpsilon(alpha=0.5))
+                url = f"sqlite:///{db.resolve()}"
+                if db.is_file() and _has_run(url, db):
+                    abc.load(url, 1)
+                    done = abc.history.max_t + 1
+                else:  # a history interrupted before its first generation holds nothing
+                    db.unlink(missing_ok=True)
+                    abc.new(url, observed)
+                    done = 0
+                stats = generation_stats(abc.history) if done else []
+                if done >= settings.generations:
+                    break
+                if stats and stats[-1]["epsilon"] <= settings.min_epsilon:
+                    break
+                if stats and stats[-1]["acceptance"] < settings.min_acceptance:
+                    break
+                t0 = time.time()
+                abc.run(max_nr_populations=1, min_acceptance_rate=settings.min_acceptance)
+                stats = generation_stats(abc.history)
+                if len(stats) == done:  # pyabc stopped without a new generation
+                    say(f"generation {done}: stopped (acceptance below "
+                        f"{settings.min_acceptance:g} of {settings.population} particles)")
+                    break
+                s = stats[-1]
+                s["seconds"] = round(time.time() - t0, 2)
+                record["generations_done"] = record.get("generations_done", [])[:done] + [s]
+                save()
+                say(f"generation {s['generation']}: population {s['population']}, epsilon "
+                    f"{s['epsilon']:.3f}, acceptance {s['acceptance']:.1%} "
+                    f"({s['evaluations']:,} runs), {s['seconds']:.0f} s (elapsed "
+                    f"{time.time() - t_start:.0f} s)")
     finally:
         close()
     write_posterior(db, out / "posterior.parquet", settings)
@@ -339,13 +342,21 @@ def run(targets, settings: Settings, out: str | Path, executor: str = "process",
     return record
 
 
-def _has_run(url: str) -> bool:
+def _has_run(url: str, db: Path) -> bool:
+    """Whether the history `db` holds a generation. A history that cannot be read
+    (locked by another calibration, damaged, written by another pyabc) is an
+    error that keeps the file: it is never deleted because of an error."""
     import pyabc
 
     try:
-        return pyabc.History(url).max_t >= 0
-    except Exception:  # an empty or half-created database: start anew
-        return False
+        max_t = pyabc.History(url).max_t
+    except Exception as e:  # sqlalchemy's errors: locked, not a database, other schema
+        reason = " ".join(str(e).split())[:200]
+        raise OutputError(
+            f"{db}: the calibration history cannot be read ({type(e).__name__}: {reason}); "
+            "it is kept as it is. If another calibration is writing it, wait until it ends; "
+            "if it is damaged, move it away and run again to start anew") from None
+    return max_t is not None and max_t >= 0  # None: created, no generation yet
 
 
 def write_posterior(db: Path, path: Path, settings: Settings) -> None:

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 
 import cloudpickle
 import numpy as np
@@ -27,14 +29,30 @@ def job_seed(seed: int, t: int, j: int) -> int:
     return int(np.random.SeedSequence([seed, t + 1, j]).generate_state(1)[0])
 
 
+@contextmanager
+def global_draws(seed: int, python: bool = True) -> Iterator[None]:
+    """NumPy's (and Python's) global generators seeded for the block, the caller's
+    state given back after it. pyabc draws from the global generators and takes
+    no generator of its own, so this is the one place they are seeded; nothing
+    outside the block sees it (InlineExecutor runs in the caller's process)."""
+    np_state, py_state = np.random.get_state(), random.getstate()
+    np.random.seed(seed)
+    if python:
+        random.seed(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(np_state)
+        random.setstate(py_state)
+
+
 def run_jobs(simulate_one_pickle: bytes, seeds: list[tuple[int, int]]) -> list:
     """Evaluate one particle per (job id, seed): [(job id, particle)] (runs in a worker)."""
     simulate_one = cloudpickle.loads(simulate_one_pickle)
     out = []
     for j, s in seeds:
-        np.random.seed(s)
-        random.seed(s)
-        out.append((j, simulate_one()))
+        with global_draws(s):
+            out.append((j, simulate_one()))
     return out
 
 

@@ -33,7 +33,6 @@ FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".edges": "csv",
            ".graphml": "graphml", ".gexf": "gexf", ".gml": "gml", ".net": "pajek",
            ".paj": "pajek", ".adjlist": "adjlist"}
 SEPARATORS = {",": "commas", "\t": "tabs", ";": "semicolons", None: "spaces"}
-HEADERS = {"source": 0, "from": 0, "target": 1, "to": 1, "weight": 2}
 
 # Node attribute (canonical name) -> names a file may use for it. Values are
 # read as yes/no (true/false, 1/0, yes/no), except `age` (years: 60 or more
