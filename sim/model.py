@@ -71,21 +71,31 @@ class ResilienceModel(mesa.Model):
     A day runs the table `sim.phases.PHASES`, in order (`step`); each phase
     reads the state as it was at its start and writes new values (visits,
     volunteers and departments work through their queues in a fixed order),
-    so agent order and thread count never change the result:
+    so agent order and thread count never change the result (the table below
+    is `sim.phases.describe()`; tests/test_phases.py holds it equal):
 
-     1  apply_shock          hazards destroy reserves, add need; everyday hardship
-     2  warn_and_perceive    forecasts reach households; risk perception
-     3  consume_and_restock  deliveries to shops and depots; a day of essentials used;
-                             shortfall -> need; purchases from the grid's shops
-                             (rationed); need episodes close (met yesterday) and open
-     4  seek_help            households in need ask platform, chat group, ties
-     5  detect_on_platform (a), visit_grids (b), dispatch_cases (c)
-     6  mutual_aid (a), serve_volunteers (b), serve_departments (c),
-        preposition (d): the warehouse's resupply; goods sent to grid depots
-     7  update_wellbeing     stress from need, heat and damage; recovery
-     8  update_trust_and_social_capital (a), update_volunteers (b)
-     9  observe              the dashboard's view (frozen while the platform is down)
-    10  record               the day's metrics
+      1  apply_shock: hazards destroy reserves and shop stock, add need; everyday hardship
+      2  warn_and_perceive: forecasts reach households; risk perception
+      3  consume_and_restock: deliveries to shops and depots; a day of essentials used;
+         shortfall becomes need; purchases from the grid's shops (rationed); need episodes
+         close and open
+      4  seek_help: households in need ask the platform, the chat group, their ties
+     5a  detect_on_platform: platform requests, linked chat posts, sensing; departments call
+         their registries
+     5b  visit_grids: grid workers visit: chat requests, known vulnerable, door to door
+     5c  dispatch_cases: open cases go on to the departments: outreach, automated, direct
+         (closed loop) or through the central triage queue
+     6a  mutual_aid: neighbours' surplus flows to ties who asked
+     6b  serve_volunteers: volunteers deliver within their grid
+     6c  serve_departments: departments deliver goods from depots and the warehouse to
+         dispatched cases, within their trips
+     6d  preposition: the city warehouse is resupplied; goods go out to grid depots (arrive
+         tomorrow)
+      7  update_wellbeing: stress from need, heat and damage; recovery
+     8a  update_trust_and_social_capital: trust and social capital
+     8b  update_volunteers: volunteer motivation, fatigue, burnout
+      9  observe: the dashboard's view (frozen while the platform is down)
+     10  record: the day's metrics
 
     `observers` (a list, empty by default) are called after every phase with
     (model, phase name, seconds): for timing and for looking at the state

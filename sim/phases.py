@@ -6,13 +6,16 @@ runs it: for each phase, the kernels (bound to their arguments by name,
 engine (`agents.ReferenceModel`). An agent step "households.apply_shock"
 calls `apply_shock()` on every household agent in row order;
 "model.serve_departments" calls that method of the reference model once.
-The kernel file, the agent method and the ODD section of a phase share its
-name. Each phase reads the state as it was at its start, so agent order and
-thread count never change the result.
+A phase's name is its ODD name and, for a phase of one kernel, the kernel's;
+its kernels are listed here (a kernel file may hold the kernels of related
+phases: `detection.py` 5a and 5b, `social.py` 8a and 8b). Each phase reads
+the state as it was at its start, so agent order and thread count never
+change the result.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -104,6 +107,14 @@ PHASES: tuple[Phase, ...] = (
 PHASE_NAMES: tuple[str, ...] = tuple(p.name for p in PHASES)
 
 
-def describe() -> str:
-    """The table as text: number, name and summary of every phase."""
-    return "\n".join(f"{p.number:>3}  {p.name:<32} {p.summary}" for p in PHASES)
+def describe(width: int = 88) -> str:
+    """The table as text, one phase a paragraph: number, name, summary (wrapped
+    to `width`). `ResilienceModel`'s docstring and `grassroots params --phases`
+    show it; tests/test_phases.py holds the docstring and docs/ODD.md section 3
+    to it."""
+    out = []
+    for p in PHASES:
+        head = f"{p.number:>3}  {p.name}: "
+        out.append(textwrap.fill(p.summary, width, initial_indent=head,
+                                 subsequent_indent=" " * 5, break_on_hyphens=False))
+    return "\n".join(out)

@@ -32,6 +32,8 @@ def add_parsers(sub) -> None:
     params.add_argument("--group", choices=("population", "network", "behaviour",
                                             "governance", "run"), default=None,
                         help="only this group")
+    params.add_argument("--phases", action="store_true",
+                        help="list the phases of a day instead (sim.phases.PHASES), in order")
     params.set_defaults(func=cmd_params)
 
 
@@ -144,6 +146,11 @@ def cmd_run(args) -> int:
 
 
 def cmd_params(args) -> int:
+    if args.phases:
+        from sim.phases import describe
+
+        print(describe())
+        return 0
     from sim.params import SPECS
 
     for name, s in SPECS.items():
