@@ -10,9 +10,11 @@ The layers, bottom to top (docs/ODD.md, "Code layout"):
     experiments                         specs, runners, the store, analyses
     viz                                 figures, reports' figures, the workshop app
     grassroots                          the command line: the one front door
+    benchmarks                          the performance suite (may use any layer)
 
 A module may import its own layer and the layers below it, never above.
-Imports inside functions count too.
+Imports inside functions count too, and relative imports (`from .report
+import ...`) are resolved to the module they name.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["kernels", "sim", "agents", "scenarios", "experiments", "viz", "grassroots"]
+LAYERS = ["kernels", "sim", "agents", "scenarios", "experiments", "viz", "grassroots",
+          "benchmarks"]
+PACKAGES = ("sim", "agents", "scenarios", "experiments", "viz", "grassroots", "benchmarks")
 BOTTOM = {"sim.kernels", "sim.flags", "sim.outputs", "sim.rng"}
 BOTTOM_ALLOWED = {"numpy", "numba", "math", "dataclasses", "__future__", *BOTTOM}
 NEVER_IN_SIM = {"solara", "dask", "distributed", "matplotlib", "reacton", "ipyvuetify"}
@@ -37,18 +41,32 @@ def layer(module: str) -> str | None:
     return top if top in LAYERS else None
 
 
-def imports(path: Path) -> list[tuple[int, str]]:
-    """(line, imported module) of every import in a file, nested ones included."""
+def absolute(node: ast.ImportFrom, me: str, is_package: bool) -> str:
+    """The module a `from ... import` names, relative imports resolved against `me`."""
+    if node.level == 0:
+        return node.module or ""
+    parts = me.split(".") if is_package else me.split(".")[:-1]
+    base = parts[:len(parts) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def imports(path: Path, me: str | None = None) -> list[tuple[int, str]]:
+    """(line, imported module) of every import in a file, nested and relative ones
+    included (`me`: the file's module name, by default from its path)."""
+    me = module_name(path) if me is None else me
     out = []
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             out += [(node.lineno, a.name) for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            out.append((node.lineno, node.module))
+        elif isinstance(node, ast.ImportFrom):
+            module = absolute(node, me, path.name == "__init__.py")
+            if not module:
+                continue
+            out.append((node.lineno, module))
             # `from sim import kernels` imports a submodule
-            out += [(node.lineno, f"{node.module}.{a.name}") for a in node.names
-                    if (ROOT / node.module.replace(".", "/") / a.name).exists()
-                    or (ROOT / node.module.replace(".", "/") / f"{a.name}.py").exists()]
+            folder = ROOT / module.replace(".", "/")
+            out += [(node.lineno, f"{module}.{a.name}") for a in node.names
+                    if (folder / a.name).exists() or (folder / f"{a.name}.py").exists()]
     return out
 
 
@@ -60,21 +78,18 @@ def module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-SOURCES = sorted(p for top in ("sim", "agents", "scenarios", "experiments", "viz", "grassroots")
-                 for p in (ROOT / top).rglob("*.py"))
+SOURCES = sorted(p for top in PACKAGES for p in (ROOT / top).rglob("*.py"))
 
 
 def test_every_package_is_seen():
-    assert {module_name(p).split(".")[0] for p in SOURCES} == {
-        "sim", "agents", "scenarios", "experiments", "viz", "grassroots"}
+    assert {module_name(p).split(".")[0] for p in SOURCES} == set(PACKAGES)
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_imports_point_down(path):
-    me = module_name(path)
+def upward(path: Path, me: str) -> list[str]:
+    """The imports of file `path` (module `me`) that point up, as messages."""
     mine = layer(me)
     bad = []
-    for line, mod in imports(path):
+    for line, mod in imports(path, me):
         theirs = layer(mod)
         if mine == "kernels":
             if mod.split(".")[0] not in BOTTOM_ALLOWED and not any(
@@ -88,7 +103,13 @@ def test_imports_point_down(path):
             bad.append(f"line {line}: {mod} (layer {theirs} is above {mine})")
         if mine == "agents" and theirs == "kernels" and mod.startswith("sim.kernels"):
             bad.append(f"line {line}: {mod} (agents never call a compiled kernel)")
-    assert not bad, f"{me} imports upward:\n  " + "\n  ".join(bad)
+    return bad
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_imports_point_down(path):
+    bad = upward(path, module_name(path))
+    assert not bad, f"{module_name(path)} imports upward:\n  " + "\n  ".join(bad)
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "agents").glob("*.py")),
@@ -106,11 +127,12 @@ def test_agents_use_only_the_plain_python_draws(path):
 
 
 def test_the_layer_rule_catches_an_upward_import(tmp_path):
-    """The checker itself: an upward import in a sim module is found."""
-    f = ROOT / "sim" / "_layers_probe.py"
-    try:
-        f.write_text("def f():\n    from scenarios import load_shock\n")
-        with pytest.raises(AssertionError, match="layer scenarios is above sim"):
-            test_imports_point_down(f)
-    finally:
-        f.unlink()
+    """The checker itself, on files written outside the source tree: an upward
+    import in a sim module is found, and so is a relative one."""
+    f = tmp_path / "probe.py"
+    f.write_text("def f():\n    from scenarios import load_shock\n")
+    assert any("layer scenarios is above sim" in b for b in upward(f, "sim._probe"))
+    f.write_text("from ..model import ResilienceModel\n")  # a kernel reaching up to sim
+    assert any("sim.model (kernels import" in b for b in upward(f, "sim.kernels._probe"))
+    f.write_text("from .report import Check\n")
+    assert upward(f, "experiments.validation._probe") == []

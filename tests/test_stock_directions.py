@@ -1,7 +1,8 @@
 """Direction: the stocks and logistics levers and parameters move outcomes the way the
 mechanism says (same seed, everything else equal; docs/mechanisms.md, "Stocks and
 logistics"). Three seeds at 3,000 households take about three minutes: those tests are
-marked slow; the default run has one quick direction per lever at one seed."""
+marked slow; the default run has one quick direction per lever (and per stock
+parameter) at one seed (tests/test_lever_coverage.py checks every lever has one)."""
 
 from __future__ import annotations
 
@@ -127,9 +128,25 @@ def test_dashboard_allocation_misallocates_with_a_frozen_dashboard():
     assert frozen < live - 0.05
 
 
+def test_quick_dashboard_allocation_with_a_frozen_dashboard():
+    """One seed: steering trips by a dashboard frozen before the flood does not raise
+    deliveries to the flooded grids (the slow test above pools three seeds and compares
+    with a live dashboard)."""
+    got = []
+    for alloc in (0.0, 0.8):
+        m = make("status_quo", _flood_with_outage(True), n=N, days=30, seed=1,
+                 overrides={**SHORT, "governance.direct_dispatch": True,
+                            "governance.dashboard_allocation": alloc})
+        m.observers.append(_flooded_delivery(m))
+        m.run()
+        got.append(sum(m.flooded_formal[10:]))
+    assert got[1] <= got[0]
+
+
 def test_no_lever_no_change_at_zero():
-    """prepositioning 0 and dashboard_allocation 0 leave depots empty and every trip in
-    the city-wide queue (the status quo's rule)."""
+    """prepositioning 0 (the status quo's) leaves depots empty and nothing in transit.
+    (That dashboard_allocation 0 puts every trip in the city-wide queue is the
+    kernel's branch; its effect is test_dashboard_allocation_direction's.)"""
     m = make("status_quo", "flood", n=1_000, days=20, seed=1, overrides=SHORT)
     m.run()
     assert np.all(col(m, "stock_depots") == 0.0) and np.all(col(m, "stock_in_transit") == 0.0)
@@ -143,6 +160,8 @@ def test_no_lever_no_change_at_zero():
      {"governance.direct_dispatch": True}, "help_departments_days"),
     ("governance.warehouse_days_per_household", (0.05, 2.0), "status_quo", "lockdown",
      {"governance.warehouse_resupply_per_10k": 100.0}, "help_departments_days"),
+    ("behaviour.shop_resupply_days", (1.05, 1.5), "status_quo", "lockdown", {},
+     "stock_shops"),
 ])
 def test_quick_direction(name, values, strategy, shock, extra, better):
     """One seed, 2,000 households: the lever's high value delivers more through its
