@@ -58,7 +58,7 @@ FORMAT_VERSION = 1
 # Parameter groups and names that shape the city or its past: a snapshot is
 # continued only with the values it was made with.
 FIXED_GROUPS = ("population", "network")
-FIXED_NAMES = ("run.seed", "run.burn_in_days", "run.tenure_days")
+FIXED_NAMES = ("run.seed", "run.warm_up_days", "run.tenure_days")
 _MODEL_CODE = ("sim", "agents")
 
 

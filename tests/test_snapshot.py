@@ -51,7 +51,7 @@ def test_default_tenure_fork_is_the_straight_run():
 
 
 def test_reference_engine_continues_from_a_snapshot():
-    ov = {"run.burn_in_days": 3, "run.tenure_days": 4}
+    ov = {"run.warm_up_days": 3, "run.tenure_days": 4}
     a = make("community_resilience", "lockdown", n=300, days=14, seed=2, overrides=ov,
              engine="reference")
     a.run()
