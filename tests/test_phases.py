@@ -43,3 +43,17 @@ def test_the_command_line_prints_the_table(capsys):
 
     assert main(["params", "--phases"]) == 0
     assert capsys.readouterr().out.rstrip("\n") == describe()
+
+
+def test_odd_names_every_scratch_buffer_and_live_value():
+    """ODD 9.1 lists what a kernel argument can be bound to: every scratch buffer and
+    live value of the model, by name."""
+    from sim.model import LIVE, TODAY
+    from tests.engine_helpers import make
+
+    m = make("status_quo", "none", n=200, days=1, seed=1,
+             overrides={"run.warm_up_days": 0, "run.tenure_days": 0})
+    text = ODD.read_text()
+    section = text[text.index("### 9.1 How the code runs a day"):]
+    missing = [k for k in (*vars(m.scratch), *LIVE, *TODAY) if f"`{k}`" not in section]
+    assert not missing, f"docs/ODD.md 9.1 does not name {missing}"
