@@ -14,8 +14,8 @@ import mesa
 
 from agents.base import StateField
 from sim import rng
-from sim.pars_governance import time_off_visits
 from sim.flags import ASK_CHAT, ASK_NEIGHBOURS, CHAT, OUTREACH, REQUEST, SENSING, VISIT
+from sim.pars_governance import time_off_visits
 
 
 class GridUnit(mesa.Agent):
@@ -105,7 +105,8 @@ class GridUnit(mesa.Agent):
     def visit_capacity_today(self) -> float:
         """This grid's visits today before rounding: its share of the city's
         capacity (dashboard_steering sends a pool where the dashboard shows
-        cases), less reports and community work (time_off_visits), mobility lost to the hazard and yesterday's hand-offs."""
+        cases), less reports and community work (time_off_visits), mobility lost
+        to the hazard and yesterday's hand-offs."""
         g = self.model.params.governance
         dc = self.model.state.grids.dashboard_cases
         n_grids = len(dc)

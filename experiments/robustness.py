@@ -235,8 +235,9 @@ def with_changes(spec: RobustnessSpec, **changes: Any) -> RobustnessSpec:
 
 def design(spec: RobustnessSpec) -> pd.DataFrame:
     """The worlds: a seeded Latin hypercube (scipy.stats.qmc) over `inputs(spec)` (the
-    uncertain parameters, then each strategy's lever magnitudes), one row per world; whole-number parameters take the value of their stratum's centre,
-    so each whole value appears in an equal share of the worlds."""
+    uncertain parameters, then each strategy's lever magnitudes), one row per world;
+    whole-number parameters take the value of their stratum's centre, so each whole
+    value appears in an equal share of the worlds."""
     from scipy.stats import qmc
 
     ranges = inputs(spec)
@@ -378,7 +379,7 @@ def lever_markdown(spec: RobustnessSpec) -> str:
 
     lines = ["| strategy | lever | stated value | plausible range | source or reasoning |",
              "|---|---|---|---|---|"]
-    for col, (st, lever, lo, hi, src) in lever_columns(spec).items():
+    for st, lever, lo, hi, src in lever_columns(spec).values():
         value = load_strategy(st).as_dict().get(lever, SPECS[lever].default)
         lines.append(f"| {st} | `{lever.split('.', 1)[1]}` | {value:g} | {lo:g} - {hi:g} | "
                      f"{src} |")

@@ -63,12 +63,12 @@ def test_a_lever_with_no_effect_gets_zero():
 
 
 def test_a_real_decomposition_adds_up_and_a_dead_lever_gets_zero(tmp_path):
-    # community_resilience sets depot_access without pre-positioning: with an empty depot
-    # the lever moves nothing, so its group gets exactly 0 against a strategy file that
-    # differs from community_resilience in it and in reporting burden only
+    # depot access without pre-positioning moves nothing (the depots stay empty), so its
+    # group gets exactly 0 against a strategy file that differs from community_resilience
+    # in it and in reporting burden only
     b = tmp_path / "community_b.toml"
     b.write_text('name = "community_b"\nextends = "community_resilience"\n[governance]\n'
-                 'depot_access = false\nreporting_burden = 0.6\n')
+                 'depot_access = true\nreporting_burden = 0.6\n')
     spec = dc.DecomposeSpec("community_resilience", str(b), "flood", households=1_000, days=40,
                             seeds=2)
     res = dc.run(spec, tmp_path / "out", executor="serial", progress=False)
@@ -79,6 +79,20 @@ def test_a_real_decomposition_adds_up_and_a_dead_lever_gets_zero(tmp_path):
     assert math.fsum(att.shapley) == pytest.approx(att.total, abs=1e-9)
     assert (tmp_path / "out" / "decomposition.csv").is_file()
     assert "Which levers carry the gap" in dc.markdown(res)
+    # the workshop app's explain mode reads the same folder
+    from viz.components.decomposition import table_html
+    from viz.decompose_data import load_decomposition
+
+    d = load_decomposition(tmp_path / "out")
+    assert (d.a, d.shock) == ("community_resilience", "flood")
+    page = table_html(d.table)
+    assert "reporting and indicators" in page and "interactions" in page
+
+
+def test_ui_refuses_a_folder_that_is_not_a_decomposition(tmp_path, capsys):
+    assert main(["ui", "--decomposition", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "not a finished decomposition folder" in err and len(err.splitlines()) == 1
 
 
 @pytest.mark.parametrize("argv, words", [

@@ -139,7 +139,8 @@ def write_report(root: str | Path, elapsed: float | None = None) -> Path:
              "[plausible] table of its file (docs/robustness.md), drawn for each strategy "
              "on its own. Under a shock, strategies are ranked on the harm the shock does: "
              "the shocked run minus the same world's no-shock run of the same strategy; the "
-             f"no-shock runs ('{EVERYDAY}') show everyday hardship beside it. Intervals are Wilson 95% intervals; a tie between k "
+             f"no-shock runs ('{EVERYDAY}') show everyday hardship beside it. "
+             "Intervals are Wilson 95% intervals; a tie between k "
              "strategies gives each 1/k of the world. How to read this report: "
              "docs/robustness.md.", "", "## Summary", "", *summary]
     for o in spec.outcomes:
