@@ -19,12 +19,12 @@ it loads as a shock or as a strategy.
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 
 from scenarios.schema import check_shock_doc, check_strategy_doc, where
 from sim.errors import ScenarioError, shown
 from sim.inputs import Shock, Strategy, check_shock
+from sim.io import read_toml as sim_read_toml
 
 BUILTIN = Path(__file__).parent
 KINDS = {"shock": "shocks", "strategy": "strategies"}
@@ -75,33 +75,14 @@ def resolve(kind: str, name_or_path: str | Path) -> Path:
 
 
 def read_toml(path: Path) -> dict:
-    """Parse a TOML file; unreadable, malformed or empty files raise ScenarioError.
+    """Parse a TOML file; unreadable, malformed or empty files raise ScenarioError
+    (`sim.io.read_toml`, the reader every user TOML file goes through).
 
     A UTF-8 byte-order mark (which some Windows editors write) is accepted."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise ScenarioError(f"{path}: cannot be read: {e.strerror or e}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ScenarioError(f"{path}: cannot be read: not UTF-8 text (byte {e.start:,} is "
-                            f"0x{data[e.start]:02x}); save the file as UTF-8") from None
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise ScenarioError(f"{path}: not valid TOML: {e}") from None
-    except RecursionError:
-        raise ScenarioError(f"{path}: not a scenario file: arrays or tables are nested too "
-                            "deeply (a scenario file needs at most 3 levels)") from None
-    except ValueError as e:  # a whole number of more than 4,300 digits
-        why = ("a whole number has more than 4,300 digits" if "digits" in str(e)
-               else shown(str(e), 120))
-        raise ScenarioError(f"{path}: not valid TOML: {why}") from None
-    if not doc:
-        raise ScenarioError(f"{path}: the file is empty; a shock lists [[events]], a strategy "
-                            "has a [governance] table (see `grassroots scenarios new`)")
-    return doc
+    return sim_read_toml(path, ScenarioError, "scenario file",
+                         empty="a shock lists [[events]], a strategy has a [governance] table "
+                               "(see `grassroots scenarios new`)",
+                         depth="a scenario file needs at most 3 levels")
 
 
 def _parent_file(kind: str, path: Path, name: str) -> Path:

@@ -53,7 +53,8 @@ def _add_run_args(p: argparse.ArgumentParser) -> None:
                    help="numba: fast kernels (default); reference: plain Mesa agents, slow")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a parameter, e.g. --set governance.data_openness=0.8 "
-                        "(repeatable; `grassroots params` lists them)")
+                        "(repeatable; `grassroots params` lists them; a name given twice, "
+                        "or also by --households, --days or --seed, is refused)")
     p.add_argument("--scenarios-dir", action="append", default=[], metavar="DIR",
                    help="also look for shock and strategy names in DIR "
                         "(also: GRASSROOTS_SCENARIOS)")
@@ -108,17 +109,20 @@ def cmd_run(args) -> int:
     from scenarios import add_scenarios_dir, make_model
     from sim.errors import InputWarning
     from sim.io import check_out_dir
-    from sim.params import parse_override
+    from sim.params import command_overrides
 
     out = check_out_dir(args.out) if args.out is not None else None  # before any work
     for d in args.scenarios_dir:
         add_scenarios_dir(d)
-    overrides = dict(parse_override(s) for s in args.set)
+    # --households, --days and --seed are parameters too: given also by --set, refused
+    overrides = command_overrides(args.set, {
+        "population.n_households": ("--households", args.households),
+        "run.days": ("--days", args.days), "run.seed": ("--seed", args.seed)})
+    overrides.setdefault("run.seed", 0)  # the command's default seed (a library call draws one)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
-        model = make_model(args.strategy, args.shock, n_households=args.households,
-                           days=args.days, seed=0 if args.seed is None else args.seed,
-                           overrides=overrides, engine=args.engine, threads=args.threads)
+        model = make_model(args.strategy, args.shock, overrides=overrides, engine=args.engine,
+                           threads=args.threads)
     for message in dict.fromkeys(str(w.message) for w in caught
                                  if issubclass(w.category, InputWarning)):
         print(f"grassroots run: warning: {message}", file=sys.stderr)
