@@ -606,3 +606,150 @@ def test_a_sweep_that_fails_at_a_run_leaves_nothing(tmp_path, monkeypatch):
                                             0, 0, 20)])
     assert multiprocessing.active_children() == []
     assert not out.exists()
+
+
+# -- network files: read the way networkx users expect ---------------------------------------
+
+def _graphml(tmp_path, G, name="g.graphml") -> Path:
+    import networkx as nx
+
+    f = tmp_path / name
+    nx.write_graphml(G, f)
+    return f
+
+
+def _graph(nodes, edges):
+    import networkx as nx
+
+    G = nx.Graph()
+    for v, attrs in nodes:
+        G.add_node(v, **attrs)
+    for u, v, attrs in edges:
+        G.add_edge(u, v, **attrs)
+    return G
+
+
+@pytest.mark.parametrize("nodes, edges, words", [
+    ([("1", {}), ("01", {})], [("1", "01", {})], ["'1'", "'01'", "two nodes"]),
+    ([("1", {}), ("+1", {}), ("2", {})], [("1", "2", {}), ("+1", "2", {})], ["two nodes"]),
+    ([("9" * 5000, {}), ("1", {})], [("9" * 5000, "1", {})], ["unknown household id"]),
+    ([("a", {"grid": "9" * 5000}), ("b", {})], [("a", "b", {})], ["grid", "whole number"]),
+    ([("a", {"household_size": "9" * 5000}), ("b", {})], [("a", "b", {})], ["household_size"]),
+    ([("a", {"age_group": "9" * 5000}), ("b", {})], [("a", "b", {})], ["age_group"]),
+    ([("a", {"age": "9" * 5000}), ("b", {})], [("a", "b", {})], ["age"]),
+    ([("a", {"age": 20, "elderly": "yes"}), ("b", {})], [("a", "b", {})],
+     ["age = 20", "elderly", "disagree"]),
+    ([("a", {"Elderly": "yes", "elderly": "no"}), ("b", {})], [("a", "b", {})], ["disagree"]),
+    ([("a", {"AGE": 70, "is_elderly": 0}), ("b", {})], [("a", "b", {})], ["disagree"]),
+    ([("a", {"Lives_Alone": "maybe"}), ("b", {})], [("a", "b", {})], ["Lives_Alone", "maybe"]),
+    ([("a", {}), ("b", {})], [("a", "b", {"Weight": 0})], ["weight 0", "> 0"]),
+    ([("a", {}), ("b", {})], [("a", "b", {"WEIGHT": 2.0})], ["weight_scale"]),
+    ([("a", {}), ("b", {})], [("a", "b", {"weight": 0.5, "Weight": 0.7})], ["different"]),
+    ([("a", {}), ("b", {})], [("a", "b", {"weight": "x"})], ["not a number"]),
+    ([("a", {}), ("b", {})], [], ["no ties"]),
+])
+def test_graphml_mistakes(tmp_path, nodes, edges, words):
+    from sim.errors import NetworkError
+    from sim.network import read_network
+
+    f = _graphml(tmp_path, _graph(nodes, edges))
+    refused(lambda: read_network(f, 600), str(f), *words, error=NetworkError)
+
+
+def test_attributes_in_any_case_and_unknown_ones_warned(tmp_path):
+    from sim.errors import InputWarning
+    from sim.network import read_network
+
+    f = _graphml(tmp_path, _graph([("a", {"AGE": 70, "Elderly": "yes", "club": "x"}),
+                                   ("b", {"Lives_Alone": "no", "label": "B"})],
+                                  [("a", "b", {"Weight": 0.25, "since": 1990})]))
+    with pytest.warns(InputWarning) as record:
+        net = read_network(f, 600)
+    text = " ".join(str(w.message) for w in record)
+    assert "'club'" in text and "'since'" in text and "label" not in text
+    assert net.attributes["elderly"][0] == 1.0 and net.attributes["alone"][1] == 0.0
+    assert net.weight.tolist() == [0.25, 0.25]
+
+
+@pytest.mark.parametrize("fmt, text, words", [
+    ("net", "*Vertices 2\n1 \"a\"\n2 \"b\"\n*Edges\n1 2 x\n", ["weight 'x'", "line 5"]),
+    ("net", "*Vertices 2\n1 \"a\"\n2 \"b\"\n*Edges\n", ["no ties"]),
+    ("gml", "graph [\n node [ id 0 label \"a\" ]\n node [ id 1 label \"b\" ]\n]\n", ["no ties"]),
+    ("adjlist", "a\nb\n", ["no ties"]),
+    ("gexf", "<gexf><graph><nodes><node id=\"0\"/></nodes></graph></gexf>", []),
+])
+def test_other_formats_refuse_what_graphml_refuses(tmp_path, fmt, text, words):
+    from sim.errors import NetworkError
+    from sim.network import read_network
+
+    f = write(tmp_path, text, f"g.{fmt}")
+    refused(lambda: read_network(f, 600), str(f), *words, error=NetworkError)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('"a","b"\n"b","c"\n', {(0, 1, 1.0), (1, 2, 1.0)}),
+    ('"source","target","weight"\n"a","b","0.5"\n', {(0, 1, 0.5)}),
+    ('"a,1","b"\n', {(0, 1, 1.0)}),
+    ("0;1;0,5\n1;2;1\n", {(0, 1, 0.5), (1, 2, 1.0)}),
+    ("0\t1\t0,25\n", {(0, 1, 0.25)}),
+    ("'a' 'b'\n", {(0, 1, 1.0)}),
+])
+def test_csv_quotes_and_decimal_commas(tmp_path, text, expected):
+    from sim.network import read_edge_list
+
+    net = read_edge_list(write(tmp_path, text, "t.csv"), 10)
+    rows = np.repeat(np.arange(net.n), np.diff(net.indptr))
+    up = rows < net.indices
+    got = set(zip(rows[up].tolist(), net.indices[up].tolist(), net.weight[up].round(9).tolist()))
+    assert got == expected
+
+
+@pytest.mark.parametrize("text, words", [
+    ("1,2\n01,3\n", ["'1'", "'01'", "two nodes"]),
+    ("0;1;0,5,7\n", ["weight"]),
+    ("0,1,0;5\n", ["weight"]),
+    ("9" * 5000 + ",1\n", ["unknown household id"]),
+    ('"0,1\n', ["not a whole number"]),
+    ("0;1\n1,2\n", ["columns"]),
+])
+def test_csv_mistakes(tmp_path, text, words):
+    from sim.errors import NetworkError
+    from sim.network import read_edge_list
+
+    f = write(tmp_path, text, "t.csv")
+    refused(lambda: read_edge_list(f, 10), str(f), *words, error=NetworkError)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(nodes=st.lists(st.tuples(st.sampled_from(["1", "01", "a", "B", "2", " 3", "9" * 30]),
+                                st.dictionaries(st.sampled_from(["age", "AGE", "elderly",
+                                                                 "Elderly", "grid", "club",
+                                                                 "income", "Household_Size"]),
+                                                st.one_of(st.integers(-5, 200),
+                                                          st.sampled_from(["yes", "no", "low",
+                                                                           "x", "60+", ""])),
+                                                max_size=3)),
+                      min_size=1, max_size=5, unique_by=lambda t: t[0]),
+       weights=st.lists(st.one_of(st.floats(-1, 3), st.sampled_from(["x", "0,5", ""])),
+                        max_size=4),
+       ids=st.sampled_from(["auto", "index", "label"]))
+def test_random_graphml_gives_a_network_or_one_network_error(tmp_path, nodes, weights, ids):
+    import warnings as w
+
+    from sim.errors import NetworkError
+    from sim.network import read_network
+
+    names = [v for v, _ in nodes]
+    edges = [(names[i % len(names)], names[(i + 1) % len(names)], {"weight": x})
+             for i, x in enumerate(weights)]
+    f = _graphml(tmp_path, _graph(nodes, edges), "r.graphml")
+    try:
+        with w.catch_warnings():
+            w.simplefilter("ignore")
+            net = read_network(f, 50, node_ids=ids)
+    except NetworkError as e:
+        assert "\n" not in str(e) and str(f) in str(e)
+    else:
+        assert net.n == 50 and len(net.indices) > 0
+        assert ((net.weight > 0) & (net.weight <= 1)).all()
