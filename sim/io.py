@@ -68,6 +68,12 @@ def is_dir(path) -> bool:
         return False
 
 
+def _exists(path: Path) -> bool:
+    """Whether `path` exists (False for a name too long to look up: making it
+    then fails with the OSError `check_out_dir` turns into its message)."""
+    return os.path.lexists(path)
+
+
 def read_toml(path, error: type[GrassrootsError] = GrassrootsError, what: str = "file",
               empty: str = "", depth: str = "") -> dict[str, Any]:
     """The table of TOML file `path`; any problem raises `error` naming the file.
@@ -144,14 +150,17 @@ def check_out_dir(path, option: str = "--out") -> Path:
     text = os.fspath(path)
     if not text.strip():
         raise OutputError(f"{option} is empty: give a folder to write the results in")
+    if "\0" in text:
+        raise OutputError(f"{option} {shown(text, 200)} holds a NUL byte: give a folder name "
+                          "without one")
     p = Path(text)
-    if p.exists() and not p.is_dir():
+    if is_file(p) or (not is_dir(p) and _exists(p)):
         raise OutputError(f"{option} {shown(text, 200)} is an existing file, not a folder: "
                           "give a folder (it is created if missing)")
     made: list[Path] = []
     try:
         for d in [*reversed(p.parents), p]:
-            if not d.exists():
+            if not _exists(d):
                 d.mkdir()
                 made.append(d)
         fd, probe = tempfile.mkstemp(dir=p, prefix=".grassroots-probe-")
@@ -175,8 +184,13 @@ def check_out_file(path, option: str) -> Path:
     text = os.fspath(path)
     if not text.strip():
         raise OutputError(f"{option} is empty: give a file name to write")
+    if "\0" in text:
+        raise OutputError(f"{option} {shown(text, 200)} holds a NUL byte")
     p = Path(text)
-    if p.is_dir():
+    if len(os.fsencode(p.name)) > 255:  # NAME_MAX of the usual file systems
+        raise OutputError(f"{option} {shown(text, 200)}: the file name is longer than 255 "
+                          "bytes; give a shorter one")
+    if is_dir(p):
         raise OutputError(f"{option} {shown(text, 200)} is a folder: give a file name")
     check_out_dir(p.parent, option)
     return p

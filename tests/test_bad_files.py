@@ -753,3 +753,28 @@ def test_random_graphml_gives_a_network_or_one_network_error(tmp_path, nodes, we
     else:
         assert net.n == 50 and len(net.indices) > 0
         assert ((net.weight > 0) & (net.weight <= 1)).all()
+
+
+@pytest.mark.parametrize("out, words", [
+    ("a\0b", ["NUL"]),
+    ("x" * 5000, ["characters", "cannot write there"]),
+    ("y/" * 3000, ["cannot write there"]),
+])
+def test_output_paths_the_system_refuses(tmp_path, monkeypatch, capsys, out, words):
+    from sim.errors import OutputError
+    from sim.io import check_out_dir, check_out_file
+
+    monkeypatch.chdir(tmp_path)
+    refused(lambda: check_out_dir(out), *words, error=OutputError)
+    refused(lambda: check_out_file(out.rstrip("/") + ".json", "--json"), error=OutputError)
+    assert os.listdir(tmp_path) == []
+
+
+def test_robustness_checks_its_network_file_before_writing(tmp_path, capsys):
+    f = write(tmp_path, ROBUST + '[fixed]\n"network.kind" = "edge_list"\n'
+                                 '"network.edge_list" = "no_ties_here.csv"\n')
+    out = tmp_path / "r"
+    assert main(["robustness", str(f), "--out", str(out), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "no_ties_here.csv" in err and err.count("\n") == 1, err
+    assert not out.exists()
