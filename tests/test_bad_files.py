@@ -262,6 +262,8 @@ def test_broken_records_in_results_folders(tmp_path, capsys):
     (d / "calibration.json").write_bytes(b"{broken")
     assert main(["calibrate", "--report-only", "--out", str(d)]) == 2
     assert "calibration.json" in capsys.readouterr().err
+    assert main(["calibrate", "--quick", "--out", str(d)]) == 2  # continuing it
+    assert "calibration.json" in capsys.readouterr().err
 
 
 # -- calibration targets ---------------------------------------------------------------------
