@@ -24,6 +24,7 @@ from pathlib import Path
 from scenarios.schema import check_shock_doc, check_strategy_doc, where
 from sim.errors import ScenarioError, shown
 from sim.inputs import Shock, Strategy, check_shock
+from sim.io import is_dir, is_file
 from sim.io import read_toml as sim_read_toml
 
 BUILTIN = Path(__file__).parent
@@ -35,8 +36,9 @@ def add_scenarios_dir(path: str | Path) -> None:
     """Also look for scenario names in `path` (with shocks/ and strategies/ inside,
     or the files directly)."""
     p = Path(path)
-    if not p.is_dir():
-        raise ScenarioError(f"scenarios folder {str(p)!r} does not exist")
+    if not is_dir(p):
+        what = "is a file, not a folder" if is_file(p) else "does not exist"
+        raise ScenarioError(f"scenarios folder {shown(str(p), 200)} {what}")
     if p not in _extra_dirs:
         _extra_dirs.append(p)
 
@@ -65,8 +67,9 @@ def resolve(kind: str, name_or_path: str | Path) -> Path:
     text = str(name_or_path)
     if "/" in text or os.sep in text or text.endswith(".toml"):
         p = Path(text)
-        if not p.is_file():
-            raise ScenarioError(f"{kind} file {shown(text, 200)} does not exist")
+        if not is_file(p):
+            what = "is a folder, not a file" if is_dir(p) else "does not exist"
+            raise ScenarioError(f"{kind} file {shown(text, 200)} {what}")
         return p
     names = available(kind)
     if text not in names:
@@ -172,8 +175,9 @@ def load_file(path: str | Path) -> tuple[str, Shock | Strategy]:
     validate` and `scenarios show` share. A file is valid exactly when it
     loads as a shock or as a strategy (which `grassroots run` does with it)."""
     p = Path(path)
-    if not p.is_file():
-        raise ScenarioError(f"file {shown(str(path), 200)} does not exist")
+    if not is_file(p):
+        what = "is a folder, not a file" if is_dir(p) else "does not exist"
+        raise ScenarioError(f"file {shown(str(path), 200)} {what}")
     if "/" not in str(p) and p.suffix != ".toml":
         p = p.resolve()  # so that it is read as a path, never looked up as a name
     errors: dict[str, ScenarioError] = {}

@@ -780,3 +780,12 @@ def test_robustness_checks_its_network_file_before_writing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "no_ties_here.csv" in err and err.count("\n") == 1, err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("option", ["--shock", "--strategy", "--scenarios-dir"])
+def test_a_folder_or_file_in_the_wrong_place_says_so(tmp_path, capsys, option):
+    f = write(tmp_path, "x = 1\n", "plain.toml")
+    given = str(f) if option == "--scenarios-dir" else str(tmp_path) + "/"
+    assert main(["run", option, given]) == 2
+    err = capsys.readouterr().err
+    assert ("is a file" if option == "--scenarios-dir" else "is a folder") in err, err
