@@ -153,6 +153,9 @@ def check_out_dir(path, option: str = "--out") -> Path:
     if "\0" in text:
         raise OutputError(f"{option} {shown(text, 200)} holds a NUL byte: give a folder name "
                           "without one")
+    if len(os.fsencode(os.path.abspath(text))) >= 4096:  # PATH_MAX: before making folders
+        raise OutputError(f"{option} {shown(text, 200)}: cannot write there (the path is "
+                          "longer than 4,095 bytes); give a shorter one")
     p = Path(text)
     if is_file(p) or (not is_dir(p) and _exists(p)):
         raise OutputError(f"{option} {shown(text, 200)} is an existing file, not a folder: "

@@ -31,3 +31,7 @@ def fail_on_second(task, root, threads):
         raise RuntimeError("task 1 failed")
     time.sleep(0.3)
     return task
+
+
+def no_warm_up():
+    """A worker initializer that loads nothing (the test's tasks run no model)."""

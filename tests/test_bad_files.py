@@ -576,18 +576,14 @@ def test_calibrate_checks_out_and_preset_before_running(tmp_path, capsys):
 
 # -- nothing left running --------------------------------------------------------------------
 
-def _no_warm_up():
-    """A worker initializer that loads nothing (the test's tasks run no model)."""
-
-
 def test_a_failed_run_leaves_no_worker_process():
     from experiments.runners import run_in_processes
-    from tests.process_helpers import fail_on_second
+    from tests.process_helpers import fail_on_second, no_warm_up
 
     seen = []
     with pytest.raises(RuntimeError, match="task 1 failed"):
         run_in_processes([0, 1, 2, 3, 4, 5], None, 2, lambda: None, lambda bar: seen.append(1),
-                         fn=fail_on_second, initializer=_no_warm_up)
+                         fn=fail_on_second, initializer=no_warm_up)
     assert multiprocessing.active_children() == []
 
 
