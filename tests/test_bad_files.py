@@ -582,7 +582,8 @@ def test_a_failed_run_leaves_no_worker_process():
 
     seen = []
     with pytest.raises(RuntimeError, match="task 1 failed"):
-        run_in_processes([0, 1, 2, 3, 4, 5], None, 2, lambda: None, lambda bar: seen.append(1),
+        run_in_processes([0, 1, 2, 3, 4, 5], None, 2, lambda: None,
+                         lambda bar, result: seen.append(result),
                          fn=fail_on_second, initializer=no_warm_up)
     assert multiprocessing.active_children() == []
 
