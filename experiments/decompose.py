@@ -295,8 +295,9 @@ def run(spec: DecomposeSpec, out: str | Path, executor: str = "process",
     atomic_write(record_path, lambda p: Path(p).write_text(
         json.dumps({"spec": spec.to_dict(), "players": {k: list(v) for k, v in pl.items()}},
                    indent=2) + "\n"))
-    espec = check_spec({"name": f"decompose_{spec.a}_{spec.b}_{spec.shock}",
-                        "description": "grassroots decompose",
+    espec = check_spec({"name": "decompose",
+                        "description": f"grassroots decompose {spec.a} {spec.b} --shock "
+                                       f"{spec.shock}",
                         "strategies": [spec.a], "shocks": [spec.shock, "none"],
                         "days": spec.days, "seed": spec.seed,
                         "fixed": {"population.n_households": spec.households}}, "decompose")
