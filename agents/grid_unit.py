@@ -14,7 +14,8 @@ import mesa
 
 from agents.base import state_views
 from sim import rng
-from sim.flags import ASK_CHAT, ASK_NEIGHBOURS, CHAT, OUTREACH, REQUEST, SENSING, VISIT
+from sim.flags import ASK_CHAT, ASK_NEIGHBOURS, CHAT, OUTREACH, REQUEST, SENSING, UP, VISIT
+from sim.pars_governance import time_off_visits
 from sim.state import GRID_FIELDS
 
 
@@ -63,7 +64,7 @@ class GridUnit(mesa.Agent):
         if g.registry_outreach_per_10k <= 0.0:
             return
         if ((today.warning[self.idx] <= 0.0 and today.hazard[self.idx] <= 0.0)
-                or today.telecom[self.idx] <= 0.5):
+                or today.telecom[self.idx] <= UP):
             return
         homes = self.households()
         n_g = len(homes)
@@ -87,7 +88,8 @@ class GridUnit(mesa.Agent):
     def visit_capacity_today(self) -> float:
         """This grid's visits today before rounding: its share of the city's
         capacity (dashboard_steering sends a pool where the dashboard shows
-        cases), less reports, mobility lost to the hazard and yesterday's hand-offs."""
+        cases), less reports and community work (time_off_visits), mobility lost
+        to the hazard and yesterday's hand-offs."""
         g = self.model.params.governance
         dc = self.model.state.grids.dashboard_cases
         n_grids = len(dc)
@@ -100,7 +102,7 @@ class GridUnit(mesa.Agent):
             own += g.visit_capacity * g.dashboard_steering * n_grids * (dc[self.idx] / shown)
         else:
             own += g.visit_capacity * g.dashboard_steering
-        cap = (own * (1.0 - g.reporting_burden)
+        cap = (own * (1.0 - time_off_visits(g))
                * (1.0 - g.hazard_mobility_loss * self.model.today.hazard[self.idx])
                - g.handoff_visit_cost * self.handoffs_today)
         return max(cap, 0.0)
@@ -192,7 +194,7 @@ class GridUnit(mesa.Agent):
         telecom working); under direct dispatch the worker hands the rest over
         (some lose their details); otherwise they wait for the central queue."""
         g, today, day = self.model.params.governance, self.model.today, self.model.clock
-        up = today.platform > 0.5 and today.telecom[self.idx] > 0.5
+        up = today.platform > UP and today.telecom[self.idx] > UP
         handed = 0
         queued = 0
         for h in self.households():

@@ -12,7 +12,7 @@ import mesa
 
 from agents.base import state_views
 from sim import rng
-from sim.flags import ASK_CHAT, ASK_NEIGHBOURS, ASK_PLATFORM, CHAT, REQUEST, SENSING
+from sim.flags import ASK_CHAT, ASK_NEIGHBOURS, ASK_PLATFORM, CHAT, REQUEST, SENSING, UP
 from sim.state import HOUSEHOLD_FIELDS
 
 
@@ -193,7 +193,7 @@ class Household(mesa.Agent):
         ch = 0
         if self.asked_today & ASK_PLATFORM:
             ch = REQUEST
-        elif g.chat_to_platform and (self.asked_today & ASK_CHAT) and today.platform > 0.5:
+        elif g.chat_to_platform and (self.asked_today & ASK_CHAT) and today.platform > UP:
             ch = CHAT
         elif self.has_digital_access and (self._draw(rng.S_SENSING) < g.platform_sensing
                                           * today.platform * today.power[gid]

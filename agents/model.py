@@ -86,7 +86,7 @@ class ReferenceModel(ResilienceModel):
         probability central_info_loss (returned closed) or reaches a
         department central_latency_days later."""
         g, today, day = self.params.governance, self.today, self.clock
-        if g.direct_dispatch or today.platform <= 0.5:
+        if g.direct_dispatch or today.platform <= f.UP:
             return
         total = 0
         for gu in self.grid_units:
@@ -97,7 +97,7 @@ class ReferenceModel(ResilienceModel):
         k = int(math.floor(g.central_triage_per_10k * n / 10_000.0
                            + rng.uniform_py(self.seed_value, day, rng.S_TRIAGE_ROUNDING, 0)))
         queue = [h for h in self.households
-                 if h.t_case >= 0 and h.t_dispatch < 0 and today.telecom[h.grid_id] > 0.5]
+                 if h.t_case >= 0 and h.t_dispatch < 0 and today.telecom[h.grid_id] > f.UP]
         queue.sort(key=lambda h: (h.t_case, h.idx))
         for h in queue[:k]:
             if h._draw(rng.S_INFO_LOSS) < g.central_info_loss:
@@ -161,7 +161,7 @@ class ReferenceModel(ResilienceModel):
         update while the platform is up."""
         gr = self.state.grids
         counts = [sum(h.leave_dashboard() for h in gu.households()) for gu in self.grid_units]
-        if self.today.platform > 0.5:
+        if self.today.platform > f.UP:
             total = 0.0
             for g, c in enumerate(counts):
                 gr.dashboard_cases[g] = c

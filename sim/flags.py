@@ -25,6 +25,10 @@ REQUEST = 3
 CHAT = 4
 OUTREACH = 5  # a department's call to a household in its own registry
 
+# A service (the platform, a grid's telecom or power) is up when its level today, 0-1,
+# is above UP: the shock schedule sets levels of 0 or 1 (or a fraction while recovering).
+UP = 0.5
+
 # Line departments (rows of department_capacity); names in sim.state.DEPARTMENTS.
 CIVIL_AFFAIRS = 0
 HEALTH = 1

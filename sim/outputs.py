@@ -242,6 +242,11 @@ ALL_OUTCOMES: tuple[Outcome, ...] = (
             "Excess crisis household-days vs no-shock run",
             "crisis household-days in the window minus those of the paired no-shock run",
             paired=True),
+    Outcome("everyday_crisis_household_days", "lower",
+            "Everyday crisis household-days (paired no-shock run)",
+            "crisis household-days of the paired no-shock run in the same window: everyday "
+            "hardship, reported beside the shock's excess, not ranked with it",
+            low=0.0, paired=True),
 )
 
 

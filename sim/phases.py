@@ -27,7 +27,7 @@ from sim.kernels.help_seeking import seek_help
 from sim.kernels.mutual_aid import mutual_aid
 from sim.kernels.observation import observe
 from sim.kernels.preposition import preposition
-from sim.kernels.record import record_day
+from sim.kernels.record import record_goods, record_help, record_people, record_workers
 from sim.kernels.shock import apply_shock, damage_shops
 from sim.kernels.social import update_trust_and_social_capital, update_volunteers
 from sim.kernels.volunteers import serve_volunteers
@@ -100,7 +100,8 @@ PHASES: tuple[Phase, ...] = (
           (update_volunteers,), ("volunteers.update_motivation",)),
     Phase("9", "observe", "the dashboard's view (frozen while the platform is down)",
           (observe,), ("model.observe_dashboard",)),
-    Phase("10", "record", "the day's metrics", (record_day,), ("model.record_day",),
+    Phase("10", "record", "the day's metrics",
+          (record_people, record_help, record_workers, record_goods), ("model.record_day",),
           recorded_only=True),
 )
 

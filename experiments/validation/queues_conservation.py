@@ -213,10 +213,15 @@ def check_department_conservation(n: int = 20_000, days: int = 30) -> Check:
     grid_ok = deliveries_ok = True
     for day in range(days):
         n0, r0, open0 = need.copy(), reserves.copy(), t_dispatch.copy()
-        serve_departments(grid, chronic, vulnerability, hazard, power, capacity, t_dispatch,
-                          t_case, t_request, on_dash, need, reserves, consumed, dept_in, formal,
-                          served, keys, no_cases, depot, warehouse, grid_trips, delivery,
-                          0.0, 0.0, 0.0, day)
+        serve_departments(
+            grid=grid, has_chronic_illness=chronic, vulnerability=vulnerability,
+            hazard=hazard, power=power, department_capacity=capacity, t_dispatch=t_dispatch,
+            t_case=t_case, t_request=t_request, is_on_dashboard=on_dash, need=need,
+            reserves=reserves, consumed_today=consumed, department_in_today=dept_in,
+            formal_today=formal, department_served_today=served, keys=keys,
+            dashboard_cases=no_cases, depot=depot, warehouse=warehouse, grid_trips=grid_trips,
+            dept_delivery_days=delivery, hazard_mobility_loss=0.0, power_delivery_loss=0.0,
+            dashboard_allocation=0.0, day=day)
         delivered += float(dept_in.sum())
         paid += float((n0 - need).sum())
         gained += float((reserves - r0).sum())

@@ -17,7 +17,7 @@ import math
 
 from numba import njit, prange
 
-from sim.flags import ASK_CHAT, ASK_PLATFORM, CHAT, OUTREACH, REQUEST, SENSING, VISIT
+from sim.flags import ASK_CHAT, ASK_PLATFORM, CHAT, OUTREACH, REQUEST, SENSING, UP, VISIT
 from sim.rng import (
     S_KPI_CLOSE,
     S_OUTREACH_ROUNDING,
@@ -50,14 +50,15 @@ def detect_on_platform(grid, has_digital_access, need, asked_today, power, telec
         ch = 0
         if asked_today[i] & ASK_PLATFORM:
             ch = REQUEST
-        elif chat_to_platform and (asked_today[i] & ASK_CHAT) and platform > 0.5:
+        elif chat_to_platform and (asked_today[i] & ASK_CHAT) and platform > UP:
             ch = CHAT
         elif has_digital_access[i] and (uniform(seed, day, S_SENSING, i) < platform_sensing
                                         * platform * power[g] * telecom[g]):
             ch = SENSING
         if ch > 0:
-            _open_case(i, ch, detected_by, case_channel, t_case, is_on_dashboard, t_detected,
-                       was_detected, day)
+            _open_case(i=i, ch=ch, detected_by=detected_by, case_channel=case_channel,
+                       t_case=t_case, is_on_dashboard=is_on_dashboard, t_detected=t_detected,
+                       was_detected=was_detected, day=day)
 
 
 @njit(cache=True)
@@ -89,21 +90,24 @@ def _visit(i, need, t_need_last, t_visited, t_case, t_dispatch, t_detected, was_
             is_on_dashboard[i] = False
     elif need[i] > 0.0 and t_case[i] < 0:
         if uniform(seed, day, S_KPI_CLOSE, i) >= kpi_pressure:
-            _open_case(i, VISIT, detected_by, case_channel, t_case, is_on_dashboard,
-                       t_detected, was_detected, day)
+            _open_case(i=i, ch=VISIT, detected_by=detected_by, case_channel=case_channel,
+                       t_case=t_case, is_on_dashboard=is_on_dashboard, t_detected=t_detected,
+                       was_detected=was_detected, day=day)
 
 
 @njit(cache=True, parallel=True)
 def visit_grids(start, stop, cursor, visits_today, hazard, need, t_need_last, is_known,
                 asked_today, t_visited, t_case, t_dispatch, t_detected, was_detected,
                 is_on_dashboard, detected_by, case_channel, dashboard_cases, handoffs_today,
-                visit_capacity, reporting_burden, hazard_mobility_loss, revisit_days,
+                visit_capacity, time_off_visits, hazard_mobility_loss, revisit_days,
                 kpi_pressure, close_after_days, chat_groups, dashboard_steering,
                 handoff_visit_cost, seed, day):
-    """Each grid worker visits up to c_g x (1 - reporting_burden) x
+    """Each grid worker visits up to c_g x (1 - time_off_visits) x
     (1 - hazard_mobility_loss x hazard) - handoff_visit_cost x handoffs_today
     households (not below 0), where handoffs_today are the cases the worker
-    handed over directly yesterday (phase 5c runs after this one).
+    handed over directly yesterday (phase 5c runs after this one). time_off_visits
+    is the share of the day off visits: reports and the community work the strategy
+    asks (sim.pars_governance.time_off_visits).
 
     c_g is the grid's share of the city's visit capacity: visit_capacity x
     (1 - dashboard_steering) in every grid, plus a pool of visit_capacity x
@@ -134,7 +138,7 @@ def visit_grids(start, stop, cursor, visits_today, hazard, need, t_need_last, is
             own += visit_capacity * dashboard_steering * n_grids * (dashboard_cases[g] / shown)
         else:
             own += visit_capacity * dashboard_steering
-        cap = (own * (1.0 - reporting_burden) * (1.0 - hazard_mobility_loss * hazard[g])
+        cap = (own * (1.0 - time_off_visits) * (1.0 - hazard_mobility_loss * hazard[g])
                - handoff_visit_cost * handoffs_today[g])
         cap = max(cap, 0.0)
         k = min(n_g, int(math.floor(cap + uniform(seed, day, S_VISIT_ROUNDING, g))))
@@ -145,9 +149,12 @@ def visit_grids(start, stop, cursor, visits_today, hazard, need, t_need_last, is
                 break
             i = a + (offset + t) % n_g
             if chat_groups and (asked_today[i] & ASK_CHAT) and need[i] > 0.0 and t_case[i] < 0:
-                _visit(i, need, t_need_last, t_visited, t_case, t_dispatch, t_detected,
-                       was_detected, is_on_dashboard, detected_by, case_channel, kpi_pressure,
-                       close_after_days, seed, day)
+                _visit(i=i, need=need, t_need_last=t_need_last, t_visited=t_visited,
+                       t_case=t_case, t_dispatch=t_dispatch, t_detected=t_detected,
+                       was_detected=was_detected, is_on_dashboard=is_on_dashboard,
+                       detected_by=detected_by, case_channel=case_channel,
+                       kpi_pressure=kpi_pressure, close_after_days=close_after_days,
+                       seed=seed, day=day)
                 done += 1
         for t in range(n_g):  # tier B: known vulnerable households due a visit
             if done >= k:
@@ -155,9 +162,12 @@ def visit_grids(start, stop, cursor, visits_today, hazard, need, t_need_last, is
             i = a + (offset + t) % n_g
             last = t_visited[i]
             if is_known[i] and last != day and (last < 0 or day - last >= revisit_days):
-                _visit(i, need, t_need_last, t_visited, t_case, t_dispatch, t_detected,
-                       was_detected, is_on_dashboard, detected_by, case_channel, kpi_pressure,
-                       close_after_days, seed, day)
+                _visit(i=i, need=need, t_need_last=t_need_last, t_visited=t_visited,
+                       t_case=t_case, t_dispatch=t_dispatch, t_detected=t_detected,
+                       was_detected=was_detected, is_on_dashboard=is_on_dashboard,
+                       detected_by=detected_by, case_channel=case_channel,
+                       kpi_pressure=kpi_pressure, close_after_days=close_after_days,
+                       seed=seed, day=day)
                 done += 1
         c = cursor[g]
         steps = 0
@@ -166,9 +176,12 @@ def visit_grids(start, stop, cursor, visits_today, hazard, need, t_need_last, is
             c = (c + 1) % n_g
             steps += 1
             if t_visited[i] != day:
-                _visit(i, need, t_need_last, t_visited, t_case, t_dispatch, t_detected,
-                       was_detected, is_on_dashboard, detected_by, case_channel, kpi_pressure,
-                       close_after_days, seed, day)
+                _visit(i=i, need=need, t_need_last=t_need_last, t_visited=t_visited,
+                       t_case=t_case, t_dispatch=t_dispatch, t_detected=t_detected,
+                       was_detected=was_detected, is_on_dashboard=is_on_dashboard,
+                       detected_by=detected_by, case_channel=case_channel,
+                       kpi_pressure=kpi_pressure, close_after_days=close_after_days,
+                       seed=seed, day=day)
                 done += 1
         cursor[g] = c
         visits_today[g] = done
@@ -180,7 +193,7 @@ def reach_out_registries(start, stop, is_registered, need, t_case, t_detected, w
                          hazard, telecom, registry_outreach_per_10k, seed, day):
     """Departments call the households in their own registries (is_registered:
     their own data, opened to the grid or not) in grids where a warning stands
-    or the hazard has hit, while the grid's telecom works (telecom > 0.5).
+    or the hazard has hit, while the grid's telecom works (telecom > UP).
 
     A grid gets registry_outreach_per_10k x households / 10,000 calls a day
     (the fraction rounded up with its own probability), going down the
@@ -193,7 +206,7 @@ def reach_out_registries(start, stop, is_registered, need, t_case, t_detected, w
     if registry_outreach_per_10k <= 0.0:
         return
     for g in prange(start.shape[0]):
-        if (warning[g] <= 0.0 and hazard[g] <= 0.0) or telecom[g] <= 0.5:
+        if (warning[g] <= 0.0 and hazard[g] <= 0.0) or telecom[g] <= UP:
             continue
         a = start[g]
         n_g = stop[g] - a
@@ -210,6 +223,8 @@ def reach_out_registries(start, stop, is_registered, need, t_case, t_detected, w
                 continue
             done += 1
             if need[i] > 0.0 and t_case[i] < 0:
-                _open_case(i, OUTREACH, detected_by, case_channel, t_case, is_on_dashboard,
-                           t_detected, was_detected, day)
+                _open_case(i=i, ch=OUTREACH, detected_by=detected_by,
+                           case_channel=case_channel, t_case=t_case,
+                           is_on_dashboard=is_on_dashboard, t_detected=t_detected,
+                           was_detected=was_detected, day=day)
         outreach_cursor[g] = c

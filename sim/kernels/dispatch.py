@@ -26,7 +26,7 @@ import math
 
 from numba import njit, prange
 
-from sim.flags import CHAT, OUTREACH, REQUEST, SENSING
+from sim.flags import CHAT, OUTREACH, REQUEST, SENSING, UP
 from sim.rng import S_INFO_LOSS, S_TRIAGE_ROUNDING, uniform
 
 
@@ -42,7 +42,7 @@ def dispatch_cases(start, stop, t_case, t_dispatch, is_on_dashboard, case_channe
     queued_today.
     """
     for g in prange(start.shape[0]):
-        up = platform > 0.5 and telecom[g] > 0.5
+        up = platform > UP and telecom[g] > UP
         handed = 0
         queued = 0
         for i in range(start[g], stop[g]):
@@ -90,7 +90,7 @@ def triage_central(start, stop, grid, t_case, t_dispatch, is_on_dashboard, telec
     is down or under direct dispatch. Writes t_case, t_dispatch,
     is_on_dashboard, triage_count.
     """
-    if direct_dispatch or platform <= 0.5:
+    if direct_dispatch or platform <= UP:
         return
     n_grids = start.shape[0]
     total = 0
@@ -102,7 +102,7 @@ def triage_central(start, stop, grid, t_case, t_dispatch, is_on_dashboard, telec
                        + uniform(seed, day, S_TRIAGE_ROUNDING, 0)))
     if total <= k:
         for g in prange(n_grids):
-            if telecom[g] <= 0.5:
+            if telecom[g] <= UP:
                 continue
             for i in range(start[g], stop[g]):
                 if t_case[i] >= 0 and t_dispatch[i] < 0:
@@ -112,7 +112,7 @@ def triage_central(start, stop, grid, t_case, t_dispatch, is_on_dashboard, telec
     n = grid.shape[0]
     triage_count[:day + 1] = 0
     for i in range(n):
-        if t_case[i] >= 0 and t_dispatch[i] < 0 and telecom[grid[i]] > 0.5:
+        if t_case[i] >= 0 and t_dispatch[i] < 0 and telecom[grid[i]] > UP:
             triage_count[t_case[i]] += 1
     cut = 0
     left = k
@@ -120,7 +120,7 @@ def triage_central(start, stop, grid, t_case, t_dispatch, is_on_dashboard, telec
         left -= triage_count[cut]
         cut += 1
     for i in range(n):
-        if t_case[i] >= 0 and t_dispatch[i] < 0 and telecom[grid[i]] > 0.5:
+        if t_case[i] >= 0 and t_dispatch[i] < 0 and telecom[grid[i]] > UP:
             if t_case[i] < cut or (t_case[i] == cut and left > 0):
                 if t_case[i] == cut:
                     left -= 1

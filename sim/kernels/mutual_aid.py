@@ -92,9 +92,12 @@ def mutual_aid(indptr, indices, weight, need, asked_today, reserves, social_capi
         for a in (aid_scale, aid_frac, aid_in_today, aid_out_today):
             a[:] = 0.0
         return
-    offer_mutual_aid(indptr, indices, weight, need, asked_today, reserves, social_capital,
-                     aid_keep_days, aid_share, aid_scale)
-    receive_mutual_aid(indptr, indices, weight, need, asked_today, aid_scale, aid_frac,
-                       aid_in_today)
-    settle_mutual_aid(indptr, indices, weight, aid_scale, aid_frac, aid_in_today, reserves, need,
-                      aid_out_today, consumed_today)
+    net = {"indptr": indptr, "indices": indices, "weight": weight}
+    offer_mutual_aid(**net, need=need, asked_today=asked_today, reserves=reserves,
+                     social_capital=social_capital, aid_keep_days=aid_keep_days,
+                     aid_share=aid_share, aid_scale=aid_scale)
+    receive_mutual_aid(**net, need=need, asked_today=asked_today, aid_scale=aid_scale,
+                       aid_frac=aid_frac, aid_in_today=aid_in_today)
+    settle_mutual_aid(**net, aid_scale=aid_scale, aid_frac=aid_frac, aid_in_today=aid_in_today,
+                      reserves=reserves, need=need, aid_out_today=aid_out_today,
+                      consumed_today=consumed_today)

@@ -2,6 +2,7 @@
 
 from numba import njit, prange
 
+from sim.flags import UP
 from sim.rng import S_DASH_SENSE, uniform
 
 
@@ -18,7 +19,7 @@ def observe(start, stop, has_digital_access, need, t_need_last, is_on_dashboard,
     volunteers who carry the grid's open cases report it to the grid worker.
     Others stay on it until a grid worker's visit or a department closes the
     case. While
-    the platform is up (platform > 0.5) the dashboard's figure, dashboard[0],
+    the platform is up (platform > UP, sim.flags) the dashboard's figure, dashboard[0],
     becomes the share of households on it; while it is down the figure is
     frozen, and so are its counts per grid, dashboard_cases (what steers the
     allocation of capacity across grids), and which households it shows
@@ -26,7 +27,7 @@ def observe(start, stop, has_digital_access, need, t_need_last, is_on_dashboard,
     dashboard_cases, is_shown.
     """
     n_grids = start.shape[0]
-    up = platform > 0.5
+    up = platform > UP
     for g in prange(n_grids):
         count = 0
         for i in range(start[g], stop[g]):

@@ -1,8 +1,15 @@
-"""Phase 10, record: the day's metrics, one serial pass over the arrays.
+"""Phase 10, record: the day's metrics, four serial passes, one per block of columns.
+
+`record_people` clears the day's row and records the households' state,
+`record_help` today's detections and help, `record_workers` the volunteers'
+and grid workers' work, `record_goods` the stocks and flows of goods; they run
+in that order (sim.phases), and each column is written by one of them (the
+destroyed goods by `record_help` and then `record_goods`).
 
 Serial on purpose: floating-point sums then come out the same at any thread
-count. Each column is declared once, in `sim.outputs.RECORD`; `sim.flags`
-generates one constant per column from it.
+count, and the same as the reference engine's `record_day`. Each column is
+declared once, in `sim.outputs.RECORD`; `sim.flags` generates one constant
+per column from it.
 """
 
 import numpy as np
@@ -54,29 +61,23 @@ from sim.flags import (
     WELLBEING_MEAN,
 )
 
-__all__ = ["COLUMNS", "N_COLUMNS", "record_day"]
+__all__ = ["COLUMNS", "N_COLUMNS", "record_goods", "record_help", "record_people",
+           "record_workers"]
 
 
 @njit(cache=True)
-def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_start,
-               bought_today, aid_in_today, volunteer_in_today, department_in_today, trust,
-               social_capital, t_informed, t_case, need_total, motivation, used_today,
-               visits_today, crisis_threshold, dashboard, volunteer_hours_per_day,
-               reporting_hours, consumed_today, destroyed_today, reserves, shop_stock,
-               shop_in_today, depot, in_transit, donated_today, shop_destroyed_today, warehouse,
-               warehouse_in_today, is_shown, day, row):
-    """Write the day's metrics into `row` (N_COLUMNS,) and add today's need to each
-    household's need_total. Today's detections by channel ch count in column
-    CHANNEL_COLUMN[ch] (sim.flags). dashboard, warehouse and warehouse_in_today
-    are (1,) arrays; is_shown says which households the dashboard shows (missed
-    need, false alarms). The goods columns (supply_in ... donated) are sums in
-    row order: the city's stocks and flows. Writes row, need_total.
+def record_people(need, wellbeing, is_vulnerable, crisis_threshold, trust, social_capital,
+                  t_informed, t_case, reserves, is_shown, dashboard, need_total, row):
+    """First of the record phase: clear `row` (N_COLUMNS,), then the households'
+    need, crisis, wellbeing, trust, social capital, warnings, open cases and
+    reserves, and what the dashboard (a (1,) array; is_shown per household)
+    shows against the need (missed need, false alarms); add today's need to
+    each household's need_total. Writes row, need_total.
     """
     n = need.shape[0]
     row[:] = 0.0
     wb = 0.0
     unmet = 0.0
-    lat = 0.0
     trust_sum = 0.0
     sc_sum = 0.0
     for i in range(n):
@@ -93,6 +94,40 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
                 row[IN_CRISIS_VULNERABLE] += 1.0
             else:
                 row[IN_CRISIS_OTHER] += 1.0
+        trust_sum += trust[i]
+        sc_sum += social_capital[i]
+        if t_informed[i] >= 0:
+            row[INFORMED] += 1.0
+        if t_case[i] >= 0:
+            row[OPEN_CASES] += 1.0
+        row[STOCK_HOUSEHOLDS] += reserves[i]
+        if is_shown[i] != (nd > 0.0):
+            if is_shown[i]:
+                row[FALSE_ALARMS] += 1.0
+            else:
+                row[MISSED_NEED] += 1.0
+    row[FUNCTIONALITY] = 1.0 - row[IN_NEED] / n
+    row[WELLBEING_MEAN] = wb / n
+    row[UNMET_NEED] = unmet
+    row[DASHBOARD_NEED_SHARE] = dashboard[0]
+    row[TRUE_NEED_SHARE] = row[IN_NEED] / n
+    row[ILLUSION_GAP] = row[TRUE_NEED_SHARE] - dashboard[0]
+    row[TRUST_MEAN] = trust_sum / n
+    row[SOCIAL_CAPITAL_MEAN] = sc_sum / n
+    row[MISSED_NEED] /= n
+    row[FALSE_ALARMS] /= n
+
+
+@njit(cache=True)
+def record_help(detected_by, t_detected, t_need_start, bought_today, aid_in_today,
+                volunteer_in_today, department_in_today, consumed_today, destroyed_today,
+                day, row):
+    """Today's detections (by channel ch in column CHANNEL_COLUMN[ch], sim.flags;
+    the first ones and their latency), the help that came by each channel, the
+    goods used up and the household reserves destroyed. Writes row.
+    """
+    lat = 0.0
+    for i in range(detected_by.shape[0]):
         ch = detected_by[i]
         if ch > 0:
             row[CHANNEL_COLUMN[ch]] += 1.0
@@ -109,29 +144,17 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
             row[HELPED_BY_NEIGHBOURS] += 1.0
         if volunteer_in_today[i] > 0.0:
             row[HELPED_BY_VOLUNTEERS] += 1.0
-        trust_sum += trust[i]
-        sc_sum += social_capital[i]
-        if t_informed[i] >= 0:
-            row[INFORMED] += 1.0
-        if t_case[i] >= 0:
-            row[OPEN_CASES] += 1.0
         row[CONSUMED] += consumed_today[i]
         row[DESTROYED] += destroyed_today[i]
-        row[STOCK_HOUSEHOLDS] += reserves[i]
-        if is_shown[i] != (nd > 0.0):
-            if is_shown[i]:
-                row[FALSE_ALARMS] += 1.0
-            else:
-                row[MISSED_NEED] += 1.0
-    row[FUNCTIONALITY] = 1.0 - row[IN_NEED] / n
-    row[WELLBEING_MEAN] = wb / n
-    row[UNMET_NEED] = unmet
     row[DETECTION_LATENCY_SUM] = lat
-    row[DASHBOARD_NEED_SHARE] = dashboard[0]
-    row[TRUE_NEED_SHARE] = row[IN_NEED] / n
-    row[ILLUSION_GAP] = row[TRUE_NEED_SHARE] - dashboard[0]
-    row[TRUST_MEAN] = trust_sum / n
-    row[SOCIAL_CAPITAL_MEAN] = sc_sum / n
+
+
+@njit(cache=True)
+def record_workers(motivation, used_today, volunteer_hours_per_day, reporting_hours,
+                   visits_today, row):
+    """The volunteers' motivation and work, the grid workers' reports and visits.
+    Writes row.
+    """
     nv = motivation.shape[0]
     m = 0.0
     used = 0.0
@@ -145,6 +168,15 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
     row[VOLUNTEER_HOURS] = used * volunteer_hours_per_day
     row[REPORTING_HOURS] = reporting_hours
     row[VISITS] = float(np.sum(visits_today))
+
+
+@njit(cache=True)
+def record_goods(shop_stock, shop_in_today, depot, in_transit, donated_today,
+                 shop_destroyed_today, warehouse, warehouse_in_today, row):
+    """Last of the record phase: the city's stocks and flows of goods (sums in
+    grid order; warehouse and warehouse_in_today are (1,) arrays), shop stock
+    destroyed added to the households' reserves destroyed. Writes row.
+    """
     shop_in = 0.0
     for g in range(shop_stock.shape[0]):
         shop_in += shop_in_today[g]
@@ -155,5 +187,3 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
         row[DESTROYED] += shop_destroyed_today[g]
     row[SUPPLY_IN] = shop_in + warehouse_in_today[0]
     row[STOCK_WAREHOUSE] = warehouse[0]
-    row[MISSED_NEED] /= n
-    row[FALSE_ALARMS] /= n
