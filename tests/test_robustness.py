@@ -310,5 +310,5 @@ def test_an_outcome_with_no_direction_is_refused(outcome):
     """Win shares and regret need a better direction: an outcome declared with
     none (sim.outputs) is an error naming it, never silently ranked lower-is-better."""
     with pytest.raises(SpecError, match=f"{outcome} has no better direction"):
-        check_robustness({"strategies": ["status_quo", "community_resilience"],
+        check_robustness({"name": "t", "strategies": ["status_quo", "community_resilience"],
                           "shocks": ["flood"], "outcomes": ["resilience_loss", outcome]})
