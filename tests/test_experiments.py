@@ -251,6 +251,13 @@ def test_small_compare_writes_report_and_figures(tmp_path):
         assert section in text, section
     assert "e+0" not in text and "e-0" not in text  # no scientific notation
     assert "paired_gap.png" in figs and "heatmap_counterfactual_loss.png" in figs
+    # the finding in one plain line, atop the report and for the terminal
+    from viz.report import finding_of
+
+    line = finding_of(tmp_path / "cmp")
+    assert line.startswith("Fewest days of functioning lost to the shock") and "Flood: " in line
+    assert "_" not in line and "\n" not in line
+    assert f"**In one line.** {line}" in text
     runs, series = Store(tmp_path / "cmp").load()
     assert len(runs) == 4 * 6 * 2 + 4 * 2  # and one no-shock run per strategy x replicate
 

@@ -27,6 +27,7 @@ from experiments.analysis import (
     recovery_summary,
 )
 from experiments.compare import run_compare
+from experiments.formats import number
 from experiments.store import Store
 from sim.io import atomic_write
 from sim.metrics import DEFAULT_WINDOW_DAYS
@@ -107,6 +108,7 @@ def write_report(store: Store, elapsed: float | None = None) -> Path:
     lines = [f"# {spec['name']}: strategy comparison", ""]
     if spec.get("description"):
         lines += [spec["description"], ""]
+    lines += [f"**In one line.** {finding(a['cells'], spec)}", ""]
     lines += rt.how_to_read(a) + rt.summary(a)
     for shock in spec["shocks"]:
         lines += rt.shock_section(a, shock)
@@ -117,7 +119,9 @@ def write_report(store: Store, elapsed: float | None = None) -> Path:
         for name, caption in figures:
             lines += [f"![{caption}](figures/{name})", "", f"*{caption}*", ""]
     lines += rt.notes(a)
-    lines += compare_section(store.root, spec["strategies"], spec["shocks"])
+    lines += compare_section(store.root, spec["strategies"], spec["shocks"],
+                             int(spec.get("fixed", {}).get("population.n_households", 10_000)),
+                             int(spec["days"]))
     lines += provenance(store, a, elapsed)
     report = store.root / "report.md"
     atomic_write(report, lambda p: Path(p).write_text("\n".join(lines)))
@@ -127,6 +131,42 @@ def write_report(store: Store, elapsed: float | None = None) -> Path:
         d = pd.concat([df.assign(outcome=o) for o, df in a["diffs"].items()], ignore_index=True)
         atomic_write(store.root / "differences.csv", lambda p: d.to_csv(p, index=False))
     return report
+
+
+def finding(cells: pd.DataFrame, spec: dict) -> str:
+    """The comparison in one plain line: per shock, the strategy that loses the
+    fewest days to it and the one that loses the most (the report's primary
+    measure, its mean over replicates), with plain names."""
+    from viz.i18n import display_name
+
+    key = ("counterfactual_loss" if "counterfactual_loss_mean" in cells.columns
+           else "resilience_loss")
+    col = f"{key}_mean"
+    what = ("days of functioning lost to the shock (against the same city without it)"
+            if key == "counterfactual_loss" else "days of functioning lost (against before "
+                                                  "the shock)")
+    parts = []
+    for shock in spec["shocks"]:
+        if shock == "none":
+            continue
+        c = cells[(cells["shock"] == shock) & cells[col].notna()]
+        if c.empty:
+            continue
+        best, worst = c.loc[c[col].idxmin()], c.loc[c[col].idxmax()]
+        text = (f"{display_name(shock)}: {display_name(best['strategy'])} "
+                f"{number(best[col])}")
+        if len(c) > 1 and worst["strategy"] != best["strategy"]:
+            text += f" (most: {display_name(worst['strategy'])} {number(worst[col])})"
+        parts.append(text)
+    if not parts:
+        return "No shocked runs to compare."
+    return f"Fewest {what}: " + "; ".join(parts) + "."
+
+
+def finding_of(folder: Path) -> str:
+    """`finding` of a written comparison folder (its cells.csv and manifest)."""
+    store = Store(folder)
+    return finding(pd.read_csv(Path(folder) / "cells.csv"), store.manifest()["spec"])
 
 
 def provenance(store: Store, a: dict, elapsed: float | None) -> list[str]:

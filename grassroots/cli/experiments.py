@@ -102,7 +102,7 @@ def add_parsers(sub) -> None:
 
 
 def cmd_compare(args) -> int:
-    from viz.report import compare
+    from viz.report import compare, finding_of
 
     params = None
     if args.params:
@@ -113,6 +113,7 @@ def cmd_compare(args) -> int:
                      households=args.households, days=args.days, workers=args.workers,
                      resume=args.resume, progress=not args.no_progress, params=params)
     print(f"wrote {report} and {report.parent / 'figures'}/")
+    print(finding_of(report.parent))
     return 0
 
 
