@@ -238,10 +238,17 @@ def test_small_compare_writes_report_and_figures(tmp_path):
 
     report = compare(out=tmp_path / "cmp", replicates=2, households=600, days=40, workers=2,
                      progress=False)
-    text = report.read_text()
+    short = report.read_text()
+    text = (tmp_path / "cmp" / "appendix.md").read_text()  # the full numbers
     for shock in ("flood", "lockdown", "heatwave_blackout", "platform_outage", "economic",
                   "compound"):
         assert f"## {shock}" in text
+    # the report a newcomer reads: plain names, one small table per shock, no tests
+    for words in ("### Flood (starts on day 10)", "loses the fewest days", "appendix.md",
+                  "| Hybrid (grassroots empowerment) |", "600 households"):
+        assert words in short, words
+    assert "Holm" not in short and "grassroots_empowerment" not in short
+    assert len(short) < len(text)
     assert "Paired differences from status_quo" in text and "[" in text
     figs = {p.name for p in (tmp_path / "cmp" / "figures").iterdir()}
     assert {"resilience_curves.png", "illusion_gap.png"} <= figs
@@ -257,7 +264,7 @@ def test_small_compare_writes_report_and_figures(tmp_path):
     line = finding_of(tmp_path / "cmp")
     assert line.startswith("Fewest days of functioning lost to the shock") and "Flood: " in line
     assert "_" not in line and "\n" not in line
-    assert f"**In one line.** {line}" in text
+    assert f"**In one line.** {line}" in short
     runs, series = Store(tmp_path / "cmp").load()
     assert len(runs) == 4 * 6 * 2 + 4 * 2  # and one no-shock run per strategy x replicate
 

@@ -101,29 +101,46 @@ def compare(**kwargs) -> Path:
 
 
 def write_report(store: Store, elapsed: float | None = None) -> Path:
-    """report.md and figures/ from a finished store; returns the report's path."""
+    """report.md, appendix.md and figures/ from a finished store; returns the
+    report's path.
+
+    Two layers: report.md is what a newcomer reads aloud (the finding in one
+    line, a plain summary per shock, one small rounded table per shock, the
+    figures); appendix.md holds everything behind it (the reading box, the
+    full tables with intervals, paired differences with their tests, notes,
+    a matching robustness result, provenance)."""
     a = analyse(store)
     spec = a["spec"]
     figures = _figures(store, a)
+    size = (f"{int(spec.get('fixed', {}).get('population.n_households', 10_000)):,} "
+            f"households, {int(spec['days']):,} days, {int(spec['replicates']):,} paired "
+            "replicates per cell")
     lines = [f"# {spec['name']}: strategy comparison", ""]
     if spec.get("description"):
         lines += [spec["description"], ""]
-    lines += [f"**In one line.** {finding(a['cells'], spec)}", ""]
-    lines += rt.how_to_read(a) + rt.summary(a)
-    for shock in spec["shocks"]:
-        lines += rt.shock_section(a, shock)
-    if a["diffs"]:
-        lines += rt.differences_section(a)
+    lines += [f"**In one line.** {finding(a['cells'], spec)}", "",
+              f"*{size}. The full tables, intervals, tests and provenance are in "
+              "[appendix.md](appendix.md).*", ""]
+    lines += plain_summary(a)
     if figures:
         lines += ["## Figures", ""]
         for name, caption in figures:
             lines += [f"![{caption}](figures/{name})", "", f"*{caption}*", ""]
-    lines += rt.notes(a)
-    lines += compare_section(store.root, spec["strategies"], spec["shocks"],
-                             int(spec.get("fixed", {}).get("population.n_households", 10_000)),
-                             int(spec["days"]))
-    lines += provenance(store, a, elapsed)
+    appendix = [f"# {spec['name']}: appendix", "",
+                "The full numbers behind [report.md](report.md).", ""]
+    appendix += rt.how_to_read(a) + rt.summary(a)
+    for shock in spec["shocks"]:
+        appendix += rt.shock_section(a, shock)
+    if a["diffs"]:
+        appendix += rt.differences_section(a)
+    appendix += rt.notes(a)
+    appendix += compare_section(store.root, spec["strategies"], spec["shocks"],
+                                int(spec.get("fixed", {}).get("population.n_households",
+                                                              10_000)),
+                                int(spec["days"]))
+    appendix += provenance(store, a, elapsed)
     report = store.root / "report.md"
+    atomic_write(store.root / "appendix.md", lambda p: Path(p).write_text("\n".join(appendix)))
     atomic_write(report, lambda p: Path(p).write_text("\n".join(lines)))
     cells = a["cells"]
     atomic_write(store.root / "cells.csv", lambda p: cells.to_csv(p, index=False))
@@ -131,6 +148,71 @@ def write_report(store: Store, elapsed: float | None = None) -> Path:
         d = pd.concat([df.assign(outcome=o) for o, df in a["diffs"].items()], ignore_index=True)
         atomic_write(store.root / "differences.csv", lambda p: d.to_csv(p, index=False))
     return report
+
+
+# The small table per shock: (outcome, column head with its unit, scale, decimals).
+PLAIN_COLUMNS = (
+    ("counterfactual_loss", "Days of functioning lost to the shock", 1, 2),
+    ("excess_crisis_household_days", "Extra household-days in crisis", 1, 0),
+    ("robustness", "Lowest share with needs met (%)", 100, 1),
+    ("missed_need_share", "Need the dashboard missed (% of households)", 100, 1),
+)
+
+
+def plain_summary(a: dict) -> list[str]:
+    """Per shock: who loses the fewest days to it and by how much, in plain words
+    and plain names, then a small table with rounded numbers (lower is better in
+    every column but the lowest share with needs met)."""
+    from viz.i18n import display_name
+
+    spec, base = a["spec"], a["base"]
+    key = ("counterfactual_loss" if "counterfactual_loss" in a["outcomes"]
+           else "resilience_loss")
+    cols = [c for c in PLAIN_COLUMNS if c[0] in a["outcomes"]]
+    if key == "resilience_loss":
+        cols.insert(0, ("resilience_loss", "Days of functioning lost (against before the "
+                        "shock)", 1, 2))
+    out = ["## What the comparison says", ""]
+    runs = a["runs"]
+    for shock in spec["shocks"]:
+        if shock == "none":
+            continue
+        c = a["cells"][a["cells"]["shock"] == shock].set_index("strategy")
+        c = c.loc[[s for s in spec["strategies"] if s in c.index]]
+        if c.empty:
+            continue
+        head = f"### {display_name(shock)}"
+        on = runs.loc[runs["shock"] == shock, "onset"] if "onset" in runs.columns else None
+        if on is not None and len(on):
+            head += f" (starts on day {int(on.iloc[0])})"
+        out += [head, ""]
+        v = c[f"{key}_mean"]
+        best = v.idxmin()
+        text = (f"{display_name(best)} loses the fewest days of functioning to the "
+                f"{display_name(shock).lower()}: {number(v[best])}")
+        if base in v.index and base != best:
+            text += f", against {number(v[base])} under the {display_name(base).lower()}"
+        worst = v.idxmax()
+        if worst not in (best, base):
+            text += f"; {display_name(worst)} loses the most ({number(v[worst])})"
+        text += ". One day lost is one day on which nobody's needs were met."
+        if abs(v.max() - v.min()) < 0.01:
+            text = (f"The {display_name(shock).lower()} costs every strategy about the "
+                    f"same, under 0.01 days of functioning: the strategies do not differ here.")
+        out += [text, ""]
+        heads = ["strategy", *[h for _, h, _, _ in cols]]
+        out += ["| " + " | ".join(heads) + " |", "|---|" + "---:|" * len(cols)]
+        for st, row in c.iterrows():
+            vals = []
+            for o, _, scale, dec in cols:
+                x = row.get(f"{o}_mean")
+                vals.append("n/a" if x is None or pd.isna(x) else f"{scale * x:,.{dec}f}")
+            out.append(f"| {display_name(st)} | " + " | ".join(vals) + " |")
+        out.append("")
+    out += ["Higher is better only for the lowest share with needs met; lower is better in "
+            "every other column. Means over the paired replicates; intervals and tests are "
+            "in the appendix.", ""]
+    return out
 
 
 def finding(cells: pd.DataFrame, spec: dict) -> str:
