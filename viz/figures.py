@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from viz.i18n import display_name  # noqa: E402
+from viz.i18n import display_name, gettext  # noqa: E402
 
 
 def resilience_curve(series: dict[str, pd.DataFrame], onset: int | None = None,
@@ -45,11 +45,11 @@ def resilience_curve(series: dict[str, pd.DataFrame], onset: int | None = None,
     return fig
 
 
-def _onset(ax, day: int) -> None:
+def _onset(ax, day: int, lang: str = "en") -> None:
     """A dotted vertical line at the onset, labelled just above the axes (outside the
     data area, so the label never hides a line)."""
     ax.axvline(day, color="grey", ls=":", lw=1)
-    ax.annotate("shock starts", (day, 1.0), xycoords=("data", "axes fraction"),
+    ax.annotate(gettext("shock starts", lang), (day, 1.0), xycoords=("data", "axes fraction"),
                 xytext=(0, 2), textcoords="offset points", va="bottom", ha="center",
                 fontsize=7, color="dimgrey", annotation_clip=False)
 
@@ -65,7 +65,7 @@ def _panels(n: int, width: float = 4.2, height: float = 3.0, sharey: bool = True
 
 
 def _bands(series: pd.DataFrame, runs: pd.DataFrame, metric: str, shocks, strategies,
-           ylabel: str, title: str, scale: float = 1.0):
+           ylabel: str, title: str, scale: float = 1.0, lang: str = "en"):
     """Mean and 95% band (2.5-97.5 percentiles over replicates) of `metric` x `scale`
     (series in long form: run_id, day, metric, value), one panel per shock on a
     shared y-axis."""
@@ -82,33 +82,37 @@ def _bands(series: pd.DataFrame, runs: pd.DataFrame, metric: str, shocks, strate
             if g.ngroups == 0:
                 continue
             mean, lo, hi = g.mean(), g.quantile(0.025), g.quantile(0.975)
-            (line,) = ax.plot(mean.index, mean.to_numpy(), lw=1.5, label=display_name(st))
+            (line,) = ax.plot(mean.index, mean.to_numpy(), lw=1.5,
+                              label=display_name(st, lang))
             ax.fill_between(mean.index, lo.to_numpy(), hi.to_numpy(), alpha=0.15,
                             color=line.get_color())
         if "onset" in s.columns:
             on = s.loc[s["shock"] == shock, "onset"]
             if len(on) and int(on.iloc[0]) < int(s["day"].max()):
-                _onset(ax, int(on.iloc[0]))
-        ax.set_title(display_name(shock), pad=12)
-        ax.set_xlabel("day")
+                _onset(ax, int(on.iloc[0]), lang)
+        ax.set_title(display_name(shock, lang), pad=12)
+        ax.set_xlabel(gettext("day", lang))
         ax.grid(alpha=0.3)
     for ax in list(axes)[::3]:
-        ax.set_ylabel(ylabel)
+        ax.set_ylabel(gettext(ylabel, lang))
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=max(1, len(labels)),
                fontsize="small")
-    fig.suptitle(title + " (all panels on one y-axis)")
+    fig.suptitle(gettext(title, lang) + gettext(" (all panels on one y-axis)", lang))
     return fig
 
 
-def resilience_bands(series: pd.DataFrame, runs: pd.DataFrame, shocks, strategies):
+def resilience_bands(series: pd.DataFrame, runs: pd.DataFrame, shocks, strategies,
+                     lang: str = "en"):
     """Q(t) per shock, one line per strategy, with the 95% band over replicates."""
     return _bands(series, runs, "functionality", shocks, strategies,
                   "% of households with needs met",
-                  "Households with needs met: mean and 95% band of runs", scale=100.0)
+                  "Households with needs met: mean and 95% band of runs", scale=100.0,
+                  lang=lang)
 
 
-def paired_gap_bands(series: pd.DataFrame, runs: pd.DataFrame, shocks, strategies):
+def paired_gap_bands(series: pd.DataFrame, runs: pd.DataFrame, shocks, strategies,
+                     lang: str = "en"):
     """Q(t) of each shocked run minus Q(t) of its paired no-shock run (same
     strategy, point and replicate), per shock, with the 95% band."""
     from experiments.analysis import paired_series
@@ -119,18 +123,20 @@ def paired_gap_bands(series: pd.DataFrame, runs: pd.DataFrame, shocks, strategie
     return _bands(diff, runs, "functionality", shocks, strategies,
                   "percentage points vs the no-shock run",
                   "Households with needs met, against the same city without the shock",
-                  scale=100.0)
+                  scale=100.0, lang=lang)
 
 
-def illusion_gap_over_time(series: pd.DataFrame, runs: pd.DataFrame, shocks, strategies):
+def illusion_gap_over_time(series: pd.DataFrame, runs: pd.DataFrame, shocks, strategies,
+                           lang: str = "en"):
     """True minus dashboard need share per shock, one line per strategy."""
     return _bands(series, runs, "illusion_gap", shocks, strategies,
                   "percentage points (true minus dashboard)",
-                  "Need the dashboard does not show: mean and 95% band of runs", scale=100.0)
+                  "Need the dashboard does not show: mean and 95% band of runs", scale=100.0,
+                  lang=lang)
 
 
 def heatmap(cells: pd.DataFrame, column: str, shocks, strategies, title: str,
-            higher_is_worse: bool = True, unit: str = "days"):
+            higher_is_worse: bool = True, unit: str = "days", lang: str = "en"):
     """A strategy x shock grid of one summary column, annotated with its values.
 
     One colour scale for every cell: the darker, the worse, measured in the
@@ -155,9 +161,9 @@ def heatmap(cells: pd.DataFrame, column: str, shocks, strategies, title: str,
     fig, ax = plt.subplots(figsize=(1.6 * len(shocks) + 3, 0.7 * len(strategies) + 2.0),
                            layout="constrained")
     im = ax.imshow(bad, cmap=cmap, norm=norm, aspect="auto")
-    ax.set_xticks(range(len(shocks)), [display_name(s) for s in shocks], rotation=30,
+    ax.set_xticks(range(len(shocks)), [display_name(s, lang) for s in shocks], rotation=30,
                   ha="right")
-    ax.set_yticks(range(len(strategies)), [display_name(s) for s in strategies])
+    ax.set_yticks(range(len(strategies)), [display_name(s, lang) for s in strategies])
     from experiments.formats import number
 
     for i in range(len(strategies)):
@@ -167,9 +173,8 @@ def heatmap(cells: pd.DataFrame, column: str, shocks, strategies, title: str,
                 ax.text(j, i, number(grid[i, j]), ha="center", va="center", fontsize=8,
                         color="white" if dark else "black")
     bar = fig.colorbar(im, ax=ax)
-    bar.set_label(f"{unit}; darker is worse" if higher_is_worse else
-                  f"{unit} (sign flipped: darker is worse)", fontsize=8)
-    ax.set_title(title)
+    bar.set_label(gettext(unit, lang) + gettext("; darker is worse", lang), fontsize=8)
+    ax.set_title(gettext(title, lang))
     return fig
 
 

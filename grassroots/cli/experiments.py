@@ -37,6 +37,9 @@ def add_parsers(sub) -> None:
                      help="hold a parameter preset fixed in every run: 'calibrated' (the "
                           "calibrated set, experiments/calibration/presets/calibrated.toml, "
                           "docs/calibration.md) or a preset TOML with a [params] table")
+    cmp.add_argument("--lang", choices=("en", "zh"), default="en",
+                     help="language of report.md, its figures and the closing line: en "
+                          "(default) or zh (Chinese); appendix.md stays in English")
     cmp.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     cmp.set_defaults(func=cmd_compare)
 
@@ -111,9 +114,10 @@ def cmd_compare(args) -> int:
         params = load_preset(args.params)
     report = compare(spec=args.spec, out=Path(args.out), replicates=args.replicates,
                      households=args.households, days=args.days, workers=args.workers,
-                     resume=args.resume, progress=not args.no_progress, params=params)
+                     resume=args.resume, progress=not args.no_progress, params=params,
+                     lang=args.lang)
     print(f"wrote {report} and {report.parent / 'figures'}/")
-    print(finding_of(report.parent))
+    print(finding_of(report.parent, args.lang))
     return 0
 
 
