@@ -299,7 +299,8 @@ def test_small_compare_writes_report_and_figures(tmp_path):
     with warnings.catch_warnings():
         warnings.filterwarnings("error", "Glyph .* missing")
         zh = write_report(Store(tmp_path / "cmp"), lang="zh").read_text()
-    assert "一句话结论" in zh and "### 洪水（第 10 天开始）" in zh and "| 混合模式（基层赋能） |" in zh
+    assert "一句话结论" in zh and "### 洪水（第 10 天开始）" in zh
+    assert "| 混合模式（基层赋能） |" in zh
     assert "因冲击损失的正常运转天数最少" in finding_of(tmp_path / "cmp", "zh")
     runs, series = Store(tmp_path / "cmp").load()
     assert len(runs) == 4 * 6 * 2 + 4 * 2  # and one no-shock run per strategy x replicate
