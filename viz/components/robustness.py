@@ -28,6 +28,8 @@ def summary_sentences(wins: pd.DataFrame, lang: str = "en") -> list[str]:
     interval, and the runner-up (never the mirrored 'B beats A' of each pair)."""
     out = []
     for shock in dict.fromkeys(wins["shock"]):
+        if shock == "none":  # everyday hardship is shown beside the ranking, not ranked
+            continue
         w = wins[wins["shock"] == shock].sort_values("share", ascending=False)
         if w.empty:
             continue
@@ -95,6 +97,11 @@ def RobustnessView(result: RobustnessResult, lang: str = "en"):
         p = result.prim[result.prim["outcome"] == outcome.value] if len(result.prim) else \
             result.prim
         with solara.Details(gettext("Show the full table", lang)):
+            solara.Text("Share of plausible worlds in which each strategy is best "
+                        "(95% interval). Under each shock, on the harm the shock adds (the "
+                        "shocked run minus the same world's run without it); 'none "
+                        "(everyday)': hardship without any shock, shown beside it, not part "
+                        "of the ranking:", style={"font-size": "12px"})
             solara.HTML(tag="div", unsafe_innerHTML=wins_html(w),
                         classes=["gr-robustness-wins"])
             p = one_side(p)
