@@ -78,6 +78,13 @@ def make_tasks(spec: ExperimentSpec) -> list[Task]:
     return tasks
 
 
+def _numba_threads(threads: int | None) -> None:
+    if threads:
+        import numba
+
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+
+
 def run_task(task: Task, root: str | None = None, threads: int | None = None) -> dict[str, Any]:
     """Run one task; write it into the store at `root` if given; return its row.
 
@@ -85,16 +92,57 @@ def run_task(task: Task, root: str | None = None, threads: int | None = None) ->
     several models at once (one per core) wants 1. (Numba's setting is per
     thread, and Dask runs tasks in its own threads, so it is set here.)"""
     from scenarios import make_model
+
+    _numba_threads(threads)
+    model = make_model(task.strategy, task.shock, days=task.days, seed=task.seed,
+                       overrides=task.params)
+    model.run()
+    return _record(task, model, root)
+
+
+def fork_key(task: Task) -> tuple:
+    """What keys a task's shared past: strategy, seed and every parameter
+    (all act before day 0, but the run's length); never the shock."""
+    import json
+
+    return task.strategy, task.seed, json.dumps(task.params, sort_keys=True, default=str)
+
+
+def fork_groups(tasks: list[Task]) -> list[list[Task]]:
+    """Tasks grouped by `fork_key`, in the order of each group's first task."""
+    groups: dict[tuple, list[Task]] = {}
+    for t in tasks:
+        groups.setdefault(fork_key(t), []).append(t)
+    return list(groups.values())
+
+
+def run_group(tasks: list[Task], root: str | None = None,
+              threads: int | None = None) -> list[dict[str, Any]]:
+    """Run tasks of one `fork_key` (e.g. one strategy and replicate under every
+    shock and without one): their shared past (warm-up, tenure and the days
+    before any of their shocks acts) is simulated once and each run continues
+    from it (sim.fork.forked_runs), the same runs, byte for byte, as `run_task`'s.
+    Each run is written into the store as it finishes; returns their rows."""
+    from scenarios.models import resolve
+    from sim.fork import forked_runs
+
+    _numba_threads(threads)
+    t0 = tasks[0]
+    strategy, _ = resolve(t0.strategy, None)
+    shocks = [resolve(t0.strategy, t.shock)[1] for t in tasks]
+    rows = []
+    for i, model in forked_runs(strategy, shocks, [t.days for t in tasks], seed=t0.seed,
+                                overrides=t0.params):
+        model.run()
+        rows.append(_record(tasks[i], model, root))
+    return rows
+
+
+def _record(task: Task, model, root: str | None) -> dict[str, Any]:
+    """The run's row (and series), written into the store at `root` if given."""
     from sim.kernels.record import COLUMNS
 
-    if threads:
-        import numba
-
-        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-
-    model = make_model(task.strategy, task.shock, days=task.days, seed=task.seed,
-                            overrides=task.params)
-    summary = model.run().as_dict()
+    summary = model.summary().as_dict()
     row = {"run_id": task.run_id, "strategy": model.strategy.name, "shock": model.shock.name,
            "point": task.point, "replicate": task.replicate, "seed": task.seed,
            "onset": int(model.schedule.onset)}
@@ -187,11 +235,15 @@ def _advance(bar) -> None:
 
 def execute(spec: ExperimentSpec, out: str | Path, executor: str = "process",
             workers: int | None = None, resume: bool = False, progress: bool = True,
-            dask_address: str | None = None, tasks: list[Task] | None = None) -> Store:
+            dask_address: str | None = None, tasks: list[Task] | None = None,
+            fork: bool = True) -> Store:
     """Run every missing run of `spec` into the store at `out`, then compact it.
 
     `tasks` replaces the spec's own runs (`make_tasks(spec)`) for designs a
-    spec cannot express, such as `grassroots robustness`'s worlds."""
+    spec cannot express, such as `grassroots robustness`'s worlds. With
+    `fork` (default), the runs that share a past (`fork_key`: strategy, seed,
+    parameters) are one unit of work, their past simulated once (`run_group`);
+    `fork=False` runs each straight through (the same results, slower)."""
     if executor not in EXECUTORS:
         raise SpecError(f"executor {executor!r} is unknown; allowed: {', '.join(EXECUTORS)}")
     if workers is not None and workers < 1:
@@ -200,6 +252,7 @@ def execute(spec: ExperimentSpec, out: str | Path, executor: str = "process",
     store = Store(out)
     done = store.open(manifest(spec, tasks), resume)
     todo = [t for t in tasks if t.run_id not in done]
+    work = fork_groups(todo) if fork else [[t] for t in todo]
     root = str(store.root)
     say = (lambda m: print(m, file=sys.stderr, flush=True)) if progress else (lambda m: None)
     bar = None
@@ -215,11 +268,11 @@ def execute(spec: ExperimentSpec, out: str | Path, executor: str = "process",
             begin()
         elif executor == "serial":
             load_kernels(say)
-            for t in todo:
-                run_task(t, root)
-                _advance(bar or begin())
+            for group in work:
+                for _ in _run_work(group, root):
+                    _advance(bar or begin())
         elif executor == "process":
-            n = min(workers or os.cpu_count() or 1, len(todo))
+            n = min(workers or os.cpu_count() or 1, len(work))
             if not kernels_cached():
                 load_kernels(say)  # compile once here; the workers then load the cache
             say(f"loading the model's kernels in {n} worker process{'es' * (n > 1)}...")
@@ -231,15 +284,15 @@ def execute(spec: ExperimentSpec, out: str | Path, executor: str = "process",
                         f.result()
                     say(f"workers ready in {time.time() - t0:.0f} s")
                     begin()
-                    futures = [pool.submit(run_task, t, root, 1) for t in todo]
+                    futures = [pool.submit(_run_work, g, root, 1) for g in work]
                     for f in as_completed(futures):
-                        f.result()
-                        _advance(bar)
+                        for _ in f.result():
+                            _advance(bar)
                 except BaseException:
                     pool.shutdown(wait=False, cancel_futures=True)
                     raise
         else:
-            _execute_dask(todo, root, workers, dask_address, begin, say)
+            _execute_dask(work, root, workers, dask_address, begin, say)
     except KeyboardInterrupt:
         if bar is not None:
             bar.close()
@@ -252,7 +305,14 @@ def execute(spec: ExperimentSpec, out: str | Path, executor: str = "process",
     return store
 
 
-def _execute_dask(todo: list[Task], root: str, workers: int | None, address: str | None,
+def _run_work(group: list[Task], root: str | None, threads: int | None = None) -> list:
+    """A unit of work: one task straight through, or a group forked from its past."""
+    if len(group) == 1:
+        return [run_task(group[0], root, threads)]
+    return run_group(group, root, threads)
+
+
+def _execute_dask(work: list[list[Task]], root: str, workers: int | None, address: str | None,
                   begin, say) -> None:
     from dask.distributed import Client, LocalCluster
     from dask.distributed import as_completed as dask_completed
@@ -273,10 +333,10 @@ def _execute_dask(todo: list[Task], root: str, workers: int | None, address: str
         client.run(warm_up)
         say(f"workers ready in {time.time() - t0:.0f} s")
         bar = begin()
-        futures = client.map(run_task, todo, root=root, threads=1, pure=False)
+        futures = client.map(_run_work, work, root=root, threads=1, pure=False)
         for f in dask_completed(futures):
-            f.result()
-            _advance(bar)
+            for _ in f.result():
+                _advance(bar)
     finally:
         client.close()
         if cluster is not None:

@@ -23,6 +23,14 @@ def add_parsers(sub) -> None:
                      help="write daily.csv, daily.parquet, summary.json, manifest.json and "
                           "resilience.png (and network_nodes.csv for a network file with "
                           "labels) into DIR (created if missing; checked before the run)")
+    run.add_argument("--save-snapshot", metavar="FILE", default=None,
+                     help="after the run, save its state to FILE (a .npz snapshot, "
+                          "sim/snapshot.py): continue it later with --from-snapshot")
+    run.add_argument("--from-snapshot", metavar="FILE", default=None,
+                     help="continue the run saved in FILE: with no --shock, the same run "
+                          "(to its end, or --days more days); with --shock, a new run of "
+                          "--days days whose day 0 is the saved moment (what if the shock "
+                          "came now). Strategy, city and seed are the snapshot's")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
     run.set_defaults(func=cmd_run)
 
@@ -39,7 +47,7 @@ def _add_run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strategy", default="status_quo",
                    help="strategy name or TOML file (default: status_quo; "
                         "see `grassroots scenarios list`)")
-    p.add_argument("--shock", default="flood",
+    p.add_argument("--shock", default=None,
                    help="shock name or TOML file, or 'none' (default: flood)")
     p.add_argument("--households", type=int, default=None, metavar="N",
                    help="number of households (default: 10,000)")
@@ -114,11 +122,18 @@ def cmd_run(args) -> int:
     for d in args.scenarios_dir:
         add_scenarios_dir(d)
     overrides = dict(parse_override(s) for s in args.set)
+    save = getattr(args, "save_snapshot", None)
+    if save is not None:
+        check_out_dir(Path(save).parent, "--save-snapshot")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
-        model = make_model(args.strategy, args.shock, n_households=args.households,
-                           days=args.days, seed=0 if args.seed is None else args.seed,
-                           overrides=overrides, engine=args.engine, threads=args.threads)
+        if getattr(args, "from_snapshot", None) is not None:
+            model = _from_snapshot(args, overrides)
+        else:
+            model = make_model(args.strategy, args.shock or "flood",
+                               n_households=args.households, days=args.days,
+                               seed=0 if args.seed is None else args.seed,
+                               overrides=overrides, engine=args.engine, threads=args.threads)
     for message in dict.fromkeys(str(w.message) for w in caught
                                  if issubclass(w.category, InputWarning)):
         print(f"grassroots run: warning: {message}", file=sys.stderr)
@@ -140,7 +155,41 @@ def cmd_run(args) -> int:
         files = write_run(model, out)
         if not args.quiet:
             print("wrote " + ", ".join(str(f) for f in files))
+    if save is not None:
+        model.save(save)
+        if not args.quiet:
+            print(f"wrote {save} (the run's state after day {model.day}: continue it with "
+                  "--from-snapshot)")
     return 0
+
+
+def _from_snapshot(args, overrides):
+    """The model continuing `--from-snapshot FILE` (see the option's help)."""
+    from agents import ReferenceModel
+    from scenarios.models import resolve
+    from sim.errors import ParameterError
+    from sim.model import ResilienceModel
+    from sim.snapshot import load
+
+    given = [o for o, v in (("--strategy", args.strategy != "status_quo"),
+                            ("--households", args.households is not None),
+                            ("--seed", args.seed is not None),
+                            ("--engine", args.engine != "numba")) if v]
+    if given:
+        raise ParameterError(f"{', '.join(given)} cannot be given with --from-snapshot: the "
+                             "strategy, the city, the seed and the engine are the snapshot's")
+    snap = load(args.from_snapshot)
+    cls = ReferenceModel if snap.engine == "reference" else ResilienceModel
+    if args.shock is not None:  # the shock comes now: a new run from the saved moment
+        _, shock = resolve(snap.strategy, args.shock)
+        return cls.from_snapshot(snap, shock, days=args.days, restart=True,
+                                 overrides=overrides, threads=args.threads)
+    days = snap.params["run.days"] if args.days is None else snap.day + args.days
+    if days <= snap.day:
+        raise ParameterError(f"the run saved in {args.from_snapshot} has ended (day "
+                             f"{snap.day} of {snap.params['run.days']}): give --days for more "
+                             "days, or --shock for a new run from it")
+    return cls.from_snapshot(snap, days=days, overrides=overrides, threads=args.threads)
 
 
 def cmd_params(args) -> int:
