@@ -23,6 +23,8 @@ ROWS = [
     ("counterfactual_loss", "Loss vs no-shock run (days)", 1),
     ("resilience_loss", "Absolute loss vs pre-onset Q0 (days)", 1),
     ("excess_crisis_household_days", "Excess crisis household-days vs no-shock run", 1),
+    ("everyday_crisis_household_days", "Everyday crisis household-days (same window, "
+                                       "paired no-shock run; not ranked)", 1),
     ("crisis_household_days", "Crisis household-days", 1),
     ("robustness", "Lowest Q (%)", 100),
     ("recovery_status", "", 1),  # two rows: share that dipped, median recovery
@@ -38,16 +40,18 @@ _ROW = {o: (lab, sc) for o, lab, sc in ROWS}
 BETTER = {"lower": "lower is better", "higher": "higher is better", "": ""}
 
 CAPTIONS = {
-    "curves": "Functionality Q(t) per shock: mean over replicates (line) and the 2.5-97.5 "
-              "percentiles of runs (band); the dotted line marks the onset. Each panel has "
-              "its own y-axis, and pre-shock levels differ between strategies.",
-    "paired": "Q(t) of each shocked run minus Q(t) of its paired no-shock run (same seed and "
-              "strategy): below 0 is functionality the shock took away. Mean and 2.5-97.5 "
-              "percentiles; each panel has its own y-axis.",
-    "gap": "Illusion gap (true minus dashboard need share) per shock: above 0 the dashboard "
-           "under-reports need. Mean and 2.5-97.5 percentiles; each panel has its own y-axis.",
-    "heatmap": "Mean {what} per strategy and shock. Colour is scaled within each shock "
-               "(column), darker is worse, so compare colours down a column, not across.",
+    "curves": "Households with needs met (%) per shock: mean over replicates (line) and the "
+              "2.5-97.5 percentiles of runs (band); the dotted line marks the shock's start. "
+              "All panels share one y-axis; pre-shock levels differ between strategies.",
+    "paired": "Households with needs met in each shocked run minus its paired no-shock run "
+              "(same seed and strategy), in percentage points: below 0 is what the shock took "
+              "away. Mean and 2.5-97.5 percentiles; all panels share one y-axis.",
+    "gap": "Illusion gap (true minus dashboard need share, percentage points) per shock: "
+           "above 0 the dashboard under-reports need. Mean and 2.5-97.5 percentiles; all "
+           "panels share one y-axis.",
+    "heatmap": "Mean {what} per strategy and shock, on one colour scale for every cell "
+               "(darker is worse; where losses of both signs occur, white is zero), so a "
+               "negligible loss stays pale.",
 }
 
 
@@ -100,6 +104,13 @@ def how_to_read(a: dict) -> list[str]:
             "onset, how far Q falls below Q in the same city with the same luck but no shock "
             "(the paired no-shock run), relative to that Q: 1 day of loss is one day with "
             "nobody's needs met. It is 0 for a run without a shock, by construction.")
+    if cf:
+        box.append(
+            "*Excess crisis household-days* count what the shock adds to households' crisis "
+            "days against the paired no-shock run; *everyday crisis household-days* are that "
+            "no-shock run's own, over the same window: the hardship a strategy carries with or "
+            "without a shock. Strategies are compared on the first (the harm the shock does); "
+            "the second is shown beside it and never mixed into it.")
     box.append("*Absolute loss* measures the area between Q and the mean Q of the days before "
                "onset (the resilience triangle); it also counts how Q would have moved without "
                "the shock, so it can be negative"
