@@ -138,23 +138,41 @@ class ResilienceModel(mesa.Model):
         self.day = 0  # days recorded so far (day 0 is the first day after the burn-in)
         self.clock = 0  # days simulated so far, burn-in included: the kernels' `day`
         self.observers: list[Observer] = []
+        # a district map (population.district) gives the grids and the city's size,
+        # read and checked before any work (sim.district)
+        self.district = population.load_district(p)
+        if self.district is not None:
+            total = self.district.n_households
+            if n_households is not None and n_households != total:
+                raise ParameterError(
+                    f"n_households = {n_households:,}, but the district "
+                    f"{self.district.path} holds {total:,} households (the sum of its "
+                    "grids' counts): leave the number of households out with a district")
+            p = p.with_overrides({"population.n_households": total})
+            self.params = self.run_params = p
+            self.status_quo_params = p.with_overrides(STATUS_QUO)
         pop = p.population
         # the shock must fit this run and city: before any work (sim.inputs.check_shock)
-        check_shock(shock, p.run.days, population.grid_communities(pop), pop.n_households)
+        community = (population.grid_communities(pop) if self.district is None
+                     else self.district.community)
+        check_shock(shock, p.run.days, community, pop.n_households, self.district)
         if network is not None and network.n != pop.n_households:
             raise ParameterError(f"the network has {network.n} nodes but the city has "
                                  f"{pop.n_households} households")
         if network is None:  # first, so its scratch memory is gone before the state exists
-            building, grid, _ = population.layout(pop.n_households, pop.building_households,
-                                                  pop.grid_households)
-            network = build_network(p.network, building, grid, p.run.seed)
+            building, grid, _ = population.city_layout(p, self.district)
+            d = self.district
+            neighbours = (d.nb_indptr, d.nb_indices) if d is not None and d.ties != "city" \
+                else None
+            network = build_network(p.network, building, grid, p.run.seed, neighbours)
             del building, grid
         self.network = network
-        self.state = population.build(self.status_quo_params)
-        population.apply_node_attributes(self.state, self.network, self.status_quo_params)
+        self.state = population.build(self.status_quo_params, self.district)
+        population.apply_node_attributes(self.state, self.network, self.status_quo_params,
+                                         self.district)
         population.count_grid_ties(self.state, self.network)
         h, gr = self.state.households, self.state.grids
-        self.schedule = schedule(shock, self.days, gr.elevation, gr.community)
+        self.schedule = schedule(shock, self.days, gr.elevation, gr.community, self.district)
         self.daily = np.zeros((self.days, N_COLUMNS))
         # grid workers' hours a day spent on top-down reports (recorded daily)
         self.reporting_hours = gr.n * WORK_HOURS_PER_DAY * p.governance.reporting_burden
@@ -272,7 +290,8 @@ class ResilienceModel(mesa.Model):
                 self._run_day(recorded=False)
                 self.clock += 1
             self._set_routine(status_quo=False)
-            population.open_registries(self.state, self.params, self.seed_value)
+            population.open_registries(self.state, self.params, self.seed_value,
+                                       self.district)
             while self.clock < self.burn_in:
                 self._begin_day()
                 self._run_day(recorded=False)
@@ -350,5 +369,9 @@ class ResilienceModel(mesa.Model):
         """What is needed to rerun this run: parameters, strategy, shock, engine."""
         from dataclasses import asdict
 
-        return {"params": self.params.to_dict(), "strategy": asdict(self.strategy),
-                "shock": asdict(self.shock), "engine": self.engine}
+        out = {"params": self.params.to_dict(), "strategy": asdict(self.strategy),
+               "shock": asdict(self.shock), "engine": self.engine}
+        if self.district is not None:  # the map's content, not just its path
+            out["district"] = {"file": self.district.path, "sha256": self.district.digest,
+                               "grids": self.district.n_grids}
+        return out

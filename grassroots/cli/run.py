@@ -51,6 +51,10 @@ def _add_run_args(p: argparse.ArgumentParser) -> None:
                    help="Numba threads (results do not depend on it; default: all cores)")
     p.add_argument("--engine", choices=("numba", "reference"), default="numba",
                    help="numba: fast kernels (default); reference: plain Mesa agents, slow")
+    p.add_argument("--district", default=None, metavar="FILE",
+                   help="build the city on a district map: a GeoJSON, GeoPackage or Shapefile "
+                        "of grid polygons with household counts, or a TOML mapping naming one "
+                        "(same as --set population.district=FILE; docs/workshop.md)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a parameter, e.g. --set governance.data_openness=0.8 "
                         "(repeatable; `grassroots params` lists them)")
@@ -114,6 +118,8 @@ def cmd_run(args) -> int:
     for d in args.scenarios_dir:
         add_scenarios_dir(d)
     overrides = dict(parse_override(s) for s in args.set)
+    if args.district:
+        overrides["population.district"] = str(Path(args.district).resolve())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
         model = make_model(args.strategy, args.shock, n_households=args.households,
