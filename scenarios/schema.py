@@ -130,6 +130,10 @@ def _grids(path, key: str, value: Any) -> GridSelector:
         except ScenarioError as e:
             raise ScenarioError(f"{where(path, key + '.where')}: {e}") from None
         kw["where"] = text
+    if "lowest" in value and not isinstance(value["lowest"], str):
+        raise ScenarioError(f"{where(path, key + '.lowest')}: must name a district map "
+                            f"attribute (with share), got {shown(value['lowest'])}; for the "
+                            "lowest share of grids by elevation, did you mean lowest_share?")
     if ("lowest" in value) != ("share" in value):
         missing = "share" if "lowest" in value else "lowest"
         raise ScenarioError(f"{where(path, key + '.' + missing)}: missing; lowest and share go "

@@ -68,8 +68,7 @@ COLUMNS = {"households": "households in the grid (required, whole numbers >= 1)"
            "elevation": "ground height (any unit; lower floods first)"}
 DISTRICT_KEYS = {"file": "the map file", "layer": "a layer of the file", "crs": "the CRS",
                  "ties": "adjacency, distance or city", "neighbours": "whole number 1-50",
-                 "columns": "table", "shares": "table", "counts": "table",
-                 "points": "table (not read yet)"}
+                 "columns": "table", "shares": "table", "counts": "table"}
 TIES = ("adjacency", "distance", "city")
 SHAPEFILE_SIDECARS = (".shx", ".dbf")
 OVERLAP_TOLERANCE = 1e-3  # share of the smaller polygon's area two grids may share
@@ -166,8 +165,8 @@ def mapping_for(path: str | os.PathLike) -> tuple[Path, dict, Path | None]:
             raise _fail(p, f"not a valid TOML mapping: {e}") from None
         table = doc.get("district")
         if not isinstance(table, dict):
-            raise _fail(p, "has no [district] table; it needs at least "
-                           "[district] file = \"MAP\" and [district.columns] households = \"COLUMN\"")
+            raise _fail(p, "has no [district] table; it needs at least [district] "
+                           "file = \"MAP\" and [district.columns] households = \"COLUMN\"")
         if not isinstance(table.get("file"), str) or not table["file"]:
             raise _fail(p, f"district.file = {shown(table.get('file'))}: must name the map file "
                            "(GeoJSON, GeoPackage or Shapefile), relative to this TOML file")
@@ -293,7 +292,6 @@ def _read(arg: str) -> District:
     share_arrays = _shares(gdf, shares, counts, households, map_file, names)
     _check_geometry(gdf, shapely, map_file, names)
 
-    n = len(gdf)
     cent = gdf.geometry.centroid
     x, y = cent.x.to_numpy(float), cent.y.to_numpy(float)
     community, community_names = _communities(gdf, columns, map_file)

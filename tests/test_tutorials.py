@@ -13,8 +13,8 @@ TUTORIALS = Path(__file__).resolve().parents[1] / "docs" / "tutorials"
 SCRIPTS = sorted(TUTORIALS.glob("[0-9][0-9]_*.py"))
 
 
-def test_there_are_four_tutorials_each_with_a_notebook():
-    assert len(SCRIPTS) == 4
+def test_there_are_five_tutorials_each_with_a_notebook():
+    assert len(SCRIPTS) == 5
     for s in SCRIPTS:
         assert s.with_suffix(".ipynb").is_file(), s.name
         text = s.read_text()

@@ -89,6 +89,10 @@ def _figures(store: Store, a: dict) -> list[tuple[str, str]]:
         save(f"heatmap_{key}.png", heatmap(a["cells"], f"{key}_mean", shocks, strategies,
                                            f"{label}, mean over replicates"),
              rt.CAPTIONS["heatmap"].format(what=label.lower()))
+    if spec.get("fixed", {}).get("population.district"):
+        from viz.district_figures import district_maps
+
+        out += district_maps(spec, figs)
     return out
 
 
