@@ -90,6 +90,7 @@ def unmet_need_maps(district, per_strategy: dict[str, np.ndarray], title: str):
 
 def district_maps(spec: dict, out_dir) -> list[tuple[str, str]]:
     """Draw the maps of a district comparison into `out_dir`; (file, caption) pairs."""
+    from scenarios import load_shock
     from sim.io import atomic_write
 
     fixed = dict(spec.get("fixed", {}))
@@ -105,11 +106,12 @@ def district_maps(spec: dict, out_dir) -> list[tuple[str, str]]:
         for s in spec["strategies"]:
             district, values = unmet_by_grid(s, shock, days, seed, fixed)
             per[s] = np.maximum(values - base[s], 0.0)
-        fig = unmet_need_maps(district, per, f"{shock}: where need went unmet")
-        name = f"unmet_need_map_{shock}.png"
+        label = load_shock(shock).name  # a spec may name a shock by its file
+        fig = unmet_need_maps(district, per, f"{label}: where need went unmet")
+        name = f"unmet_need_map_{label}.png"
         atomic_write(out_dir / name, lambda p, f=fig: f.savefig(p, format="png", dpi=110))
         plt.close(fig)
-        out.append((name, f"{shock}: unmet need the shock added in each grid of the district "
+        out.append((name, f"{label}: unmet need the shock added in each grid of the district "
                           f"(household-days per household beyond the strategy's own no-shock "
                           f"run; replicate 0, seed {seed}), one map per strategy, one colour "
                           "scale"))
