@@ -16,6 +16,7 @@ Never run `playwright install`: the system chromium is used.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -61,28 +62,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
-    """The app served offline on a free port; yields its URL."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    from viz.offline import is_prepared
-
-    if not is_prepared(ASSETS):
-        subprocess.run([*_grassroots(), "ui", "--prepare-offline", str(ASSETS)], check=True,
-                       timeout=600)
+@contextlib.contextmanager
+def _serve(args: list[str], log_name: str, env: dict | None = None):
+    """`grassroots ui --port <free port> ARGS` until the block ends; yields its URL."""
     port = _free_port()
-    log = open(ARTIFACTS / "ui-server.log", "w")
-    proc = subprocess.Popen([*_grassroots(), "ui", "--port", str(port), "--offline-assets",
-                             str(ASSETS), "--max-days", str(MAX_DAYS)],
+    log = open(ARTIFACTS / log_name, "w")
+    proc = subprocess.Popen([*_grassroots(), "ui", "--port", str(port), *args],
                             stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
-                            start_new_session=True)
+                            start_new_session=True, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 300  # a fresh machine compiles the kernels first
     try:
         while True:
             if proc.poll() is not None:
                 pytest.fail(f"grassroots ui exited ({proc.returncode}); see "
-                            f"{ARTIFACTS / 'ui-server.log'}")
+                            f"{ARTIFACTS / log_name}")
             try:
                 with urllib.request.urlopen(url, timeout=5) as r:
                     if r.status == 200:
@@ -105,6 +99,20 @@ def server():
 
 
 @pytest.fixture(scope="module")
+def server():
+    """The app served from prepared assets on a free port; yields its URL."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    from viz.offline import is_prepared
+
+    if not is_prepared(ASSETS):
+        subprocess.run([*_grassroots(), "ui", "--prepare-offline", str(ASSETS)], check=True,
+                       timeout=600)
+    with _serve(["--offline-assets", str(ASSETS), "--max-days", str(MAX_DAYS)],
+                "ui-server.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -120,10 +128,28 @@ def timings():
     (ARTIFACTS / "ui-timings.json").write_text(json.dumps(out, indent=2) + "\n")
 
 
-def _open(browser, server):
-    """A new browser session on the app; returns (page, seconds until usable, requests)."""
-    page = browser.new_page(viewport=VIEWPORT)
-    seen = {"requests": [], "bad": []}
+def _block_outside(page, server: str) -> list[str]:
+    """Abort every request that does not go to the server (as at a venue with no
+    internet); returns the list the blocked URLs are added to."""
+    host, blocked = server.rstrip("/"), []
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(host) or url.startswith(("blob:", "data:")):
+            r.continue_()
+        else:
+            blocked.append(url)
+            r.abort()
+
+    page.route("**/*", route)
+    return blocked
+
+
+def _open(browser, server, viewport=None):
+    """A new browser session on the app, with every request outside the server
+    blocked; returns (page, seconds until usable, requests)."""
+    page = browser.new_page(viewport=viewport or VIEWPORT)
+    seen = {"requests": [], "bad": [], "blocked": _block_outside(page, server)}
     page.on("request", lambda r: seen["requests"].append(r.url))
     page.on("requestfailed", lambda r: seen["bad"].append(f"failed {r.url}"))
     page.on("response", lambda r: r.status >= 400 and seen["bad"].append(f"{r.status} {r.url}"))
@@ -181,7 +207,7 @@ def test_page_loads_offline(browser, server, timings):
     host = server.rstrip("/")
     outside = [u for u in seen["requests"]
                if not (u.startswith(host) or u.startswith(("blob:", "data:")))]
-    assert outside == [], f"requests outside the server: {outside}"
+    assert outside == [] and seen["blocked"] == [], f"requests outside the server: {outside}"
     assert seen["bad"] == [], f"failed requests: {seen['bad']}"
     assert any("/_solara/cdn/@widgetti/solara-vuetify-app@10.1.1/" in u
                for u in seen["requests"])
@@ -279,3 +305,22 @@ def test_assets_cache_layout(server):
 
     for spec in PACKAGES:  # the folder is the URL solara's proxy asks for
         assert (ASSETS / spec / KEY_FILES[spec]).is_file(), spec
+
+
+@pytest.mark.slow  # a second server (~15 s); the quick tests check the note's CSS and the command
+def test_without_assets_or_internet_the_page_says_what_to_do(browser, tmp_path):
+    """No cached assets, no npm, no internet: the loading screen says, in one
+    line per language, which command fixes it (never a blank page)."""
+    env = {"GRASSROOTS_ASSETS": str(tmp_path / "empty"), "PATH": str(tmp_path)}
+    with _serve([], "ui-server-no-assets.log", env=env) as url:
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        _block_outside(page, url)
+        page.goto(url, wait_until="commit")
+        page.wait_for_timeout(5_500)  # the note appears after 4 s without the app
+        note = page.evaluate("getComputedStyle(document.body, '::before').content")
+        page.screenshot(path=str(ARTIFACTS / "ui-00-no-assets.png"))
+        assert "--prepare-offline" in note and "npm" in note
+        assert float(page.evaluate("getComputedStyle(document.body, '::before').opacity")) == 1
+        page.close()
+    log = (ARTIFACTS / "ui-server-no-assets.log").read_text()
+    assert "not offline-ready" in log and "--prepare-offline" in log

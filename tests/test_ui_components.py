@@ -11,6 +11,7 @@ import io
 import os
 import time
 import types
+from pathlib import Path
 
 import ipyvuetify as v
 import ipywidgets
@@ -18,6 +19,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import solara
+import solara.server.server
+import solara.server.settings
 
 import viz.app
 from sim.errors import ParameterError
@@ -295,14 +298,22 @@ def test_nice_ticks():
 
 UI_ENV = ("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "GRASSROOTS_UI_MAX_HOUSEHOLDS",
           "GRASSROOTS_UI_MAX_DAYS", "REACTON_FAST", "SOLARA_ASSETS_PROXY_CACHE_DIR",
-          "SOLARA_ASSETS_PROXY", "SOLARA_ASSETS_CDN")
+          "SOLARA_ASSETS_PROXY", "SOLARA_ASSETS_CDN", "GRASSROOTS_UI_ASSETS_NOTE")
 
 
 @pytest.fixture
-def ui_command(monkeypatch):
-    """`grassroots ui` with the server and the kernel warm-up stubbed out; yields
-    the calls the server received, each with the environment it saw."""
+def ui_command(monkeypatch, tmp_path):
+    """`grassroots ui` with the server and the kernel warm-up stubbed out, an empty
+    assets cache and no npm; yields the calls the server received, each with the
+    environment it saw."""
     import solara.__main__ as solara_main
+    import solara.server.server as solara_server
+
+    monkeypatch.setenv("GRASSROOTS_ASSETS", str(tmp_path / "cache"))
+    monkeypatch.setattr("viz.offline.shutil.which", lambda name: None)
+    monkeypatch.setattr(solara_server, "get_jinja_env", solara_server.get_jinja_env)
+    monkeypatch.setattr(solara.server.settings.theme, "loader",
+                        solara.server.settings.theme.loader)
 
     import scenarios
 
@@ -331,8 +342,47 @@ def test_ui_command_serves_with_caps_and_no_telemetry(ui_command, capsys):
     assert {"--production", "--no-open", "--no-check-version"} <= set(args)
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
     assert (env["GRASSROOTS_UI_MAX_HOUSEHOLDS"], env["GRASSROOTS_UI_MAX_DAYS"]) == ("800", "90")
-    assert env["SOLARA_ASSETS_PROXY_CACHE_DIR"] is None
-    assert "warning" not in capsys.readouterr().err
+    assert env["SOLARA_ASSETS_PROXY_CACHE_DIR"] is None  # no assets, no npm: the CDN
+    out = capsys.readouterr()
+    assert "warning" not in out.err
+    # one line says the page is not offline-ready and what to do; the page says it too
+    assert "not offline-ready" in out.err and "--prepare-offline" in out.err
+    assert env["GRASSROOTS_UI_ASSETS_NOTE"].startswith("grassroots ui --prepare-offline")
+
+
+def test_ui_command_uses_and_reports_the_assets_cache(ui_command, capsys, tmp_path):
+    from grassroots.cli import main
+    from viz.offline import KEY_FILES
+
+    cache = tmp_path / "cache"
+    for spec, key in KEY_FILES.items():
+        (cache / spec / key).parent.mkdir(parents=True, exist_ok=True)
+        (cache / spec / key).write_text("//")
+    assert main(["ui"]) == 0
+    (_, env), = ui_command
+    assert env["SOLARA_ASSETS_PROXY_CACHE_DIR"] == str(cache.resolve())
+    assert env["GRASSROOTS_UI_ASSETS_NOTE"] is None
+    assert f"{cache.resolve()} (offline-ready)" in capsys.readouterr().out
+
+
+def test_the_loading_screen_note_is_plain_css():
+    """The note the page shows when its scripts cannot arrive is a CSS rule in the
+    page's head (no script needed), with the text escaped."""
+    import jinja2
+    from markupsafe import Markup
+
+    from viz.offline import PAGE_NOTE, css_string
+
+    solara_templates = Path(solara.server.server.__file__).parent / "templates"
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(
+        [str(Path(viz.app.__file__).parent / "templates"), str(solara_templates)]),
+        autoescape=True)
+    note = PAGE_NOTE.format(command="grassroots ui --prepare-offline </style>")
+    env.globals["grassroots_note"] = Markup(css_string(note))
+    css = env.get_template("loader-grassroots.css").render()
+    assert "#loader-container" in css  # Solara's own loader, included
+    assert "content: \"Still blank?" in css and "</style>" not in css
+    assert "npm" in css and "\\00000a" in css  # line breaks escaped
 
 
 def test_ui_command_warns_on_open_host(ui_command, capsys):
@@ -346,7 +396,8 @@ def test_ui_command_offline_assets(ui_command, capsys, tmp_path):
     from grassroots.cli import main
     from viz.offline import KEY_FILES
 
-    assert main(["ui", "--offline-assets", str(tmp_path)]) == 2
+    tmp_path = tmp_path / "named"
+    assert main(["ui", "--offline-assets", str(tmp_path)]) == 2  # named, not there, no npm
     assert "--prepare-offline" in capsys.readouterr().err
     for spec, key in KEY_FILES.items():
         (tmp_path / spec / key).parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,8 @@ shocks are chosen from the scenario library's names.
 
 from __future__ import annotations
 
+import os
+
 import solara
 from mesa.visualization import SolaraViz, solara_viz
 
@@ -25,9 +27,15 @@ from viz.components.page_model import PageModel
 from viz.components.panels import PANELS
 from viz.components.robustness import RobustnessView, result_from_env
 from viz.components.session import Caps, initial_values, model_params
+from viz.offline import ASSETS_NOTE_ENV, PAGE_NOTE, show_note_while_loading
 
 TITLE = "Grassroots Resilience Simulator"
 PLAY_INTERVAL_MS = 150
+
+# Without cached assets the page's scripts come from a CDN; if they cannot arrive,
+# the loading screen says what to do (`grassroots ui` sets the command to run).
+if os.environ.get(ASSETS_NOTE_ENV):
+    show_note_while_loading(PAGE_NOTE.format(command=os.environ[ASSETS_NOTE_ENV]))
 
 # Mesa 3.3's SolaraViz draws model_params with its UserInputs, which has no
 # tooltips, units or presets; ParameterInputs reads the same model_params and

@@ -40,16 +40,29 @@ print(runs.pivot(index="replicate", columns="strategy", values="resilience_loss"
 # %% [markdown]
 # ## Paired difference, with an interval
 #
-# The difference within each replicate varies much less than the outcomes
-# themselves, because the luck cancels out.
-
+# Each strategy's outcome varies from replicate to replicate: a different
+# city, different luck. Pairing cannot shrink that spread; it removes from
+# the *difference* the part of the luck that both strategies share in
+# replicate k (the same city, the same draws), and leaves the part each
+# strategy meets in its own way (its channels use the draws differently).
+# So compare like with like: the spread of each strategy over its
+# replicates, and the spread of the paired difference against what it
+# would be without pairing (independent seeds: about
+# sqrt(sd_A^2 + sd_B^2)). The gap *between* the two strategies' means is
+# the policy effect, not luck, and is no spread to compare with. How much
+# pairing gains depends on how much luck the strategies share: read the
+# numbers below, not a promise.
+#
 # %%
 wide = runs.pivot(index="replicate", columns="strategy", values="resilience_loss")
 diff = wide["top_down_digital"] - wide["community_resilience"]
 m, lo, hi = mean_ci(diff)
 print(f"top_down_digital - community_resilience: {m:.2f} days [{lo:.2f}, {hi:.2f}]")
-print(f"spread of outcomes: sd {wide.stack().std():.2f}; spread of differences: "
-      f"sd {diff.std():.2f}")
+sd_a, sd_b = wide["top_down_digital"].std(), wide["community_resilience"].std()
+print(f"spread over replicates (sd, days): top_down_digital {sd_a:.3f}, "
+      f"community_resilience {sd_b:.3f}")
+print(f"spread of the paired difference: sd {diff.std():.3f} days "
+      f"(unpaired, expect about {np.hypot(sd_a, sd_b):.3f})")
 
 # %% [markdown]
 # ## Where the difference comes from: help by channel

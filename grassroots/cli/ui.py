@@ -19,8 +19,9 @@ def add_parsers(sub) -> None:
                          "0.0.0.0 opens the app to the network)")
     ui.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
     ui.add_argument("--offline-assets", default=None, metavar="DIR",
-                    help="serve the page's JavaScript and CSS from DIR (made by "
-                         "--prepare-offline), never from a CDN")
+                    help="serve the page's JavaScript and CSS from DIR, never from a CDN "
+                         "(default: a per-user cache, ~/.cache/grassroots/solara-assets, "
+                         "filled from the npm registry the first time it is reachable)")
     ui.add_argument("--prepare-offline", default=None, metavar="DIR",
                     help="fill DIR with the page's assets from the npm registry "
                          "(needs npm), then exit")
@@ -37,6 +38,37 @@ def add_parsers(sub) -> None:
                     help="also show a finished `grassroots robustness` result (read-only: "
                          "win shares and PRIM boxes)")
     ui.set_defaults(func=cmd_ui)
+
+
+def _assets_env(named: str | None) -> dict[str, str]:
+    """Where the page's JavaScript and CSS come from, said in one line.
+
+    Always the local folder when it holds them (`--offline-assets DIR`, else the
+    per-user cache), filled from the npm registry first if needed and possible.
+    A folder named on the command line must end up ready (an error otherwise);
+    the default cache may not, and then the page falls back to the CDN and
+    both the terminal and the page's loading screen say what to do.
+    """
+    from viz.offline import ASSETS_NOTE_ENV, OfflineAssetsError, default_dir, ensure
+
+    assets = Path(named).expanduser() if named else default_dir()
+    ready, line = ensure(assets, log=lambda s: print(f"grassroots ui: {s}"))
+    if not ready and named:
+        raise OfflineAssetsError(f"{assets} lacks the page's assets and they could not be "
+                                 f"fetched; run `grassroots ui --prepare-offline {named}` "
+                                 "where the npm registry is reachable")
+    print(f"grassroots ui: {line}", file=sys.stdout if ready else sys.stderr)
+    if not ready:
+        # The browser fetches the assets from the CDN itself, not through this server's
+        # proxy: offline, its requests then fail at once, the page paints, and the
+        # loading screen shows the note viz/app.py puts there (through the proxy, the
+        # page's head would wait on the server's attempts and stay white).
+        return {ASSETS_NOTE_ENV: f"grassroots ui --prepare-offline {assets}",
+                "SOLARA_ASSETS_PROXY": "False"}
+    return {"SOLARA_ASSETS_PROXY_CACHE_DIR": str(assets.resolve()),
+            "SOLARA_ASSETS_PROXY": "True",
+            # a file missing from DIR fails at once instead of being fetched from a CDN
+            "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/"}
 
 
 def cmd_ui(args) -> int:
@@ -75,18 +107,7 @@ def cmd_ui(args) -> int:
         from viz.robustness_data import ENV, load_result
 
         env[ENV] = str(load_result(args.robustness).root.resolve())  # checked before serving
-    if args.offline_assets:
-        from viz.offline import OfflineAssetsError, is_prepared
-
-        assets = Path(args.offline_assets).resolve()
-        if not is_prepared(assets):
-            raise OfflineAssetsError(f"{assets} lacks the page's assets; run "
-                                     f"`grassroots ui --prepare-offline {args.offline_assets}` "
-                                     "first (needs the npm registry once)")
-        env["SOLARA_ASSETS_PROXY_CACHE_DIR"] = str(assets)
-        env["SOLARA_ASSETS_PROXY"] = "True"
-        # a file missing from DIR fails at once instead of being fetched from a CDN
-        env["SOLARA_ASSETS_CDN"] = "http://127.0.0.1:9/"
+    env.update(_assets_env(args.offline_assets))
     os.environ.update(env)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"grassroots ui: warning: listening on {args.host}: anyone who can reach this "
