@@ -68,7 +68,8 @@ def draw_colours(ax, district, colours: list[str]):
     ax.set_xticks([]), ax.set_yticks([])
 
 
-def unmet_need_maps(district, per_strategy: dict[str, np.ndarray], title: str):
+def unmet_need_maps(district, per_strategy: dict[str, np.ndarray], title: str,
+                    label: str = "unmet need added by the shock\n(household-days per household)"):
     """One panel per strategy, a shared colour scale; returns the Figure."""
     from matplotlib.colors import Normalize
 
@@ -82,10 +83,20 @@ def unmet_need_maps(district, per_strategy: dict[str, np.ndarray], title: str):
         coll = draw(ax, district, values, norm)
         ax.set_title(f"{name}\nmean {np.average(values, weights=district.households):.2f}",
                      fontsize="small")
-    fig.colorbar(coll, ax=axes[0].tolist(), shrink=0.8,
-                 label="unmet need added by the shock\n(household-days per household)")
+    fig.colorbar(coll, ax=axes[0].tolist(), shrink=0.8, label=label)
     fig.suptitle(title)
     return fig
+
+
+def run_map(model):
+    """The map of one finished district run: unmet need per household of each grid
+    over the recorded days, routine included (a single run has no no-shock pair)."""
+    h, gr = model.state.households, model.state.grids
+    values = np.bincount(h.grid, weights=h.need_total, minlength=gr.n) / np.maximum(
+        gr.stop - gr.start, 1)
+    return unmet_need_maps(model.district, {model.strategy.name: values},
+                           f"{model.shock.name}: where need went unmet",
+                           "unmet need over the run\n(household-days per household)")
 
 
 def district_maps(spec: dict, out_dir) -> list[tuple[str, str]]:

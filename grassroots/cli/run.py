@@ -22,7 +22,8 @@ def add_parsers(sub) -> None:
     run.add_argument("--out", metavar="DIR", default=None,
                      help="write daily.csv, daily.parquet, summary.json, manifest.json and "
                           "resilience.png (and network_nodes.csv for a network file with "
-                          "labels) into DIR (created if missing; checked before the run)")
+                          "labels, unmet_need_map.png for a district) into DIR (created if "
+                          "missing; checked before the run)")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
     run.set_defaults(func=cmd_run)
 
@@ -90,6 +91,10 @@ def write_run(model, out: Path) -> list[Path]:
             {model.strategy.name: df}, onset=model.schedule.onset,
             title=f"{model.shock.name}: functionality Q(t)").savefig(p, format="png", dpi=120),
     }
+    if getattr(model, "district", None) is not None:
+        from viz.district_figures import run_map
+
+        files["unmet_need_map.png"] = lambda p: run_map(model).savefig(p, format="png", dpi=110)
     labels = getattr(model.network, "labels", None)
     if labels is not None:
         files["network_nodes.csv"] = lambda p: node_table(labels).to_csv(p, index=False)
