@@ -346,7 +346,7 @@ def test_run_out_writes_the_unmet_need_map(tmp_path):
     path = mapping(tmp_path, write_map(tmp_path))
     out = tmp_path / "out"
     r = subprocess.run([sys.executable, "-m", "grassroots", "run", "--district", str(path),
-                        "--days", "5", "--set", "run.tenure_days=0", "--quiet", "--out",
+                        "--days", "14", "--set", "run.tenure_days=0", "--quiet", "--out",
                         str(out)], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert (out / "unmet_need_map.png").is_file()
