@@ -173,6 +173,11 @@ def test_shock_file_with_map_selectors_is_validated(tmp_path):
                      'grids = { lowest = "elev_m", share = 0.3 }\n')
     s = load_shock(shock)
     assert validate_file(shock, 30, district=path).name == "s"
+    from scenarios.write import to_toml  # `scenarios show` writes what loads back the same
+
+    again = tmp_path / "again.toml"
+    again.write_text(to_toml(s))
+    assert load_shock(again).events == s.events
     bad = tmp_path / "bad.toml"
     bad.write_text(shock.read_text().replace("flood_zone", "flood_zon"))
     with pytest.raises(ScenarioError, match="no attribute 'flood_zon'.*did you mean flood_zone"):
