@@ -130,6 +130,8 @@ def memory(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str, Any]:
         "household_array_bytes_per_household": r["household_bytes"] / n,
         "csr_bytes_per_household": r["csr_bytes"] / n,
         "mean_degree": 2 * r["n_edges"] / n,
+        "save_s": r["save_s"], "restore_s": r["restore_s"],
+        "snapshot_file_bytes_per_household": r["snapshot_file_bytes"] / n,
         "peak_rss_per_household": (r["peak_rss"] - base["peak_rss"]) / n,
         "steady_rss_per_household": (r["rss_after_run"] - r["rss_before_build"]) / n,
         "live_rss_per_household": (None if r["rss_after_run_trimmed"] is None else
@@ -142,8 +144,25 @@ def memory(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str, Any]:
     log(f"  {n:,} households: peak RSS {r['peak_rss'] / 2**20:,.0f} MiB (baseline "
         f"{base['peak_rss'] / 2**20:,.0f} MiB), {out['peak_rss_per_household']:.0f} B/household "
         f"(state {out['state_bytes_per_household']:.0f}, CSR "
-        f"{out['csr_bytes_per_household']:.0f})")
+        f"{out['csr_bytes_per_household']:.0f}); snapshot included: saved in "
+        f"{r['save_s']:.2f} s ({out['snapshot_file_bytes_per_household']:.0f} B/household), "
+        f"restored in {r['restore_s']:.2f} s")
     return out
+
+
+def fork_speedup(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str, Any]:
+    """A strategy and replicate under six shocks and without one (compare's unit
+    of work), straight through and forked from one shared past, in one process."""
+    shocks = ["flood", "lockdown", "heatwave_blackout", "platform_outage", "economic",
+              "compound"]
+    r = run_worker("fork", n=cfg.fork_n, days=cfg.fork_days, shocks=shocks)
+    if not r["identical"]:
+        raise BenchmarkError("forked runs differ from the runs straight through")
+    r["speedup"] = r["straight_s"] / r["forked_s"]
+    log(f"  {r['runs']} runs of {r['n_households']:,} households x {r['days']} days: straight "
+        f"{r['straight_s']:.1f} s, forked {r['forked_s']:.1f} s ({r['speedup']:.2f}x; "
+        "identical series)")
+    return r
 
 
 # `grassroots run` of a small city, as a user types it (the console script's code).
@@ -278,6 +297,7 @@ BENCHMARKS: dict[str, Callable[[Config, dict[str, Any], Log], dict[str, Any]]] =
     "reference_throughput": reference_throughput,
     "phase_times": phase_times,
     "memory": memory,
+    "fork_speedup": fork_speedup,
     "startup": startup,
     "sir_anchor": sir_anchor,
     "sweep_throughput": sweep_throughput,

@@ -234,12 +234,63 @@ def measure_memory(n: int, days: int) -> dict[str, Any]:
     step = time.perf_counter() - t0
     rss_run = _rss_now()
     trimmed = _rss_now() if _malloc_trim() else None
+    # the snapshot, included in the peak: saved straight from the state, then read
+    # back into a new model array by array (sim/snapshot.py)
+    import tempfile
+    from pathlib import Path
+
+    from sim.model import ResilienceModel
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        path = m.save(Path(tmp) / "city.npz")
+        save_s = time.perf_counter() - t0
+        snapshot_file_bytes = path.stat().st_size
+        network = m.network
+        state_bytes, household_bytes = int(m.state.nbytes()), int(m.state.households.nbytes())
+        daily_bytes = int(m.daily.nbytes)
+        del m
+        gc.collect()
+        t0 = time.perf_counter()
+        m = ResilienceModel.from_snapshot(path, network=network)
+        restore_s = time.perf_counter() - t0
     return {"n_households": n, "days": days, "warmup_s": warm, "build_s": build,
+            "save_s": save_s, "restore_s": restore_s, "snapshot_file_bytes": snapshot_file_bytes,
             "burn_in_s": burn, "burn_in_days": _burn_in_days(m),
             "step_s": step, "rss_before_build": rss0, "rss_after_build": rss_built,
             "peak_rss_after_build": peak_built, "rss_after_run": rss_run,
             "rss_after_run_trimmed": trimmed,
-            "peak_rss": _rss_peak(), "state_bytes": int(m.state.nbytes()),
-            "household_bytes": int(m.state.households.nbytes()),
+            "peak_rss": _rss_peak(), "state_bytes": state_bytes,
+            "household_bytes": household_bytes,
             "csr_bytes": _csr_bytes(m.network), "n_edges": int(m.network.n_edges),
-            "daily_bytes": int(m.daily.nbytes)}
+            "daily_bytes": daily_bytes}
+
+
+def measure_fork(n: int, days: int, shocks: list[str]) -> dict[str, Any]:
+    """One strategy and seed under every shock and without one (the unit of
+    work of `grassroots compare`), run straight through and forked from one
+    past (sim/fork.py), side by side in this process; the series must match."""
+    import numpy as np
+
+    from scenarios import load_shock, load_strategy, make_model
+    from sim.fork import forked_runs
+    from sim.inputs import NO_SHOCK
+
+    warm = warm_up()
+    names = [*shocks, "none"]
+    objs = [NO_SHOCK if k == "none" else load_shock(k) for k in names]
+    t0 = time.perf_counter()
+    straight = []
+    for k in names:
+        m = make_model(STRATEGY, k, n_households=n, days=days, seed=SEED)
+        m.run()
+        straight.append(m.daily.copy())
+    straight_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    same = True
+    for i, m in forked_runs(load_strategy(STRATEGY), objs, days, n_households=n, seed=SEED):
+        m.run()
+        same &= bool(np.array_equal(m.daily, straight[i]))
+    forked_s = time.perf_counter() - t0
+    return {"n_households": n, "days": days, "runs": len(names), "warmup_s": warm,
+            "straight_s": straight_s, "forked_s": forked_s, "identical": same}

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from benchmarks.config import HERE
+from benchmarks.config import HERE, STRATEGY
 from benchmarks.district_build import render_district_build
 from benchmarks.runner import CORES, QUIET_THRESHOLD, disturbed
 from benchmarks.tables import load1, load_averages, load_cell, mib, si, table
@@ -99,7 +99,25 @@ def render_markdown(results: dict[str, Any]) -> str:
                  f"{m['state_bytes_per_household']:.0f} B"],
                 ["CSR arrays per household (indptr+indices+weight)",
                  f"{m['csr_bytes_per_household']:.0f} B (mean degree {m['mean_degree']:.1f})"]]
+        if "save_s" in m:
+            rows += [["snapshot (included in the peak): saved, file per household",
+                      f"{m['save_s']:.2f} s, {m['snapshot_file_bytes_per_household']:.0f} B"],
+                     ["snapshot read back into a new model", f"{m['restore_s']:.2f} s"]]
         out += ["### memory", ""] + table(["measure", "value"], rows) + [""]
+
+    f = b.get("fork_speedup", {})
+    if "forked_s" in f:
+        rows = [[f"{f['runs']} ({STRATEGY}, 6 shocks and none)",
+                 f"{f['n_households']:,} x {f['days']}", f"{f['straight_s']:.2f}",
+                 f"{f['forked_s']:.2f}", f"{f['speedup']:.2f}x",
+                 "yes" if f["identical"] else "NO"]]
+        out += ["### fork_speedup", ""] + table(
+            ["runs", "households x days", "straight s", "forked s", "speed-up",
+             "identical series"], rows)
+        out += ["", "One strategy and seed under every shock and without one, as "
+                "`grassroots compare` runs them: straight through (each its own 395-day "
+                "warm-up and tenure) and forked from one shared past (sim/fork.py), "
+                "side by side in one process.", ""]
 
     s = b.get("startup", {})
     if "cached_s" in s:

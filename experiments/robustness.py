@@ -41,11 +41,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.runners import Task, execute
+from experiments.runners import Task, check_tasks, execute
 from experiments.spec import ExperimentSpec, check_keys, check_spec, read_toml
 from experiments.store import Store
-from sim.errors import GrassrootsError, SpecError
-from sim.io import atomic_write
+from sim.errors import GrassrootsError, SpecError, shown
+from sim.io import atomic_write, check_out_dir, is_dir, is_file, read_json
 from sim.metrics import OUTCOMES
 from sim.params import SPECS, UNCERTAIN
 
@@ -100,7 +100,7 @@ def _number(src, key, value, lo, hi, whole=False):
           and (not whole or isinstance(value, int)) and lo <= value <= hi)
     if not ok:
         kind = "a whole number" if whole else "a number"
-        raise _err(src, key, f"must be {kind} from {lo:,} to {hi:,}, got {value!r}")
+        raise _err(src, key, f"must be {kind} from {lo:,} to {hi:,}, got {shown(value)}")
     return value
 
 
@@ -118,14 +118,16 @@ def check_robustness(doc: dict, src: str | Path = "<spec>") -> RobustnessSpec:
         raise SpecError(f"{src}: a robustness spec must be a table")
     check_keys(doc, KEYS, src)
     # strategies, shocks and outcomes are checked by the experiment spec's rules
+    worlds = _number(src, "worlds", doc.get("worlds", 200), 2, 1_000_000, whole=True)
+    households = _number(src, "households", doc.get("households", 5_000), 10,
+                         int(SPECS["population.n_households"].hi), whole=True)
+    # shocks are checked against this city size (not the model's default)
     base = check_spec({"name": doc.get("name", Path(str(src)).stem),
                        "strategies": doc.get("strategies", []), "shocks": doc.get("shocks", []),
                        "outcomes": doc.get("outcomes", ["crisis_household_days",
                                                         "resilience_loss"]),
-                       "days": doc.get("days", 180), "seed": doc.get("seed", 0)}, src)
-    worlds = _number(src, "worlds", doc.get("worlds", 200), 2, 1_000_000, whole=True)
-    households = _number(src, "households", doc.get("households", 5_000), 10,
-                         int(SPECS["population.n_households"].hi), whole=True)
+                       "days": doc.get("days", 180), "seed": doc.get("seed", 0),
+                       "fixed": {"population.n_households": households}}, src)
     baseline = doc.get("baseline", True)
     if not isinstance(baseline, bool):
         raise _err(src, "baseline", f"must be true or false, got {baseline!r}")
@@ -133,10 +135,11 @@ def check_robustness(doc: dict, src: str | Path = "<spec>") -> RobustnessSpec:
     default_pair = [s for s in ("community_resilience", "top_down_digital")
                     if s in base.strategies]
     pair = doc.get("pair", default_pair if len(default_pair) == 2 else [])
-    if not isinstance(pair, list) or (pair and (len(pair) != 2 or len(set(pair)) != 2
+    if not isinstance(pair, list) or not all(isinstance(x, str) for x in pair) or (
+            pair and (len(pair) != 2 or len(set(pair)) != 2
                                                 or not set(pair) <= set(base.strategies))):
         raise _err(src, "pair", f"must be two different strategies of the spec "
-                                f"({', '.join(base.strategies)}), or [], got {pair!r}")
+                                f"({', '.join(base.strategies)}), or [], got {shown(pair)}")
     sat = doc.get("satisficing", {})
     if not isinstance(sat, dict):
         raise _err(src, "satisficing", "must be a table of outcome = threshold")
@@ -162,13 +165,13 @@ def check_robustness(doc: dict, src: str | Path = "<spec>") -> RobustnessSpec:
                 or k == "population.n_households":
             raise _err(src, key, "must be a numeric model parameter (not run.* or the city size)")
         if not isinstance(v, list) or len(v) != 2:
-            raise _err(src, key, f"must be [low, high], got {v!r}")
+            raise _err(src, key, f"must be [low, high], got {shown(v)}")
         try:
             lo, hi = (SPECS[k].check(x) for x in v)
         except GrassrootsError as e:
             raise _err(src, key, str(e)) from None
         if not lo < hi:
-            raise _err(src, key, f"needs low < high, got {v!r}")
+            raise _err(src, key, f"needs low < high, got {shown(v)}")
         uncertain[k] = (lo, hi)
     fdoc = doc.get("fixed", {})
     if not isinstance(fdoc, dict):
@@ -200,18 +203,26 @@ def load_robustness(path: str | Path | None = None) -> RobustnessSpec:
     """Read and validate a robustness spec: a TOML file, a results folder (its
     robustness.json) or None for the built-in experiments/robustness.toml."""
     p = Path(path) if path is not None else BUILTIN
-    if not p.suffix and not p.exists() and (BUILTIN.parent / f"{p}.toml").is_file():
+    if not p.suffix and not (is_file(p) or is_dir(p)) and is_file(BUILTIN.parent / f"{p}.toml"):
         p = BUILTIN.parent / f"{p}.toml"  # a built-in spec by name
-    if p.is_dir():
+    if is_dir(p):
+        if not is_file(p / "robustness.json"):
+            raise SpecError(f"{shown(str(p), 200)} is a folder but not a robustness results "
+                            "folder (no robustness.json); give a spec TOML or such a folder")
         p = p / "robustness.json"
-    if p.suffix == ".json" and p.is_file():
-        try:
-            return check_robustness(json.loads(p.read_text())["spec"], p)
-        except (ValueError, KeyError, TypeError) as e:
-            raise SpecError(f"{p}: not a robustness record (robustness.json): {e}") from None
-    if not p.is_file():
-        raise SpecError(f"robustness spec {str(p)!r} does not exist")
-    return check_robustness(read_toml(p), p)
+    if p.suffix == ".json" and is_file(p):
+        return check_robustness(read_record(p)["spec"], p)
+    if not is_file(p):
+        raise SpecError(f"robustness spec {shown(str(p), 200)} does not exist")
+    return check_robustness(read_toml(p, "robustness spec"), p)
+
+
+def read_record(path: Path) -> dict[str, Any]:
+    """A results folder's robustness.json, checked to be one (a dict with a spec)."""
+    doc = read_json(path, SpecError, "robustness record (robustness.json)")
+    if not isinstance(doc, dict) or not isinstance(doc.get("spec"), dict):
+        raise SpecError(f"{path}: not a robustness record (needs a spec)")
+    return doc
 
 
 def with_changes(spec: RobustnessSpec, **changes: Any) -> RobustnessSpec:
@@ -277,20 +288,30 @@ def run(spec: RobustnessSpec, out: str | Path, executor: str = "process",
     record = {"spec": spec.to_dict(), "uncertainty_sources":
               {k: UNCERTAIN[k][2] for k in spec.uncertain if k in UNCERTAIN}}
     path = out / "robustness.json"
+    run_tasks = tasks(spec)
+    check_tasks(run_tasks)  # every input checked before robustness.json is written
+    check_out_dir(out)
     if path.is_file():
-        old = json.loads(path.read_text())
+        old = read_record(path)
         if not resume:
             raise SpecError(f"{out} already holds results; use --resume to finish them or "
                             "choose another --out folder")
         if old.get("spec") != record["spec"]:
             raise SpecError(f"{out} holds results of a different robustness spec; resume "
                             "needs the same spec (and the same --worlds, --households, --days)")
+        fresh = False
     else:
         out.mkdir(parents=True, exist_ok=True)
         atomic_write(path, lambda p: Path(p).write_text(json.dumps(record, indent=2) + "\n"))
-    return execute(experiment_spec(spec), out, executor=executor, workers=workers,
-                   resume=resume, progress=progress, dask_address=dask_address,
-                   tasks=tasks(spec))
+        fresh = True
+    try:
+        return execute(experiment_spec(spec), out, executor=executor, workers=workers,
+                       resume=resume, progress=progress, dask_address=dask_address,
+                       tasks=run_tasks)
+    except BaseException:
+        if fresh:  # nothing ran: remove the record too, so the rerun shows the real error
+            Store(out).discard_if_empty()
+        raise
 
 
 def results(root: str | Path) -> tuple[RobustnessSpec, pd.DataFrame]:

@@ -78,6 +78,13 @@ def make_tasks(spec: ExperimentSpec) -> list[Task]:
     return tasks
 
 
+def _numba_threads(threads: int | None) -> None:
+    if threads:
+        import numba
+
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+
+
 def run_task(task: Task, root: str | None = None, threads: int | None = None) -> dict[str, Any]:
     """Run one task; write it into the store at `root` if given; return its row.
 
@@ -85,16 +92,57 @@ def run_task(task: Task, root: str | None = None, threads: int | None = None) ->
     several models at once (one per core) wants 1. (Numba's setting is per
     thread, and Dask runs tasks in its own threads, so it is set here.)"""
     from scenarios import make_model
+
+    _numba_threads(threads)
+    model = make_model(task.strategy, task.shock, days=task.days, seed=task.seed,
+                       overrides=task.params)
+    model.run()
+    return _record(task, model, root)
+
+
+def fork_key(task: Task) -> tuple:
+    """What keys a task's shared past: strategy, seed and every parameter
+    (all act before day 0, but the run's length); never the shock."""
+    import json
+
+    return task.strategy, task.seed, json.dumps(task.params, sort_keys=True, default=str)
+
+
+def fork_groups(tasks: list[Task]) -> list[list[Task]]:
+    """Tasks grouped by `fork_key`, in the order of each group's first task."""
+    groups: dict[tuple, list[Task]] = {}
+    for t in tasks:
+        groups.setdefault(fork_key(t), []).append(t)
+    return list(groups.values())
+
+
+def run_group(tasks: list[Task], root: str | None = None,
+              threads: int | None = None) -> list[dict[str, Any]]:
+    """Run tasks of one `fork_key` (e.g. one strategy and replicate under every
+    shock and without one): their shared past (warm-up, tenure and the days
+    before any of their shocks acts) is simulated once and each run continues
+    from it (sim.fork.forked_runs), the same runs, byte for byte, as `run_task`'s.
+    Each run is written into the store as it finishes; returns their rows."""
+    from scenarios.models import resolve
+    from sim.fork import forked_runs
+
+    _numba_threads(threads)
+    t0 = tasks[0]
+    strategy, _ = resolve(t0.strategy, None)
+    shocks = [resolve(t0.strategy, t.shock)[1] for t in tasks]
+    rows = []
+    for i, model in forked_runs(strategy, shocks, [t.days for t in tasks], seed=t0.seed,
+                                overrides=t0.params):
+        model.run()
+        rows.append(_record(tasks[i], model, root))
+    return rows
+
+
+def _record(task: Task, model, root: str | None) -> dict[str, Any]:
+    """The run's row (and series), written into the store at `root` if given."""
     from sim.kernels.record import COLUMNS
 
-    if threads:
-        import numba
-
-        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-
-    model = make_model(task.strategy, task.shock, days=task.days, seed=task.seed,
-                            overrides=task.params)
-    summary = model.run().as_dict()
+    summary = model.summary().as_dict()
     row = {"run_id": task.run_id, "strategy": model.strategy.name, "shock": model.shock.name,
            "point": task.point, "replicate": task.replicate, "seed": task.seed,
            "onset": int(model.schedule.onset)}
@@ -113,6 +161,50 @@ def run_task(task: Task, root: str | None = None, threads: int | None = None) ->
     if root is not None:
         Store(root).write_run(task.run_id, row, series)
     return row
+
+
+def check_tasks(tasks: list[Task]) -> None:
+    """Open and check every input the runs will use, before anything is written:
+    each strategy and shock (files included), each parameter point, each
+    network file (read for its city size) and each shock against its run's
+    horizon and city (`sim.inputs.check_shock`). A bad input is one SpecError
+    naming the run it belongs to and what is wrong; a sweep never starts
+    (and never writes a manifest) only to fail at its first run."""
+    from scenarios import load_shock, load_strategy
+    from sim.errors import GrassrootsError
+    from sim.inputs import check_shock
+    from sim.network import read_network
+    from sim.params import Params
+    from sim.population import grid_communities
+
+    loaded: dict[tuple[str, str], Any] = {}
+    points: dict[str, Params] = {}
+    checked: set = set()
+    for t in tasks:
+        what = f"run {t.run_id} ({t.strategy} under {t.shock}, point {t.point})"
+        try:
+            for kind, name in (("strategy", t.strategy), ("shock", t.shock)):
+                if (kind, name) not in loaded and not (kind == "shock" and name == "none"):
+                    loaded[kind, name] = (load_strategy if kind == "strategy"
+                                          else load_shock)(name)
+            key = repr(sorted(t.params.items()))
+            if key not in points:
+                points[key] = Params().with_overrides(t.params)
+            p = points[key]
+            net, pop = p.network, p.population
+            if net.kind == "edge_list" and (net, pop.n_households) not in checked:
+                if not net.edge_list:
+                    raise SpecError("network.edge_list must be set when network.kind = "
+                                    "'edge_list'")
+                read_network(net.edge_list, pop.n_households, net.format, net.node_ids,
+                             net.weight_scale)
+                checked.add((net, pop.n_households))
+            if t.shock != "none" and (t.shock, t.days, pop) not in checked:
+                check_shock(loaded["shock", t.shock], t.days, grid_communities(pop),
+                            pop.n_households)
+                checked.add((t.shock, t.days, pop))
+        except GrassrootsError as e:
+            raise SpecError(f"{what}: {e}") from None
 
 
 def warm_up(threads: int | None = 1) -> None:
@@ -187,19 +279,38 @@ def _advance(bar) -> None:
 
 def execute(spec: ExperimentSpec, out: str | Path, executor: str = "process",
             workers: int | None = None, resume: bool = False, progress: bool = True,
-            dask_address: str | None = None, tasks: list[Task] | None = None) -> Store:
+            dask_address: str | None = None, tasks: list[Task] | None = None,
+            fork: bool = True) -> Store:
     """Run every missing run of `spec` into the store at `out`, then compact it.
 
     `tasks` replaces the spec's own runs (`make_tasks(spec)`) for designs a
-    spec cannot express, such as `grassroots robustness`'s worlds."""
+    spec cannot express, such as `grassroots robustness`'s worlds. With
+    `fork` (default), the runs that share a past (`fork_key`: strategy, seed,
+    parameters) are one unit of work, their past simulated once (`run_group`);
+    `fork=False` runs each straight through (the same results, slower)."""
     if executor not in EXECUTORS:
         raise SpecError(f"executor {executor!r} is unknown; allowed: {', '.join(EXECUTORS)}")
     if workers is not None and workers < 1:
         raise SpecError(f"workers = {workers}: must be at least 1")
     tasks = make_tasks(spec) if tasks is None else tasks
+    check_tasks(tasks)  # every input opened and checked before anything is written
     store = Store(out)
+    fresh = not store.manifest_path.is_file()
     done = store.open(manifest(spec, tasks), resume)
+    try:
+        _execute(store, tasks, done, executor, workers, progress, dask_address, fork)
+    except BaseException:
+        if fresh:
+            store.discard_if_empty()  # a failed first start leaves nothing behind
+        raise
+    return store
+
+
+def _execute(store: Store, tasks: list[Task], done: set[int], executor: str,
+             workers: int | None, progress: bool, dask_address: str | None,
+             fork: bool) -> None:
     todo = [t for t in tasks if t.run_id not in done]
+    work = fork_groups(todo) if fork else [[t] for t in todo]
     root = str(store.root)
     say = (lambda m: print(m, file=sys.stderr, flush=True)) if progress else (lambda m: None)
     bar = None
@@ -215,31 +326,27 @@ def execute(spec: ExperimentSpec, out: str | Path, executor: str = "process",
             begin()
         elif executor == "serial":
             load_kernels(say)
-            for t in todo:
-                run_task(t, root)
-                _advance(bar or begin())
+            for group in work:
+                for _ in _run_work(group, root):
+                    _advance(bar or begin())
         elif executor == "process":
-            n = min(workers or os.cpu_count() or 1, len(todo))
+            n = min(workers or os.cpu_count() or 1, len(work))
             if not kernels_cached():
                 load_kernels(say)  # compile once here; the workers then load the cache
             say(f"loading the model's kernels in {n} worker process{'es' * (n > 1)}...")
             t0 = time.time()
-            with ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn"),
-                                     initializer=warm_up) as pool:
-                try:
-                    for f in [pool.submit(_ready) for _ in range(n)]:
-                        f.result()
-                    say(f"workers ready in {time.time() - t0:.0f} s")
-                    begin()
-                    futures = [pool.submit(run_task, t, root, 1) for t in todo]
-                    for f in as_completed(futures):
-                        f.result()
-                        _advance(bar)
-                except BaseException:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
+
+            def ready():
+                say(f"workers ready in {time.time() - t0:.0f} s")
+                return begin()
+
+            def advance(bar, done):
+                for _ in done:
+                    _advance(bar)
+
+            run_in_processes(work, root, n, ready, advance)
         else:
-            _execute_dask(todo, root, workers, dask_address, begin, say)
+            _execute_dask(work, root, workers, dask_address, begin, say)
     except KeyboardInterrupt:
         if bar is not None:
             bar.close()
@@ -249,23 +356,73 @@ def execute(spec: ExperimentSpec, out: str | Path, executor: str = "process",
                         "to finish") from None
     (bar or begin()).close()
     store.compact()
-    return store
 
 
-def _execute_dask(todo: list[Task], root: str, workers: int | None, address: str | None,
+def run_in_processes(work: list, root: str | None, n: int, ready, advance,
+                     fn=None, initializer=warm_up) -> None:
+    """Run `fn(unit, root, 1)` (default `_run_work`: a task, or a group forked
+    from its past) for every unit of `work` on `n` spawned worker processes;
+    `ready()` is called once every worker has started and returns the progress
+    bar that `advance(bar, result)` moves on.
+
+    On any error or interrupt the queued tasks are cancelled and every worker
+    is terminated and joined before the error goes on: a failed sweep leaves
+    no process behind (tests/test_bad_files.py)."""
+    fn = fn or _run_work
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn"),
+                               initializer=initializer)
+    try:
+        for f in [pool.submit(_ready) for _ in range(n)]:
+            f.result()
+        bar = ready()
+        futures = [pool.submit(fn, unit, root, 1) for unit in work]
+        for f in as_completed(futures):
+            advance(bar, f.result())
+    except BaseException:
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued, terminate every worker (a run in flight is lost; its
+    files are written atomically, so nothing partial remains) and join them and
+    the pool's manager thread."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    pool.shutdown(wait=True)  # joins the manager thread, which reaps the workers
+    for p in procs:
+        p.join(timeout=10)
+        if p.is_alive():
+            p.kill()
+            p.join()
+
+
+def _run_work(group: list[Task], root: str | None, threads: int | None = None) -> list:
+    """A unit of work: one task straight through, or a group forked from its past."""
+    if len(group) == 1:
+        return [run_task(group[0], root, threads)]
+    return run_group(group, root, threads)
+
+
+def _execute_dask(work: list[list[Task]], root: str, workers: int | None, address: str | None,
                   begin, say) -> None:
     from dask.distributed import Client, LocalCluster
     from dask.distributed import as_completed as dask_completed
 
     address = address or os.environ.get("DASK_SCHEDULER_ADDRESS")
-    cluster = None
-    if address:
-        client = Client(address)
-    else:
-        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                               processes=True, dashboard_address=None)
-        client = Client(cluster)
+    cluster = client = None
     try:
+        if address:
+            client = Client(address)
+        else:
+            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1,
+                                   threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            client = Client(cluster)
         if not kernels_cached():
             load_kernels(say)  # compile once here; the workers then load the cache
         say("loading the model's kernels in the Dask workers...")
@@ -273,11 +430,12 @@ def _execute_dask(todo: list[Task], root: str, workers: int | None, address: str
         client.run(warm_up)
         say(f"workers ready in {time.time() - t0:.0f} s")
         bar = begin()
-        futures = client.map(run_task, todo, root=root, threads=1, pure=False)
+        futures = client.map(_run_work, work, root=root, threads=1, pure=False)
         for f in dask_completed(futures):
-            f.result()
-            _advance(bar)
-    finally:
-        client.close()
+            for _ in f.result():
+                _advance(bar)
+    finally:  # on every path: the client, then the cluster (its worker processes) closed
+        if client is not None:
+            client.close()
         if cluster is not None:
             cluster.close()

@@ -18,6 +18,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -34,6 +36,17 @@ from sim.metrics import RunSummary, daily_frame, summarise
 from sim.network import Network, build_network
 from sim.params import STATUS_QUO, Params, fresh_seed
 from sim.phases import PHASES, Phase
+from sim.snapshot import (
+    Snapshot,
+    SnapshotError,
+    array_shape,
+    model_arrays,
+    network_digest,
+    restore_array,
+    state_arrays,
+)
+from sim.snapshot import load as load_snapshot
+from sim.state import State
 
 WORK_HOURS_PER_DAY = 8.0
 TODAY = ("hazard", "heat", "supply", "power", "telecom", "income", "warning", "warning_prev")
@@ -41,6 +54,15 @@ LIVE = ("day", "platform", "n_asking_ties", "row")
 
 # An observer is called after every phase: observer(model, phase_name, seconds).
 Observer = Callable[["ResilienceModel", str, float], None]
+
+
+def city_network(p: Params, district=None) -> Network:
+    """The social network of the city of `p`: on the grids of `district` (a
+    `sim.district.District`, its long-range ties along the map) or the lattice's."""
+    building, grid, _ = population.city_layout(p, district)
+    neighbours = ((district.nb_indptr, district.nb_indices)
+                  if district is not None and district.ties != "city" else None)
+    return build_network(p.network, building, grid, p.run.seed, neighbours)
 
 
 def _check_inputs(strategy, shock) -> tuple[Strategy, Shock]:
@@ -120,6 +142,12 @@ class ResilienceModel(mesa.Model):
         p = (params or Params()).with_overrides(strategy.as_dict())
         p = p.with_overrides(overrides).with_overrides(
             {k: v for k, v in short.items() if v is not None})
+        self._build(strategy, shock, p, network, threads, past=None)
+
+    def _build(self, strategy: Strategy, shock: Shock, p: Params, network: Network | None,
+               threads: int | None, past: Snapshot | None) -> None:
+        """Build the model for parameters `p`: its city (from `past`, a
+        snapshot, if given; else built and then run through its burn-in)."""
         super().__init__(seed=p.run.seed)
         if threads is not None and not 1 <= threads <= numba.config.NUMBA_NUM_THREADS:
             raise ParameterError(f"threads = {threads}: allowed 1 to "
@@ -135,18 +163,21 @@ class ResilienceModel(mesa.Model):
         self.warm_up = p.run.burn_in_days  # days of the status quo's routine
         self.tenure = p.run.tenure_days  # days of the strategy's routine
         self.burn_in = self.warm_up + self.tenure  # unrecorded days before day 0
+        if past is not None:  # a snapshot's own (a restart's day 0 is its moment)
+            self.burn_in = past.burn_in
         self.day = 0  # days recorded so far (day 0 is the first day after the burn-in)
         self.clock = 0  # days simulated so far, burn-in included: the kernels' `day`
         self.observers: list[Observer] = []
+        self.past = None if past is None else {"clock": past.clock, "day": past.day}
         # a district map (population.district) gives the grids and the city's size,
         # read and checked before any work (sim.district)
         self.district = population.load_district(p)
         if self.district is not None:
             total = self.district.n_households
-            if n_households is not None and n_households != total:
+            if p.population.n_households not in (total, Params().population.n_households):
                 raise ParameterError(
-                    f"n_households = {n_households:,}, but the district "
-                    f"{self.district.path} holds {total:,} households (the sum of its "
+                    f"population.n_households = {p.population.n_households:,}, but the "
+                    f"district {self.district.path} holds {total:,} households (the sum of its "
                     "grids' counts): leave the number of households out with a district")
             p = p.with_overrides({"population.n_households": total})
             self.params = self.run_params = p
@@ -160,18 +191,22 @@ class ResilienceModel(mesa.Model):
             raise ParameterError(f"the network has {network.n} nodes but the city has "
                                  f"{pop.n_households} households")
         if network is None:  # first, so its scratch memory is gone before the state exists
-            building, grid, _ = population.city_layout(p, self.district)
-            d = self.district
-            neighbours = (d.nb_indptr, d.nb_indices) if d is not None and d.ties != "city" \
-                else None
-            network = build_network(p.network, building, grid, p.run.seed, neighbours)
-            del building, grid
+            network = city_network(p, self.district)
         self.network = network
-        self.state = population.build(self.status_quo_params, self.district)
-        population.apply_node_attributes(self.state, self.network, self.status_quo_params,
-                                         self.district)
-        population.count_grid_ties(self.state, self.network)
+        if past is None:
+            self.state = population.build(self.status_quo_params, self.district)
+            population.apply_node_attributes(self.state, self.network, self.status_quo_params,
+                                             self.district)
+            population.count_grid_ties(self.state, self.network)
+        else:
+            self.state = State(*(array_shape(past.arrays, f"state.{t}.{k}")[0] for t, k in
+                                 (("households", "reserves"), ("volunteers", "motivation"),
+                                  ("grids", "start"))))
         h, gr = self.state.households, self.state.grids
+        if past is not None:  # the grids' map first: the shock's schedule reads it
+            for k, a in state_arrays(self.state).items():
+                if k.startswith("grids."):
+                    restore_array(f"state.{k}", a, past.arrays[f"state.{k}"])
         self.schedule = schedule(shock, self.days, gr.elevation, gr.community, self.district)
         self.daily = np.zeros((self.days, N_COLUMNS))
         # grid workers' hours a day spent on top-down reports (recorded daily)
@@ -180,7 +215,8 @@ class ResilienceModel(mesa.Model):
         self.today = SimpleNamespace(**{k: np.zeros(gr.n) for k in TODAY}, platform=1.0)
         normal = schedule(NO_SHOCK, 1, gr.elevation, gr.community)
         self._normal_day = {k: getattr(normal, k)[0] for k in TODAY if k != "warning_prev"}
-        # Scratch buffers of the phases (contents meaningless between phases).
+        # Scratch buffers of the phases (contents meaningless between phases;
+        # a snapshot saves them all the same).
         self.scratch = SimpleNamespace(
             telling_prev=np.zeros(h.n, dtype=np.bool_), grid_telling=np.zeros(gr.n, np.int64),
             pool=np.zeros(h.n, dtype=np.int64), keys=np.zeros(h.n, dtype=np.int64),
@@ -191,8 +227,12 @@ class ResilienceModel(mesa.Model):
         self.datacollector = mesa.DataCollector(model_reporters={
             k: (lambda m, i=i: float(m.daily[m.day - 1, i]) if m.day > 0 else np.nan)
             for i, k in enumerate(COLUMNS)})
-        self._setup_engine()
-        self._burn_in()
+        if past is None:
+            self._setup_engine()
+            self._burn_in()
+        else:
+            self._restore(past)
+            self._setup_engine()
 
     # -- the engine ----------------------------------------------------------------
     def namespace(self, params: Params | None = None) -> Namespace:
@@ -296,6 +336,10 @@ class ResilienceModel(mesa.Model):
                 self._begin_day()
                 self._run_day(recorded=False)
                 self.clock += 1
+        self._start_recording()
+
+    def _start_recording(self):
+        """Day 0: the run's 'ever' flags start from the households in need now."""
         h = self.state.households
         np.greater(h.need, 0.0, out=h.was_in_need)
         np.logical_and(h.was_in_need, h.t_detected >= 0, out=h.was_detected)
@@ -340,6 +384,118 @@ class ResilienceModel(mesa.Model):
             t.platform = float(s.platform[d])
             live["row"] = self.daily[d]
         live["platform"] = t.platform
+
+    # -- snapshots ----------------------------------------------------------------
+    def snapshot(self, copy: bool = True) -> Snapshot:
+        """Everything needed to continue this run exactly, as of now (the end of
+        the last simulated day): a `sim.snapshot.Snapshot`, whose `save(path)`
+        writes it; `from_snapshot` continues it. Arrays are copied (with
+        `copy=False` they are the model's own, valid until it steps on); the
+        network (never written by the model) is shared."""
+        arrays = {k: (a.copy() if copy else a) for k, a in model_arrays(self).items()}
+        arrays["daily"] = self.daily[:self.day].copy()
+        live = {k: v for k, v in self.live.items() if k != "row"}
+        live["today.platform"] = self.today.platform
+        return Snapshot(engine=self.engine, params=self.params.to_dict(),
+                        strategy=self.strategy, shock=self.shock, seed=self.seed_value,
+                        clock=self.clock, day=self.day, burn_in=self.burn_in, live=live,
+                        arrays=arrays, network=self.network)
+
+    def save(self, path) -> Path:
+        """Write `snapshot()` to `path` (sim/snapshot.py describes the format),
+        straight from the model's arrays: no copy of the state is made."""
+        return self.snapshot(copy=False).save(path)
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Snapshot | str | Path, shock: Shock | None = None, *,
+                      days: int | None = None, restart: bool = False,
+                      overrides: Mapping[str, Any] | None = None,
+                      network: Network | None = None, threads: int | None = None):
+        """Continue a run from a snapshot (a `Snapshot` or a file `save` wrote).
+
+        Without `restart`, the run goes on where the snapshot stands: its
+        recorded days are kept, and it is the same run as one straight through
+        (the same daily series, byte for byte) under the snapshot's shock, or
+        under `shock` if given (whose schedule must agree with the snapshot's on
+        every day already recorded: no shock acts before day 0, so a snapshot
+        at day 0 continues under any shock). `days`: the run's length (default
+        the snapshot's run.days).
+
+        With `restart=True`, a new run starts from the snapshot's moment: its
+        day 0 is the day after the snapshot ("what if the shock came now"),
+        under `shock` (default none) for `days` days (default run.days); the
+        'ever' flags start afresh, as after a burn-in.
+
+        `overrides` change other parameters from now on; population, network,
+        seed, warm-up and tenure, which shape the city and its past, are
+        refused (`sim.snapshot.SnapshotError`), as is a snapshot made by
+        another code version. `network`: the run's network if at hand (a fork
+        in memory shares it); else the snapshot's, or one rebuilt from the
+        parameters and checked against the snapshot's digest.
+        """
+        snap = snapshot if isinstance(snapshot, Snapshot) else load_snapshot(snapshot)
+        snap.check()
+        if snap.engine != cls.engine:
+            raise SnapshotError(f"the snapshot was made by the {snap.engine!r} engine; "
+                                f"continue it with that engine, not {cls.engine!r}")
+        overrides = dict(overrides or {})
+        snap.check_overrides(overrides)
+        if days is not None:
+            overrides["run.days"] = days
+        p = Params.from_dict(snap.params).with_overrides(overrides)
+        if restart:
+            shock = NO_SHOCK if shock is None else shock
+            snap = replace(snap, day=0, burn_in=snap.clock)
+        elif shock is None:
+            shock = snap.shock
+        strategy, shock = _check_inputs(snap.strategy, shock)
+        if snap.day > p.run.days:
+            raise SnapshotError(f"run.days = {p.run.days} but the snapshot has already "
+                                f"recorded {snap.day} days")
+        if network is None:
+            network = snap.network
+        if network is None:  # a snapshot from a file: rebuild the city's network
+            network = city_network(p, population.load_district(p))
+            if snap.network_digest and network_digest(network) != snap.network_digest:
+                raise SnapshotError(
+                    "the network rebuilt from the snapshot's parameters differs from the one "
+                    "the snapshot was made with (a network file changed?)")
+        model = cls.__new__(cls)
+        model._build(strategy, shock, p, network, threads, past=snap)
+        if restart:
+            model._start_recording()
+            model.state.households.need_total[:] = 0.0
+        elif snap.day > 0:
+            old = schedule(snap.shock, snap.day, model.state.grids.elevation,
+                           model.state.grids.community, model.district)
+            for k in ("hazard", "heat", "supply", "power", "telecom", "income", "warning",
+                      "platform"):
+                if not np.array_equal(getattr(old, k), getattr(model.schedule, k)[:snap.day]):
+                    raise SnapshotError(
+                        f"shock {shock.name!r} differs from the snapshot's ({snap.shock.name!r}) "
+                        f"on the {snap.day} days already recorded ({k}); continue under a shock "
+                        "that agrees on them, or start a new run from the snapshot "
+                        "(restart=True)")
+        return model
+
+    def _restore(self, snap: Snapshot) -> None:
+        """Copy the snapshot's arrays and values into this freshly built model."""
+        arrays = model_arrays(self)
+        missing = sorted(set(arrays) - set(snap.arrays))
+        if missing:
+            raise SnapshotError(f"the snapshot lacks {', '.join(missing)}: it is not of this "
+                                "model")
+        for k, a in arrays.items():
+            restore_array(k, a, snap.arrays[k])
+        self.daily[:snap.day] = snap.arrays["daily"][:snap.day]
+        self.clock, self.day = snap.clock, snap.day
+        live = dict(snap.live)
+        self.today.platform = live.pop("today.platform")
+        self.live.update(live)
+        self.steps = self.day
+        self.running = self.day < self.days
+        for i, k in enumerate(COLUMNS):
+            self.datacollector.model_vars[k] = [float(v) for v in self.daily[:self.day, i]]
 
     # -- results -------------------------------------------------------------------
     def latest(self, metric: str) -> float:

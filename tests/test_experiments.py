@@ -141,6 +141,32 @@ def test_dask_local_cluster_gives_identical_tables(tmp_path):
     b = _small_store(tmp_path, "dask", executor="dask", workers=2)
     pd.testing.assert_frame_equal(a.load()[0], b.load()[0])
     pd.testing.assert_frame_equal(a.load()[1], b.load()[1])
+    c = execute(check_spec(FORKS), tmp_path / "straight", executor="serial", fork=False,
+                progress=False)
+    d = execute(check_spec(FORKS), tmp_path / "dask_forks", executor="dask", workers=2,
+                progress=False)
+    pd.testing.assert_frame_equal(c.load()[0], d.load()[0])
+    pd.testing.assert_frame_equal(c.load()[1], d.load()[1])
+
+
+# Runs that share a past: each strategy x replicate under two shocks and without one.
+FORKS = {**SMALL, "name": "forks", "shocks": ["flood", "lockdown"], "counterfactual": True,
+         "replicates": 1, "series": ["functionality", "in_crisis"]}
+
+
+def test_forked_runs_give_the_tables_of_runs_straight_through(tmp_path):
+    """Sweeps simulate each (strategy, seed, parameters)'s past once and fork the
+    shocks and the no-shock run from it: identical tables."""
+    from experiments.runners import fork_groups
+
+    tasks = make_tasks(check_spec(FORKS))
+    assert [len(g) for g in fork_groups(tasks)] == [3, 3]
+    a = execute(check_spec(FORKS), tmp_path / "straight", executor="serial", fork=False,
+                progress=False)
+    b = execute(check_spec(FORKS), tmp_path / "forked", executor="process", workers=2,
+                progress=False)
+    pd.testing.assert_frame_equal(a.load()[0], b.load()[0])
+    pd.testing.assert_frame_equal(a.load()[1], b.load()[1])
 
 
 def test_store_refuses_to_mix_and_query_works(tmp_path):

@@ -28,6 +28,7 @@ from experiments.robustness_analysis import (
     satisficing,
     win_shares,
 )
+from experiments.store import Store
 from sim.errors import SpecError
 from sim.io import atomic_write
 
@@ -109,7 +110,7 @@ def write_report(root: str | Path, elapsed: float | None = None) -> Path:
     figs.mkdir(exist_ok=True)
     summary = summary_lines(spec, tables)
     atomic_write(root / "summary.md", lambda p: Path(p).write_text("\n".join(summary)))
-    man = json.loads((root / "manifest.json").read_text())
+    man = Store(root).manifest()
     lines = [f"# {spec.name}: robustness under deep uncertainty", "", spec.description, "",
              f"- worlds: {spec.worlds} (Latin hypercube over {len(spec.uncertain)} uncertain "
              f"parameters, seed {spec.seed}; world w uses seed {spec.seed} + w under every "

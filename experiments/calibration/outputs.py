@@ -51,9 +51,14 @@ def observe(strategy: str, shock: str, households: int, seed: int,
     from scenarios.load import load_shock
 
     sh = load_shock(shock)
-    e = sh.events[0]
-    m = make_model(strategy, sh, n_households=households, days=run_days(sh), seed=seed,
-                   overrides=overrides or {})
+    return watch(make_model(strategy, sh, n_households=households, days=run_days(sh),
+                            seed=seed, overrides=overrides or {}))
+
+
+def watch(m) -> Observation:
+    """Run a model built for `run_days(m.shock)` days to its end and keep what the
+    outputs read (`observe`, for a model already built)."""
+    e = m.shock.events[0]
     h, s = m.state.households, m.schedule
     n = h.n
     ever_event = np.zeros(n, bool)
@@ -63,6 +68,8 @@ def observe(strategy: str, shock: str, households: int, seed: int,
              "volunteer_in_today": "volunteers", "department_in_today": "departments"}
     received = {v: np.zeros(n) for v in flows.values()}
     start, stop, stop_ext = e.start, e.start + e.days, e.start + e.days + e.recovery_days
+    if m.day > start:  # a fork starts before any shock acts, so never here
+        raise ValueError(f"the model stands at day {m.day}, after the event's start ({start})")
     while m.day < m.days:
         d = m.day
         m.step()
@@ -240,12 +247,22 @@ def help_share_public(o: Observation) -> float:
 def evaluate(targets, households: int, seed: int, overrides: dict[str, Any]) -> dict[str, float]:
     """Every target's output from one run per (strategy, shock) group, all with
     `seed` (the same city and luck across groups). Returns {target name: value}."""
+    from scenarios.load import load_shock, load_strategy
+    from sim.fork import forked_runs
+
     groups: dict[tuple[str, str], list] = {}
     for t in targets:
         groups.setdefault((t.strategy, t.shock), []).append(t)
+    by_strategy: dict[str, list[str]] = {}
+    for strategy, shock in groups:
+        by_strategy.setdefault(strategy, []).append(shock)
     out = {}
-    for (strategy, shock), ts in groups.items():
-        obs = observe(strategy, shock, households, seed, overrides)
-        for t in ts:
-            out[t.name] = float(OUTPUTS[t.output].fn(obs))
+    for strategy, names in by_strategy.items():  # one shared past per strategy (sim.fork)
+        shocks = [load_shock(k) for k in names]
+        forks = forked_runs(load_strategy(strategy), shocks, [run_days(sh) for sh in shocks],
+                            n_households=households, seed=seed, overrides=overrides or {})
+        for i, m in forks:
+            obs = watch(m)
+            for t in groups[strategy, names[i]]:
+                out[t.name] = float(OUTPUTS[t.output].fn(obs))
     return out

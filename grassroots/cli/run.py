@@ -24,6 +24,14 @@ def add_parsers(sub) -> None:
                           "resilience.png (and network_nodes.csv for a network file with "
                           "labels, unmet_need_map.png for a district) into DIR (created if "
                           "missing; checked before the run)")
+    run.add_argument("--save-snapshot", metavar="FILE", default=None,
+                     help="after the run, save its state to FILE (a .npz snapshot, "
+                          "sim/snapshot.py): continue it later with --from-snapshot")
+    run.add_argument("--from-snapshot", metavar="FILE", default=None,
+                     help="continue the run saved in FILE: with no --shock, the same run "
+                          "(to its end, or --days more days); with --shock, a new run of "
+                          "--days days whose day 0 is the saved moment (what if the shock "
+                          "came now). Strategy, city and seed are the snapshot's")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
     run.set_defaults(func=cmd_run)
 
@@ -40,7 +48,7 @@ def _add_run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strategy", default="status_quo",
                    help="strategy name or TOML file (default: status_quo; "
                         "see `grassroots scenarios list`)")
-    p.add_argument("--shock", default="flood",
+    p.add_argument("--shock", default=None,
                    help="shock name or TOML file, or 'none' (default: flood)")
     p.add_argument("--households", type=int, default=None, metavar="N",
                    help="number of households (default: 10,000)")
@@ -58,7 +66,8 @@ def _add_run_args(p: argparse.ArgumentParser) -> None:
                         "(same as --set population.district=FILE; docs/workshop.md)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a parameter, e.g. --set governance.data_openness=0.8 "
-                        "(repeatable; `grassroots params` lists them)")
+                        "(repeatable; `grassroots params` lists them; a name given twice, "
+                        "or also by --households, --days or --seed, is refused)")
     p.add_argument("--scenarios-dir", action="append", default=[], metavar="DIR",
                    help="also look for shock and strategy names in DIR "
                         "(also: GRASSROOTS_SCENARIOS)")
@@ -116,20 +125,30 @@ def node_table(labels):
 def cmd_run(args) -> int:
     from scenarios import add_scenarios_dir, make_model
     from sim.errors import InputWarning
-    from sim.io import check_out_dir
-    from sim.params import parse_override
+    from sim.io import check_out_dir, check_out_file
+    from sim.params import command_overrides
 
     out = check_out_dir(args.out) if args.out is not None else None  # before any work
     for d in args.scenarios_dir:
         add_scenarios_dir(d)
-    overrides = dict(parse_override(s) for s in args.set)
+    save = getattr(args, "save_snapshot", None)
+    if save is not None:
+        check_out_file(save, "--save-snapshot")  # before any work
+    # --households, --days and --seed are parameters too: given also by --set, refused
+    flags = {"population.n_households": ("--households", args.households),
+             "run.days": ("--days", args.days), "run.seed": ("--seed", args.seed)}
+    overrides = command_overrides(args.set, flags)
     if args.district:
         overrides["population.district"] = str(Path(args.district).resolve())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
-        model = make_model(args.strategy, args.shock, n_households=args.households,
-                           days=args.days, seed=0 if args.seed is None else args.seed,
-                           overrides=overrides, engine=args.engine, threads=args.threads)
+        if getattr(args, "from_snapshot", None) is not None:
+            # the snapshot path reads --days itself (days more from the saved day)
+            model = _from_snapshot(args, command_overrides(args.set))
+        else:
+            overrides.setdefault("run.seed", 0)  # the command's default (a library call draws one)
+            model = make_model(args.strategy, args.shock or "flood", overrides=overrides,
+                               engine=args.engine, threads=args.threads)
     for message in dict.fromkeys(str(w.message) for w in caught
                                  if issubclass(w.category, InputWarning)):
         print(f"grassroots run: warning: {message}", file=sys.stderr)
@@ -151,7 +170,41 @@ def cmd_run(args) -> int:
         files = write_run(model, out)
         if not args.quiet:
             print("wrote " + ", ".join(str(f) for f in files))
+    if save is not None:
+        model.save(save)
+        if not args.quiet:
+            print(f"wrote {save} (the run's state after day {model.day}: continue it with "
+                  "--from-snapshot)")
     return 0
+
+
+def _from_snapshot(args, overrides):
+    """The model continuing `--from-snapshot FILE` (see the option's help)."""
+    from agents import ReferenceModel
+    from scenarios.models import resolve
+    from sim.errors import ParameterError
+    from sim.model import ResilienceModel
+    from sim.snapshot import load
+
+    given = [o for o, v in (("--strategy", args.strategy != "status_quo"),
+                            ("--households", args.households is not None),
+                            ("--seed", args.seed is not None),
+                            ("--engine", args.engine != "numba")) if v]
+    if given:
+        raise ParameterError(f"{', '.join(given)} cannot be given with --from-snapshot: the "
+                             "strategy, the city, the seed and the engine are the snapshot's")
+    snap = load(args.from_snapshot)
+    cls = ReferenceModel if snap.engine == "reference" else ResilienceModel
+    if args.shock is not None:  # the shock comes now: a new run from the saved moment
+        _, shock = resolve(snap.strategy, args.shock)
+        return cls.from_snapshot(snap, shock, days=args.days, restart=True,
+                                 overrides=overrides, threads=args.threads)
+    days = snap.params["run.days"] if args.days is None else snap.day + args.days
+    if days <= snap.day:
+        raise ParameterError(f"the run saved in {args.from_snapshot} has ended (day "
+                             f"{snap.day} of {snap.params['run.days']}): give --days for more "
+                             "days, or --shock for a new run from it")
+    return cls.from_snapshot(snap, days=days, overrides=overrides, threads=args.threads)
 
 
 def cmd_params(args) -> int:

@@ -118,6 +118,15 @@ def cmd_ui(args) -> int:
 
     print("grassroots ui: loading the model's kernels (the first time ever: about a minute)")
     make_model("status_quo", "none", n_households=300, days=2, seed=0).run()  # every kernel
+    from viz.components.session import DEFAULTS, city_after_tenure
+
+    # the first page's city, its past simulated now: the facilitator's first step is immediate
+    if args.district:  # the district's counts set the size (viz.components.session)
+        city_after_tenure(DEFAULTS["strategy"], None, DEFAULTS["seed"],
+                          {"population.district": env[ENV_DISTRICT]})
+    else:
+        city_after_tenure(DEFAULTS["strategy"],
+                          min(DEFAULTS["n_households"], args.max_households), DEFAULTS["seed"])
     import warnings
 
     import click

@@ -20,6 +20,7 @@ import os
 import sys
 import threading
 import time
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -168,6 +169,44 @@ def shocks() -> list[str]:
     from scenarios import available
 
     return [NO_SHOCK, *sorted(available("shock"))]
+
+
+# Post-tenure cities (sim.snapshot.Snapshot at day 0), most recently used last:
+# a session starts from one at once instead of simulating its 395 days again.
+_PASTS: OrderedDict[tuple, Any] = OrderedDict()
+_PASTS_LOCK = threading.Lock()
+PASTS_KEPT = 8  # at 10,000 households, about 3 MB each
+
+
+def city_after_tenure(strategy: str, n_households: int, seed: int,
+                      overrides: dict[str, Any] | None = None):
+    """The city of `strategy` at day 0 (after the warm-up and its tenure), as a
+    snapshot: simulated on the first call for these values, then cached."""
+    own = {f"governance.{k}": v for k, v in strategy_levers(strategy).items()}
+    edits = {k: v for k, v in (overrides or {}).items() if own.get(k, not v) != v}
+    key = (strategy, n_households, seed, tuple(sorted(edits.items())))
+    with _PASTS_LOCK:
+        if key in _PASTS:
+            _PASTS.move_to_end(key)
+            return _PASTS[key]
+    snap = make_model(strategy, NO_SHOCK, n_households=n_households, days=1, seed=seed,
+                      overrides=edits).snapshot()
+    with _PASTS_LOCK:
+        _PASTS[key] = snap
+        while len(_PASTS) > PASTS_KEPT:
+            _PASTS.popitem(last=False)
+    return snap
+
+
+def start_model(strategy: str, shock: str, n_households: int, days: int, seed: int,
+                overrides: dict[str, Any] | None = None) -> ResilienceModel:
+    """`make_model(strategy, shock, ...)` at day 0, the same model, continued from
+    the cached post-tenure city (`city_after_tenure`)."""
+    from scenarios.models import resolve
+
+    _, sh = resolve(strategy, shock)
+    return ResilienceModel.from_snapshot(city_after_tenure(strategy, n_households, seed,
+                                                           overrides), sh, days=days)
 
 
 @lru_cache(maxsize=64)
@@ -339,11 +378,9 @@ class WorkshopModel(mesa.Model):
         overrides.update(city)
         self.shock_name, self.seed_value = shock, seed
         self.lock = threading.Lock()
-        with one_numba_thread():  # the burn-in steps the kernels
-            self.a = make_model(strategy, shock, n_households=n_households, days=days,
-                                     seed=seed, overrides=overrides)
-            self.b = (make_model(compare_with, shock, n_households=n_households,
-                                      days=days, seed=seed, overrides=city)
+        with one_numba_thread():  # a city's past is simulated once (city_after_tenure)
+            self.a = start_model(strategy, shock, n_households, days, seed, overrides)
+            self.b = (start_model(compare_with, shock, n_households, days, seed, city)
                       if compare_with != NO_COMPARE else None)
         self.label_a = strategy + (" (edited)" if self.edits else "")
         self.label_b = compare_with if self.b is not None else None
