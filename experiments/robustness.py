@@ -28,6 +28,12 @@ strategy and shock (common random numbers).
     [uncertain]                   # optional: only these, with these ranges
     "behaviour.crowd_out" = [0.0, 0.3]
     [fixed]                       # optional: other parameters held at a value
+    lever_ranges = true           # each strategy's numeric levers drawn from its
+                                  # [plausible] ranges, per world (default true)
+
+The analyses rank strategies on shock-attributable harm (`scored`): a shocked run's
+outcome minus the same world's no-shock run of the same strategy; everyday hardship
+(the no-shock runs themselves) is reported beside it under "none (everyday)".
 """
 
 from __future__ import annotations
@@ -51,7 +57,9 @@ from sim.params import SPECS, UNCERTAIN
 
 BUILTIN = Path(__file__).parent / "robustness.toml"
 KEYS = ("name", "description", "worlds", "strategies", "shocks", "baseline", "households",
-        "days", "seed", "outcomes", "pair", "density", "satisficing", "uncertain", "fixed")
+        "days", "seed", "outcomes", "pair", "density", "satisficing", "uncertain", "fixed",
+        "lever_ranges")
+EVERYDAY = "none (everyday)"  # the no-shock runs' label in the analyses: not ranked on harm
 # Outcomes where a larger value is better; for every other outcome lower is better.
 HIGHER_IS_BETTER = frozenset({"baseline_functionality", "robustness", "vulnerable_coverage",
                               "end_trust", "end_social_capital"})
@@ -76,6 +84,7 @@ class RobustnessSpec:
     satisficing: dict[str, float] = field(default_factory=dict)
     uncertain: dict[str, tuple[float, float]] = field(default_factory=dict)
     fixed: dict[str, Any] = field(default_factory=dict)
+    lever_ranges: bool = True
 
     @property
     def all_shocks(self) -> tuple[str, ...]:
@@ -131,6 +140,9 @@ def check_robustness(doc: dict, src: str | Path = "<spec>") -> RobustnessSpec:
     baseline = doc.get("baseline", True)
     if not isinstance(baseline, bool):
         raise _err(src, "baseline", f"must be true or false, got {baseline!r}")
+    lever_ranges = doc.get("lever_ranges", True)
+    if not isinstance(lever_ranges, bool):
+        raise _err(src, "lever_ranges", f"must be true or false, got {lever_ranges!r}")
     density = _number(src, "density", doc.get("density", 0.8), 0.05, 1.0)
     default_pair = [s for s in ("community_resilience", "top_down_digital")
                     if s in base.strategies]
@@ -196,7 +208,7 @@ def check_robustness(doc: dict, src: str | Path = "<spec>") -> RobustnessSpec:
                           description=str(doc.get("description", "")),
                           outcomes=base.outcomes, pair=tuple(pair), density=float(density),
                           satisficing={k: float(v) for k, v in sat.items()},
-                          uncertain=uncertain, fixed=fixed)
+                          uncertain=uncertain, fixed=fixed, lever_ranges=lever_ranges)
 
 
 def load_robustness(path: str | Path | None = None) -> RobustnessSpec:
@@ -233,20 +245,22 @@ def with_changes(spec: RobustnessSpec, **changes: Any) -> RobustnessSpec:
 
 
 def design(spec: RobustnessSpec) -> pd.DataFrame:
-    """The worlds: a seeded Latin hypercube (scipy.stats.qmc) over `spec.uncertain`,
-    one row per world; whole-number parameters take the value of their stratum's centre,
-    so each whole value appears in an equal share of the worlds."""
+    """The worlds: a seeded Latin hypercube (scipy.stats.qmc) over `inputs(spec)` (the
+    uncertain parameters, then each strategy's lever magnitudes), one row per world;
+    whole-number parameters take the value of their stratum's centre, so each whole
+    value appears in an equal share of the worlds."""
     from scipy.stats import qmc
 
-    names = list(spec.uncertain)
+    ranges = inputs(spec)
+    names = list(ranges)
     unit = qmc.LatinHypercube(d=len(names), seed=np.random.default_rng(spec.seed)).random(
         spec.worlds)
-    lo = np.array([spec.uncertain[k][0] for k in names], dtype=float)
-    hi = np.array([spec.uncertain[k][1] for k in names], dtype=float)
+    lo = np.array([ranges[k][0] for k in names], dtype=float)
+    hi = np.array([ranges[k][1] for k in names], dtype=float)
     rows = qmc.scale(unit, lo, hi)
     df = pd.DataFrame(rows, columns=names)
     n = spec.worlds
-    for k in names:
+    for k in spec.uncertain:
         if SPECS[k].type is int:  # each whole value gets an equal share of the worlds
             a, b = spec.uncertain[k]
             # the centre of the world's stratum, not the random point in it: whole values
@@ -260,14 +274,58 @@ def design(spec: RobustnessSpec) -> pd.DataFrame:
 def tasks(spec: RobustnessSpec) -> list[Task]:
     """Every run, in a fixed order (world, shock, strategy); world w has seed `seed + w`."""
     worlds = design(spec)
+    levers = lever_columns(spec)
     out = []
     for w, row in enumerate(worlds.to_dict("records")):
         pars = {"population.n_households": spec.households, **spec.fixed,
-                **{k: (int(v) if SPECS[k].type is int else float(v)) for k, v in row.items()}}
+                **{k: (int(v) if SPECS[k].type is int else float(v)) for k, v in row.items()
+                   if k in spec.uncertain}}
         for shock in spec.all_shocks:
             for strategy in spec.strategies:
+                own = {lever: (int(round(row[col])) if SPECS[lever].type is int
+                               else float(row[col]))
+                       for col, (st, lever, *_) in levers.items() if st == strategy}
                 out.append(Task(len(out), strategy, shock, w, 0, spec.seed + w, spec.days,
-                                pars, tuple(OUTCOMES), ()))
+                                {**pars, **own}, tuple(OUTCOMES), ()))
+    return out
+
+
+def lever_columns(spec: RobustnessSpec) -> dict[str, tuple[str, str, float, float, str]]:
+    """{"<strategy>:<lever>": (strategy, dotted lever, low, high, source)}: the numeric
+    levers whose real magnitude each strategy's file gives a plausible range for (its
+    [plausible] table), drawn in every world independently for each strategy; empty
+    when `lever_ranges` is off."""
+    from scenarios.load import load_strategy
+
+    if not spec.lever_ranges:
+        return {}
+    out = {}
+    for st in spec.strategies:
+        for lever, lo, hi, src in load_strategy(st).plausible:
+            out[f"{load_strategy(st).name}:{lever.split('.', 1)[1]}"] = (st, lever, lo, hi, src)
+    return out
+
+
+def inputs(spec: RobustnessSpec) -> dict[str, tuple[float, float]]:
+    """Every input a world draws, with its range: the uncertain parameters, then each
+    strategy's lever magnitudes (lever_columns)."""
+    return {**spec.uncertain,
+            **{col: (lo, hi) for col, (_, _, lo, hi, _) in lever_columns(spec).items()}}
+
+
+def scored(spec: RobustnessSpec, df: pd.DataFrame) -> pd.DataFrame:
+    """The table the analyses rank: with the no-shock runs, each shocked run's outcome
+    is its shock-attributable part (`<outcome>_vs_none`: the run minus the same world and
+    strategy without the shock), and the no-shock runs keep their own values under the
+    shock label EVERYDAY (everyday hardship, reported beside the shocks, never mixed
+    into them). Without no-shock runs, the outcomes as they are."""
+    if "none" not in set(df["shock"]):
+        return df
+    out = df.copy()
+    shocked = out["shock"] != "none"
+    for o in spec.outcomes:
+        out.loc[shocked, o] = out.loc[shocked, f"{o}_vs_none"]
+    out.loc[~shocked, "shock"] = EVERYDAY
     return out
 
 
@@ -328,7 +386,25 @@ def results(root: str | Path) -> tuple[RobustnessSpec, pd.DataFrame]:
         key = pd.MultiIndex.from_frame(df[["world", "strategy"]])
         for o in spec.outcomes:
             df[f"{o}_vs_none"] = df[o].to_numpy() - base[o].reindex(key).to_numpy()
+    levers = lever_columns(spec)
+    if levers:  # each world's lever magnitudes, one column per strategy and lever
+        worlds = design(spec)[list(levers)]
+        df = df.join(worlds, on="world")
     return spec, df
+
+
+def lever_markdown(spec: RobustnessSpec) -> str:
+    """The strategies' lever ranges as Markdown: strategy, lever, stated value, range,
+    source or reasoning (from each strategy's [plausible] table)."""
+    from scenarios.load import load_strategy
+
+    lines = ["| strategy | lever | stated value | plausible range | source or reasoning |",
+             "|---|---|---|---|---|"]
+    for st, lever, lo, hi, src in lever_columns(spec).values():
+        value = load_strategy(st).as_dict().get(lever, SPECS[lever].default)
+        lines.append(f"| {st} | `{lever.split('.', 1)[1]}` | {value:g} | {lo:g} - {hi:g} | "
+                     f"{src} |")
+    return "\n".join(lines)
 
 
 def uncertainty_markdown(uncertain: dict[str, tuple] | None = None) -> str:

@@ -126,11 +126,19 @@ def _resolved_doc(kind: str, path: Path, chain: tuple[Path, ...] = ()) -> dict:
     CHECKS[kind](parent, parent_path)
     merged = dict(parent)
     for key, value in doc.items():
-        if key == "governance" and isinstance(value, dict) and isinstance(merged.get(key), dict):
+        if key in ("governance", "plausible") and isinstance(value, dict) \
+                and isinstance(merged.get(key), dict):
             merged[key] = {**merged[key], **value}
         else:
             merged[key] = value
     merged.pop("extends", None)
+    # a lever the child sets anew loses the parent's range unless the child states its own
+    own = set(doc.get("governance", {}) or {}) if isinstance(doc.get("governance"), dict) else set()
+    if isinstance(merged.get("plausible"), dict):
+        stated = set(doc.get("plausible", {}) or {}) if isinstance(doc.get("plausible"),
+                                                                  dict) else set()
+        merged["plausible"] = {k: v for k, v in merged["plausible"].items()
+                               if k in stated or k not in own}
     return merged
 
 

@@ -28,7 +28,7 @@ from sim.pars_city import NetworkPars, PopulationPars, RunPars
 from sim.pars_governance import GovernancePars
 from sim.parspec import ParSpec, fresh_seed, parse_value, specs_of, uncertain_of
 
-__all__ = ["GROUPS", "LEVERS", "SPECS", "STATUS_QUO", "UNCERTAIN", "BehaviourPars",
+__all__ = ["GROUPS", "LEVERS", "idle_levers", "SPECS", "STATUS_QUO", "UNCERTAIN", "BehaviourPars",
            "GovernancePars", "NetworkPars", "Params", "ParSpec", "PopulationPars", "RunPars",
            "fresh_seed", "parse_override", "seed_or_fresh", "spec"]
 
@@ -44,6 +44,21 @@ LEVERS = ("platform_sensing", "reporting_burden", "kpi_pressure", "data_openness
           "broadcast_warnings", "dashboard_steering", "prepositioning", "depot_access",
           "dashboard_allocation")
 STATUS_QUO: dict[str, Any] = {f"governance.{k}": getattr(GovernancePars(), k) for k in LEVERS}
+
+
+def idle_levers(values: Mapping[str, Any]) -> list[str]:
+    """Levers set away from the status quo that move nothing at these settings
+    (`values`: {lever: value} of every lever): depot access without pre-positioning
+    (the depots stay empty) or without volunteer coordination (no volunteer is sent),
+    chat groups linked to the platform without chat groups. A built-in strategy sets
+    none (tests/test_scenarios.py)."""
+    idle = []
+    if values["depot_access"] and not (values["prepositioning"] > 0
+                                       and values["volunteer_coordination"]):
+        idle.append("depot_access")
+    if values["chat_to_platform"] and not values["chat_groups"]:
+        idle.append("chat_to_platform")
+    return idle
 
 _GROUP_TYPES = {"population": PopulationPars, "network": NetworkPars,
                 "behaviour": BehaviourPars, "governance": GovernancePars, "run": RunPars}
