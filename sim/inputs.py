@@ -9,17 +9,22 @@ TOML files and validates every field.
 Event kinds and what each does to the grids it covers while it lasts
 (`intensity` scales the effect; an explicit field overrides the default):
 
-| kind            | hazard    | heat      | supply          | power | telecom | platform | income |
-|-----------------|-----------|-----------|-----------------|-------|---------|----------|--------|
-| flood           | intensity |           | 1 - 0.8 x int.  | 0     |         |          |        |
-| lockdown        |           |           | 1 - intensity   |       |         |          |        |
-| heatwave        |           | intensity |                 |       |         |          |        |
-| blackout        |           |           |                 | 0     | 0       |          |        |
-| platform_outage |           |           |                 |       |         | 0        |        |
-| economic        |           |           |                 |       |         |          | 1 - i. |
+| kind            | hazard    | heat      | supply          | power | telecom | platform | income | closure |
+|-----------------|-----------|-----------|-----------------|-------|---------|----------|--------|---------|
+| flood           | intensity |           | 1 - 0.8 x int.  | 0     |         |          |        |         |
+| lockdown        |           |           | 1 - intensity   |       |         |          |        | 1       |
+| heatwave        |           | intensity |                 |       |         |          |        |         |
+| blackout        |           |           |                 | 0     | 0       |          |        |         |
+| platform_outage |           |           |                 |       |         | 0        |        |         |
+| economic        |           |           |                 |       |         |          | 1 - i. |         |
 
-Overlapping events combine by the worst value (max for hazard, heat and
-warning; min for supply, power, telecom, platform and income).
+`closure` is a stay-at-home order (0 none, 1 full): shops are shut to walk-in
+buyers (households and volunteers), and households order through delivery
+platforms and group buying and receive government food packages instead
+(docs/ODD.md, section 7.5).
+
+Overlapping events combine by the worst value (max for hazard, heat,
+closure and warning; min for supply, power, telecom, platform and income).
 
 Warnings: a flood, heatwave or lockdown raises the `warning` level of its
 grids to its intensity from `lead_days` before its start to its end. Other
@@ -30,28 +35,75 @@ is 1 over the same window.
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.errors import ScenarioError, ShockWarning, shown
+from sim.errors import GrassrootsError, ScenarioError, ShockWarning, shown
 
 EVENT_KINDS = ("flood", "lockdown", "heatwave", "blackout", "platform_outage", "economic")
 HAZARDS = ("flood", "heatwave", "lockdown")  # kinds households are warned of while they last
-CHANNELS = ("hazard", "heat", "supply", "power", "telecom", "platform", "income")
+CHANNELS = ("hazard", "heat", "supply", "power", "telecom", "platform", "income", "closure")
+RISING = ("hazard", "heat", "closure")  # channels normal at 0 that combine by the maximum
+
+
+_CLAUSE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(==|!=|<=|>=|<|>)\s*"
+                     r"([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)\s*$")
+_OPS = {"==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal,
+        ">": np.greater, ">=": np.greater_equal}
+
+
+def parse_where(text: str) -> tuple[tuple[tuple[str, str, float], ...], ...]:
+    """A map condition such as "flood_zone == 1 and elevation < 5" as clauses:
+    alternatives joined by `or`, each a conjunction (`and`) of
+    (attribute, operator, number). Raises ScenarioError naming what is allowed."""
+    if not isinstance(text, str) or not text.strip():
+        raise ScenarioError(f"where = {shown(text)}: must be a condition such as "
+                            "\"flood_zone == 1\"")
+    out = []
+    for alt in re.split(r"\s+or\s+", text.strip()):
+        terms = []
+        for clause in re.split(r"\s+and\s+", alt):
+            m = _CLAUSE.match(clause)
+            if not m:
+                raise ScenarioError(
+                    f"where = {shown(text, 120)}: cannot read {shown(clause.strip(), 60)}; "
+                    "allowed: ATTRIBUTE OP NUMBER (OP one of == != < <= > >=), joined by "
+                    "'and' / 'or', e.g. \"flood_zone == 1 and elevation < 5\"")
+            terms.append((m.group(1), m.group(2), float(m.group(3))))
+        out.append(tuple(terms))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
 class GridSelector:
-    """Which grids an event covers: all, the lowest share, a list, communities."""
+    """Which grids an event covers: all, the lowest share, a list, communities, and
+    in a district (`sim.district.District`) by its map: a condition on its
+    attributes (`where`), the lowest `share` of an attribute (`lowest`), or the
+    grids whose centre lies in the polygons of a file (`polygons`). The rules add
+    up: a grid chosen by any of them is covered."""
 
     all: bool = False
     lowest_share: float | None = None
     grids: tuple[int, ...] = ()
     communities: tuple[int, ...] = ()
+    where: str = ""
+    lowest: str = ""
+    share: float | None = None
+    polygons: str = ""
 
-    def mask(self, elevation: np.ndarray, community: np.ndarray) -> np.ndarray:
+    def uses_map(self) -> bool:
+        """Whether the selector needs a district's map."""
+        return bool(self.where or self.lowest or self.polygons)
+
+    def map_attributes(self) -> tuple[str, ...]:
+        """The map attributes the selector reads."""
+        names = [t[0] for alt in (parse_where(self.where) if self.where else ()) for t in alt]
+        return tuple(dict.fromkeys(names + ([self.lowest] if self.lowest else [])))
+
+    def mask(self, elevation: np.ndarray, community: np.ndarray, district=None) -> np.ndarray:
         """Boolean mask over grids."""
         n = len(elevation)
         m = np.zeros(n, dtype=bool)
@@ -65,7 +117,35 @@ class GridSelector:
             m[g[g < n]] = True
         if self.communities:
             m |= np.isin(community, np.asarray(self.communities))
+        if self.uses_map():
+            if district is None:
+                raise ScenarioError(f"{_selector_text(self)} chooses grids on a map: it needs "
+                                    "a district (--district FILE or population.district)")
+            attrs = map_attributes(district)
+            if self.where:
+                for alt in parse_where(self.where):
+                    hit = np.ones(n, dtype=bool)
+                    for name, op, value in alt:
+                        hit &= _OPS[op](attrs[name], value)  # NaN compares False
+                    m |= hit
+            if self.lowest:
+                values = attrs[self.lowest]
+                k = int(round((self.share if self.share is not None else 0.25) * n))
+                k = min(k, int(np.count_nonzero(~np.isnan(values))))
+                m[np.argsort(values, kind="stable")[:k]] = True  # NaN sorts last
+            if self.polygons:
+                m |= district.grids_in(self.polygons)
         return m
+
+
+def map_attributes(district) -> dict[str, np.ndarray]:
+    """The attributes a shock may choose a district's grids by: every numeric column
+    of its map, plus `elevation` (ranked 0-1) and `households` if the map has no
+    column of that name."""
+    attrs = dict(district.attributes)
+    attrs.setdefault("elevation", district.elevation)
+    attrs.setdefault("households", district.households.astype(float))
+    return attrs
 
 
 @dataclass(frozen=True)
@@ -92,6 +172,7 @@ class Event:
     telecom: float | None = None
     platform: float | None = None
     income: float | None = None
+    closure: float | None = None
 
     def __post_init__(self):
         if self.kind not in EVENT_KINDS:
@@ -108,7 +189,7 @@ class Event:
         i = self.intensity
         eff: dict[str, float] = {
             "flood": {"hazard": i, "supply": 1.0 - 0.8 * i, "power": 0.0},
-            "lockdown": {"supply": 1.0 - i},
+            "lockdown": {"supply": 1.0 - i, "closure": 1.0},
             "heatwave": {"heat": i},
             "blackout": {"power": 0.0, "telecom": 0.0},
             "platform_outage": {"platform": 0.0},
@@ -157,12 +238,16 @@ def _selector_text(g: GridSelector) -> str:
     parts = (["all = true"] if g.all else []) + (
         [f"lowest_share = {g.lowest_share:g}"] if g.lowest_share is not None else []) + (
         [f"grids = {shown(list(g.grids))}"] if g.grids else []) + (
-        [f"communities = {shown(list(g.communities))}"] if g.communities else [])
+        [f"communities = {shown(list(g.communities))}"] if g.communities else []) + (
+        [f"where = {shown(g.where)}"] if g.where else []) + (
+        [f"lowest = {shown(g.lowest)}"] if g.lowest else []) + (
+        [f"share = {g.share:g}"] if g.share is not None else []) + (
+        [f"polygons = {shown(g.polygons, 80)}"] if g.polygons else [])
     return "grids = { " + ", ".join(parts) + " }"
 
 
 def check_shock(shock: Shock, days: int, community: np.ndarray | None = None,
-                n_households: int | None = None) -> tuple[str, ...]:
+                n_households: int | None = None, district=None) -> tuple[str, ...]:
     """Check `shock` against the run it is used in; the one rule, used wherever a
     shock meets a horizon and a city (the model, `grassroots run`, sweep specs,
     `grassroots scenarios validate --days/--households`).
@@ -173,6 +258,9 @@ def check_shock(shock: Shock, days: int, community: np.ndarray | None = None,
         community: int (grids,), each grid's community (`State.grids.community`
             or `sim.population.grid_communities`); None skips the city check.
         n_households: The city's size, for the messages.
+        district: The district (`sim.district.District`) the city is built on,
+            or None. An event choosing grids on the map needs one, and the
+            attributes it names must be among the map's.
 
     Returns:
         One message per event that starts after the run ends while other
@@ -191,6 +279,9 @@ def check_shock(shock: Shock, days: int, community: np.ndarray | None = None,
         city = f"a city of {size}{n_grids:,} grid{'s' if n_grids != 1 else ''}"
         for i, ev in enumerate(shock.events):
             g = ev.grids
+            if g.uses_map():
+                _check_map_selector(shock, i, ev, district, community)
+                continue
             covered = (g.all or (g.lowest_share is not None and round(g.lowest_share * n_grids) > 0)
                        or any(0 <= x < n_grids for x in g.grids)
                        or bool(np.isin(np.asarray(g.communities), community).any()))
@@ -218,13 +309,39 @@ def check_shock(shock: Shock, days: int, community: np.ndarray | None = None,
     return notes
 
 
+def _check_map_selector(shock: Shock, i: int, ev: Event, district, community) -> None:
+    """An event choosing grids on the map: a district, attributes it has, a grid covered."""
+    g = ev.grids
+    head = f"shock {shown(shock.name)}: event {i} ({ev.kind}, {_selector_text(g)})"
+    if district is None:
+        raise ScenarioError(f"{head} chooses grids on a map, but the run has no district: "
+                            "give one (--district FILE or population.district), or choose "
+                            "grids by all, lowest_share, grids or communities")
+    attrs = map_attributes(district)
+    for name in g.map_attributes():
+        if name not in attrs:
+            import difflib
+
+            close = difflib.get_close_matches(name, attrs, n=2)
+            hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+            raise ScenarioError(f"{head}: the district {district.path} has no attribute "
+                                f"{name!r}{hint}; its attributes: {', '.join(sorted(attrs))}")
+    try:
+        mask = g.mask(district.elevation, community, district)
+    except GrassrootsError as e:
+        raise ScenarioError(f"{head}: {e}") from None
+    if not mask.any():
+        raise ScenarioError(f"{head} covers no grid of the district {district.path} "
+                            f"({district.n_grids} grids), so it touches no household")
+
+
 @dataclass
 class Schedule:
     """Per-day, per-grid shock inputs read by the shock phase.
 
     Arrays (days, grids), float64: `hazard` and `heat` intensity 0-1;
     `supply`, `power`, `telecom` availability 0-1; `income` multiplier of
-    low-income restocking; `warning` forecast level 0-1 (from `lead_days`
+    low-income restocking; `closure` stay-at-home order 0-1; `warning` forecast level 0-1 (from `lead_days`
     before an event until its end; see the module docstring). `platform` (days,): platform up 0-1.
     """
 
@@ -234,20 +351,23 @@ class Schedule:
     power: np.ndarray
     telecom: np.ndarray
     income: np.ndarray
+    closure: np.ndarray
     warning: np.ndarray
     platform: np.ndarray
     onset: int  # first day of the first event (days if none)
 
 
-def schedule(shock: Shock, days: int, elevation: np.ndarray, community: np.ndarray) -> Schedule:
-    """Expand `shock` into the arrays of a `Schedule` for `days` days."""
+def schedule(shock: Shock, days: int, elevation: np.ndarray, community: np.ndarray,
+             district=None) -> Schedule:
+    """Expand `shock` into the arrays of a `Schedule` for `days` days (on the map of
+    `district` for events choosing grids by it)."""
     g = len(elevation)
     zeros = lambda: np.zeros((days, g))  # noqa: E731
     ones = lambda: np.ones((days, g))  # noqa: E731
-    s = Schedule(zeros(), zeros(), ones(), ones(), ones(), ones(), zeros(), np.ones(days),
+    s = Schedule(zeros(), zeros(), ones(), ones(), ones(), ones(), zeros(), zeros(), np.ones(days),
                  onset=min((e.start for e in shock.events), default=days))
     for ev in shock.events:
-        mask = ev.grids.mask(elevation, community)
+        mask = ev.grids.mask(elevation, community, district)
         if ev.kind in HAZARDS:
             level = ev.intensity
         else:  # outages and economic shocks are warned of only when announced ahead
@@ -261,11 +381,11 @@ def schedule(shock: Shock, days: int, elevation: np.ndarray, community: np.ndarr
                     v = value
                 else:  # linear return to normal over recovery_days
                     frac = (d - ev.start - ev.days + 1) / (ev.recovery_days + 1)
-                    normal = 0.0 if ch in ("hazard", "heat") else 1.0
+                    normal = 0.0 if ch in RISING else 1.0
                     v = value + (normal - value) * frac
                 if ch == "platform":
                     s.platform[d] = min(s.platform[d], v)
-                elif ch in ("hazard", "heat"):
+                elif ch in RISING:
                     arr = getattr(s, ch)
                     arr[d, mask] = np.maximum(arr[d, mask], v)
                 else:

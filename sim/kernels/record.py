@@ -171,15 +171,16 @@ def record_workers(motivation, used_today, volunteer_hours_per_day, reporting_ho
 
 
 @njit(cache=True)
-def record_goods(shop_stock, shop_in_today, depot, in_transit, donated_today,
+def record_goods(shop_stock, shop_in_today, group_in_today, depot, in_transit, donated_today,
                  shop_destroyed_today, warehouse, warehouse_in_today, row):
     """Last of the record phase: the city's stocks and flows of goods (sums in
-    grid order; warehouse and warehouse_in_today are (1,) arrays), shop stock
-    destroyed added to the households' reserves destroyed. Writes row.
+    grid order; goods in: shops' deliveries and group buying's; warehouse and
+    warehouse_in_today are (1,) arrays), shop stock destroyed added to the
+    households' reserves destroyed. Writes row.
     """
     shop_in = 0.0
     for g in range(shop_stock.shape[0]):
-        shop_in += shop_in_today[g]
+        shop_in += shop_in_today[g] + group_in_today[g]
         row[STOCK_SHOPS] += shop_stock[g]
         row[STOCK_DEPOTS] += depot[g]
         row[STOCK_IN_TRANSIT] += in_transit[g]
