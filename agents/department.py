@@ -74,8 +74,9 @@ class Department(mesa.Agent):
     def serve_departments(model):
         """Serve dispatched cases in order of vulnerability, dispatch day, row. A
         share dashboard_allocation of the day's trips is split across grids by the
-        dashboard's cases; a case uses its grid's trips if enough are left, else its
-        department's, else the first department with enough; no goods, no visit."""
+        dashboard's cases; a case uses its grid's trips if enough are left, else what is
+        left of them with the rest from its department's, else from the first department
+        with enough for the rest; no goods, no visit."""
         day, today, g = model.clock, model.today, model.params.governance
         st = model.state
         for gu in model.grid_units:
@@ -111,9 +112,11 @@ class Department(mesa.Agent):
             if grid_trips[gid] >= cost:
                 grid_trips[gid] -= cost
             else:
-                if model.departments[k].left_today < cost:  # another department takes it
-                    k = next((d.idx for d in model.departments if d.left_today >= cost), -1)
+                rest = cost - grid_trips[gid]  # the grid's fraction of a trip goes too
+                if model.departments[k].left_today < rest:  # another department takes it
+                    k = next((d.idx for d in model.departments if d.left_today >= rest), -1)
                     if k < 0:
                         continue
-                model.departments[k].left_today -= cost
+                model.departments[k].left_today -= rest
+                grid_trips[gid] = 0.0
             model.departments[k].serve(h)

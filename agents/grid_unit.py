@@ -15,6 +15,7 @@ import mesa
 from agents.base import StateField
 from sim import rng
 from sim.flags import ASK_CHAT, ASK_NEIGHBOURS, CHAT, OUTREACH, REQUEST, SENSING, VISIT
+from sim.pars_governance import time_off_visits
 
 
 class GridUnit(mesa.Agent):
@@ -104,7 +105,8 @@ class GridUnit(mesa.Agent):
     def visit_capacity_today(self) -> float:
         """This grid's visits today before rounding: its share of the city's
         capacity (dashboard_steering sends a pool where the dashboard shows
-        cases), less reports, mobility lost to the hazard and yesterday's hand-offs."""
+        cases), less reports and community work (time_off_visits), mobility lost
+        to the hazard and yesterday's hand-offs."""
         g = self.model.params.governance
         dc = self.model.state.grids.dashboard_cases
         n_grids = len(dc)
@@ -117,7 +119,7 @@ class GridUnit(mesa.Agent):
             own += g.visit_capacity * g.dashboard_steering * n_grids * (dc[self.idx] / shown)
         else:
             own += g.visit_capacity * g.dashboard_steering
-        cap = (own * (1.0 - g.reporting_burden)
+        cap = (own * (1.0 - time_off_visits(g))
                * (1.0 - g.hazard_mobility_loss * self.model.today.hazard[self.idx])
                - g.handoff_visit_cost * self.handoffs_today)
         return max(cap, 0.0)

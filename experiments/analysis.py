@@ -50,19 +50,23 @@ def add_counterfactual(runs: pd.DataFrame, series: pd.DataFrame | None,
     q = _arrays(series, "functionality")
     crisis = _arrays(series, "in_crisis") if (series["metric"] == "in_crisis").any() else {}
     pairs = _pairs(runs)
-    loss, excess = [], []
+    loss, excess, everyday = [], [], []
     for row in out.itertuples(index=False):
         pair = pairs.get(int(row.run_id))
         onset = 0 if row.shock == "none" else int(row.onset)
         if pair is None or row.run_id not in q or pair not in q:
             loss.append(math.nan)
             excess.append(math.nan)
+            everyday.append(math.nan)
             continue
         loss.append(metrics.counterfactual_loss(q[row.run_id], q[pair], onset, window_days))
         excess.append(metrics.excess(crisis[row.run_id], crisis[pair], onset, window_days)
                       if row.run_id in crisis and pair in crisis else math.nan)
+        everyday.append(metrics.excess(crisis[pair], 0.0 * crisis[pair], onset, window_days)
+                        if pair in crisis else math.nan)
     out["counterfactual_loss"] = loss
     out["excess_crisis_household_days"] = excess
+    out["everyday_crisis_household_days"] = everyday
     return out
 
 

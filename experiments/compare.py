@@ -17,6 +17,7 @@ from pathlib import Path
 from experiments.runners import execute
 from experiments.spec import load_spec
 from experiments.store import Store
+from sim.errors import SpecError
 
 __all__ = ["run_compare"]
 
@@ -37,7 +38,12 @@ def run_compare(spec=None, out: Path = Path("results/headline"), replicates=None
     if households is not None:
         changes["fixed"] = {**s.fixed, "population.n_households": households}
     if params:
-        changes["fixed"] = {**changes.get("fixed", s.fixed), **params}
+        fixed = changes.get("fixed", s.fixed)
+        both = sorted(k for k in params if k in fixed and fixed[k] != params[k])
+        if both:
+            raise SpecError(f"the preset and the spec {s.name}'s [fixed] both set "
+                            f"{', '.join(both)} (to different values); remove one")
+        changes["fixed"] = {**fixed, **params}
     if changes:
         from experiments.spec import check_spec
 

@@ -23,6 +23,8 @@ ROWS = [
     ("counterfactual_loss", "Loss vs no-shock run (days)", 1),
     ("resilience_loss", "Absolute loss vs pre-onset Q0 (days)", 1),
     ("excess_crisis_household_days", "Excess crisis household-days vs no-shock run", 1),
+    ("everyday_crisis_household_days", "Everyday crisis household-days (same window, "
+                                       "paired no-shock run; not ranked)", 1),
     ("crisis_household_days", "Crisis household-days", 1),
     ("robustness", "Lowest Q (%)", 100),
     ("recovery_status", "", 1),  # two rows: share that dipped, median recovery
@@ -100,6 +102,13 @@ def how_to_read(a: dict) -> list[str]:
             "onset, how far Q falls below Q in the same city with the same luck but no shock "
             "(the paired no-shock run), relative to that Q: 1 day of loss is one day with "
             "nobody's needs met. It is 0 for a run without a shock, by construction.")
+    if cf:
+        box.append(
+            "*Excess crisis household-days* count what the shock adds to households' crisis "
+            "days against the paired no-shock run; *everyday crisis household-days* are that "
+            "no-shock run's own, over the same window: the hardship a strategy carries with or "
+            "without a shock. Strategies are compared on the first (the harm the shock does); "
+            "the second is shown beside it and never mixed into it.")
     box.append("*Absolute loss* measures the area between Q and the mean Q of the days before "
                "onset (the resilience triangle); it also counts how Q would have moved without "
                "the shock, so it can be negative"

@@ -28,6 +28,12 @@ strategy and shock (common random numbers).
     [uncertain]                   # optional: only these, with these ranges
     "behaviour.crowd_out" = [0.0, 0.3]
     [fixed]                       # optional: other parameters held at a value
+    lever_ranges = true           # each strategy's numeric levers drawn from its
+                                  # [plausible] ranges, per world (default true)
+
+The analyses rank strategies on shock-attributable harm (`scored`): a shocked run's
+outcome minus the same world's no-shock run of the same strategy; everyday hardship
+(the no-shock runs themselves) is reported beside it under "none (everyday)".
 """
 
 from __future__ import annotations
@@ -41,17 +47,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.runners import Task, execute
+from experiments.runners import Task, check_tasks, execute
 from experiments.spec import ExperimentSpec, check_keys, check_spec, read_toml
 from experiments.store import Store
-from sim.errors import GrassrootsError, SpecError
-from sim.io import atomic_write
+from sim.errors import GrassrootsError, SpecError, shown
+from sim.io import atomic_write, check_out_dir, is_dir, is_file, read_json
 from sim.metrics import OUTCOMES
 from sim.params import SPECS, UNCERTAIN
 
 BUILTIN = Path(__file__).parent / "robustness.toml"
 KEYS = ("name", "description", "worlds", "strategies", "shocks", "baseline", "households",
-        "days", "seed", "outcomes", "pair", "density", "satisficing", "uncertain", "fixed")
+        "days", "seed", "outcomes", "pair", "density", "satisficing", "uncertain", "fixed",
+        "lever_ranges")
+EVERYDAY = "none (everyday)"  # the no-shock runs' label in the analyses: not ranked on harm
 # Outcomes where a larger value is better; for every other outcome lower is better.
 HIGHER_IS_BETTER = frozenset({"baseline_functionality", "robustness", "vulnerable_coverage",
                               "end_trust", "end_social_capital"})
@@ -76,6 +84,7 @@ class RobustnessSpec:
     satisficing: dict[str, float] = field(default_factory=dict)
     uncertain: dict[str, tuple[float, float]] = field(default_factory=dict)
     fixed: dict[str, Any] = field(default_factory=dict)
+    lever_ranges: bool = True
 
     @property
     def all_shocks(self) -> tuple[str, ...]:
@@ -100,7 +109,7 @@ def _number(src, key, value, lo, hi, whole=False):
           and (not whole or isinstance(value, int)) and lo <= value <= hi)
     if not ok:
         kind = "a whole number" if whole else "a number"
-        raise _err(src, key, f"must be {kind} from {lo:,} to {hi:,}, got {value!r}")
+        raise _err(src, key, f"must be {kind} from {lo:,} to {hi:,}, got {shown(value)}")
     return value
 
 
@@ -118,25 +127,31 @@ def check_robustness(doc: dict, src: str | Path = "<spec>") -> RobustnessSpec:
         raise SpecError(f"{src}: a robustness spec must be a table")
     check_keys(doc, KEYS, src)
     # strategies, shocks and outcomes are checked by the experiment spec's rules
+    worlds = _number(src, "worlds", doc.get("worlds", 200), 2, 1_000_000, whole=True)
+    households = _number(src, "households", doc.get("households", 5_000), 10,
+                         int(SPECS["population.n_households"].hi), whole=True)
+    # shocks are checked against this city size (not the model's default)
     base = check_spec({"name": doc.get("name", Path(str(src)).stem),
                        "strategies": doc.get("strategies", []), "shocks": doc.get("shocks", []),
                        "outcomes": doc.get("outcomes", ["crisis_household_days",
                                                         "resilience_loss"]),
-                       "days": doc.get("days", 180), "seed": doc.get("seed", 0)}, src)
-    worlds = _number(src, "worlds", doc.get("worlds", 200), 2, 1_000_000, whole=True)
-    households = _number(src, "households", doc.get("households", 5_000), 10,
-                         int(SPECS["population.n_households"].hi), whole=True)
+                       "days": doc.get("days", 180), "seed": doc.get("seed", 0),
+                       "fixed": {"population.n_households": households}}, src)
     baseline = doc.get("baseline", True)
     if not isinstance(baseline, bool):
         raise _err(src, "baseline", f"must be true or false, got {baseline!r}")
+    lever_ranges = doc.get("lever_ranges", True)
+    if not isinstance(lever_ranges, bool):
+        raise _err(src, "lever_ranges", f"must be true or false, got {lever_ranges!r}")
     density = _number(src, "density", doc.get("density", 0.8), 0.05, 1.0)
     default_pair = [s for s in ("community_resilience", "top_down_digital")
                     if s in base.strategies]
     pair = doc.get("pair", default_pair if len(default_pair) == 2 else [])
-    if not isinstance(pair, list) or (pair and (len(pair) != 2 or len(set(pair)) != 2
+    if not isinstance(pair, list) or not all(isinstance(x, str) for x in pair) or (
+            pair and (len(pair) != 2 or len(set(pair)) != 2
                                                 or not set(pair) <= set(base.strategies))):
         raise _err(src, "pair", f"must be two different strategies of the spec "
-                                f"({', '.join(base.strategies)}), or [], got {pair!r}")
+                                f"({', '.join(base.strategies)}), or [], got {shown(pair)}")
     sat = doc.get("satisficing", {})
     if not isinstance(sat, dict):
         raise _err(src, "satisficing", "must be a table of outcome = threshold")
@@ -162,13 +177,13 @@ def check_robustness(doc: dict, src: str | Path = "<spec>") -> RobustnessSpec:
                 or k == "population.n_households":
             raise _err(src, key, "must be a numeric model parameter (not run.* or the city size)")
         if not isinstance(v, list) or len(v) != 2:
-            raise _err(src, key, f"must be [low, high], got {v!r}")
+            raise _err(src, key, f"must be [low, high], got {shown(v)}")
         try:
             lo, hi = (SPECS[k].check(x) for x in v)
         except GrassrootsError as e:
             raise _err(src, key, str(e)) from None
         if not lo < hi:
-            raise _err(src, key, f"needs low < high, got {v!r}")
+            raise _err(src, key, f"needs low < high, got {shown(v)}")
         uncertain[k] = (lo, hi)
     fdoc = doc.get("fixed", {})
     if not isinstance(fdoc, dict):
@@ -193,25 +208,33 @@ def check_robustness(doc: dict, src: str | Path = "<spec>") -> RobustnessSpec:
                           description=str(doc.get("description", "")),
                           outcomes=base.outcomes, pair=tuple(pair), density=float(density),
                           satisficing={k: float(v) for k, v in sat.items()},
-                          uncertain=uncertain, fixed=fixed)
+                          uncertain=uncertain, fixed=fixed, lever_ranges=lever_ranges)
 
 
 def load_robustness(path: str | Path | None = None) -> RobustnessSpec:
     """Read and validate a robustness spec: a TOML file, a results folder (its
     robustness.json) or None for the built-in experiments/robustness.toml."""
     p = Path(path) if path is not None else BUILTIN
-    if not p.suffix and not p.exists() and (BUILTIN.parent / f"{p}.toml").is_file():
+    if not p.suffix and not (is_file(p) or is_dir(p)) and is_file(BUILTIN.parent / f"{p}.toml"):
         p = BUILTIN.parent / f"{p}.toml"  # a built-in spec by name
-    if p.is_dir():
+    if is_dir(p):
+        if not is_file(p / "robustness.json"):
+            raise SpecError(f"{shown(str(p), 200)} is a folder but not a robustness results "
+                            "folder (no robustness.json); give a spec TOML or such a folder")
         p = p / "robustness.json"
-    if p.suffix == ".json" and p.is_file():
-        try:
-            return check_robustness(json.loads(p.read_text())["spec"], p)
-        except (ValueError, KeyError, TypeError) as e:
-            raise SpecError(f"{p}: not a robustness record (robustness.json): {e}") from None
-    if not p.is_file():
-        raise SpecError(f"robustness spec {str(p)!r} does not exist")
-    return check_robustness(read_toml(p), p)
+    if p.suffix == ".json" and is_file(p):
+        return check_robustness(read_record(p)["spec"], p)
+    if not is_file(p):
+        raise SpecError(f"robustness spec {shown(str(p), 200)} does not exist")
+    return check_robustness(read_toml(p, "robustness spec"), p)
+
+
+def read_record(path: Path) -> dict[str, Any]:
+    """A results folder's robustness.json, checked to be one (a dict with a spec)."""
+    doc = read_json(path, SpecError, "robustness record (robustness.json)")
+    if not isinstance(doc, dict) or not isinstance(doc.get("spec"), dict):
+        raise SpecError(f"{path}: not a robustness record (needs a spec)")
+    return doc
 
 
 def with_changes(spec: RobustnessSpec, **changes: Any) -> RobustnessSpec:
@@ -222,20 +245,22 @@ def with_changes(spec: RobustnessSpec, **changes: Any) -> RobustnessSpec:
 
 
 def design(spec: RobustnessSpec) -> pd.DataFrame:
-    """The worlds: a seeded Latin hypercube (scipy.stats.qmc) over `spec.uncertain`,
-    one row per world; whole-number parameters take the value of their stratum's centre,
-    so each whole value appears in an equal share of the worlds."""
+    """The worlds: a seeded Latin hypercube (scipy.stats.qmc) over `inputs(spec)` (the
+    uncertain parameters, then each strategy's lever magnitudes), one row per world;
+    whole-number parameters take the value of their stratum's centre, so each whole
+    value appears in an equal share of the worlds."""
     from scipy.stats import qmc
 
-    names = list(spec.uncertain)
+    ranges = inputs(spec)
+    names = list(ranges)
     unit = qmc.LatinHypercube(d=len(names), seed=np.random.default_rng(spec.seed)).random(
         spec.worlds)
-    lo = np.array([spec.uncertain[k][0] for k in names], dtype=float)
-    hi = np.array([spec.uncertain[k][1] for k in names], dtype=float)
+    lo = np.array([ranges[k][0] for k in names], dtype=float)
+    hi = np.array([ranges[k][1] for k in names], dtype=float)
     rows = qmc.scale(unit, lo, hi)
     df = pd.DataFrame(rows, columns=names)
     n = spec.worlds
-    for k in names:
+    for k in spec.uncertain:
         if SPECS[k].type is int:  # each whole value gets an equal share of the worlds
             a, b = spec.uncertain[k]
             # the centre of the world's stratum, not the random point in it: whole values
@@ -249,14 +274,58 @@ def design(spec: RobustnessSpec) -> pd.DataFrame:
 def tasks(spec: RobustnessSpec) -> list[Task]:
     """Every run, in a fixed order (world, shock, strategy); world w has seed `seed + w`."""
     worlds = design(spec)
+    levers = lever_columns(spec)
     out = []
     for w, row in enumerate(worlds.to_dict("records")):
         pars = {"population.n_households": spec.households, **spec.fixed,
-                **{k: (int(v) if SPECS[k].type is int else float(v)) for k, v in row.items()}}
+                **{k: (int(v) if SPECS[k].type is int else float(v)) for k, v in row.items()
+                   if k in spec.uncertain}}
         for shock in spec.all_shocks:
             for strategy in spec.strategies:
+                own = {lever: (int(round(row[col])) if SPECS[lever].type is int
+                               else float(row[col]))
+                       for col, (st, lever, *_) in levers.items() if st == strategy}
                 out.append(Task(len(out), strategy, shock, w, 0, spec.seed + w, spec.days,
-                                pars, tuple(OUTCOMES), ()))
+                                {**pars, **own}, tuple(OUTCOMES), ()))
+    return out
+
+
+def lever_columns(spec: RobustnessSpec) -> dict[str, tuple[str, str, float, float, str]]:
+    """{"<strategy>:<lever>": (strategy, dotted lever, low, high, source)}: the numeric
+    levers whose real magnitude each strategy's file gives a plausible range for (its
+    [plausible] table), drawn in every world independently for each strategy; empty
+    when `lever_ranges` is off."""
+    from scenarios.load import load_strategy
+
+    if not spec.lever_ranges:
+        return {}
+    out = {}
+    for st in spec.strategies:
+        for lever, lo, hi, src in load_strategy(st).plausible:
+            out[f"{load_strategy(st).name}:{lever.split('.', 1)[1]}"] = (st, lever, lo, hi, src)
+    return out
+
+
+def inputs(spec: RobustnessSpec) -> dict[str, tuple[float, float]]:
+    """Every input a world draws, with its range: the uncertain parameters, then each
+    strategy's lever magnitudes (lever_columns)."""
+    return {**spec.uncertain,
+            **{col: (lo, hi) for col, (_, _, lo, hi, _) in lever_columns(spec).items()}}
+
+
+def scored(spec: RobustnessSpec, df: pd.DataFrame) -> pd.DataFrame:
+    """The table the analyses rank: with the no-shock runs, each shocked run's outcome
+    is its shock-attributable part (`<outcome>_vs_none`: the run minus the same world and
+    strategy without the shock), and the no-shock runs keep their own values under the
+    shock label EVERYDAY (everyday hardship, reported beside the shocks, never mixed
+    into them). Without no-shock runs, the outcomes as they are."""
+    if "none" not in set(df["shock"]):
+        return df
+    out = df.copy()
+    shocked = out["shock"] != "none"
+    for o in spec.outcomes:
+        out.loc[shocked, o] = out.loc[shocked, f"{o}_vs_none"]
+    out.loc[~shocked, "shock"] = EVERYDAY
     return out
 
 
@@ -277,20 +346,30 @@ def run(spec: RobustnessSpec, out: str | Path, executor: str = "process",
     record = {"spec": spec.to_dict(), "uncertainty_sources":
               {k: UNCERTAIN[k][2] for k in spec.uncertain if k in UNCERTAIN}}
     path = out / "robustness.json"
+    run_tasks = tasks(spec)
+    check_tasks(run_tasks)  # every input checked before robustness.json is written
+    check_out_dir(out)
     if path.is_file():
-        old = json.loads(path.read_text())
+        old = read_record(path)
         if not resume:
             raise SpecError(f"{out} already holds results; use --resume to finish them or "
                             "choose another --out folder")
         if old.get("spec") != record["spec"]:
             raise SpecError(f"{out} holds results of a different robustness spec; resume "
                             "needs the same spec (and the same --worlds, --households, --days)")
+        fresh = False
     else:
         out.mkdir(parents=True, exist_ok=True)
         atomic_write(path, lambda p: Path(p).write_text(json.dumps(record, indent=2) + "\n"))
-    return execute(experiment_spec(spec), out, executor=executor, workers=workers,
-                   resume=resume, progress=progress, dask_address=dask_address,
-                   tasks=tasks(spec))
+        fresh = True
+    try:
+        return execute(experiment_spec(spec), out, executor=executor, workers=workers,
+                       resume=resume, progress=progress, dask_address=dask_address,
+                       tasks=run_tasks)
+    except BaseException:
+        if fresh:  # nothing ran: remove the record too, so the rerun shows the real error
+            Store(out).discard_if_empty()
+        raise
 
 
 def results(root: str | Path) -> tuple[RobustnessSpec, pd.DataFrame]:
@@ -307,7 +386,25 @@ def results(root: str | Path) -> tuple[RobustnessSpec, pd.DataFrame]:
         key = pd.MultiIndex.from_frame(df[["world", "strategy"]])
         for o in spec.outcomes:
             df[f"{o}_vs_none"] = df[o].to_numpy() - base[o].reindex(key).to_numpy()
+    levers = lever_columns(spec)
+    if levers:  # each world's lever magnitudes, one column per strategy and lever
+        worlds = design(spec)[list(levers)]
+        df = df.join(worlds, on="world")
     return spec, df
+
+
+def lever_markdown(spec: RobustnessSpec) -> str:
+    """The strategies' lever ranges as Markdown: strategy, lever, stated value, range,
+    source or reasoning (from each strategy's [plausible] table)."""
+    from scenarios.load import load_strategy
+
+    lines = ["| strategy | lever | stated value | plausible range | source or reasoning |",
+             "|---|---|---|---|---|"]
+    for st, lever, lo, hi, src in lever_columns(spec).values():
+        value = load_strategy(st).as_dict().get(lever, SPECS[lever].default)
+        lines.append(f"| {st} | `{lever.split('.', 1)[1]}` | {value:g} | {lo:g} - {hi:g} | "
+                     f"{src} |")
+    return "\n".join(lines)
 
 
 def uncertainty_markdown(uncertain: dict[str, tuple] | None = None) -> str:

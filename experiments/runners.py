@@ -163,6 +163,50 @@ def _record(task: Task, model, root: str | None) -> dict[str, Any]:
     return row
 
 
+def check_tasks(tasks: list[Task]) -> None:
+    """Open and check every input the runs will use, before anything is written:
+    each strategy and shock (files included), each parameter point, each
+    network file (read for its city size) and each shock against its run's
+    horizon and city (`sim.inputs.check_shock`). A bad input is one SpecError
+    naming the run it belongs to and what is wrong; a sweep never starts
+    (and never writes a manifest) only to fail at its first run."""
+    from scenarios import load_shock, load_strategy
+    from sim.errors import GrassrootsError
+    from sim.inputs import check_shock
+    from sim.network import read_network
+    from sim.params import Params
+    from sim.population import grid_communities
+
+    loaded: dict[tuple[str, str], Any] = {}
+    points: dict[str, Params] = {}
+    checked: set = set()
+    for t in tasks:
+        what = f"run {t.run_id} ({t.strategy} under {t.shock}, point {t.point})"
+        try:
+            for kind, name in (("strategy", t.strategy), ("shock", t.shock)):
+                if (kind, name) not in loaded and not (kind == "shock" and name == "none"):
+                    loaded[kind, name] = (load_strategy if kind == "strategy"
+                                          else load_shock)(name)
+            key = repr(sorted(t.params.items()))
+            if key not in points:
+                points[key] = Params().with_overrides(t.params)
+            p = points[key]
+            net, pop = p.network, p.population
+            if net.kind == "edge_list" and (net, pop.n_households) not in checked:
+                if not net.edge_list:
+                    raise SpecError("network.edge_list must be set when network.kind = "
+                                    "'edge_list'")
+                read_network(net.edge_list, pop.n_households, net.format, net.node_ids,
+                             net.weight_scale)
+                checked.add((net, pop.n_households))
+            if t.shock != "none" and (t.shock, t.days, pop) not in checked:
+                check_shock(loaded["shock", t.shock], t.days, grid_communities(pop),
+                            pop.n_households)
+                checked.add((t.shock, t.days, pop))
+        except GrassrootsError as e:
+            raise SpecError(f"{what}: {e}") from None
+
+
 def warm_up(threads: int | None = 1) -> None:
     """Load (or compile) every kernel once, with `threads` Numba threads."""
     import numba
@@ -249,8 +293,22 @@ def execute(spec: ExperimentSpec, out: str | Path, executor: str = "process",
     if workers is not None and workers < 1:
         raise SpecError(f"workers = {workers}: must be at least 1")
     tasks = make_tasks(spec) if tasks is None else tasks
+    check_tasks(tasks)  # every input opened and checked before anything is written
     store = Store(out)
+    fresh = not store.manifest_path.is_file()
     done = store.open(manifest(spec, tasks), resume)
+    try:
+        _execute(store, tasks, done, executor, workers, progress, dask_address, fork)
+    except BaseException:
+        if fresh:
+            store.discard_if_empty()  # a failed first start leaves nothing behind
+        raise
+    return store
+
+
+def _execute(store: Store, tasks: list[Task], done: set[int], executor: str,
+             workers: int | None, progress: bool, dask_address: str | None,
+             fork: bool) -> None:
     todo = [t for t in tasks if t.run_id not in done]
     work = fork_groups(todo) if fork else [[t] for t in todo]
     root = str(store.root)
@@ -277,20 +335,16 @@ def execute(spec: ExperimentSpec, out: str | Path, executor: str = "process",
                 load_kernels(say)  # compile once here; the workers then load the cache
             say(f"loading the model's kernels in {n} worker process{'es' * (n > 1)}...")
             t0 = time.time()
-            with ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn"),
-                                     initializer=warm_up) as pool:
-                try:
-                    for f in [pool.submit(_ready) for _ in range(n)]:
-                        f.result()
-                    say(f"workers ready in {time.time() - t0:.0f} s")
-                    begin()
-                    futures = [pool.submit(_run_work, g, root, 1) for g in work]
-                    for f in as_completed(futures):
-                        for _ in f.result():
-                            _advance(bar)
-                except BaseException:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
+
+            def ready():
+                say(f"workers ready in {time.time() - t0:.0f} s")
+                return begin()
+
+            def advance(bar, done):
+                for _ in done:
+                    _advance(bar)
+
+            run_in_processes(work, root, n, ready, advance)
         else:
             _execute_dask(work, root, workers, dask_address, begin, say)
     except KeyboardInterrupt:
@@ -302,7 +356,49 @@ def execute(spec: ExperimentSpec, out: str | Path, executor: str = "process",
                         "to finish") from None
     (bar or begin()).close()
     store.compact()
-    return store
+
+
+def run_in_processes(work: list, root: str | None, n: int, ready, advance,
+                     fn=None, initializer=warm_up) -> None:
+    """Run `fn(unit, root, 1)` (default `_run_work`: a task, or a group forked
+    from its past) for every unit of `work` on `n` spawned worker processes;
+    `ready()` is called once every worker has started and returns the progress
+    bar that `advance(bar, result)` moves on.
+
+    On any error or interrupt the queued tasks are cancelled and every worker
+    is terminated and joined before the error goes on: a failed sweep leaves
+    no process behind (tests/test_bad_files.py)."""
+    fn = fn or _run_work
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn"),
+                               initializer=initializer)
+    try:
+        for f in [pool.submit(_ready) for _ in range(n)]:
+            f.result()
+        bar = ready()
+        futures = [pool.submit(fn, unit, root, 1) for unit in work]
+        for f in as_completed(futures):
+            advance(bar, f.result())
+    except BaseException:
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued, terminate every worker (a run in flight is lost; its
+    files are written atomically, so nothing partial remains) and join them and
+    the pool's manager thread."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    pool.shutdown(wait=True)  # joins the manager thread, which reaps the workers
+    for p in procs:
+        p.join(timeout=10)
+        if p.is_alive():
+            p.kill()
+            p.join()
 
 
 def _run_work(group: list[Task], root: str | None, threads: int | None = None) -> list:
@@ -318,14 +414,15 @@ def _execute_dask(work: list[list[Task]], root: str, workers: int | None, addres
     from dask.distributed import as_completed as dask_completed
 
     address = address or os.environ.get("DASK_SCHEDULER_ADDRESS")
-    cluster = None
-    if address:
-        client = Client(address)
-    else:
-        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                               processes=True, dashboard_address=None)
-        client = Client(cluster)
+    cluster = client = None
     try:
+        if address:
+            client = Client(address)
+        else:
+            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1,
+                                   threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            client = Client(cluster)
         if not kernels_cached():
             load_kernels(say)  # compile once here; the workers then load the cache
         say("loading the model's kernels in the Dask workers...")
@@ -337,7 +434,8 @@ def _execute_dask(work: list[list[Task]], root: str, workers: int | None, addres
         for f in dask_completed(futures):
             for _ in f.result():
                 _advance(bar)
-    finally:
-        client.close()
+    finally:  # on every path: the client, then the cluster (its worker processes) closed
+        if client is not None:
+            client.close()
         if cluster is not None:
             cluster.close()

@@ -36,12 +36,14 @@ and in_crisis series, which the pairing reads.
 from __future__ import annotations
 
 import difflib
-import tomllib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.errors import GrassrootsError, ParameterError, ScenarioError, SpecError
+from sim.errors import GrassrootsError, ParameterError, ScenarioError, SpecError, shown
+from sim.io import is_dir, is_file
+from sim.io import read_toml as sim_read_toml
 from sim.kernels.record import COLUMNS
 from sim.metrics import DEFAULT_WINDOW_DAYS, OUTCOMES
 from sim.params import SPECS, Params
@@ -96,12 +98,12 @@ def _names(src, key, value, allowed, what) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise _err(src, key, f"must be a non-empty list of {what} names, got {value!r}")
+        raise _err(src, key, f"must be a non-empty list of {what} names, got {shown(value)}")
     for v in value:
         if allowed is not None and v not in allowed:
             close = difflib.get_close_matches(v, allowed, n=2)
             hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-            raise _err(src, key, f"unknown {what} {v!r}{hint}; allowed: {', '.join(allowed)}")
+            raise _err(src, key, f"unknown {what} {shown(v)}{hint}; allowed: {', '.join(allowed)}")
     if len(set(value)) != len(value):
         raise _err(src, key, f"lists a {what} twice")
     return tuple(value)
@@ -109,7 +111,7 @@ def _names(src, key, value, allowed, what) -> tuple[str, ...]:
 
 def _int(src, key, value, lo, hi) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise _err(src, key, f"must be a whole number from {lo:,} to {hi:,}, got {value!r}")
+        raise _err(src, key, f"must be a whole number from {lo:,} to {hi:,}, got {shown(value)}")
     return value
 
 
@@ -123,6 +125,19 @@ def _param(src, key: str, name: str, value: Any) -> Any:
         return SPECS[name].check(value)
     except GrassrootsError as e:
         raise _err(src, f"{key}.{name}", str(e)) from None
+
+
+NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}", re.ASCII)
+
+
+def check_name(src, name) -> str:
+    """A spec's name, which names its default results folder (results/<name>):
+    letters, digits, _, - and . only, at most 100 characters, so it can never
+    reach outside results/ or be a path the system refuses."""
+    if not isinstance(name, str) or not NAME.fullmatch(name) or ".." in name:
+        raise _err(src, "name", f"must be 1-100 letters, digits, _, - or . (it names the "
+                                f"results folder results/<name>), got {shown(name)}")
+    return name
 
 
 def check_keys(doc: dict, allowed, src: str | Path) -> None:
@@ -144,9 +159,7 @@ def check_spec(doc: dict, src: str | Path = "<spec>") -> ExperimentSpec:
     for k in ("strategies", "shocks"):
         if k not in doc:
             raise _err(src, k, "missing")
-    name = doc.get("name", Path(str(src)).stem)
-    if not isinstance(name, str) or not name:
-        raise _err(src, "name", "must be non-empty text")
+    name = check_name(src, doc.get("name", Path(str(src)).stem))
     strategies = _names(src, "strategies", doc["strategies"], None, "strategy")
     shocks = _names(src, "shocks", doc["shocks"], None, "shock")
     known_st, known_sh = available("strategy"), available("shock")
@@ -193,13 +206,17 @@ def check_spec(doc: dict, src: str | Path = "<spec>") -> ExperimentSpec:
     sweep = {}
     for k, v in sweep_doc.items():
         if not isinstance(v, list) or not v:
-            raise _err(src, f"sweep.{k}", f"must be a non-empty list of values, got {v!r}")
+            raise _err(src, f"sweep.{k}", f"must be a non-empty list of values, got {shown(v)}")
         if k in fixed:
             raise _err(src, f"sweep.{k}", "is also under [fixed]")
         sweep[k] = tuple(_param(src, "sweep", k, x) for x in v)
+        if len(set(map(repr, sweep[k]))) != len(sweep[k]):
+            raise _err(src, f"sweep.{k}", f"lists a value twice ({shown(v)}): each point "
+                                          "would run twice")
     kind = design_doc.get("kind", "factorial")
-    if kind not in DESIGNS:
-        raise _err(src, "design.kind", f"unknown design {kind!r}; allowed: {', '.join(DESIGNS)}")
+    if not isinstance(kind, str) or kind not in DESIGNS:
+        raise _err(src, "design.kind", f"unknown design {shown(kind)}; allowed: "
+                                       f"{', '.join(DESIGNS)}")
     for k in design_doc:
         if k not in ("kind", "samples", "ranges"):
             raise _err(src, f"design.{k}", "unknown key; allowed: kind, samples, ranges")
@@ -212,7 +229,7 @@ def check_spec(doc: dict, src: str | Path = "<spec>") -> ExperimentSpec:
             raise _err(src, "design.ranges", "must list at least one parameter = [low, high]")
         for k, v in rdoc.items():
             if (not isinstance(v, list) or len(v) != 2):
-                raise _err(src, f"design.ranges.{k}", f"must be [low, high], got {v!r}")
+                raise _err(src, f"design.ranges.{k}", f"must be [low, high], got {shown(v)}")
             lo, hi = (_param(src, "design.ranges", k, x) for x in v)
             if SPECS[k].type not in (int, float) or not lo < hi:
                 raise _err(src, f"design.ranges.{k}", "must be a numeric parameter with low < high")
@@ -258,23 +275,20 @@ def load_spec(path: str | Path | None = None) -> ExperimentSpec:
     if path is None:
         path = BUILTIN / "headline.toml"
     p = Path(path)
-    if not p.suffix and not p.exists() and (BUILTIN / f"{p}.toml").exists():
+    if not p.suffix and not (is_file(p) or is_dir(p)) and is_file(BUILTIN / f"{p}.toml"):
         p = BUILTIN / f"{p}.toml"
-    if not p.is_file():
-        raise SpecError(f"experiment spec {str(path)!r} does not exist")
+    if is_dir(p):
+        raise SpecError(f"experiment spec {shown(str(path), 200)} is a folder, not a TOML file")
+    if not is_file(p):
+        raise SpecError(f"experiment spec {shown(str(path), 200)} does not exist")
     return check_spec(read_toml(p), p)
 
 
-def read_toml(p: Path) -> dict[str, Any]:
-    """The table of TOML file `p`; SpecError naming the file if it is not valid TOML
-    or cannot be read (the experiment, robustness and calibration target files)."""
-    try:
-        with open(p, "rb") as f:
-            return tomllib.load(f)
-    except tomllib.TOMLDecodeError as e:
-        raise SpecError(f"{p}: not valid TOML: {e}") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise SpecError(f"{p}: cannot be read: {e}") from None
+def read_toml(p: Path, what: str = "experiment spec") -> dict[str, Any]:
+    """The table of TOML file `p` (the experiment, robustness, calibration target
+    and preset files): `sim.io.read_toml`, the rules the scenario files follow,
+    with SpecError naming the file."""
+    return sim_read_toml(p, SpecError, what, empty=f"a {what} needs its tables and keys")
 
 
 def from_dict(doc: dict) -> ExperimentSpec:

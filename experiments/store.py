@@ -13,14 +13,13 @@ Query with DuckDB (`query`) or load as DataFrames (`load`).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from sim.errors import SpecError
-from sim.io import atomic_write, check_out_dir, json_text, strict
+from sim.errors import SpecError, shown
+from sim.io import atomic_write, check_out_dir, is_dir, is_file, json_text, read_json, strict
 
 
 class Store:
@@ -36,9 +35,35 @@ class Store:
 
     def manifest(self) -> dict[str, Any]:
         """The manifest; an error if the folder holds none."""
-        if not self.manifest_path.is_file():
-            raise SpecError(f"{self.root} is not a results folder (no manifest.json)")
-        return json.loads(self.manifest_path.read_text())
+        if not is_dir(self.root):
+            what = "it is a file" if is_file(self.root) else "it does not exist"
+            raise SpecError(f"{shown(str(self.root), 200)} is not a results folder: {what}")
+        if not is_file(self.manifest_path):
+            raise SpecError(f"{shown(str(self.root), 200)} is not a results folder "
+                            "(no manifest.json)")
+        doc = read_json(self.manifest_path, SpecError, "manifest (manifest.json)")
+        if not isinstance(doc, dict) or not isinstance(doc.get("spec"), dict):
+            raise SpecError(f"{self.manifest_path}: not a results manifest (needs a spec)")
+        return doc
+
+    def discard_if_empty(self) -> None:
+        """Remove what `open` wrote when no run has finished: the manifest, an
+        empty parts/ folder and the folder itself if that leaves it empty. A
+        command that failed before any run thus leaves nothing, and its rerun
+        shows the real error, not 'already holds results'."""
+        try:
+            if self.done_ids():
+                return
+        except Exception:  # noqa: BLE001 - a broken part: keep everything for a look
+            return
+        for p in (self.manifest_path, self.root / "robustness.json"):
+            if p.is_file():
+                p.unlink()
+        for d in (self.parts, self.root):
+            try:
+                d.rmdir()
+            except OSError:
+                pass
 
     def open(self, manifest: dict[str, Any], resume: bool) -> set[int]:
         """Prepare the folder for a sweep; return the run ids already done.
@@ -124,21 +149,74 @@ class Store:
         return out[0], out[1]
 
     def query(self, sql: str) -> pd.DataFrame:
-        """Run DuckDB SQL over the views `runs` and `series`."""
+        """Run one DuckDB SELECT over the views `runs` and `series`, read-only.
+
+        The SQL must be one SELECT (WITH, FROM, VALUES, DESCRIBE and SUMMARIZE
+        are SELECTs too); COPY, ATTACH, CREATE, SET, PRAGMA and the rest are
+        refused before anything runs. The connection may read only this
+        folder's Parquet files (`allowed_paths`), external access is off
+        (`enable_external_access`) and the configuration locked
+        (`lock_configuration`), so no query reads or writes any other file.
+        Empty SQL, a missing table and a broken file each get one message."""
         import duckdb
 
         self.manifest()  # a clear error if this is not a results folder
-        con = duckdb.connect()
-        for table in ("runs", "series"):
-            files = [str(f) for f in self.files(table)]
-            if files:  # an empty file list is an error in DuckDB
-                con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({files!r})")
         try:
-            return con.execute(sql).df()
+            statements = duckdb.extract_statements(sql)
         except duckdb.Error as e:
-            raise SpecError(f"query failed: {e}") from None
+            raise SpecError(f"query failed: {str(e).splitlines()[0][:300]}") from None
+        if not statements:
+            raise SpecError("query: the SQL is empty (or only comments); e.g. "
+                            "\"SELECT strategy, avg(resilience_loss) FROM runs GROUP BY 1\"")
+        kinds = [str(st.type).rsplit(".", 1)[-1] for st in statements]
+        if kinds != ["SELECT"]:
+            raise SpecError(f"query: give one SELECT statement, got {', '.join(kinds)}: "
+                            "queries over results are read-only")
+        files = {table: self.files(table) for table in ("runs", "series")}
+        if not files["runs"]:
+            raise SpecError(f"{self.root} holds no finished runs yet: there is no table to "
+                            "query")
+        con = duckdb.connect(":memory:")
+        try:
+            paths = [str(f.resolve()) for fs in files.values() for f in fs]
+            con.execute("SET allowed_paths = " + _sql_list(paths))
+            con.execute("SET enable_external_access = false")
+            con.execute("SET autoinstall_known_extensions = false")
+            con.execute("SET lock_configuration = true")
+            for table, fs in files.items():
+                if not fs:  # an empty file list is an error in DuckDB
+                    continue
+                for f in fs:
+                    try:
+                        con.execute("SELECT * FROM read_parquet("
+                                    + _sql_string(str(f.resolve())) + ") LIMIT 0")
+                    except duckdb.Error as e:
+                        raise SpecError(f"{f}: not a readable Parquet file "
+                                        f"({str(e).splitlines()[0][:160]}); the results "
+                                        "folder is damaged") from None
+                con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet("
+                            + _sql_list([str(f.resolve()) for f in fs]) + ")")
+            tables = " and ".join(t for t, fs in files.items() if fs)
+            try:
+                return con.execute(sql).df()
+            except duckdb.CatalogException as e:
+                raise SpecError(f"query failed: {str(e).splitlines()[0][:200]}; the tables of "
+                                f"{self.root} are {tables}") from None
+            except duckdb.Error as e:
+                raise SpecError(f"query failed: {str(e).splitlines()[0][:300]} (queries "
+                                f"read only the tables {tables})") from None
         finally:
             con.close()
+
+
+def _sql_string(text: str) -> str:
+    """`text` as an SQL string literal: single quotes doubled, nothing else special."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _sql_list(texts: list[str]) -> str:
+    """An SQL list of string literals."""
+    return "[" + ", ".join(map(_sql_string, texts)) + "]"
 
 
 def load(root: str | Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:

@@ -19,12 +19,13 @@ it loads as a shock or as a strategy.
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 
 from scenarios.schema import check_shock_doc, check_strategy_doc, where
 from sim.errors import ScenarioError, shown
 from sim.inputs import Shock, Strategy, check_shock
+from sim.io import is_dir, is_file
+from sim.io import read_toml as sim_read_toml
 
 BUILTIN = Path(__file__).parent
 KINDS = {"shock": "shocks", "strategy": "strategies"}
@@ -35,8 +36,9 @@ def add_scenarios_dir(path: str | Path) -> None:
     """Also look for scenario names in `path` (with shocks/ and strategies/ inside,
     or the files directly)."""
     p = Path(path)
-    if not p.is_dir():
-        raise ScenarioError(f"scenarios folder {str(p)!r} does not exist")
+    if not is_dir(p):
+        what = "is a file, not a folder" if is_file(p) else "does not exist"
+        raise ScenarioError(f"scenarios folder {shown(str(p), 200)} {what}")
     if p not in _extra_dirs:
         _extra_dirs.append(p)
 
@@ -65,8 +67,9 @@ def resolve(kind: str, name_or_path: str | Path) -> Path:
     text = str(name_or_path)
     if "/" in text or os.sep in text or text.endswith(".toml"):
         p = Path(text)
-        if not p.is_file():
-            raise ScenarioError(f"{kind} file {shown(text, 200)} does not exist")
+        if not is_file(p):
+            what = "is a folder, not a file" if is_dir(p) else "does not exist"
+            raise ScenarioError(f"{kind} file {shown(text, 200)} {what}")
         return p
     names = available(kind)
     if text not in names:
@@ -75,33 +78,14 @@ def resolve(kind: str, name_or_path: str | Path) -> Path:
 
 
 def read_toml(path: Path) -> dict:
-    """Parse a TOML file; unreadable, malformed or empty files raise ScenarioError.
+    """Parse a TOML file; unreadable, malformed or empty files raise ScenarioError
+    (`sim.io.read_toml`, the reader every user TOML file goes through).
 
     A UTF-8 byte-order mark (which some Windows editors write) is accepted."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise ScenarioError(f"{path}: cannot be read: {e.strerror or e}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ScenarioError(f"{path}: cannot be read: not UTF-8 text (byte {e.start:,} is "
-                            f"0x{data[e.start]:02x}); save the file as UTF-8") from None
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise ScenarioError(f"{path}: not valid TOML: {e}") from None
-    except RecursionError:
-        raise ScenarioError(f"{path}: not a scenario file: arrays or tables are nested too "
-                            "deeply (a scenario file needs at most 3 levels)") from None
-    except ValueError as e:  # a whole number of more than 4,300 digits
-        why = ("a whole number has more than 4,300 digits" if "digits" in str(e)
-               else shown(str(e), 120))
-        raise ScenarioError(f"{path}: not valid TOML: {why}") from None
-    if not doc:
-        raise ScenarioError(f"{path}: the file is empty; a shock lists [[events]], a strategy "
-                            "has a [governance] table (see `grassroots scenarios new`)")
-    return doc
+    return sim_read_toml(path, ScenarioError, "scenario file",
+                         empty="a shock lists [[events]], a strategy has a [governance] table "
+                               "(see `grassroots scenarios new`)",
+                         depth="a scenario file needs at most 3 levels")
 
 
 def _parent_file(kind: str, path: Path, name: str) -> Path:
@@ -142,11 +126,19 @@ def _resolved_doc(kind: str, path: Path, chain: tuple[Path, ...] = ()) -> dict:
     CHECKS[kind](parent, parent_path)
     merged = dict(parent)
     for key, value in doc.items():
-        if key == "governance" and isinstance(value, dict) and isinstance(merged.get(key), dict):
+        if key in ("governance", "plausible") and isinstance(value, dict) \
+                and isinstance(merged.get(key), dict):
             merged[key] = {**merged[key], **value}
         else:
             merged[key] = value
     merged.pop("extends", None)
+    # a lever the child sets anew loses the parent's range unless the child states its own
+    own = set(doc.get("governance", {}) or {}) if isinstance(doc.get("governance"), dict) else set()
+    if isinstance(merged.get("plausible"), dict):
+        stated = set(doc.get("plausible", {}) or {}) if isinstance(doc.get("plausible"),
+                                                                  dict) else set()
+        merged["plausible"] = {k: v for k, v in merged["plausible"].items()
+                               if k in stated or k not in own}
     return merged
 
 
@@ -191,8 +183,9 @@ def load_file(path: str | Path) -> tuple[str, Shock | Strategy]:
     validate` and `scenarios show` share. A file is valid exactly when it
     loads as a shock or as a strategy (which `grassroots run` does with it)."""
     p = Path(path)
-    if not p.is_file():
-        raise ScenarioError(f"file {shown(str(path), 200)} does not exist")
+    if not is_file(p):
+        what = "is a folder, not a file" if is_dir(p) else "does not exist"
+        raise ScenarioError(f"file {shown(str(path), 200)} {what}")
     if "/" not in str(p) and p.suffix != ".toml":
         p = p.resolve()  # so that it is read as a path, never looked up as a name
     errors: dict[str, ScenarioError] = {}

@@ -24,7 +24,9 @@ MAX_DAY = 3650
 SHOCK_KEYS = {"name": "text", "description": "text", "extends": "shock name",
               "events": "list of [[events]] tables"}
 STRATEGY_KEYS = {"name": "text", "description": "text", "extends": "strategy name",
-                 "governance": "table of governance parameters"}
+                 "governance": "table of governance parameters",
+                 "plausible": "table of lever = { low, high, source }: how far the real "
+                              "magnitude of a numeric lever may be from its stated value"}
 # key: (type, lo, hi, meaning)
 EVENT_KEYS: dict[str, tuple[str, float | None, float | None, str]] = {
     "kind": ("kind", None, None, "what happens: " + ", ".join(EVENT_KINDS)),
@@ -196,4 +198,45 @@ def check_strategy_doc(doc: dict, path) -> Strategy:
             values.append((allowed[key], SPECS[allowed[key]].check(value)))
         except ParameterError as e:
             raise ScenarioError(f"{where(path, 'governance.' + key)}: {e}") from None
-    return Strategy(name, tuple(values), description)
+    plausible = _plausible(path, doc.get("plausible", {}), dict(values))
+    return Strategy(name, tuple(values), description, plausible)
+
+
+def _plausible(path, doc: Any, values: dict) -> tuple[tuple[str, float, float, str], ...]:
+    """The strategy's `[plausible]` table -> ((dotted lever, low, high, source), ...).
+
+    Each entry is a numeric lever the strategy sets (or inherits), with a range
+    inside the lever's bounds that holds the strategy's value, and a non-empty
+    source or reasoning. The robustness worlds draw the lever's real magnitude
+    from it (docs/robustness.md)."""
+    from sim.params import LEVERS
+
+    if not isinstance(doc, dict):
+        raise ScenarioError(f"{where(path, 'plausible')}: must be a table of "
+                            "lever = { low = .., high = .., source = \"..\" }")
+    out = []
+    for key, entry in doc.items():
+        here = where(path, "plausible." + _key(key))
+        name = f"governance.{key}"
+        if key not in LEVERS or SPECS[name].type not in (int, float):
+            numeric = [lv for lv in LEVERS if SPECS[f"governance.{lv}"].type in (int, float)]
+            raise ScenarioError(f"{here}: not a numeric lever{_close(key, numeric)}; allowed: "
+                                f"{', '.join(numeric)}")
+        if not isinstance(entry, dict) or set(entry) != {"low", "high", "source"}:
+            raise ScenarioError(f"{here}: must be {{ low = .., high = .., source = \"..\" }}, "
+                                f"got {shown(entry)}")
+        spec = SPECS[name]
+        try:
+            lo, hi = spec.check(entry["low"]), spec.check(entry["high"])
+        except ParameterError as e:
+            raise ScenarioError(f"{here}: {e}") from None
+        value = values.get(name, spec.default)
+        if not lo <= value <= hi or not lo < hi:
+            raise ScenarioError(f"{here}: the range [{lo:g}, {hi:g}] must have low < high and "
+                                f"hold the strategy's value {value:g}")
+        source = entry["source"]
+        if not isinstance(source, str) or not source.strip():
+            raise ScenarioError(f"{here}.source: must say where the range comes from "
+                                "(a source or the reasoning)")
+        out.append((name, float(lo), float(hi), source.strip()))
+    return tuple(out)

@@ -53,6 +53,11 @@ def to_toml(obj: Shock | Strategy, inherits: list[str] | None = None) -> str:
         lines += ["", "[governance]"]
         for name, value in obj.values:
             lines.append(f"{name.split('.', 1)[1]} = {_value(value)}")
+        if obj.plausible:
+            lines += ["", "[plausible]"]
+            for name, lo, hi, src in obj.plausible:
+                lines.append(f"{name.split('.', 1)[1]} = {{ low = {_value(lo)}, high = "
+                             f"{_value(hi)}, source = {_value(src)} }}")
         return "\n".join(lines) + "\n"
     defaults = Event(kind="flood", start=0, days=1)
     for ev in obj.events:
@@ -125,7 +130,13 @@ def json_schema(kind: str) -> dict[str, Any]:
                 "properties": {"name": {"type": "string"}, "description": {"type": "string"},
                                "extends": {"type": "string"},
                                "governance": {"type": "object", "additionalProperties": False,
-                                              "properties": props}},
+                                              "properties": props},
+                               "plausible": {"type": "object", "additionalProperties": {
+                                   "type": "object", "additionalProperties": False,
+                                   "required": ["low", "high", "source"],
+                                   "properties": {"low": {"type": "number"},
+                                                  "high": {"type": "number"},
+                                                  "source": {"type": "string"}}}}},
                 "x-keys": STRATEGY_KEYS}
     if kind == "shock":
         ev: dict[str, Any] = {}

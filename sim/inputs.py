@@ -141,6 +141,9 @@ class Strategy:
     name: str
     values: tuple[tuple[str, object], ...] = ()
     description: str = ""
+    # (dotted lever, low, high, source): the plausible range of a numeric lever's real
+    # magnitude, which the robustness worlds draw from (the model runs `values`)
+    plausible: tuple[tuple[str, float, float, str], ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """The values as {dotted name: value}."""

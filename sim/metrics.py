@@ -158,6 +158,9 @@ PAIRED_OUTCOMES: dict[str, str] = {
                            "functionality lost against the paired no-shock run",
     "excess_crisis_household_days": "crisis household-days in the window minus those of "
                                     "the paired no-shock run",
+    "everyday_crisis_household_days": "crisis household-days of the paired no-shock run in "
+                                      "the same window: everyday hardship, reported beside "
+                                      "the shock's excess, not ranked with it",
 }
 
 INF = math.inf
@@ -180,6 +183,8 @@ OUTCOME_INFO: dict[str, OutcomeInfo] = {
     "counterfactual_loss": OutcomeInfo("Loss vs no-shock run (days)", better="lower"),
     "excess_crisis_household_days": OutcomeInfo("Excess crisis household-days vs no-shock "
                                                 "run", better="lower"),
+    "everyday_crisis_household_days": OutcomeInfo("Everyday crisis household-days (paired "
+                                                  "no-shock run)", 0.0, INF, "lower"),
     "robustness": OutcomeInfo("Lowest Q (share)", 0.0, 1.0, "higher"),
     "recovery_status": OutcomeInfo("Recovery status (code)", 0.0, 2.0),
     "recovery_time": OutcomeInfo("Recovery time (days)", 0.0, INF, "lower"),

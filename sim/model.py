@@ -35,6 +35,7 @@ from sim.inputs import NO_SHOCK, Shock, Strategy, check_shock, schedule
 from sim.metrics import RunSummary, daily_frame, summarise
 from sim.network import Network, build_network
 from sim.params import STATUS_QUO, Params, fresh_seed
+from sim.pars_governance import time_off_visits
 from sim.phases import PHASES, Phase
 from sim.snapshot import (
     Snapshot,
@@ -230,6 +231,7 @@ class ResilienceModel(mesa.Model):
                            "weight": self.network.weight})
         ns.add_fields("behaviour", params.behaviour)
         ns.add_fields("governance", params.governance)
+        ns.add("derived", {"time_off_visits": time_off_visits(params.governance)})
         ns.add("today", {k: getattr(self.today, k) for k in TODAY})
         ns.add("scratch", vars(self.scratch))
         ns.add("run", {"seed": self.seed_value, "reporting_hours": self.reporting_hours})

@@ -28,7 +28,7 @@ from sim.pars_city import NetworkPars, PopulationPars, RunPars
 from sim.pars_governance import GovernancePars
 from sim.parspec import ParSpec, fresh_seed, parse_value, specs_of, uncertain_of
 
-__all__ = ["GROUPS", "LEVERS", "SPECS", "STATUS_QUO", "UNCERTAIN", "BehaviourPars",
+__all__ = ["GROUPS", "LEVERS", "idle_levers", "SPECS", "STATUS_QUO", "UNCERTAIN", "BehaviourPars",
            "GovernancePars", "NetworkPars", "Params", "ParSpec", "PopulationPars", "RunPars",
            "fresh_seed", "parse_override", "seed_or_fresh", "spec"]
 
@@ -44,6 +44,21 @@ LEVERS = ("platform_sensing", "reporting_burden", "kpi_pressure", "data_openness
           "broadcast_warnings", "dashboard_steering", "prepositioning", "depot_access",
           "dashboard_allocation")
 STATUS_QUO: dict[str, Any] = {f"governance.{k}": getattr(GovernancePars(), k) for k in LEVERS}
+
+
+def idle_levers(values: Mapping[str, Any]) -> list[str]:
+    """Levers set away from the status quo that move nothing at these settings
+    (`values`: {lever: value} of every lever): depot access without pre-positioning
+    (the depots stay empty) or without volunteer coordination (no volunteer is sent),
+    chat groups linked to the platform without chat groups. A built-in strategy sets
+    none (tests/test_scenarios.py)."""
+    idle = []
+    if values["depot_access"] and not (values["prepositioning"] > 0
+                                       and values["volunteer_coordination"]):
+        idle.append("depot_access")
+    if values["chat_to_platform"] and not values["chat_groups"]:
+        idle.append("chat_to_platform")
+    return idle
 
 _GROUP_TYPES = {"population": PopulationPars, "network": NetworkPars,
                 "behaviour": BehaviourPars, "governance": GovernancePars, "run": RunPars}
@@ -66,7 +81,7 @@ def spec(name: str) -> ParSpec:
             tail = {k.split(".", 1)[1]: k for k in SPECS}
             close = [tail[c] for c in difflib.get_close_matches(name.split(".")[-1], tail, n=3)]
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise ParameterError(f"unknown parameter '{name}'{hint} "
+        raise ParameterError(f"unknown parameter {shown(name)}{hint} "
                              f"(names are group.field, groups: {', '.join(GROUPS)})") from None
 
 
@@ -139,6 +154,31 @@ def seed_or_fresh(seed: int | None) -> int:
 def parse_override(text: str) -> tuple[str, Any]:
     """Parse `name=value` from the command line into a typed override."""
     if "=" not in text:
-        raise ParameterError(f"override '{text}' is not of the form group.field=value")
+        raise ParameterError(f"override {shown(text)} is not of the form group.field=value")
     name, raw = (s.strip() for s in text.split("=", 1))
     return name, parse_value(spec(name), raw)
+
+
+def command_overrides(sets: list[str], flags: dict[str, tuple[str, Any]] | None = None
+                      ) -> dict[str, Any]:
+    """The parameters a command line sets: its `--set NAME=VALUE` values and its
+    flags that stand for a parameter (`flags`: name -> (flag, value or None)).
+
+    Nothing is resolved silently: the same name given twice, or given by a
+    flag and by `--set`, is a ParameterError naming both, so the user says
+    which one they meant (docs/robustness-inputs.md, "Which value wins")."""
+    out: dict[str, Any] = {}
+    for text in sets:
+        name, value = parse_override(text)
+        if name in out:
+            raise ParameterError(f"--set {name} is given twice ({shown(out[name])} and "
+                                 f"{shown(value)}); give it once")
+        out[name] = value
+    for name, (flag, value) in (flags or {}).items():
+        if value is None:
+            continue
+        if name in out:
+            raise ParameterError(f"{flag} {shown(value)} and --set {name}={shown(out[name])} "
+                                 f"both set {name}; give one of them")
+        out[name] = spec(name).check(value)
+    return out

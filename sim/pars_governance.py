@@ -20,6 +20,31 @@ class GovernancePars:
                                   "Daily chance the platform detects a connected household in need")
     reporting_burden: float = par(0.35, 0.0, 0.9, "share of time", "Reporting burden",
                                   "Grid worker time spent on top-down reports")
+    chat_moderation_time: float = par(0.05, 0.0, 0.5, "share of time", "Chat moderation time",
+                                      "Share of a grid worker's day spent running the grid's "
+                                      "chat group, under chat_groups (off visits, like reports)",
+                                      plausible=(0.0, 0.15),
+                                      source="assumption: posting notices and answering "
+                                             "residents' questions, from none (residents run "
+                                             "the group) to over an hour of an 8-hour day")
+    coordination_time: float = par(0.05, 0.0, 0.5, "share of time", "Volunteer coordination time",
+                                   "Share of a grid worker's day spent passing cases to "
+                                   "volunteers and keeping their roster, under "
+                                   "volunteer_coordination (off visits, like reports)",
+                                   plausible=(0.02, 0.15),
+                                   source="assumption: matching cases to volunteers by phone "
+                                          "or chat, from a quarter of an hour to over an hour "
+                                          "of an 8-hour day")
+    community_building_time: float = par(0.02, 0.0, 0.2, "share of time per 0.001/day",
+                                         "Community building time",
+                                         "Share of a grid worker's day spent on community "
+                                         "building per 0.001/day of social_capital_investment "
+                                         "(off visits, like reports)",
+                                         plausible=(0.0, 0.05),
+                                         source="assumption: events and tie-building visits "
+                                                "the worker organises; none where residents' "
+                                                "own organisations carry them, up to 15% of "
+                                                "the day at the community strategy's 0.003")
     kpi_pressure: float = par(0.3, 0.0, 1.0, "probability", "Indicator pressure",
                               "Chance a grid worker reports a visited case closed before it is resolved")
     data_openness: float = par(0.2, 0.0, 1.0, "share", "Data openness",
@@ -149,3 +174,14 @@ class GovernancePars:
                                     plausible=(0.2, 1.0),
                                     source="assumption: a call and a form, from a fifth of a visit "
                                            "to a whole one")
+
+
+def time_off_visits(g: GovernancePars) -> float:
+    """Share of a grid worker's day not spent visiting, at most 0.95: top-down reports
+    (reporting_burden) plus the community work the strategy asks of the same worker
+    (running the chat group, coordinating volunteers, community building in proportion
+    to social_capital_investment). One time budget for every strategy's demands."""
+    off = (g.reporting_burden + g.chat_moderation_time * g.chat_groups
+           + g.coordination_time * g.volunteer_coordination
+           + g.community_building_time * g.social_capital_investment / 0.001)
+    return min(0.95, off)

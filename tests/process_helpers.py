@@ -23,3 +23,15 @@ def kill_mid_run(cmd: list[str], out: Path, cwd: Path | None = None, parts: int 
         time.sleep(poll)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+
+
+def fail_on_second(task, root, threads):
+    """A stand-in for run_task in worker processes: task 1 fails, the others take a moment."""
+    if task == 1:
+        raise RuntimeError("task 1 failed")
+    time.sleep(0.3)
+    return task
+
+
+def no_warm_up():
+    """A worker initializer that loads nothing (the test's tasks run no model)."""

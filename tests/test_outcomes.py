@@ -64,6 +64,14 @@ def test_counterfactual_through_the_store(tmp_path):
     qn = s[s["run_id"] == pair.iloc[0]["run_id"]].sort_values("day")["value"].to_numpy()
     assert r["counterfactual_loss"] == pytest.approx(
         np.sum(((qn - qs) / qn)[10:25]))
+    # everyday hardship beside it: the pair's own crisis days in the same window, and the
+    # shocked run's crisis days are the two parts added up
+    c = series[series["metric"] == "in_crisis"]
+    cs = c[c["run_id"] == r["run_id"]].sort_values("day")["value"].to_numpy()
+    cn = c[c["run_id"] == pair.iloc[0]["run_id"]].sort_values("day")["value"].to_numpy()
+    assert r["everyday_crisis_household_days"] == pytest.approx(cn[10:25].sum())
+    assert r["everyday_crisis_household_days"] + r["excess_crisis_household_days"] == \
+        pytest.approx(cs[10:25].sum())
     d = paired_differences(shocked, "counterfactual_loss", "status_quo")
     assert list(d["pairs"]) == [2] and {"p_holm", "distinguishable"} <= set(d.columns)
     rec = recovery_summary(shocked)

@@ -13,12 +13,17 @@ import pandas as pd
 import pytest
 
 from experiments.robustness import (
+    EVERYDAY,
     check_robustness,
     design,
+    inputs,
+    lever_columns,
+    lever_markdown,
     levers,
     load_robustness,
     results,
     run,
+    scored,
     tasks,
     uncertainty_markdown,
     with_changes,
@@ -54,6 +59,7 @@ def test_uncertainty_table_is_declared_once_and_in_odd():
         assert s.lo <= lo < hi <= s.hi and source, name
     # the ODD lists exactly the table the metadata declares
     assert uncertainty_markdown() in odd
+    assert lever_markdown(load_robustness()) in odd  # the strategies' lever ranges too
     assert not set(UNCERTAIN) & levers(), "a strategy's lever is not an uncertainty"
 
 
@@ -88,10 +94,12 @@ def test_bad_specs_are_rejected_clearly(change, words):
 def test_design_rows_are_distinct_inside_the_ranges_and_seeded():
     s = with_changes(load_robustness(), worlds=50)
     d = design(s)
-    assert d.shape == (50, len(UNCERTAIN)) and not d.duplicated().any()
-    for k, (lo, hi) in s.uncertain.items():
+    ranges = inputs(s)  # the uncertain parameters, then each strategy's lever magnitudes
+    assert len(ranges) > len(UNCERTAIN) and set(UNCERTAIN) <= set(ranges)
+    assert d.shape == (50, len(ranges)) and not d.duplicated().any()
+    for k, (lo, hi) in ranges.items():
         assert d[k].between(lo, hi).all(), k
-        if SPECS[k].type is int:
+        if k in SPECS and SPECS[k].type is int:
             assert (d[k] == d[k].round()).all(), k
             if hi - lo < 10:  # few whole values: each appears, about equally often
                 counts = d[k].value_counts()
@@ -108,11 +116,24 @@ def test_tasks_use_common_random_numbers():
     s = check_robustness(TINY)
     ts = tasks(s)
     assert len(ts) == 3 * 2 * 2 and {t.shock for t in ts} == {"flood", "none"}
+    levers = lever_columns(s)
+    assert levers and {st for st, *_ in levers.values()} == {"status_quo",
+                                                              "community_resilience"}
     for w in range(3):
         mine = [t for t in ts if t.point == w]
         assert {t.seed for t in mine} == {5 + w}
-        assert all(t.params == mine[0].params for t in mine)
-        assert mine[0].params["population.n_households"] == 600
+        world = {k: v for k, v in mine[0].params.items() if not k.startswith("governance.")}
+        assert all({k: v for k, v in t.params.items() if not k.startswith("governance.")}
+                   == world for t in mine)
+        assert world["population.n_households"] == 600
+        # each strategy's lever magnitudes: drawn from its own ranges, the same under
+        # every shock of the world
+        for t in mine:
+            for col, (st, lever, lo, hi, _) in levers.items():
+                if st == t.strategy:
+                    assert lo <= t.params[lever] <= hi
+                    assert t.params[lever] == design(s).loc[w, col]
+        assert not lever_columns(check_robustness({**TINY, "lever_ranges": False}))
 
 
 # --- running ---------------------------------------------------------------
@@ -194,6 +215,25 @@ def test_win_shares_regret_and_satisficing_by_hand():
         [0.0, 1.0, 1.0, 3.0]
     s = satisficing(df, "y", 3.0).set_index("strategy")
     assert s.loc["A", "share"] == 0.75 and s.loc["B", "share"] == 0.25
+
+
+def test_strategies_are_ranked_on_the_harm_the_shock_does():
+    """A strategy with more everyday hardship but less added by the shock wins the shock;
+    its everyday hardship is shown beside it under EVERYDAY."""
+    spec = check_robustness({**TINY, "outcomes": ["crisis_household_days"]})
+    rows = []
+    for w in range(2):
+        for st, none, flood in (("status_quo", 300.0, 600.0), ("community_resilience", 20.0,
+                                                                 400.0)):
+            rows += [{"world": w, "strategy": st, "shock": "none",
+                      "crisis_household_days": none, "crisis_household_days_vs_none": 0.0},
+                     {"world": w, "strategy": st, "shock": "flood",
+                      "crisis_household_days": flood,
+                      "crisis_household_days_vs_none": flood - none}]
+    df = scored(spec, pd.DataFrame(rows))
+    w = win_shares(df, "crisis_household_days").set_index(["shock", "strategy"])["share"]
+    assert w[("flood", "status_quo")] == 1.0  # 300 added against 380, though 600 > 400
+    assert w[(EVERYDAY, "community_resilience")] == 1.0
 
 
 def test_ties_are_shared():

@@ -16,7 +16,7 @@ from scenarios.schema import EVENT_KEYS, check_shock_doc, check_strategy_doc
 from scenarios.write import json_schema, template, to_toml
 from sim.errors import ScenarioError
 from sim.inputs import Shock, Strategy, check_shock
-from sim.params import SPECS
+from sim.params import LEVERS, SPECS, Params, idle_levers
 
 BUILTIN_SHOCKS = ["compound", "earthquake", "economic", "flood", "heatwave_blackout", "lockdown",
                   "platform_outage"]
@@ -62,12 +62,54 @@ def test_design_table_of_strategies():
     assert ge[o] > cr[o] > sq[o] == td[o]
     k = "governance.kpi_pressure"
     assert td[k] > sq[k] > cr[k] == ge[k]
-    assert [x["governance.direct_dispatch"] for x in (sq, td, cr, ge)] == [False] * 3 + [True]
+    # the community strategy's cases go straight to departments too (horizontal
+    # coordination): only the status quo and top-down keep the central triage
+    assert [x["governance.direct_dispatch"] for x in (sq, td, cr, ge)] == [False] * 2 + [True] * 2
     for x, on in ((sq, False), (td, False), (cr, True), (ge, True)):
         assert x["governance.chat_groups"] is on and x["governance.volunteer_coordination"] is on
     assert ge["governance.chat_to_platform"] and not cr["governance.chat_to_platform"]
     inv = "governance.social_capital_investment"
     assert cr[inv] > ge[inv] > sq[inv] == td[inv] == 0
+
+
+@pytest.mark.parametrize("name", BUILTIN_STRATEGIES)
+def test_every_lever_a_strategy_sets_can_act_and_has_a_range(name):
+    """No built-in strategy sets a lever that moves nothing at its settings (depot access
+    with empty depots), and every numeric lever it sets above zero has a plausible range
+    holding its value, with a source or the reasoning (the robustness worlds draw it)."""
+    st = load_strategy(name)
+    p = Params().with_overrides(st.as_dict())
+    values = {lv: p.get(f"governance.{lv}") for lv in LEVERS}
+    assert idle_levers(values) == []
+    ranged = {k: (lo, hi, src) for k, lo, hi, src in st.plausible}
+    for lv in LEVERS:
+        k = f"governance.{lv}"
+        if SPECS[k].type in (int, float) and values[lv] > 0:
+            lo, hi, src = ranged[k]
+            assert lo <= values[lv] <= hi and lo < hi and src
+
+
+@pytest.mark.parametrize("plausible, words", [
+    ('reporting_burden = { low = 0.5, high = 0.8, source = "x" }', "hold the strategy's value"),
+    ('chat_groups = { low = 0, high = 1, source = "x" }', "not a numeric lever"),
+    ('reporting_burdn = { low = 0.1, high = 0.5, source = "x" }', "did you mean"),
+    ('reporting_burden = { low = 0.1, high = 0.5 }', "low = .., high = .., source"),
+    ('reporting_burden = { low = 0.1, high = 0.5, source = " " }', "must say where"),
+    ('reporting_burden = { low = 0.1, high = 1.5, source = "x" }', "out of range"),
+])
+def test_bad_plausible_ranges(plausible, words, tmp_path):
+    f = tmp_path / "s.toml"
+    f.write_text(f'[governance]\nreporting_burden = 0.35\n[plausible]\n{plausible}\n')
+    with pytest.raises(ScenarioError, match=words):
+        load_strategy(f)
+
+
+def test_a_child_that_changes_a_lever_drops_its_parents_range(tmp_path):
+    f = tmp_path / "c.toml"
+    f.write_text('extends = "top_down_digital"\n[governance]\nreporting_burden = 0.2\n')
+    ranged = {k for k, *_ in load_strategy(f).plausible}
+    assert "governance.reporting_burden" not in ranged
+    assert "governance.kpi_pressure" in ranged  # inherited with its unchanged value
 
 
 @pytest.mark.parametrize("name", BUILTIN_SHOCKS + BUILTIN_STRATEGIES)

@@ -22,11 +22,13 @@ import solara
 from mesa.visualization import SolaraViz, solara_viz
 
 from viz.components.controls import ParameterInputs
+from viz.components.decomposition import DecompositionView
 from viz.components.export import WorkshopBar
 from viz.components.page_model import PageModel
 from viz.components.panels import PANELS
 from viz.components.robustness import RobustnessView, result_from_env
 from viz.components.session import Caps, initial_values, model_params
+from viz.decompose_data import decomposition_from_env
 from viz.offline import ASSETS_NOTE_ENV, PAGE_NOTE, show_note_while_loading
 
 TITLE = "Grassroots Resilience Simulator"
@@ -61,5 +63,8 @@ def Page():
     robustness = solara.use_memo(result_from_env, [])  # `grassroots ui --robustness DIR`
     if robustness is not None:
         RobustnessView(robustness)
+    decomposition = solara.use_memo(decomposition_from_env, [])  # --decomposition DIR
+    if decomposition is not None:
+        DecompositionView(decomposition)
     SolaraViz(model, components=list(PANELS), model_params=params, name=TITLE,
               play_interval=PLAY_INTERVAL_MS)

@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.analysis import markdown_table
-from experiments.robustness import HIGHER_IS_BETTER, RobustnessSpec, results
+from experiments.robustness import EVERYDAY, HIGHER_IS_BETTER, RobustnessSpec, results, scored
+from experiments.robustness import inputs as inputs_of
 from experiments.robustness_analysis import (
     DUMMY,
     paired,
@@ -28,13 +29,17 @@ from experiments.robustness_analysis import (
     satisficing,
     win_shares,
 )
+from experiments.store import Store
 from sim.errors import SpecError
 from sim.io import atomic_write
 
 
 def analyse(spec: RobustnessSpec, df: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Every analysis of the spec's outcomes, as tables with an `outcome` column."""
-    inputs, full = list(spec.uncertain), df
+    """Every analysis of the spec's outcomes, as tables with an `outcome` column, on the
+    shock-attributable outcomes (experiments.robustness.scored) over every input a
+    world draws (uncertain parameters and lever magnitudes)."""
+    ranges = inputs_of(spec)
+    inputs, full = list(ranges), scored(spec, df)
     out: dict[str, list[pd.DataFrame]] = {k: [] for k in
                                           ("wins", "regret", "satisficing", "prim",
                                            "sensitivity")}
@@ -57,7 +62,7 @@ def analyse(spec: RobustnessSpec, df: pd.DataFrame) -> dict[str, pd.DataFrame]:
                 for shock in df["shock"].unique():
                     X, d = paired(df, o, a, b, shock, inputs)
                     if len(d) >= 20 and d.std() > 0:
-                        s = paired_sensitivity(X, d, spec.uncertain, seed=spec.seed)
+                        s = paired_sensitivity(X, d, ranges, seed=spec.seed)
                         out["sensitivity"].append(s.assign(shock=shock, outcome=o))
     return {k: pd.concat(v, ignore_index=True) if v else pd.DataFrame() for k, v in out.items()}
 
@@ -67,8 +72,14 @@ def summary_lines(spec: RobustnessSpec, tables: dict[str, pd.DataFrame]) -> list
     lines = []
     for o in spec.outcomes:
         w = tables["wins"][tables["wins"]["outcome"] == o]
-        lines.append(f"**{o}** ({'higher' if o in HIGHER_IS_BETTER else 'lower'} is better), "
-                     f"share of {spec.worlds} plausible worlds in which each strategy is best:")
+        attributable = "none" in spec.all_shocks
+        lines.append(f"**{o}**{' attributable to the shock' if attributable else ''} "
+                     f"({'higher' if o in HIGHER_IS_BETTER else 'lower'} is better), "
+                     f"share of {spec.worlds} plausible worlds in which each strategy is best"
+                     + (f" (under each shock: the shocked run minus the same world's no-shock "
+                        f"run, which ranks the harm the shock does; '{EVERYDAY}': the "
+                        "no-shock runs themselves, everyday hardship, shown beside it and not "
+                        "part of any shock's ranking):" if attributable else ":"))
         lines.append("")
         for shock, g in w.groupby("shock", sort=False):
             g = g.sort_values("share", ascending=False)
@@ -109,10 +120,11 @@ def write_report(root: str | Path, elapsed: float | None = None) -> Path:
     figs.mkdir(exist_ok=True)
     summary = summary_lines(spec, tables)
     atomic_write(root / "summary.md", lambda p: Path(p).write_text("\n".join(summary)))
-    man = json.loads((root / "manifest.json").read_text())
+    man = Store(root).manifest()
     lines = [f"# {spec.name}: robustness under deep uncertainty", "", spec.description, "",
              f"- worlds: {spec.worlds} (Latin hypercube over {len(spec.uncertain)} uncertain "
-             f"parameters, seed {spec.seed}; world w uses seed {spec.seed} + w under every "
+             f"parameters and {len(inputs_of(spec)) - len(spec.uncertain)} strategy lever "
+             f"magnitudes, seed {spec.seed}; world w uses seed {spec.seed} + w under every "
              "strategy and shock)",
              f"- strategies: {', '.join(spec.strategies)}",
              f"- shocks: {', '.join(spec.all_shocks)}" + (" ('none': the paired no-shock run)"
@@ -124,7 +136,12 @@ def write_report(root: str | Path, elapsed: float | None = None) -> Path:
              + " --out NEW_DIR` (robustness.json holds the spec; manifest.json every run's "
                "parameters and seed)", "",
              "The uncertain parameters and their plausible ranges are docs/ODD.md's "
-             "'Uncertainty table'. Intervals are Wilson 95% intervals; a tie between k "
+             "'Uncertainty table'; each strategy's lever magnitudes come from the "
+             "[plausible] table of its file (docs/robustness.md), drawn for each strategy "
+             "on its own. Under a shock, strategies are ranked on the harm the shock does: "
+             "the shocked run minus the same world's no-shock run of the same strategy; the "
+             f"no-shock runs ('{EVERYDAY}') show everyday hardship beside it. "
+             "Intervals are Wilson 95% intervals; a tie between k "
              "strategies gives each 1/k of the world. How to read this report: "
              "docs/robustness.md.", "", "## Summary", "", *summary]
     for o in spec.outcomes:
@@ -136,7 +153,8 @@ def write_report(root: str | Path, elapsed: float | None = None) -> Path:
                   markdown_table(w.drop(columns=["outcome"])), ""]
         r = tables["regret"][tables["regret"]["outcome"] == o]
         lower = o not in HIGHER_IS_BETTER
-        shown = df[df["shock"].isin(set(w["shock"]))]
+        ranked = scored(spec, df)
+        shown = ranked[ranked["shock"].isin(set(w["shock"]))]
         name = _fig(figs, f"regret_{o}.png",
                     regret_boxes(regrets(shown, o, lower), f"Regret: shortfall from the best "
                                  f"strategy of the world, {o}", unit))

@@ -271,7 +271,9 @@ def run(targets, settings: Settings, out: str | Path, executor: str = "process",
     record = manifest(targets, settings, argv)
     mpath, db = out / "calibration.json", out / "abc.db"
     if mpath.is_file():
-        old = json.loads(mpath.read_text())
+        from experiments.calibration.posterior import read_manifest
+
+        old = read_manifest(out)  # a broken calibration.json is a message naming it
         why = _same_run(old, record)
         if why:
             raise SpecError(f"{out} holds a calibration with {why}; continue it with the same "

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from experiments.calibration.targets import Target
-from sim.errors import SpecError
-from sim.io import atomic_write
+from sim.errors import SpecError, shown
+from sim.io import atomic_write, is_dir, is_file, read_json
 
 PRESETS = Path(__file__).parent / "presets"
 PINNED, OPEN = 0.5, 0.8
@@ -46,7 +45,10 @@ def read_manifest(out: Path) -> dict[str, Any]:
     p = Path(out) / "calibration.json"
     if not p.is_file():
         raise SpecError(f"{out} holds no calibration (calibration.json)")
-    return json.loads(p.read_text())
+    record = read_json(p, SpecError, "calibration record (calibration.json)")
+    if not isinstance(record, dict) or not {"settings", "targets"} <= set(record):
+        raise SpecError(f"{p}: not a calibration record (needs settings and targets)")
+    return record
 
 
 def targets_of(record: dict) -> list[Target]:
@@ -60,17 +62,51 @@ def targets_of(record: dict) -> list[Target]:
 
 
 def last_generation(path: Path) -> pd.DataFrame:
-    """The final generation of a posterior.parquet (parameters and weight)."""
+    """The final generation of a posterior.parquet (parameters and weight), validated:
+    at least one row, numeric finite columns, weights >= 0 and not all 0, at least
+    one model parameter, and whole numbers where the parameter is whole. Every
+    problem names the file, the column and what is allowed."""
+    from sim.params import SPECS
+
     p = Path(path)
-    if not p.is_file():
-        raise SpecError(f"posterior {str(p)!r} does not exist (a calibration's posterior.parquet)")
+    if is_dir(p):
+        raise SpecError(f"posterior {shown(str(p), 200)} is a folder; give its "
+                        "posterior.parquet")
+    if not is_file(p):
+        raise SpecError(f"posterior {shown(str(p), 200)} does not exist (a calibration's "
+                        "posterior.parquet)")
     try:
         df = pd.read_parquet(p)
     except Exception as e:  # noqa: BLE001 - any unreadable file gets the same message
-        raise SpecError(f"{p}: not a Parquet file: {e}") from None
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise SpecError(f"{p}: not a Parquet file: {shown(first, 160)}") from None
     if not {"weight", "generation"} <= set(df.columns):
         raise SpecError(f"{p}: not a posterior (needs weight and generation columns)")
+    params = [c for c in df.columns if c not in ("weight", "generation")]
+    if not params:
+        raise SpecError(f"{p}: no parameter columns: a posterior has one column per calibrated "
+                        "parameter beside weight and generation")
+    if not len(df):
+        raise SpecError(f"{p}: has no rows: the calibration finished no generation")
+    for c in df.columns:
+        if c not in ("weight", "generation") and c not in SPECS:
+            raise SpecError(f"{p}: column {shown(c)} is not a model parameter (see "
+                            "`grassroots params`)")
+        if not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c]):
+            raise SpecError(f"{p}: column {shown(c)} holds {df[c].dtype} values; "
+                            "a posterior holds numbers")
+        v = df[c].to_numpy(dtype=float)
+        if not np.isfinite(v).all():
+            raise SpecError(f"{p}: column {shown(c)} has NaN or infinite values "
+                            f"(row {int(np.flatnonzero(~np.isfinite(v))[0])}); a posterior "
+                            "holds finite numbers")
+        whole = c == "generation" or (c in SPECS and SPECS[c].type is int)
+        if whole and (v != np.round(v)).any():
+            raise SpecError(f"{p}: column {shown(c)} must hold whole numbers")
     last = df[df["generation"] == df["generation"].max()].drop(columns="generation")
+    w = last["weight"].to_numpy(dtype=float)
+    if (w < 0).any() or not w.sum() > 0:
+        raise SpecError(f"{p}: weight: must be >= 0 and not all 0 in the last generation")
     return last.reset_index(drop=True)
 
 
@@ -197,30 +233,63 @@ def write_preset(path: Path, record: dict, summary: pd.DataFrame, out: Path) -> 
     return path
 
 
-def load_preset(name_or_path: str | Path) -> dict[str, Any]:
+PRESET_KEYS = ("params", "provenance", "posterior")
+
+
+def load_preset(name_or_path: str | Path, allow_levers: bool = False,
+                option: str = "--params") -> dict[str, Any]:
     """The parameter values of a preset: a .toml file, or a name in
-    experiments/calibration/presets/ ("calibrated"); every value checked."""
-    from sim.params import SPECS
+    experiments/calibration/presets/ ("calibrated"); every value checked.
+
+    A preset holds uncertain model values, not choices: a strategy lever
+    (`governance.<lever>`, sim.params.LEVERS) would be set for every strategy
+    and erase the contest, so it is refused unless `allow_levers`. Run
+    parameters (`run.*`) and the city size belong to the command's own
+    options and are refused too. Errors name the preset file."""
+    import difflib
+
+    from experiments.spec import read_toml
+    from sim.errors import GrassrootsError
+    from sim.params import LEVERS, SPECS
 
     p = Path(name_or_path)
-    if not p.is_file() and (PRESETS / f"{name_or_path}.toml").is_file():
+    if not is_file(p) and is_file(PRESETS / f"{name_or_path}.toml"):
         p = PRESETS / f"{name_or_path}.toml"
-    if not p.is_file():
+    if is_dir(p):
+        raise SpecError(f"{option}: {shown(str(name_or_path), 200)} is a folder, not a preset "
+                        "file (a .toml file with a [params] table)")
+    if not is_file(p):
         names = sorted(f.stem for f in PRESETS.glob("*.toml"))
-        raise SpecError(f"--params: {str(name_or_path)!r} is neither a preset file nor a preset "
-                        f"name; presets: {', '.join(names) or 'none'}")
-    try:
-        doc = tomllib.loads(p.read_text())
-    except tomllib.TOMLDecodeError as e:
-        raise SpecError(f"{p}: not valid TOML: {e}") from None
+        raise SpecError(f"{option}: {shown(str(name_or_path), 200)} is neither a preset file "
+                        f"nor a preset name; presets: {', '.join(names) or 'none'}")
+    doc = read_toml(p, "parameter preset")
+    for k in doc:
+        if k not in PRESET_KEYS:
+            close = difflib.get_close_matches(k, PRESET_KEYS, n=1)
+            hint = f" (did you mean [{close[0]}]?)" if close else ""
+            raise SpecError(f"{p}: {shown(k)}: unknown table{hint}; a preset holds "
+                            f"{', '.join(PRESET_KEYS)}")
     params = doc.get("params")
     if not isinstance(params, dict) or not params:
         raise SpecError(f"{p}: params: needs a [params] table of parameter = value")
     out = {}
     for k, v in params.items():
         if k not in SPECS:
-            raise SpecError(f"{p}: params.{k}: unknown parameter; names are group.field")
-        out[k] = SPECS[k].check(v)
+            close = difflib.get_close_matches(k, SPECS, n=2, cutoff=0.7)
+            hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+            raise SpecError(f"{p}: params.{shown(k)}: unknown parameter{hint}; names are "
+                            "group.field (see `grassroots params`)")
+        if k.startswith("run.") or k == "population.n_households":
+            raise SpecError(f"{p}: params.{k}: a preset holds model values; set the city size, "
+                            "days and seed with the command's own options")
+        if k.startswith("governance.") and k.split(".", 1)[1] in LEVERS and not allow_levers:
+            raise SpecError(f"{p}: params.{k}: is a strategy lever: a preset would set it for "
+                            "every strategy and erase the contest; remove it, or pass "
+                            "--preset-levers to hold it fixed on purpose")
+        try:
+            out[k] = SPECS[k].check(v)
+        except GrassrootsError as e:
+            raise SpecError(f"{p}: params.{k}: {e}") from None
     return out
 
 
@@ -231,7 +300,8 @@ def posterior_ranges(path: str | Path, low: float = 0.05,
     numbers), for `grassroots robustness --ranges`."""
     import math as _m
 
-    from sim.params import SPECS
+    from sim.errors import GrassrootsError
+    from sim.params import LEVERS, SPECS
 
     post = last_generation(Path(path))
     w = post["weight"].to_numpy()
@@ -239,14 +309,25 @@ def posterior_ranges(path: str | Path, low: float = 0.05,
     for k in post.columns:
         if k == "weight":
             continue
-        if k not in SPECS:
-            raise SpecError(f"{path}: column {k!r} is not a model parameter")
+        if SPECS[k].type not in (int, float):
+            raise SpecError(f"{path}: column {shown(k)} is not a numeric model parameter")
         a, b = wquantile(post[k], w, [low, high])
         if SPECS[k].type is int:
             a, b = _m.floor(a), _m.ceil(b)
         if not a < b:
             b = a + (1 if SPECS[k].type is int else max(abs(a) * 1e-6, 1e-9))
-        out[k] = (int(a), int(b)) if SPECS[k].type is int else (float(a), float(b))
+        pair = (int(a), int(b)) if SPECS[k].type is int else (float(a), float(b))
+        if k.startswith("run.") or k == "population.n_households" or (
+                k.startswith("governance.") and k.split(".", 1)[1] in LEVERS):
+            raise SpecError(f"{path}: column {shown(k)} is run.*, the city size or a strategy "
+                            "lever: not an uncertainty robustness can range over")
+        try:
+            for x in pair:
+                SPECS[k].check(x)
+        except GrassrootsError as e:
+            raise SpecError(f"{path}: column {shown(k)}: its 5-95% range {pair} is not "
+                            f"allowed: {e}") from None
+        out[k] = pair
     return out
 
 

@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from experiments.spec import read_toml
-from sim.errors import SpecError
+from sim.errors import SpecError, shown
+from sim.io import is_dir, is_file
 
 BUILTIN = Path(__file__).parent / "targets"
 USES = ("calibration", "held_out")
@@ -107,7 +108,8 @@ def _citation(doc, src, where: str) -> dict[str, Any]:
         v = doc.get(k)
         if k == "year":
             if isinstance(v, bool) or not isinstance(v, int) or not 1800 <= v <= 2100:
-                raise _err(src, f"{where}.year", f"must be a year from 1800 to 2100, got {v!r}")
+                raise _err(src, f"{where}.year",
+                           f"must be a year from 1800 to 2100, got {shown(v)}")
         elif not isinstance(v, str) or not v.strip():
             raise _err(src, f"{where}.{k}", f"is missing: every target needs its source "
                                             f"({', '.join(CITATION_REQUIRED)})")
@@ -116,7 +118,7 @@ def _citation(doc, src, where: str) -> dict[str, Any]:
 
 def _number(src, where, v) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-        raise _err(src, where, f"must be a number, got {v!r}")
+        raise _err(src, where, f"must be a number, got {shown(v)}")
     return float(v)
 
 
@@ -141,11 +143,11 @@ def check_target(doc: dict, src, index: int, shared_citation: dict | None) -> Ta
         allowed = available(k)
         if k == "shock":
             allowed = [s for s in allowed if s != "none"]
-        if v not in allowed:
-            raise _err(src, f"{where}.{k}", f"{v!r} is not a built-in {k}{_hint(v, allowed)}; "
+        if not isinstance(v, str) or v not in allowed:
+            raise _err(src, f"{where}.{k}", f"{shown(v)} is not a built-in {k}{_hint(v, allowed)}; "
                                             f"allowed: {', '.join(allowed)}")
     out = doc.get("output")
-    if out not in OUTPUTS:
+    if not isinstance(out, str) or out not in OUTPUTS:
         raise _err(src, f"{where}.output", f"unknown model output {out!r}{_hint(out, OUTPUTS)}; "
                                            f"allowed: {', '.join(OUTPUTS)}")
     spec = OUTPUTS[out]
@@ -155,7 +157,7 @@ def check_target(doc: dict, src, index: int, shared_citation: dict | None) -> Ta
         raise _err(src, f"{where}.observed", f"{observed:g} is outside what {out} can be "
                                              f"({lo:g} to {hi:g})")
     scale = doc.get("scale", "linear")
-    if scale not in SCALES:
+    if not isinstance(scale, str) or scale not in SCALES:
         raise _err(src, f"{where}.scale", f"must be one of {', '.join(SCALES)}, got {scale!r}")
     if scale == "log" and observed <= 0:
         raise _err(src, f"{where}.observed", f"must be above 0 on the log scale, got {observed:g}")
@@ -167,13 +169,16 @@ def check_target(doc: dict, src, index: int, shared_citation: dict | None) -> Ta
     if has_i:
         iv = doc["interval"]
         if not isinstance(iv, list) or len(iv) != 2:
-            raise _err(src, f"{where}.interval", f"must be [low, high], got {iv!r}")
+            raise _err(src, f"{where}.interval", f"must be [low, high], got {shown(iv)}")
         a, b = (_number(src, f"{where}.interval", x) for x in iv)
+        if not (lo <= a and b <= hi):
+            raise _err(src, f"{where}.interval", f"{shown(iv)} goes outside what {out} can be "
+                                                 f"({lo:g} to {hi:g})")
         if not a < observed < b or (scale == "log" and a <= 0):
             raise _err(src, f"{where}.interval", f"must be [low, high] with low < observed "
                                                  f"({observed:g}) < high"
                                                  f"{' and low > 0' if scale == 'log' else ''}, "
-                                                 f"got {iv!r}")
+                                                 f"got {shown(iv)}")
         sd = max(t(observed) - t(a), t(b) - t(observed)) / Z95
         interval = (a, b)
     else:
@@ -185,7 +190,7 @@ def check_target(doc: dict, src, index: int, shared_citation: dict | None) -> Ta
         else:  # clipped to what the output can be (a share is never below 0)
             interval = (max(lo, observed - Z95 * sd), min(hi, observed + Z95 * sd))
     use = doc.get("use")
-    if use not in USES:
+    if not isinstance(use, str) or use not in USES:
         raise _err(src, f"{where}.use", f"must be one of {', '.join(USES)}, got {use!r}")
     note = doc.get("note", "")
     if not isinstance(note, str):
@@ -206,9 +211,11 @@ def check_target(doc: dict, src, index: int, shared_citation: dict | None) -> Ta
 def load_file(path: str | Path) -> list[Target]:
     """The targets of one TOML file, validated."""
     p = Path(path)
-    if not p.is_file():
-        raise SpecError(f"target file {str(p)!r} does not exist")
-    doc = read_toml(p)
+    if is_dir(p):
+        raise SpecError(f"target file {shown(str(p), 200)} is a folder")
+    if not is_file(p):
+        raise SpecError(f"target file {shown(str(p), 200)} does not exist")
+    doc = read_toml(p, "calibration target file")
     for k in doc:
         if k not in ("citation", "targets"):
             raise _err(p, k, f"unknown top-level field{_hint(k, ('citation', 'targets'))}; "
@@ -226,9 +233,9 @@ def load_targets(paths=None) -> list[Target]:
         paths = [BUILTIN]
     files: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
+        if is_dir(p):
             files += sorted(p.glob("*.toml"))
-        elif not p.exists() and not p.suffix and (BUILTIN / f"{p}.toml").is_file():
+        elif not (is_file(p) or is_dir(p)) and not p.suffix and is_file(BUILTIN / f"{p}.toml"):
             files.append(BUILTIN / f"{p}.toml")  # a built-in file by name
         else:
             files.append(p)

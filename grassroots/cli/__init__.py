@@ -21,6 +21,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 from grassroots.cli import (  # noqa: E402
     calibrate,
     checks,
+    decompose,
     experiments,
     robustness,
     run,
@@ -29,7 +30,7 @@ from grassroots.cli import (  # noqa: E402
 )
 from sim.errors import GrassrootsError  # noqa: E402
 
-GROUPS = (run, experiments, robustness, calibrate, scenarios, checks, ui)
+GROUPS = (run, experiments, robustness, decompose, calibrate, scenarios, checks, ui)
 
 EPILOG = """examples:
   grassroots run --strategy community_resilience --shock lockdown
@@ -38,6 +39,7 @@ EPILOG = """examples:
   grassroots compare --replicates 5 --households 2000
   grassroots sweep experiments/headline.toml --out results/h --resume
   grassroots calibrate --out results/calibration
+  grassroots decompose top_down_digital community_resilience --shock flood
   grassroots query results/h "SELECT strategy, avg(resilience_loss) FROM runs GROUP BY 1"
 """
 

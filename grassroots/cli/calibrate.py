@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 QUICK = {"population": 20, "generations": 2, "households": 1_000}
+DEFAULTS = {"population": 200, "generations": 8, "households": 2_000}
 
 
 def add_parsers(sub) -> None:
@@ -34,14 +35,14 @@ def add_parsers(sub) -> None:
                    help="parameters to calibrate, comma-separated names of the uncertainty "
                         "table, or 'all' (default: the eight that the targets speak to, "
                         "experiments.calibration.abc.DEFAULT_PARAMS)")
-    c.add_argument("--population", type=int, default=200, metavar="N",
+    c.add_argument("--population", type=int, default=None, metavar="N",
                    help="particles per generation (default: 200)")
-    c.add_argument("--generations", type=int, default=8, metavar="G",
+    c.add_argument("--generations", type=int, default=None, metavar="G",
                    help="generations at most (default: 8)")
     c.add_argument("--min-epsilon", type=float, default=0.0, metavar="E",
                    help="stop once the acceptance threshold is at or below E (default: 0, "
                         "run all generations)")
-    c.add_argument("--households", type=int, default=2_000, metavar="N",
+    c.add_argument("--households", type=int, default=None, metavar="N",
                    help="households per model run (default: 2,000; at least 600)")
     c.add_argument("--tenure-days", type=int, default=30, metavar="D",
                    help="days of each strategy's routine before day 0 (default: 30, "
@@ -60,7 +61,8 @@ def add_parsers(sub) -> None:
                    help="also write the calibrated preset here (e.g. "
                         "experiments/calibration/presets/calibrated.toml)")
     c.add_argument("--quick", action="store_true",
-                   help="a small smoke run: population 20, 2 generations, 1,000 households")
+                   help="a small smoke run: population 20, 2 generations, 1,000 households "
+                        "(refused together with --population, --generations or --households)")
     c.add_argument("--report-only", action="store_true",
                    help="run nothing: rewrite the report of the calibration in --out")
     c.set_defaults(func=cmd_calibrate)
@@ -69,23 +71,35 @@ def add_parsers(sub) -> None:
 def cmd_calibrate(args) -> int:
     from experiments.calibration.abc import check_settings, run
     from experiments.calibration.targets import load_targets
-    from sim.errors import SpecError
+    from sim.errors import SpecError, shown
 
     # Everything is checked before anything runs or is written.
+    from sim.io import check_out_dir, check_out_file
+
     targets = load_targets(args.targets)
-    opts = {"population": args.population, "generations": args.generations,
-            "households": args.households}
+    given = {"population": args.population, "generations": args.generations,
+             "households": args.households}
     if args.quick:
-        opts.update(QUICK)
+        clash = [f"--{k} {v}" for k, v in given.items() if v is not None]
+        if clash:
+            raise SpecError(f"--quick sets population {QUICK['population']}, generations "
+                            f"{QUICK['generations']} and households {QUICK['households']:,}; "
+                            f"it would override {', '.join(clash)}: give --quick or the "
+                            "values, not both")
+        opts = dict(QUICK)
+    else:
+        opts = {k: DEFAULTS[k] if v is None else v for k, v in given.items()}
     params = None if args.params is None else [p.strip() for p in args.params.split(",")
                                                 if p.strip()]
     if args.draws < 1:
         raise SpecError(f"--draws: must be at least 1, got {args.draws}")
     settings = check_settings(params=params, min_epsilon=args.min_epsilon, seed=args.seed,
                               overrides={"run.tenure_days": args.tenure_days}, **opts)
-    out = Path(args.out)
-    if args.preset and Path(args.preset).suffix != ".toml":
-        raise SpecError(f"--preset: {args.preset!r} must be a .toml file")
+    out = check_out_dir(args.out)  # an existing file or unwritable folder: before any run
+    if args.preset:
+        check_out_file(args.preset, "--preset")  # not a folder, its folder writable
+        if Path(args.preset).suffix != ".toml":
+            raise SpecError(f"--preset: {shown(args.preset, 200)} must be a .toml file")
     executor = "dask" if args.scheduler else args.executor
 
     def say(message: str) -> None:

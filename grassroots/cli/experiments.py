@@ -37,6 +37,9 @@ def add_parsers(sub) -> None:
                      help="hold a parameter preset fixed in every run: 'calibrated' (the "
                           "calibrated set, experiments/calibration/presets/calibrated.toml, "
                           "docs/calibration.md) or a preset TOML with a [params] table")
+    cmp.add_argument("--preset-levers", action="store_true",
+                     help="allow a --params preset that sets strategy levers (governance.*): "
+                          "it then sets them for every strategy (refused without this)")
     cmp.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     cmp.set_defaults(func=cmd_compare)
 
@@ -108,7 +111,9 @@ def cmd_compare(args) -> int:
     if args.params:
         from experiments.calibration.posterior import load_preset
 
-        params = load_preset(args.params)
+        params = load_preset(args.params, allow_levers=args.preset_levers)
+    elif args.preset_levers:
+        raise SpecError("--preset-levers: needs --params PRESET")
     report = compare(spec=args.spec, out=Path(args.out), replicates=args.replicates,
                      households=args.households, days=args.days, workers=args.workers,
                      resume=args.resume, progress=not args.no_progress, params=params)

@@ -61,7 +61,8 @@ def _add_run_args(p: argparse.ArgumentParser) -> None:
                    help="numba: fast kernels (default); reference: plain Mesa agents, slow")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a parameter, e.g. --set governance.data_openness=0.8 "
-                        "(repeatable; `grassroots params` lists them)")
+                        "(repeatable; `grassroots params` lists them; a name given twice, "
+                        "or also by --households, --days or --seed, is refused)")
     p.add_argument("--scenarios-dir", action="append", default=[], metavar="DIR",
                    help="also look for shock and strategy names in DIR "
                         "(also: GRASSROOTS_SCENARIOS)")
@@ -115,25 +116,28 @@ def node_table(labels):
 def cmd_run(args) -> int:
     from scenarios import add_scenarios_dir, make_model
     from sim.errors import InputWarning
-    from sim.io import check_out_dir
-    from sim.params import parse_override
+    from sim.io import check_out_dir, check_out_file
+    from sim.params import command_overrides
 
     out = check_out_dir(args.out) if args.out is not None else None  # before any work
     for d in args.scenarios_dir:
         add_scenarios_dir(d)
-    overrides = dict(parse_override(s) for s in args.set)
     save = getattr(args, "save_snapshot", None)
     if save is not None:
-        check_out_dir(Path(save).parent, "--save-snapshot")
+        check_out_file(save, "--save-snapshot")  # before any work
+    # --households, --days and --seed are parameters too: given also by --set, refused
+    flags = {"population.n_households": ("--households", args.households),
+             "run.days": ("--days", args.days), "run.seed": ("--seed", args.seed)}
+    overrides = command_overrides(args.set, flags)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
         if getattr(args, "from_snapshot", None) is not None:
-            model = _from_snapshot(args, overrides)
+            # the snapshot path reads --days itself (days more from the saved day)
+            model = _from_snapshot(args, command_overrides(args.set))
         else:
-            model = make_model(args.strategy, args.shock or "flood",
-                               n_households=args.households, days=args.days,
-                               seed=0 if args.seed is None else args.seed,
-                               overrides=overrides, engine=args.engine, threads=args.threads)
+            overrides.setdefault("run.seed", 0)  # the command's default (a library call draws one)
+            model = make_model(args.strategy, args.shock or "flood", overrides=overrides,
+                               engine=args.engine, threads=args.threads)
     for message in dict.fromkeys(str(w.message) for w in caught
                                  if issubclass(w.category, InputWarning)):
         print(f"grassroots run: warning: {message}", file=sys.stderr)

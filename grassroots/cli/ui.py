@@ -32,6 +32,9 @@ def add_parsers(sub) -> None:
     ui.add_argument("--robustness", default=None, metavar="DIR",
                     help="also show a finished `grassroots robustness` result (read-only: "
                          "win shares and PRIM boxes)")
+    ui.add_argument("--decomposition", default=None, metavar="DIR",
+                    help="in explain mode, also show a finished `grassroots decompose` "
+                         "result (read-only: which levers carry the gap)")
     ui.set_defaults(func=cmd_ui)
 
 
@@ -94,6 +97,11 @@ def cmd_ui(args) -> int:
         from viz.robustness_data import ENV, load_result
 
         env[ENV] = str(load_result(args.robustness).root.resolve())  # checked before serving
+    if args.decomposition:
+        from viz.decompose_data import ENV as DENV
+        from viz.decompose_data import load_decomposition
+
+        env[DENV] = str(load_decomposition(args.decomposition).root.resolve())
     env.update(_assets_env(args.offline_assets))
     os.environ.update(env)
     if args.host not in ("127.0.0.1", "localhost", "::1"):

@@ -49,8 +49,9 @@ def serve_departments(grid, has_chronic_illness, vulnerability, hazard, power,
     dashboard's cases per grid (dashboard_cases: frozen while the platform is down), each
     grid's share usable only on that grid's cases (grid_trips); the rest stays with the
     departments (the city-wide queue). Cases are taken in order of vulnerability (high
-    first), dispatch day, row; a case uses its grid's trips if enough are left, else its
-    department's, else the first department with enough left. A trip into grid g costs
+    first), dispatch day, row; a case uses its grid's trips if enough are left, else what
+    is left of them (a fraction of a trip) with the rest from its department's, else from
+    the first department with enough left for the rest. A trip into grid g costs
     trip_cost(hazard_g, power_g) trips, or trip_cost(0, power_g) while the grid's depot
     holds goods (they are already inside the flooded area).
 
@@ -108,15 +109,19 @@ def serve_departments(grid, has_chronic_illness, vulnerability, hazard, power,
         if grid_trips[g] >= cost:
             grid_trips[g] -= cost
         else:
-            if left[k] < cost:  # short: the first department with enough trips takes it
+            # what is left of the grid's share (a fraction of a trip) goes with the rest
+            # from a department, so no fraction is dropped while cases wait
+            rest = cost - grid_trips[g]
+            if left[k] < rest:  # short: the first department with enough trips takes it
                 k = -1
                 for k2 in range(left.shape[0]):
-                    if left[k2] >= cost:
+                    if left[k2] >= rest:
                         k = k2
                         break
                 if k < 0:
                     continue
-            left[k] -= cost
+            left[k] -= rest
+            grid_trips[g] = 0.0
         department_served_today[k] += 1
         delivered = min(dept_delivery_days, goods) if need[i] > 0.0 else 0.0
         from_depot = min(delivered, depot[g])

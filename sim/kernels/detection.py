@@ -97,13 +97,15 @@ def _visit(i, need, t_need_last, t_visited, t_case, t_dispatch, t_detected, was_
 def visit_grids(start, stop, cursor, visits_today, hazard, need, t_need_last, is_known,
                 asked_today, t_visited, t_case, t_dispatch, t_detected, was_detected,
                 is_on_dashboard, detected_by, case_channel, dashboard_cases, handoffs_today,
-                visit_capacity, reporting_burden, hazard_mobility_loss, revisit_days,
+                visit_capacity, time_off_visits, hazard_mobility_loss, revisit_days,
                 kpi_pressure, close_after_days, chat_groups, dashboard_steering,
                 handoff_visit_cost, seed, day):
-    """Each grid worker visits up to c_g x (1 - reporting_burden) x
+    """Each grid worker visits up to c_g x (1 - time_off_visits) x
     (1 - hazard_mobility_loss x hazard) - handoff_visit_cost x handoffs_today
     households (not below 0), where handoffs_today are the cases the worker
-    handed over directly yesterday (phase 5c runs after this one).
+    handed over directly yesterday (phase 5c runs after this one). time_off_visits
+    is the share of the day off visits: reports and the community work the strategy
+    asks (sim.pars_governance.time_off_visits).
 
     c_g is the grid's share of the city's visit capacity: visit_capacity x
     (1 - dashboard_steering) in every grid, plus a pool of visit_capacity x
@@ -134,7 +136,7 @@ def visit_grids(start, stop, cursor, visits_today, hazard, need, t_need_last, is
             own += visit_capacity * dashboard_steering * n_grids * (dashboard_cases[g] / shown)
         else:
             own += visit_capacity * dashboard_steering
-        cap = (own * (1.0 - reporting_burden) * (1.0 - hazard_mobility_loss * hazard[g])
+        cap = (own * (1.0 - time_off_visits) * (1.0 - hazard_mobility_loss * hazard[g])
                - handoff_visit_cost * handoffs_today[g])
         cap = max(cap, 0.0)
         k = min(n_g, int(math.floor(cap + uniform(seed, day, S_VISIT_ROUNDING, g))))

@@ -1,33 +1,48 @@
 """Networks from files: CSV edge lists and the formats networkx reads.
 
-`read_network(path, n, ...)` reads a CSV edge list (comma, tab, semicolon or
-space separated; the separator is detected from the first tie) or, through
-networkx's own readers, GraphML, GEXF, GML, Pajek or an adjacency list, the
-format chosen by `network.format` or the file's extension. Node ids are
-either household numbers 0..n-1 (`node_ids = "index"`) or any labels
-(`"label"`), mapped to households 0, 1, ... in the order the file first
-names them; `"auto"` takes numbers when every id is plain digits and labels
-when none is. Weights must be tie strengths in (0, 1] unless
-`weight_scale = "max"` divides them by the largest. Node attributes that
-describe households (`NODE_ATTRIBUTES`) are kept on the network for
-`sim.population.apply_node_attributes`.
+`read_network(path, n, ...)` reads a CSV edge list (tab, semicolon, comma or
+space separated, detected from the first tie; fields in double quotes as CSV
+reads them; a decimal comma in a weight when the separator is not a comma)
+or, through networkx's own readers, GraphML, GEXF, GML, Pajek or an
+adjacency list, the format chosen by `network.format` or the file's
+extension. Node ids are either household numbers 0..n-1 (`node_ids =
+"index"`) or any labels (`"label"`), mapped to households 0, 1, ... in the
+order the file first names them; `"auto"` takes numbers when every id is
+plain digits and labels when none is. Ids are compared as the file writes
+them: '1' and '01' are two nodes, so as numbers they are an error. Weights
+come from the edge attribute `weight` (any case) and must be tie strengths
+in (0, 1] unless `weight_scale = "max"` divides them by the largest. Node
+attributes that describe households (`sim.network.attributes`, matched in
+any case) are kept for `sim.population.apply_node_attributes`. A file
+without ties is refused in every format.
 
 Every problem raises one `NetworkError` naming the file, the line or node
-and what is allowed.
+and what is allowed; attributes that are not used give an `InputWarning`.
 """
 
 from __future__ import annotations
 
+import csv
 import math
 import os
 import re
+import warnings
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 
-from sim.errors import NetworkError, shown
+from sim.errors import InputWarning, NetworkError, shown
+from sim.network.attributes import (
+    NODE_ATTRIBUTES,
+    check_pajek_weights,
+    edge_weight,
+    node_attributes,
+    unused_edge_attributes,
+)
 from sim.network.csr import Network, from_edges
+
+__all__ = ["NODE_ATTRIBUTES", "file_format", "read_edge_list", "read_network"]
 
 FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".edges": "csv",
            ".graphml": "graphml", ".gexf": "gexf", ".gml": "gml", ".net": "pajek",
@@ -35,24 +50,10 @@ FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".edges": "csv",
 SEPARATORS = {",": "commas", "\t": "tabs", ";": "semicolons", None: "spaces"}
 HEADERS = {"source": 0, "from": 0, "target": 1, "to": 1, "weight": 2}
 
-# Node attribute (canonical name) -> names a file may use for it. Values are
-# read as yes/no (true/false, 1/0, yes/no), except `age` (years: 60 or more
-# is elderly), `age_group` ('60+', '60-69', 'elderly', 'senior' are elderly),
-# `household_size` (1 is living alone) and `income` ('low' is low income).
-NODE_ATTRIBUTES = {
-    "elderly": ("elderly", "is_elderly", "age", "age_group"),
-    "alone": ("alone", "lives_alone", "living_alone", "household_size"),
-    "low_income": ("low_income", "is_low_income", "income"),
-    "digital_access": ("digital_access", "has_digital_access", "digital", "smartphone"),
-    "chronic": ("chronic", "chronic_illness", "has_chronic_illness"),
-    "grid": ("grid",),
-    "community": ("community",),
-}
 _WHOLE = re.compile(r"[+-]?[0-9]+", re.ASCII)
 _FLOAT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
                     r"|[+-]?(?:inf|infinity|nan)", re.ASCII | re.IGNORECASE)
-_YES = {"true", "yes", "1", "1.0", "y", "t"}
-_NO = {"false", "no", "0", "0.0", "n", "f"}
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+", re.ASCII)
 
 
 def file_format(path, fmt: str = "auto") -> str:
@@ -94,11 +95,27 @@ def read_network(path, n: int, fmt: str = "auto", node_ids: str = "auto",
 
 
 def _split(text: str, sep: str | None) -> list[str]:
-    return [f.strip() for f in (text.split(sep) if sep else text.split())]
+    """The fields of one line; a field in double quotes ("a,b", with "" for a
+    quote) is read as CSV does, its quotes removed."""
+    if sep is None:
+        return [_unquote(f) for f in text.split()]
+    try:
+        fields = next(csv.reader([text], delimiter=sep, strict=True, skipinitialspace=True))
+    except csv.Error:
+        fields = text.split(sep)
+    return [f.strip() for f in fields]
+
+
+def _unquote(field: str) -> str:
+    if len(field) >= 2 and field[0] == field[-1] and field[0] in "\"'":
+        return field[1:-1]
+    return field
 
 
 def _detect_separator(text: str) -> str | None:
-    for sep in (",", "\t", ";"):
+    """Tab, then semicolon (the separator of spreadsheets that write decimal
+    commas, `0;1;0,5`), then comma; else spaces."""
+    for sep in ("\t", ";", ","):
         if sep in text:
             return sep
     return None
@@ -108,7 +125,7 @@ def read_edge_list(path, n: int, node_ids: str = "auto", weight_scale: str = "no
     """Read a network from a CSV edge list, validating every line.
 
     Format: one tie per line, `source,target` or `source,target,weight`;
-    the separator (comma, tab, semicolon, or spaces) is the first of these
+    the separator (tab, semicolon, comma, or spaces) is the first of these
     found on the first line and holds for the whole file. An optional first
     line `source,target[,weight]` (any case; `from,to` too) is a header.
     Blank lines and lines starting with '#' are skipped. Every line has as
@@ -162,6 +179,7 @@ def read_edge_list(path, n: int, node_ids: str = "auto", weight_scale: str = "no
     tokens = [f for _, fields in rows for f in fields[:2]]
     mode = _id_mode(node_ids, tokens, name)
     ids: dict[str, int] = {}
+    owner: dict[int, str] = {}
     src: list[int] = []
     dst: list[int] = []
     wts: list[float] = []
@@ -169,7 +187,7 @@ def read_edge_list(path, n: int, node_ids: str = "auto", weight_scale: str = "no
     for no, fields in rows:
         where = f"on line {no} of {name}"
         try:
-            a, b = (_node(f, mode, ids, n, where) for f in fields[:2])
+            a, b = (_node(f, mode, ids, n, where, owner) for f in fields[:2])
             if a == b:
                 raise NetworkError(f"self-loop {shown(fields[0])},{shown(fields[1])} {where}: "
                                    "a household cannot be tied to itself")
@@ -213,7 +231,10 @@ def _looks_numeric(text: str) -> bool:
     return True
 
 
-def _node(text: str, mode: str, ids: dict[str, int], n: int, where: str) -> int:
+def _node(text: str, mode: str, ids: dict[str, int], n: int, where: str,
+          owner: dict[int, str] | None = None) -> int:
+    """The household of id `text`. In "index" mode two different ids that are
+    one number ('1' and '01') are an error: the file says they are two nodes."""
     if mode == "label":
         if text not in ids:
             if len(ids) >= n:
@@ -228,14 +249,24 @@ def _node(text: str, mode: str, ids: dict[str, int], n: int, where: str) -> int:
                            f"plain digits 0-9; ids run from 0 to "
                            f"{n - 1} (an optional header is 'source,target[,weight]'), or set "
                            "network.node_ids = 'label' to read every id as a label")
-    v = int(text)
+    short = len(text.lstrip("+-")) <= 18  # never int() of a 5,000-digit id
+    v = int(text) if short else n
     if not 0 <= v < n:
-        raise NetworkError(f"unknown household id {shown(v)} {where}: ids run from 0 to "
+        raise NetworkError(f"unknown household id {shown(v if short else text)} {where}: "
+                           f"ids run from 0 to "
                            f"{n - 1} (or set network.node_ids = 'label' to read ids as labels)")
+    if owner is not None:
+        first = owner.setdefault(v, text)
+        if first != text:
+            raise NetworkError(f"household ids {shown(first)} and {shown(text)} {where} are "
+                               f"both household {v}: the file names them as two nodes; write "
+                               "each id once in one form, or set network.node_ids = 'label'")
     return v
 
 
 def _weight(text, where: str, weight_scale: str) -> float:
+    if isinstance(text, str) and _DECIMAL_COMMA.fullmatch(text):
+        text = text.replace(",", ".")  # a decimal comma (the separator is not a comma)
     if isinstance(text, str):
         if not _FLOAT.fullmatch(text):
             raise NetworkError(f"weight {shown(text)} {where} is not a number: "
@@ -308,75 +339,41 @@ def _read_with_networkx(path, n: int, fmt: str, node_ids: str, weight_scale: str
         raise NetworkError(f"cannot read {name!r} as {fmt}: {shown(first, 200)}") from None
     if G.number_of_nodes() == 0:
         raise NetworkError(f"network file {name!r} has no nodes")
+    if G.number_of_edges() == 0:
+        raise NetworkError(f"network file {name!r} has no ties: a network of isolated "
+                           "households is refused in every format (a CSV edge list too)")
+    if fmt == "pajek":
+        check_pajek_weights(name)
     nodes = [str(v) for v in G.nodes]
     mode = _id_mode(node_ids, nodes, name)
     ids: dict[str, int] = {}
+    owner: dict[int, str] = {}
     where_node = lambda v: f"(node {shown(str(v))} of {name})"  # noqa: E731
-    index = {v: _node(str(v), mode, ids, n, where_node(v)) for v in G.nodes}
+    index = {v: _node(str(v), mode, ids, n, where_node(v), owner) for v in G.nodes}
     src, dst, wts = [], [], []
-    seen = set()
+    seen: dict[tuple[int, int], float] = {}
     for u, v, data in G.edges(data=True):
         a, b = index[u], index[v]
         where = f"on the tie {shown(str(u))}-{shown(str(v))} of {name}"
         if a == b:
             raise NetworkError(f"self-loop {where}: a household cannot be tied to itself")
-        if (min(a, b), max(a, b)) in seen:  # multigraph or directed both ways: keep one
+        raw = edge_weight(data, where)
+        w = 1.0 if raw is None else _weight(raw, where, weight_scale)
+        key = (min(a, b), max(a, b))
+        if key in seen:  # multigraph or directed both ways: one tie, if they agree
+            if seen[key] != w:
+                raise NetworkError(f"the tie {where} is given twice with weights "
+                                   f"{seen[key]:g} and {w:g}: give each tie once")
             continue
-        seen.add((min(a, b), max(a, b)))
+        seen[key] = w
         src.append(a)
         dst.append(b)
-        wts.append(_weight(data.get("weight", 1.0), where, weight_scale))
-    attributes = _node_attributes(G, index, n, name)
+        wts.append(w)
+    unused = unused_edge_attributes(G)
+    if unused:
+        warnings.warn(f"{name}: edge attribute(s) {', '.join(sorted(map(repr, unused))[:8])} "
+                      "are not used; tie strengths are read from 'weight' (any case)",
+                      InputWarning, stacklevel=3)
+    attributes = node_attributes(G, index, n, name)
     w = np.array(wts, dtype=np.float64)
     return _network(n, src, dst, w, weight_scale, mode, ids, attributes, name)
-
-
-def _node_attributes(G, index: dict, n: int, name: str) -> dict[str, np.ndarray]:
-    """The household attributes the nodes give (NODE_ATTRIBUTES), NaN where absent."""
-    out: dict[str, np.ndarray] = {}
-    for canon, keys in NODE_ATTRIBUTES.items():
-        for v, data in G.nodes(data=True):
-            key = next((k for k in keys if k in data), None)
-            if key is None:
-                continue
-            arr = out.setdefault(canon, np.full(n, np.nan))
-            arr[index[v]] = attribute_value(canon, key, data[key],
-                                            f"node {shown(str(v))} of {name}")
-    return out
-
-
-def attribute_value(canon: str, key: str, value, where: str) -> float:
-    """One node attribute as a number: 1.0 yes / 0.0 no, or a grid/community id."""
-    text = str(value).strip().lower()
-    if canon in ("grid", "community"):
-        if _WHOLE.fullmatch(text) and int(text) >= 0:
-            return float(int(text))
-        raise NetworkError(f"{key} = {shown(value)} at {where}: must be a whole number >= 0")
-    if key == "age":
-        if _FLOAT.fullmatch(text) and 0 <= float(text) < 150:
-            return float(float(text) >= 60)
-        raise NetworkError(f"age = {shown(value)} at {where}: must be years from 0 to 149")
-    if key == "age_group":
-        m = re.match(r"([0-9]+)", text, re.ASCII)
-        if m:
-            return float(int(m.group(1)) >= 60)
-        if text in ("elderly", "senior", "old", "older"):
-            return 1.0
-        if text in ("young", "adult", "child", "working age", "non-elderly"):
-            return 0.0
-        raise NetworkError(f"age_group = {shown(value)} at {where}: allowed an age band "
-                           "('60+', '30-44') or elderly/senior/old or young/adult")
-    if key == "household_size":
-        if _WHOLE.fullmatch(text) and int(text) >= 1:
-            return float(int(text) == 1)
-        raise NetworkError(f"household_size = {shown(value)} at {where}: must be a whole "
-                           "number >= 1")
-    if key == "income" and text in ("low", "middle", "medium", "high"):
-        return float(text == "low")
-    if text in _YES:
-        return 1.0
-    if text in _NO:
-        return 0.0
-    allowed = "low, middle or high, or " if key == "income" else ""
-    raise NetworkError(f"{key} = {shown(value)} at {where}: allowed {allowed}true/false, "
-                       "yes/no or 1/0")

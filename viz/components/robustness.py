@@ -58,7 +58,10 @@ def RobustnessView(result: RobustnessResult):
                                    classes=["gr-robustness-outcome"])
         w = result.wins[result.wins["outcome"] == outcome.value]
         solara.Text("Share of plausible worlds in which each strategy is best "
-                    "(95% interval):", style={"font-size": "12px"})
+                    "(95% interval). Under each shock, on the harm the shock adds (the "
+                    "shocked run minus the same world's run without it); 'none (everyday)': "
+                    "hardship without any shock, shown beside it, not part of the ranking:",
+                    style={"font-size": "12px"})
         solara.HTML(tag="div", unsafe_innerHTML=wins_html(w), classes=["gr-robustness-wins"])
         p = result.prim[result.prim["outcome"] == outcome.value] if len(result.prim) else \
             result.prim

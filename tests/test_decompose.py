@@ -1,0 +1,110 @@
+"""`grassroots decompose`: Shapley values of the gap between two strategies.
+
+The estimator's promises on toy value functions (exact: no model), then a
+small real decomposition through the runner, and the refusals.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from experiments import decompose as dc
+from grassroots.cli import main
+from sim.params import LEVERS
+
+
+def _values(n, f, seeds=3):
+    """{coalition: per-seed values} of a set function f(coalition, seed) over n players."""
+    return {frozenset(c): np.array([f(frozenset(c), r) for r in range(seeds)], dtype=float)
+            for k in range(n + 1) for c in itertools.combinations(range(n), k)}
+
+
+def test_every_lever_in_exactly_one_group():
+    placed = [lv for g in dc.groups().values() for lv in g]
+    assert sorted(placed) == sorted(LEVERS)
+
+
+@pytest.mark.parametrize("n, sampled", [(4, False), (9, True)])
+def test_toy_additive_case_recovered_exactly(n, sampled):
+    effect = np.arange(1, n + 1) * (-1.0) ** np.arange(n) * 10.0
+    perms = dc.orders(n, permutations=8, seed=3)
+    assert (len(perms) == 8) == sampled
+    att = dc.attribute([f"p{j}" for j in range(n)], perms,
+                       _values(n, lambda c, r: 5.0 + r + sum(effect[j] for j in c)))
+    np.testing.assert_allclose(att.shapley, effect, atol=1e-9)
+    np.testing.assert_allclose(att.low, effect, atol=1e-9)  # no sampling noise at all
+    assert att.interaction == pytest.approx(0.0, abs=1e-9)
+
+
+def test_attributions_sum_to_the_total_exactly_with_interactions_and_sampling():
+    n = 8
+    rng = np.random.default_rng(0)
+    table = {frozenset(c): rng.normal(size=3) * 50
+             for k in range(n + 1) for c in itertools.combinations(range(n), k)}
+    perms = dc.orders(n, permutations=6, seed=1)
+    att = dc.attribute([str(j) for j in range(n)], perms, table)
+    total = float((table[frozenset(range(n))] - table[frozenset()]).mean())
+    assert att.total == total
+    assert math.fsum(att.shapley) == pytest.approx(total, abs=1e-12)
+    assert att.interaction == pytest.approx(total - att.alone.sum())
+
+
+def test_a_lever_with_no_effect_gets_zero():
+    # player 2 changes nothing; players 0 and 1 interact (only together do they act)
+    att = dc.attribute(["a", "b", "dud"], dc.orders(3, 6),
+                       _values(3, lambda c, r: 30.0 * (0 in c and 1 in c) + 4 * (0 in c) + r))
+    assert att.shapley[2] == 0.0 and att.low[2] == 0.0 and att.high[2] == 0.0
+    np.testing.assert_allclose(att.shapley[:2], [19.0, 15.0])
+    assert att.interaction == pytest.approx(30.0)
+
+
+def test_a_real_decomposition_adds_up_and_a_dead_lever_gets_zero(tmp_path):
+    # depot access without pre-positioning moves nothing (the depots stay empty), so its
+    # group gets exactly 0 against a strategy file that differs from community_resilience
+    # in it and in reporting burden only
+    b = tmp_path / "community_b.toml"
+    b.write_text('name = "community_b"\nextends = "community_resilience"\n[governance]\n'
+                 'depot_access = true\nreporting_burden = 0.6\n')
+    spec = dc.DecomposeSpec("community_resilience", str(b), "flood", households=1_000, days=40,
+                            seeds=2)
+    res = dc.run(spec, tmp_path / "out", executor="serial", progress=False)
+    att = res["attribution"]
+    assert set(att.names) == {"reporting and indicators", "stock pre-positioning"}
+    dud = att.names.index("stock pre-positioning")
+    assert att.shapley[dud] == 0.0
+    assert math.fsum(att.shapley) == pytest.approx(att.total, abs=1e-9)
+    assert (tmp_path / "out" / "decomposition.csv").is_file()
+    assert "Which levers carry the gap" in dc.markdown(res)
+    # the workshop app's explain mode reads the same folder
+    from viz.components.decomposition import table_html
+    from viz.decompose_data import load_decomposition
+
+    d = load_decomposition(tmp_path / "out")
+    assert (d.a, d.shock) == ("community_resilience", "flood")
+    page = table_html(d.table)
+    assert "reporting and indicators" in page and "interactions" in page
+
+
+def test_ui_refuses_a_folder_that_is_not_a_decomposition(tmp_path, capsys):
+    assert main(["ui", "--decomposition", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "not a finished decomposition folder" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["decompose", "top_down_digital", "nosuch", "--shock", "flood"], "unknown strategy 'nosuch'"),
+    (["decompose", "top_down_digital", "community_resilience"], "needs --shock"),
+    (["decompose", "top_down_digital", "community_resilience", "--shock", "nosuch"],
+     "unknown shock 'nosuch'"),
+    (["decompose", "community_resilience", "community_resilience", "--shock", "flood"],
+     "set every lever the same"),
+])
+def test_refusals_are_one_clear_line(argv, words, capsys, tmp_path):
+    assert main(argv + ["--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert words in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "o").exists()

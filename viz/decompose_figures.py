@@ -1,0 +1,49 @@
+"""The waterfall figure of `grassroots decompose` (experiments/decompose.py).
+
+Bars walk from 0 (strategy A) to the total gap (strategy B), one bar per lever
+group's Shapley value, largest first, each with its 95% interval. Agg backend.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def waterfall(att, title: str, unit: str):
+    """A waterfall of an Attribution: each player's Shapley value stacked from 0 to the
+    total, with its interval as an error bar; the total as the last bar. Returns the
+    Figure."""
+    order = np.argsort(-np.abs(att.shapley))
+    names = [att.names[i] for i in order] + ["total"]
+    vals = [float(att.shapley[i]) for i in order]
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(names) + 1.6), layout="constrained")
+    start = 0.0
+    for k, i in enumerate(order):
+        v = vals[k]
+        ax.barh(k, v, left=start, color="#b2182b" if v > 0 else "#2166ac")
+        ax.errorbar(start + v, k, xerr=[[v - att.low[i]], [att.high[i] - v]], fmt="none",
+                    ecolor="black", capsize=3, lw=0.8)
+        if k + 1 < len(order):
+            ax.plot([start + v] * 2, [k, k + 1], color="grey", lw=0.6)
+        start += v
+    k = len(order)
+    ax.barh(k, att.total, color="#555555")
+    ax.errorbar(att.total, k, xerr=[[att.total - att.total_low], [att.total_high - att.total]],
+                fmt="none", ecolor="black", capsize=3, lw=0.8)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(range(len(names)), names)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"contribution to B minus A ({unit}); red: more harm under B")
+    ax.set_title(title, fontsize="medium")
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def save_waterfall(att, path, title: str, unit: str) -> None:
+    fig = waterfall(att, title, unit)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
