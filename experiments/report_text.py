@@ -40,16 +40,18 @@ _ROW = {o: (lab, sc) for o, lab, sc in ROWS}
 BETTER = {"lower": "lower is better", "higher": "higher is better", "": ""}
 
 CAPTIONS = {
-    "curves": "Functionality Q(t) per shock: mean over replicates (line) and the 2.5-97.5 "
-              "percentiles of runs (band); the dotted line marks the onset. Each panel has "
-              "its own y-axis, and pre-shock levels differ between strategies.",
-    "paired": "Q(t) of each shocked run minus Q(t) of its paired no-shock run (same seed and "
-              "strategy): below 0 is functionality the shock took away. Mean and 2.5-97.5 "
-              "percentiles; each panel has its own y-axis.",
-    "gap": "Illusion gap (true minus dashboard need share) per shock: above 0 the dashboard "
-           "under-reports need. Mean and 2.5-97.5 percentiles; each panel has its own y-axis.",
-    "heatmap": "Mean {what} per strategy and shock. Colour is scaled within each shock "
-               "(column), darker is worse, so compare colours down a column, not across.",
+    "curves": "Households with needs met (%) per shock: mean over replicates (line) and the "
+              "2.5-97.5 percentiles of runs (band); the dotted line marks the shock's start. "
+              "All panels share one y-axis; pre-shock levels differ between strategies.",
+    "paired": "Households with needs met in each shocked run minus its paired no-shock run "
+              "(same seed and strategy), in percentage points: below 0 is what the shock took "
+              "away. Mean and 2.5-97.5 percentiles; all panels share one y-axis.",
+    "gap": "Illusion gap (true minus dashboard need share, percentage points) per shock: "
+           "above 0 the dashboard under-reports need. Mean and 2.5-97.5 percentiles; all "
+           "panels share one y-axis.",
+    "heatmap": "Mean {what} per strategy and shock, on one colour scale for every cell "
+               "(darker is worse; where losses of both signs occur, white is zero), so a "
+               "negligible loss stays pale.",
 }
 
 

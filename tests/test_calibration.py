@@ -184,6 +184,7 @@ def test_compare_params_preset(tmp_path, monkeypatch, capsys):
         return tmp_path / "report.md"
 
     monkeypatch.setattr(viz.report, "compare", fake)
+    monkeypatch.setattr(viz.report, "finding_of", lambda folder, lang: "the finding")
     p = tmp_path / "p.toml"
     p.write_text('[params]\n"population.reserve_days" = 9.5\n"governance.visit_capacity" = 25\n')
     assert main(["compare", "--params", str(p), "--out", str(tmp_path / "o")]) == 0

@@ -264,10 +264,17 @@ def test_small_compare_writes_report_and_figures(tmp_path):
 
     report = compare(out=tmp_path / "cmp", replicates=2, households=600, days=40, workers=2,
                      progress=False)
-    text = report.read_text()
+    short = report.read_text()
+    text = (tmp_path / "cmp" / "appendix.md").read_text()  # the full numbers
     for shock in ("flood", "lockdown", "heatwave_blackout", "platform_outage", "economic",
                   "compound"):
         assert f"## {shock}" in text
+    # the report a newcomer reads: plain names, one small table per shock, no tests
+    for words in ("### Flood (starts on day 10)", "loses the fewest days", "appendix.md",
+                  "| Hybrid (grassroots empowerment) |", "600 households"):
+        assert words in short, words
+    assert "Holm" not in short and "grassroots_empowerment" not in short
+    assert len(short) < len(text)
     assert "Paired differences from status_quo" in text and "[" in text
     figs = {p.name for p in (tmp_path / "cmp" / "figures").iterdir()}
     assert {"resilience_curves.png", "illusion_gap.png"} <= figs
@@ -277,6 +284,24 @@ def test_small_compare_writes_report_and_figures(tmp_path):
         assert section in text, section
     assert "e+0" not in text and "e-0" not in text  # no scientific notation
     assert "paired_gap.png" in figs and "heatmap_counterfactual_loss.png" in figs
+    # the finding in one plain line, atop the report and for the terminal
+    from viz.report import finding_of
+
+    line = finding_of(tmp_path / "cmp")
+    assert line.startswith("Fewest days of functioning lost to the shock") and "Flood: " in line
+    assert "_" not in line and "\n" not in line
+    assert f"**In one line.** {line}" in short
+    # the same report in Chinese, figures drawn with the CJK font (no missing glyphs)
+    import warnings
+
+    from viz.report import write_report
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", "Glyph .* missing")
+        zh = write_report(Store(tmp_path / "cmp"), lang="zh").read_text()
+    assert "一句话结论" in zh and "### 洪水（第 10 天开始）" in zh
+    assert "| 混合模式（基层赋能） |" in zh
+    assert "因冲击损失的正常运转天数最少" in finding_of(tmp_path / "cmp", "zh")
     runs, series = Store(tmp_path / "cmp").load()
     assert len(runs) == 4 * 6 * 2 + 4 * 2  # and one no-shock run per strategy x replicate
 

@@ -295,6 +295,11 @@ def test_report_and_compare_link(tmp_path):
     assert any(x.startswith("> ") for x in lines)
     assert compare_section(compare, ["status_quo"], ["flood"]) == []
     assert compare_section(compare, ["community_resilience"], ["lockdown"]) == []
+    # quoted only at the same city size and horizon, and then with its size
+    same = compare_section(compare, ["community_resilience"], ["flood"], s.households, s.days)
+    assert any(f"20 plausible worlds of {s.households:,} households" in x for x in same)
+    assert compare_section(compare, ["community_resilience"], ["flood"],
+                           s.households + 100, s.days) == []
 
 
 def test_command_line_errors_are_one_line(tmp_path):

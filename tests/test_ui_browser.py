@@ -211,7 +211,8 @@ def test_page_loads_offline(browser, server, timings):
     assert seen["bad"] == [], f"failed requests: {seen['bad']}"
     assert any("/_solara/cdn/@widgetti/solara-vuetify-app@10.1.1/" in u
                for u in seen["requests"])
-    for title in ("Households today", "Functionality Q(t)", "Households in crisis",
+    for title in ("Households today", "Share of households with needs met",
+                  "Households in crisis",
                   "Help by channel", "Dashboard versus ground truth", "Compare two strategies",
                   "Trust and the social fabric"):
         assert page.get_by_text(title).first.is_visible(), title
@@ -254,8 +255,8 @@ def test_step_play_pause_strategy_compare_explain(browser, server, timings):
     # Change the strategy: the levers follow it, Reset starts the new run
     _choose(page, "strategy", "community_resilience")
     page.get_by_role("button", name="Reset").click()
-    page.get_by_text("Functionality Q(t) and the resilience triangle: community_resilience"
-                     ).wait_for()
+    page.locator(".gr-panel-functionality svg text", has_text="Community resilience"
+                 ).first.wait_for()
     assert _day(page) == 0
     assert "0.15 probability" in page.locator(".gr-input-platform_sensing").inner_text()
     assert page.locator(".gr-input-chat_groups input").is_checked()
@@ -267,14 +268,15 @@ def test_step_play_pause_strategy_compare_explain(browser, server, timings):
     # Compare mode: B runs beside A, stepping together
     _choose(page, "compare_with", "top_down_digital")
     page.get_by_role("button", name="Reset").click()
-    page.get_by_text("Compare: A = community_resilience, B = top_down_digital").wait_for()
+    page.get_by_text("Compare: A = Community resilience, B = Top-down digital control"
+                     ).wait_for()
     page.get_by_role("button", name="▶").click()
     _wait_day(page, 25)
     page.get_by_role("button", name="❚❚").click()
     page.get_by_role("button", name="▶").wait_for()
     table = page.locator(".gr-compare-table")
     table.wait_for()
-    assert "crisis household-days" in table.inner_text()
+    assert "Household-days in crisis" in table.inner_text()
     assert page.locator(".gr-panel-map img").count() == 2
     page.screenshot(path=str(ARTIFACTS / "ui-05-compare.png"))
 
@@ -324,3 +326,56 @@ def test_without_assets_or_internet_the_page_says_what_to_do(browser, tmp_path):
         page.close()
     log = (ARTIFACTS / "ui-server-no-assets.log").read_text()
     assert "not offline-ready" in log and "--prepare-offline" in log
+
+
+# Panels whose content must fit their tile on a projector (the map first).
+FIT = ("map", "functionality", "crisis", "help", "dashboard", "compare", "social")
+CLIPPED = """keys => keys.map(k => {
+    const el = document.querySelector('.gr-panel-' + k);
+    if (!el) return [k, 'missing'];
+    const legend = el.querySelector('.gr-legend');
+    const r = el.getBoundingClientRect();
+    const out = [];
+    if (el.scrollHeight > el.clientHeight + 2) out.push('taller than its tile');
+    if (el.scrollWidth > el.clientWidth + 2) out.push('wider than its tile');
+    if (legend && legend.getBoundingClientRect().bottom > r.bottom + 1) out.push('legend cut');
+    return [k, out.join(', ')];
+}).filter(([k, why]) => why)"""
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_projector_view_fits(browser, server, size):
+    """At projector sizes the map comes first, today's numbers and sentence are on
+    the first screen, and no panel's content is cut off, before and during a
+    shock, in compare mode and in Chinese. Screenshots go to test-artifacts/."""
+    w, h = size
+    page, _, seen = _open(browser, server, viewport={"width": w, "height": h})
+    step = page.get_by_role("button", name="Step")
+    for d in range(1, 13):  # into the flood (days 10-22)
+        step.click()
+        _wait_day(page, d)
+    page.screenshot(path=str(ARTIFACTS / f"ui-projector-{w}x{h}.png"))
+    page.screenshot(path=str(ARTIFACTS / f"ui-projector-{w}x{h}-full.png"), full_page=True)
+    box = page.locator(".gr-panel-map").bounding_box()
+    # first, large, and whole on the first screen
+    assert box["y"] < 0.3 * h and box["height"] > 450 and box["y"] + box["height"] <= h
+    assert page.locator(".gr-big").count() == 3
+    assert page.locator(".gr-big").first.bounding_box()["y"] < h  # on the first screen
+    assert "under way" in page.locator(".gr-sentence").inner_text()
+    assert page.locator(".gr-panel-crisis .gr-marker", has_text="shock starts").count() == 1
+    assert page.evaluate(CLIPPED, list(FIT)) == []
+    page.get_by_role("button", name="2 Top-down").click()
+    page.get_by_text("Compare: A = Status quo, B = Top-down digital control").wait_for()
+    for d in range(1, 13):
+        step.click()
+        _wait_day(page, d)
+    page.locator(".gr-compare-table").wait_for()
+    page.locator(".gr-lang-zh").click()
+    for title in ("今天的住户", "需求得到满足的住户比例", "陷入危机的住户"):
+        page.get_by_text(title).first.wait_for()
+    page.wait_for_timeout(500)
+    assert page.evaluate(CLIPPED, list(FIT)) == []
+    page.screenshot(path=str(ARTIFACTS / f"ui-projector-{w}x{h}-compare-zh.png"),
+                    full_page=True)
+    assert seen["bad"] == [] and seen["blocked"] == []
+    page.close()

@@ -202,11 +202,16 @@ def test_compare_mode_steps_both_models(page):
     assert model.a.day == model.b.day == 3
     table = one(box, "gr-panel-compare")
     html = [w.unsafe_innerHTML for w in walk(table) if isinstance(w, solara.widgets.HTML)]
-    assert any("resilience loss so far" in h for h in html)
-    # compare curves: both runs on one chart, each with its triangle
-    (svg,) = [w.unsafe_innerHTML for w in with_class(table, "gr-chart-box")]
-    assert ">status_quo<" in svg and ">top_down_digital<" in svg
+    assert any("Days of functioning lost so far" in h and "lower is better" in h
+               for h in html)
+    # the curve of needs met: both runs on one chart, each with its triangle, plain names
+    (svg,) = [w.unsafe_innerHTML for w in with_class(one(box, "gr-panel-functionality"),
+                                                     "gr-chart-box")]
+    assert ">Status quo<" in svg and ">Top-down digital control<" in svg
     assert svg.count('class="gr-triangle"') == 2
+    assert ">shock starts<" in svg  # the flood starts on day 10: marked, not yet reached
+    # panels drawing run A only say so
+    assert text(one(box, "gr-status-crisis")).startswith("Run A only: Status quo")
     # the map shows both runs side by side
     images = [w for w in walk(one(box, "gr-panel-map")) if isinstance(w, ipywidgets.Image)]
     assert len(images) == 2
@@ -228,7 +233,50 @@ def test_explain_text_present(page):
     texts = [w.children[0] for w in with_class(box, "gr-explain")]
     assert len(texts) == len(PANELS)
     assert set(texts) == set(EXPLAIN.values())
-    assert all("phase" in t or "random numbers" in t for t in texts)
+    assert not any("phase" in t or "_" in t for t in texts)  # nothing to decode
+    # the language switch: every explain text and the panels' titles in Chinese
+    from viz.components.panels import lang
+    from viz.i18n import gettext
+
+    lang.value = "zh"
+    try:
+        zh = [w.children[0] for w in with_class(box, "gr-explain")]
+        assert set(zh) == {gettext(t, "zh") for t in EXPLAIN.values()}
+        assert all(z != t for z, t in zip(sorted(zh), sorted(texts)))
+        titles = [str(w.children) for w in walk(one(box, "gr-panel-map"))
+                  if getattr(w, "children", None) == ["今天的住户"]]
+        assert titles
+    finally:
+        lang.value = "en"
+
+
+def test_today_at_a_glance_and_session_steps(page):
+    box, rc, built = page
+    assert "press Step or Play" in str(one(box, "gr-panel-map").children)
+    for _ in range(12):
+        button(rc, "Step").click()
+    model = built[-1]
+    html = [w.unsafe_innerHTML for w in walk(one(box, "gr-panel-map"))
+            if isinstance(w, solara.widgets.HTML)]
+    today = next(h for h in html if "gr-today" in h)
+    short = int(model.a.daily[11, charts.COL["in_need"]])
+    assert f">{short:,}</div>" in today and "short of essentials" in today
+    assert "Day 12, Flood under way:" in today
+    # one click per step of the session plan: the run is replaced by that step's
+    button(rc, "4 Hybrid").click()
+    m = one(box, "gr-panel-compare")
+    assert "Community resilience" in str([getattr(w, "children", "") for w in walk(m)])
+
+
+def test_shock_window_and_chart_markers():
+    from viz.components.session import shock_window
+
+    m = WorkshopModel("status_quo", "flood", n_households=600, days=60)
+    start, end = shock_window(m.a.schedule, 60)
+    assert start == m.a.schedule.onset and start < end < 60
+    svg = charts.crisis(m.a.daily[:0], 60, shock=(start, end))
+    assert ">shock starts<" in svg and ">shock ends<" in svg
+    assert WorkshopModel("status_quo", "none", n_households=600, days=30).shock_window is None
 
 
 def test_export_produces_csv_and_png(page):

@@ -32,6 +32,7 @@ from sim.io import atomic_write
 from sim.metrics import DEFAULT_WINDOW_DAYS
 from sim.params import Params
 from viz.figures import heatmap, illusion_gap_over_time, paired_gap_bands, resilience_bands
+from viz.i18n import N_, gettext
 from viz.robustness_report import compare_section
 
 DIFF_OUTCOMES = ("counterfactual_loss", "resilience_loss", "excess_crisis_household_days",
@@ -62,8 +63,16 @@ def analyse(store: Store) -> dict:
             "diffs": diffs, "base": base}
 
 
-def _figures(store: Store, a: dict) -> list[tuple[str, str]]:
-    """Draw the figures; return (file, caption) pairs."""
+def _figures(store: Store, a: dict, lang: str = "en") -> list[tuple[str, str]]:
+    """Draw the figures (words in `lang`, with a CJK font for Chinese); return (file,
+    caption) pairs."""
+    from viz.fonts import language
+
+    with language(lang):
+        return _draw(store, a, lang)
+
+
+def _draw(store: Store, a: dict, lang: str) -> list[tuple[str, str]]:
     figs = store.root / "figures"
     figs.mkdir(exist_ok=True)
     runs, series, spec = a["runs"], a["series"], a["spec"]
@@ -75,51 +84,84 @@ def _figures(store: Store, a: dict) -> list[tuple[str, str]]:
             atomic_write(figs / name, lambda p: fig.savefig(p, format="png", dpi=110))
             out.append((name, caption))
 
+    def _(message):
+        return gettext(message, lang)
+
     if series is not None and len(series):
-        save("resilience_curves.png", resilience_bands(series, runs, shocks, strategies),
-             rt.CAPTIONS["curves"])
+        save("resilience_curves.png", resilience_bands(series, runs, shocks, strategies, lang),
+             _(rt.CAPTIONS["curves"]))
         if spec.get("counterfactual"):
-            save("paired_gap.png", paired_gap_bands(series, runs, shocks, strategies),
-                 rt.CAPTIONS["paired"])
-        save("illusion_gap.png", illusion_gap_over_time(series, runs, shocks, strategies),
-             rt.CAPTIONS["gap"])
+            save("paired_gap.png", paired_gap_bands(series, runs, shocks, strategies, lang),
+                 _(rt.CAPTIONS["paired"]))
+        save("illusion_gap.png", illusion_gap_over_time(series, runs, shocks, strategies,
+                                                        lang),
+             _(rt.CAPTIONS["gap"]))
     key = "counterfactual_loss" if "counterfactual_loss" in a["outcomes"] else "resilience_loss"
     if key in a["outcomes"]:
-        label = rt.label(key)
+        label = (N_("Days of functioning lost to the shock") if key == "counterfactual_loss"
+                 else N_("Days of functioning lost (against before the shock)"))
         save(f"heatmap_{key}.png", heatmap(a["cells"], f"{key}_mean", shocks, strategies,
-                                           f"{label}, mean over replicates"),
-             rt.CAPTIONS["heatmap"].format(what=label.lower()))
+                                           label, lang=lang),
+             _(rt.CAPTIONS["heatmap"]).format(what=_(label).lower() if lang == "en"
+                                               else _(label)))
     return out
 
 
-def compare(**kwargs) -> Path:
+def compare(lang: str = "en", **kwargs) -> Path:
     """Run the comparison (`experiments.compare.run_compare`'s arguments) and
-    write its report; returns the report's path."""
+    write its report in `lang`; returns the report's path."""
+    from viz.i18n import check_lang
+
+    check_lang(lang)  # before hours of runs
     store, elapsed = run_compare(**kwargs)
-    return write_report(store, elapsed=elapsed)
+    return write_report(store, elapsed=elapsed, lang=lang)
 
 
-def write_report(store: Store, elapsed: float | None = None) -> Path:
-    """report.md and figures/ from a finished store; returns the report's path."""
+def write_report(store: Store, elapsed: float | None = None, lang: str = "en") -> Path:
+    """report.md, appendix.md and figures/ from a finished store; returns the
+    report's path.
+
+    Two layers: report.md is what a newcomer reads aloud (the finding in one
+    line, a plain summary per shock, one small rounded table per shock, the
+    figures); appendix.md holds everything behind it (the reading box, the
+    full tables with intervals, paired differences with their tests, notes,
+    a matching robustness result, provenance). `lang` ("en" or "zh") is the
+    language of report.md and the figures; appendix.md stays in English."""
+    from viz.i18n import check_lang, translator
+
+    _ = translator(check_lang(lang))
     a = analyse(store)
     spec = a["spec"]
-    figures = _figures(store, a)
-    lines = [f"# {spec['name']}: strategy comparison", ""]
-    if spec.get("description"):
+    figures = _figures(store, a, lang)
+    size = _("{n} households, {d} days, {r} paired replicates per cell").format(
+        n=f"{int(spec.get('fixed', {}).get('population.n_households', 10_000)):,}",
+        d=f"{int(spec['days']):,}", r=f"{int(spec['replicates']):,}")
+    lines = [f"# {spec['name']}: " + _("strategy comparison"), ""]
+    if spec.get("description") and lang == "en":
         lines += [spec["description"], ""]
-    lines += rt.how_to_read(a) + rt.summary(a)
-    for shock in spec["shocks"]:
-        lines += rt.shock_section(a, shock)
-    if a["diffs"]:
-        lines += rt.differences_section(a)
+    lines += ["**" + _("In one line.") + f"** {finding(a['cells'], spec, lang)}", "",
+              "*" + _("{size}. The full tables, intervals, tests and provenance are in "
+                      "[appendix.md](appendix.md) (in English).").format(size=size) + "*", ""]
+    lines += plain_summary(a, lang)
     if figures:
-        lines += ["## Figures", ""]
+        lines += ["## " + _("Figures"), ""]
         for name, caption in figures:
             lines += [f"![{caption}](figures/{name})", "", f"*{caption}*", ""]
-    lines += rt.notes(a)
-    lines += compare_section(store.root, spec["strategies"], spec["shocks"])
-    lines += provenance(store, a, elapsed)
+    appendix = [f"# {spec['name']}: appendix", "",
+                "The full numbers behind [report.md](report.md).", ""]
+    appendix += rt.how_to_read(a) + rt.summary(a)
+    for shock in spec["shocks"]:
+        appendix += rt.shock_section(a, shock)
+    if a["diffs"]:
+        appendix += rt.differences_section(a)
+    appendix += rt.notes(a)
+    appendix += compare_section(store.root, spec["strategies"], spec["shocks"],
+                                int(spec.get("fixed", {}).get("population.n_households",
+                                                              10_000)),
+                                int(spec["days"]))
+    appendix += provenance(store, a, elapsed)
     report = store.root / "report.md"
+    atomic_write(store.root / "appendix.md", lambda p: Path(p).write_text("\n".join(appendix)))
     atomic_write(report, lambda p: Path(p).write_text("\n".join(lines)))
     cells = a["cells"]
     atomic_write(store.root / "cells.csv", lambda p: cells.to_csv(p, index=False))
@@ -127,6 +169,119 @@ def write_report(store: Store, elapsed: float | None = None) -> Path:
         d = pd.concat([df.assign(outcome=o) for o, df in a["diffs"].items()], ignore_index=True)
         atomic_write(store.root / "differences.csv", lambda p: d.to_csv(p, index=False))
     return report
+
+
+def _days(v: float) -> str:
+    """Days rounded as in the small tables (two decimals)."""
+    return f"{v:,.2f}"
+
+
+# The small table per shock: (outcome, column head with its unit, scale, decimals).
+PLAIN_COLUMNS = (
+    ("counterfactual_loss", N_("Days of functioning lost to the shock"), 1, 2),
+    ("excess_crisis_household_days", N_("Extra household-days in crisis"), 1, 0),
+    ("robustness", N_("Lowest share with needs met (%)"), 100, 1),
+    ("missed_need_share", N_("Need the dashboard missed (% of households)"), 100, 1),
+)
+
+
+def plain_summary(a: dict, lang: str = "en") -> list[str]:
+    """Per shock: who loses the fewest days to it and by how much, in plain words
+    and plain names, then a small table with rounded numbers (lower is better in
+    every column but the lowest share with needs met)."""
+    from viz.i18n import display_name, translator
+
+    _ = translator(lang)
+    spec, base = a["spec"], a["base"]
+    key = ("counterfactual_loss" if "counterfactual_loss" in a["outcomes"]
+           else "resilience_loss")
+    cols = [c for c in PLAIN_COLUMNS if c[0] in a["outcomes"]]
+    if key == "resilience_loss":
+        cols.insert(0, ("resilience_loss", N_("Days of functioning lost (against before the "
+                                              "shock)"), 1, 2))
+    out = ["## " + _("What the comparison says"), ""]
+    runs = a["runs"]
+    for shock in spec["shocks"]:
+        if shock == "none":
+            continue
+        c = a["cells"][a["cells"]["shock"] == shock].set_index("strategy")
+        c = c.loc[[s for s in spec["strategies"] if s in c.index]]
+        if c.empty:
+            continue
+        name = display_name(shock, lang)
+        on = runs.loc[runs["shock"] == shock, "onset"] if "onset" in runs.columns else None
+        head = (_("{shock} (starts on day {day})").format(shock=name, day=int(on.iloc[0]))
+                if on is not None and len(on) else name)
+        out += [f"### {head}", ""]
+        v = c[f"{key}_mean"]
+        best, worst = v.idxmin(), v.idxmax()
+        words = {"best": display_name(best, lang), "shock": name, "v": _days(v[best]),
+                 "base": display_name(base, lang),
+                 "b": _days(v[base]) if base in v.index else "",
+                 "worst": display_name(worst, lang), "w": _days(v[worst])}
+        if abs(v.max() - v.min()) < 0.01:
+            text = _("{shock} costs every strategy about the same, under 0.01 days of "
+                     "functioning: the strategies do not differ here.").format(**words)
+        else:
+            text = _("{best} loses the fewest days of functioning to it: {v}.").format(**words)
+            if base in v.index and base != best:
+                text += " " + _("Under {base}: {b}.").format(**words)
+            if worst not in (best, base):
+                text += " " + _("{worst} loses the most: {w}.").format(**words)
+            text += " " + _("One day lost is one day on which nobody's needs were met.")
+        out += [text, ""]
+        heads = [_("strategy"), *[_(h) for _o, h, _s, _d in cols]]
+        out += ["| " + " | ".join(heads) + " |", "|---|" + "---:|" * len(cols)]
+        for st, row in c.iterrows():
+            vals = []
+            for o, _h, scale, dec in cols:
+                x = row.get(f"{o}_mean")
+                vals.append("n/a" if x is None or pd.isna(x) else f"{scale * x:,.{dec}f}")
+            out.append(f"| {display_name(st, lang)} | " + " | ".join(vals) + " |")
+        out.append("")
+    out += [_("Higher is better only for the lowest share with needs met; lower is better in "
+              "every other column. Means over the paired replicates; intervals and tests are "
+              "in the appendix."), ""]
+    return out
+
+
+def finding(cells: pd.DataFrame, spec: dict, lang: str = "en") -> str:
+    """The comparison in one plain line: per shock, the strategy that loses the
+    fewest days to it and the one that loses the most (the report's primary
+    measure, its mean over replicates), with plain names, in `lang`."""
+    from viz.i18n import display_name, translator
+
+    _ = translator(lang)
+    key = ("counterfactual_loss" if "counterfactual_loss_mean" in cells.columns
+           else "resilience_loss")
+    col = f"{key}_mean"
+    parts = []
+    for shock in spec["shocks"]:
+        if shock == "none":
+            continue
+        c = cells[(cells["shock"] == shock) & cells[col].notna()]
+        if c.empty:
+            continue
+        best, worst = c.loc[c[col].idxmin()], c.loc[c[col].idxmax()]
+        names = {"shock": display_name(shock, lang),
+                 "best": display_name(best["strategy"], lang), "v": _days(best[col]),
+                 "worst": display_name(worst["strategy"], lang), "w": _days(worst[col])}
+        if len(c) > 1 and worst["strategy"] != best["strategy"]:
+            parts.append(_("{shock}: {best} {v} (most: {worst} {w})").format(**names))
+        else:
+            parts.append(_("{shock}: {best} {v}").format(**names))
+    if not parts:
+        return _("No shocked runs to compare.")
+    head = (_("Fewest days of functioning lost to the shock (against the same city without "
+              "it): {parts}.") if key == "counterfactual_loss" else
+            _("Fewest days of functioning lost (against before the shock): {parts}."))
+    return head.format(parts=_("; ").join(parts))
+
+
+def finding_of(folder: Path, lang: str = "en") -> str:
+    """`finding` of a written comparison folder (its cells.csv and manifest)."""
+    store = Store(folder)
+    return finding(pd.read_csv(Path(folder) / "cells.csv"), store.manifest()["spec"], lang)
 
 
 def provenance(store: Store, a: dict, elapsed: float | None) -> list[str]:

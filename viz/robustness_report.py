@@ -202,10 +202,13 @@ def write_report(root: str | Path, elapsed: float | None = None) -> Path:
     return report
 
 
-def find_matching(compare_root: str | Path, strategies, shocks) -> Path | None:
+def find_matching(compare_root: str | Path, strategies, shocks, households: int | None = None,
+                  days: int | None = None) -> Path | None:
     """A finished robustness folder beside `compare_root` (a sibling folder, or
     `compare_root/robustness`) whose strategies and shocks include the given
-    ones; the newest if several, None if there is none."""
+    ones and, when given, of the same city size and horizon (a result for
+    another size is not quoted as if it were this one's); the newest if
+    several, None if there is none."""
     compare_root = Path(compare_root)
     candidates = [compare_root / "robustness", *sorted(compare_root.parent.glob("*"))]
     found = []
@@ -218,17 +221,26 @@ def find_matching(compare_root: str | Path, strategies, shocks) -> Path | None:
         except (OSError, ValueError, KeyError):
             continue
         all_shocks = set(s["shocks"]) | ({"none"} if s.get("baseline") else set())
+        if households is not None and int(s.get("households", -1)) != int(households):
+            continue
+        if days is not None and int(s.get("days", -1)) != int(days):
+            continue
         if set(strategies) <= set(s["strategies"]) and set(shocks) - {"none"} <= all_shocks:
             found.append(d)
     return max(found, key=lambda d: (d / "summary.md").stat().st_mtime) if found else None
 
 
-def compare_section(compare_root: str | Path, strategies, shocks) -> list[str]:
+def compare_section(compare_root: str | Path, strategies, shocks,
+                    households: int | None = None, days: int | None = None) -> list[str]:
     """Markdown lines for the compare report: a link to a matching robustness
-    report and its summary quoted, or [] when there is none."""
-    d = find_matching(compare_root, strategies, shocks)
+    report (same strategies, shocks and, when given, size) and its summary
+    quoted with its size, or [] when there is none."""
+    d = find_matching(compare_root, strategies, shocks, households, days)
     if d is None:
         return []
+    s = json.loads((d / "robustness.json").read_text())["spec"]
+    size = (f"{int(s.get('worlds', 0)):,} plausible worlds of {int(s.get('households', 0)):,} "
+            f"households x {int(s.get('days', 0)):,} days")
     try:
         summary = (d / "summary.md").read_text().strip()
     except OSError as e:
@@ -236,5 +248,6 @@ def compare_section(compare_root: str | Path, strategies, shocks) -> list[str]:
     link = os.path.relpath(d / "report.md", Path(compare_root))
     quoted = [("> " + s) if s else ">" for s in summary.splitlines()]
     return ["## Robustness across plausible worlds", "",
-            f"The same strategies and shocks across the plausible worlds of the uncertainty "
-            f"table: [robustness report]({link}). Its summary:", "", *quoted, ""]
+            f"The same strategies and shocks, at the same city size, across the plausible "
+            f"worlds of the uncertainty table ({size}): [robustness report]({link}). "
+            "Its summary:", "", *quoted, ""]

@@ -37,6 +37,9 @@ def add_parsers(sub) -> None:
                      help="hold a parameter preset fixed in every run: 'calibrated' (the "
                           "calibrated set, experiments/calibration/presets/calibrated.toml, "
                           "docs/calibration.md) or a preset TOML with a [params] table")
+    cmp.add_argument("--lang", choices=("en", "zh"), default="en",
+                     help="language of report.md, its figures and the closing line: en "
+                          "(default) or zh (Chinese); appendix.md stays in English")
     cmp.add_argument("--preset-levers", action="store_true",
                      help="allow a --params preset that sets strategy levers (governance.*): "
                           "it then sets them for every strategy (refused without this)")
@@ -105,7 +108,7 @@ def add_parsers(sub) -> None:
 
 
 def cmd_compare(args) -> int:
-    from viz.report import compare
+    from viz.report import compare, finding_of
 
     params = None
     if args.params:
@@ -116,8 +119,10 @@ def cmd_compare(args) -> int:
         raise SpecError("--preset-levers: needs --params PRESET")
     report = compare(spec=args.spec, out=Path(args.out), replicates=args.replicates,
                      households=args.households, days=args.days, workers=args.workers,
-                     resume=args.resume, progress=not args.no_progress, params=params)
+                     resume=args.resume, progress=not args.no_progress, params=params,
+                     lang=args.lang)
     print(f"wrote {report} and {report.parent / 'figures'}/")
+    print(finding_of(report.parent, args.lang))
     return 0
 
 

@@ -30,7 +30,8 @@ STATES: tuple[tuple[str, str], ...] = (
     ("helped by volunteers", "#8e44ad"),
     ("helped by departments", "#0b3d4a"),
 )
-BACKGROUND = {"normal": "#f7f7f7", "hazard": "#8fbce6", "power cut": "#9a9a9a"}
+# hazard and power cut show between the squares: strong enough to read on a projector
+BACKGROUND = {"normal": "#f7f7f7", "hazard": "#1f63b4", "power cut": "#5f5f5f"}
 BORDER = "#3a3a3a"
 
 

@@ -1,55 +1,60 @@
-"""Explain mode: what each panel shows and which mechanism drives it.
+"""Explain mode: what each panel shows and what moves it, in plain words.
 
-Written for a workshop audience and kept to a few lines, so a panel still
-fits its tile; each text names the phase of the day (`ResilienceModel`'s
-docstring, `sim/kernels/<phase>.py`, docs/ODD.md section 7) whose mechanism
-moves the panel, so a teacher can open the kernel and show the rule.
+Written for a workshop audience (officials, grid workers, volunteers) and
+kept to a few lines, so a panel still fits its tile: no phase numbers or
+symbols to decode. The mechanisms are the model's (docs/ODD.md, section 7,
+and `sim/kernels/<phase>.py` for a teacher who wants the rule). Each text is
+a msgid of the message catalogue (viz/i18n.py): the page shows its Chinese
+when the language switch says 中文.
 """
 
 from __future__ import annotations
 
 EXPLAIN: dict[str, str] = {
     "map": (
-        "A square per household, inside its grid's cell. Colour: who helped it today, else "
-        "its state. Need comes from damage (phase 1) and from shops cut off once reserves "
-        "run out (3); help from neighbours, volunteers and departments (6); crisis when "
-        "unmet need wears wellbeing down (7). Blue cell: hazard today; grey: power cut."
+        "One square per household, inside its grid's cell. Colour: who helped it today, else "
+        "whether it is fine, short of essentials or in crisis. A blue cell is under today's "
+        "hazard; a grey one has its power cut. Households fall short when the shock damages "
+        "homes or cuts them off from shops once their reserves run out; help comes from "
+        "neighbours, volunteers and departments; a household in need for long enough falls into"
+        " crisis."
     ),
     "functionality": (
-        "Q(t), the share of households with no unmet need. Shaded: the resilience triangle "
-        "between the pre-shock level Q0 (dashed) and Q after the onset (dotted); its area is "
-        "the resilience loss, in days. Q falls as reserves run out while supply is cut "
-        "(phase 3) and recovers through purchases, neighbours, volunteers, departments (6)."
+        "The share of households with all their needs met, day by day. The shaded area between "
+        "the level before the shock (dashed) and the curve is what the shock took away; its "
+        "size, in days, is the loss the tables report. It falls as reserves run out while "
+        "supply is cut, and recovers through purchases, neighbours, volunteers and departments."
     ),
     "crisis": (
-        "Households with wellbeing below the crisis threshold. Unmet need, heat without "
-        "power and damage wear wellbeing down, twice as fast for the vulnerable (elderly, "
-        "chronically ill, or poor and alone); it recovers only on days with no need "
-        "(phase 7). The gap between the lines is the equity story."
+        "Households whose wellbeing has fallen below the crisis line. Unmet need, heat without "
+        "power and damage wear wellbeing down, twice as fast for vulnerable households "
+        "(elderly, chronically ill, or poor and alone); it recovers only on days without need. "
+        "The gap between the two lines is the equity story."
     ),
     "help": (
-        "Essentials delivered per day, by channel. Self: purchases, limited by supply and "
-        "income (phase 3). Neighbours: surplus shared along ties, with social capital (6a). "
-        "Volunteers: requests they can see, in chat groups or passed on by grid workers "
-        "(6b). Departments: dispatched cases, most vulnerable first, after a latency (6c)."
+        "Essentials delivered per day, by channel: own purchases (limited by supply and "
+        "income), neighbours sharing their surplus, volunteers answering requests they can see "
+        "(in chat groups or passed on by grid workers), and departments serving dispatched "
+        "cases, most vulnerable first, after a delay. The scale is logarithmic: purchases dwarf"
+        " the rest in normal times."
     ),
     "dashboard": (
-        "The dashboard's need share against the true one; the gap is the illusion of "
-        "governance safety. The dashboard sees only what sensing, requests and visits detect "
-        "(phase 5): not households without smartphones, fewer visits under reporting burden, "
-        "cases closed on paper under indicator pressure. It freezes while the platform is "
-        "down (phase 9)."
+        "What the city's dashboard shows against the truth. The dashboard sees only what "
+        "sensing, requests and grid workers' visits detect: not households without smartphones,"
+        " fewer visits when reporting takes grid workers' time, cases closed on paper under "
+        "indicator pressure; it freezes while the platform is down. The gap between the lines "
+        "is the illusion of governance safety."
     ),
     "social": (
-        "Means over households, 0-1 (phase 8). Trust rises when a department's help arrives "
-        "and falls while a platform request waits. Social capital grows with mutual aid, "
-        "chat groups and community building. Volunteer motivation grows with use and falls "
-        "with burnout or when departments take over their work (crowding out)."
+        "Averages over households, from 0 to 1. Trust rises when a department's help arrives "
+        "and falls while a request waits. Social capital grows with mutual aid, chat groups and"
+        " community building. Volunteer motivation grows when volunteers are used and falls "
+        "with burnout or when departments take over their work."
     ),
     "compare": (
-        "Two strategies, same shock and seed: each household meets the same luck in both "
-        "runs (common random numbers), so differences are policy, not noise. Lower is better "
-        "for all three measures. Comparing a strategy with itself after moving the levers "
-        "shows what the levers change."
+        "Two strategies under the same shock, with the same luck for every household in both "
+        "runs, so the differences are the policy, not chance. Each row of the table says "
+        "whether lower or higher is better. Comparing a strategy with itself after moving a "
+        "lever shows what that lever changes."
     ),
 }

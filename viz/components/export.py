@@ -18,11 +18,26 @@ import numpy as np
 import solara
 
 from viz.components import charts, city_map
-from viz.components.panels import compare_table, explain
+from viz.components.panels import compare_table, explain, lang
 from viz.components.session import Caps, WorkshopModel
+from viz.i18n import N_, gettext
+
+# The session plan of docs/workshop.md, one button per step: (short label, what it
+# sets up, settings).
+SESSION_STEPS: tuple[tuple[str, str, dict], ...] = (
+    (N_("1 Flood"), N_("1 Flood, status quo"),
+     {"shock": "flood", "strategy": "status_quo", "compare_with": "none"}),
+    (N_("2 Top-down"), N_("2 Top-down vs status quo"),
+     {"shock": "flood", "strategy": "status_quo", "compare_with": "top_down_digital"}),
+    (N_("3 Outage"), N_("3 Platform outage"),
+     {"shock": "platform_outage", "strategy": "status_quo",
+      "compare_with": "top_down_digital"}),
+    (N_("4 Hybrid"), N_("4 Community vs hybrid, lockdown"),
+     {"shock": "lockdown", "strategy": "community_resilience",
+      "compare_with": "grassroots_empowerment"}),
+)
 
 COL = charts.COL
-
 
 def csv_text(model: WorkshopModel) -> str:
     """The daily series so far as CSV text."""
@@ -125,21 +140,42 @@ def charts_png(model: WorkshopModel, dpi: int = 110) -> bytes:
 
 
 @solara.component
-def WorkshopBar(model: WorkshopModel):
-    """Above the panels: explain mode, downloads, and this server's caps."""
+def WorkshopBar(model: WorkshopModel, on_session_step=None):
+    """Above the panels: language, explain mode, the session plan's steps, downloads,
+    and this server's caps."""
     caps = Caps.from_env()
     stem = _stem(model)
+
+    def _(message: str) -> str:
+        return gettext(message, lang.value)
+
     # Stable callables: FileDownload resets a pending download when its data changes.
     get_csv = solara.use_memo(lambda: (lambda: csv_text(model)), [model])
     get_png = solara.use_memo(lambda: (lambda: charts_png(model)), [model])
     note = {"font-size": "12px", "color": "rgba(0,0,0,.6)"}
-    with solara.Row(gap="16px", classes=["gr-workshop-bar"],
+    caps_line = _("Up to {n} households and {d} days per session on this server.").format(
+        n=f"{caps.max_households:,}", d=caps.max_days)
+    with solara.Row(gap="4px", classes=["gr-workshop-bar"],
                     style={"align-items": "center", "flex-wrap": "wrap",
-                           "padding": "0 10px 4px 10px"}):
-        solara.Switch(label="Explain mode", value=explain, classes=["gr-explain-switch"])
-        solara.FileDownload(get_csv, filename=f"{stem}.csv", label="Daily series (CSV)",
-                            mime_type="text/csv")
-        solara.FileDownload(get_png, filename=f"{stem}.png", label="Charts (PNG)",
-                            mime_type="image/png")
-        solara.Text(f"Up to {caps.max_households:,} households and {caps.max_days} days per "
-                    "session on this server.", style=note)
+                           "padding": "0 10px 2px 10px"}):
+        with solara.ToggleButtonsSingle(value=lang, classes=["gr-lang"], dense=True):
+            solara.Button("English", value="en", classes=["gr-lang-en"])
+            solara.Button("中文", value="zh", classes=["gr-lang-zh"])
+        solara.Switch(label=_("Explain mode"), value=explain, classes=["gr-explain-switch"])
+        if on_session_step is not None:
+            with solara.Tooltip(_("A session step replaces the run; the sidebar keeps its "
+                                  "own settings, and Reset returns to them.")):
+                solara.Text(_("Session plan:"), style=note)
+            for short, label, values in SESSION_STEPS:
+                with solara.Tooltip(_(label)):
+                    solara.Button(_(short), small=True, outlined=True,
+                                  on_click=lambda values=values: on_session_step(values),
+                                  classes=["gr-session-step"])
+        with solara.Tooltip(caps_line):
+            solara.FileDownload(get_csv, filename=f"{stem}.csv", mime_type="text/csv",
+                                children=[solara.Button("CSV", icon_name="mdi-download",
+                                                        small=True, text=True)])
+        with solara.Tooltip(caps_line):
+            solara.FileDownload(get_png, filename=f"{stem}.png", mime_type="image/png",
+                                children=[solara.Button("PNG", icon_name="mdi-download",
+                                                        small=True, text=True)])

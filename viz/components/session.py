@@ -328,6 +328,22 @@ class Snapshot:
     hazard: np.ndarray | None  # (grids,) today's hazard intensity (None before day 1)
     power: np.ndarray | None  # (grids,) today's power state
     platform_up: bool
+    shock_window: tuple[int, int] | None = None  # (first day, first day back to normal)
+
+
+def shock_window(schedule, days: int) -> tuple[int, int] | None:
+    """(first day of the shock, first day with every input back to normal), or
+    None without a shock. Read from the schedule (sim.inputs.Schedule): the days
+    on which any hazard, heat, cut supply, power, telecom, income or platform differs
+    from normal."""
+    off = ((schedule.hazard > 0).any(axis=1) | (schedule.heat > 0).any(axis=1)
+           | (schedule.supply < 1).any(axis=1) | (schedule.power < 1).any(axis=1)
+           | (schedule.telecom < 1).any(axis=1) | (schedule.income < 1).any(axis=1)
+           | (schedule.platform < 1))
+    hit = np.flatnonzero(off)
+    if not len(hit):
+        return None
+    return int(hit[0]), min(int(hit[-1]) + 1, days)
 
 
 class WorkshopModel(mesa.Model):
@@ -384,6 +400,7 @@ class WorkshopModel(mesa.Model):
         self.label_b = compare_with if self.b is not None else None
         if self.b is not None and self.label_b == self.label_a:
             self.label_a, self.label_b = f"A: {self.label_a}", f"B: {self.label_b}"
+        self.shock_window = shock_window(self.a.schedule, days)
         self.running = True
         self._snapshot: Snapshot | None = None
         self._last_step = -math.inf
@@ -432,7 +449,8 @@ class WorkshopModel(mesa.Model):
                 b=view(self.b, self.label_b) if self.b is not None else None,
                 hazard=a.schedule.hazard[d - 1].copy() if d > 0 else None,
                 power=a.schedule.power[d - 1].copy() if d > 0 else None,
-                platform_up=bool(a.schedule.platform[d - 1] > 0.5) if d > 0 else True)
+                platform_up=bool(a.schedule.platform[d - 1] > 0.5) if d > 0 else True,
+                shock_window=self.shock_window)
             self._snapshot = snap
             return snap
 

@@ -51,6 +51,8 @@ class Rule:
     x: float | None = None
     y: float | None = None
     dash: str = "4,3"
+    label: str = ""  # a vertical rule's label, above the plot (never over the data)
+    side: str = "right"  # which side of the rule the label goes ("left" or "right")
 
 
 @dataclass
@@ -97,7 +99,8 @@ def _fmt_tick(v: float, step: float) -> str:
 
 def render(c: Chart, width: int = 460, height: int = 240) -> str:
     """The chart as an SVG string, `width` x `height` user units, scaled to its box."""
-    left, right, top, bottom = 52, 12, 26, 34
+    labelled = any(r.label and r.x is not None for r in c.rules)
+    left, right, top, bottom = 52, 12, (40 if labelled else 26), 34
     pw, ph = width - left - right, height - top - bottom
     finite = [a[np.isfinite(a)] for a in
               [ln.y for ln in c.lines] + [b.lo for b in c.bands] + [b.hi for b in c.bands]]
@@ -157,7 +160,7 @@ def render(c: Chart, width: int = 460, height: int = 240) -> str:
                f'font-size="11" text-anchor="middle" fill="#333">'
                f'{html.escape(c.y_title)}</text>')
     # ids are page-wide: charts of one size share one (identical) clip rectangle
-    clip = f"gr-clip-{width}x{height}"
+    clip = f"gr-clip-{width}x{height}-{top}"
     out.append(f'<clipPath id="{clip}"><rect x="{left}" y="{top}" width="{pw}" '
                f'height="{ph}"/></clipPath><g clip-path="url(#{clip})">')
     for b in c.bands:
@@ -167,6 +170,7 @@ def render(c: Chart, width: int = 460, height: int = 240) -> str:
             pts += [f"{x:.1f},{y:.1f}" for x, y in zip(xs[::-1], lo[::-1])]
             out.append(f'<polygon class="{b.css_class}" points="{" ".join(pts)}" '
                        f'fill="{b.colour}" fill-opacity="{b.opacity}" stroke="none"/>')
+    marks: list[str] = []  # drawn after the clipped group, above the frame
     for r in c.rules:
         if r.y is not None:
             y = float(sy(r.y))
@@ -176,6 +180,17 @@ def render(c: Chart, width: int = 460, height: int = 240) -> str:
             x = float(sx(r.x))
             out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + ph}" '
                        f'stroke="{r.colour}" stroke-dasharray="{r.dash}" stroke-width="1.2"/>')
+            if r.label:  # above the frame, on its side unless that leaves the picture
+                room = 5.6 * len(r.label) + 4
+                side = r.side
+                if side == "left" and x - room < 0:
+                    side = "right"
+                elif side == "right" and x + room > width:
+                    side = "left"
+                anchor, x = ("end", x - 2) if side == "left" else ("start", x + 2)
+                marks.append(f'<text x="{x:.1f}" y="{top - 4}" font-size="10" '
+                           f'text-anchor="{anchor}" fill="{r.colour}" class="gr-marker">'
+                           f'{html.escape(r.label)}</text>')
     for ln in c.lines:
         xs, ys = sx(ln.x), sy(ln.y)
         dash = f' stroke-dasharray="{ln.dash}"' if ln.dash else ""
@@ -189,6 +204,7 @@ def render(c: Chart, width: int = 460, height: int = 240) -> str:
         if segment:
             out.append(_polyline(segment, ln, dash))
     out.append("</g>")
+    out += marks
     # legend, along the top
     x = left
     for ln in c.lines:
