@@ -38,6 +38,7 @@ class GridUnit(mesa.Agent):
     depot = StateField(table="grids")
     donated_today = StateField(table="grids")
     shop_destroyed_today = StateField(table="grids")
+    group_in_today = StateField(table="grids")
     handoffs_today = StateField(table="grids")
     queued_today = StateField(table="grids")
     outreach_cursor = StateField(table="grids")
@@ -166,6 +167,85 @@ class GridUnit(mesa.Agent):
             sold += h.buy(frac)
         self.shop_stock = 0.0 if frac < 1.0 else stock - sold
 
+    def order_from_platforms(self):
+        """While the grid is closed: households with a smartphone order from the
+        shops' stock through delivery platforms, within the riders' capacity; every
+        order gets the same fraction when they exceed it."""
+        b, today = self.model.params.behaviour, self.model.today
+        kappa = today.closure[self.idx]
+        if kappa <= 0.0:
+            return
+        limit = min(b.platform_delivery_days * kappa * (self.stop - self.start), self.shop_stock)
+        if limit <= 0.0:
+            return
+        who = [h for h in self.households() if h.has_digital_access]
+        demand = 0.0
+        for h in who:
+            demand += h.order_wish()
+        if demand <= 0.0:
+            return
+        frac = 1.0
+        if demand > limit:
+            frac = limit / demand
+        sold = 0.0
+        for h in who:
+            got = frac * h.order_wish()
+            h.receive_order(got)
+            sold += got
+        self.shop_stock = max(0.0, self.shop_stock - sold)
+
+    def order_group_buying(self):
+        """While the grid is closed: building leads' bulk orders from supply-guarantee
+        enterprises outside the grid (households with a smartphone, or all under
+        group_buy_offline), each order thinned where the household's ties are weak,
+        within the suppliers' capacity; every order gets the same fraction when they
+        exceed it."""
+        b, g, today = self.model.params.behaviour, self.model.params.governance, self.model.today
+        self.group_in_today = 0.0
+        kappa = today.closure[self.idx]
+        if kappa <= 0.0:
+            return
+        limit = b.group_buy_days * kappa * (self.stop - self.start)
+        if limit <= 0.0:
+            return
+        who = [h for h in self.households() if h.has_digital_access or g.group_buy_offline]
+        theta = b.chat_thinning
+        demand = 0.0
+        for h in who:
+            demand += ((1.0 - theta) + theta * h.social_capital) * h.order_wish()
+        if demand <= 0.0:
+            return
+        frac = 1.0
+        if demand > limit:
+            frac = limit / demand
+        sold = 0.0
+        for h in who:
+            got = frac * (((1.0 - theta) + theta * h.social_capital) * h.order_wish())
+            h.receive_order(got)
+            sold += got
+        self.group_in_today = sold
+
+    def hand_out_packages(self):
+        """Government food packages: while the grid is closed, every household gets
+        the same ration, food_package_days / 7 x closure, from the grid's depot, as
+        far as it holds."""
+        g, today = self.model.params.governance, self.model.today
+        homes = self.households()
+        for h in homes:
+            h.package_in_today = 0.0
+        kappa = today.closure[self.idx]
+        if kappa <= 0.0 or g.food_package_days <= 0.0 or self.depot <= 0.0:
+            return
+        n_g = self.stop - self.start
+        ration = g.food_package_days / 7.0 * kappa
+        if ration * n_g > self.depot:
+            ration = self.depot / n_g
+        given = 0.0
+        for h in homes:
+            h.receive_package(ration)
+            given += ration
+        self.depot = max(0.0, self.depot - given)
+
     # Phase 5b
     def visit_households(self):
         """Visits up to capacity: chat requests first, then known vulnerable
@@ -236,11 +316,14 @@ class GridUnit(mesa.Agent):
     # Phase 6b
     def coordinate_volunteers(self):
         """The grid's volunteers serve their ties, then the shared pool of requests,
-        with the grid's goods: the shops' stock, donations from households not in
-        need (donation_share of reserves above aid_keep_days), and the depot under
-        coordination with depot access. Delivered goods come from the shops first,
-        then the donations (each offer in proportion), then the depot."""
+        with the grid's goods: the shops' stock as far as the shock's access lets
+        them reach it (supply x (1 - closure) of their labour, as for households),
+        donations from households not in need (donation_share of reserves above
+        aid_keep_days), and the depot under coordination with depot access.
+        Delivered goods come from the shops first, then the donations (each offer in
+        proportion), then the depot."""
         b, g, day = self.model.params.behaviour, self.model.params.governance, self.model.clock
+        today = self.model.today
         pool = []
         offers = 0.0
         homes = self.households()
@@ -255,13 +338,18 @@ class GridUnit(mesa.Agent):
             elif h.reserves > b.aid_keep_days:
                 offers += b.donation_share * (h.reserves - b.aid_keep_days)
         from_depot = self.depot if g.volunteer_coordination and g.depot_access else 0.0
-        goods = [self.shop_stock + offers + from_depot]
+        labour = 0.0
+        for v in self.volunteers():
+            labour += b.volunteer_capacity_days * v.motivation
+        from_shops = min(self.shop_stock,
+                         today.supply[self.idx] * (1.0 - today.closure[self.idx]) * labour)
+        goods = [from_shops + offers + from_depot]
         cursor = [0]
         total = 0.0
         for v in self.volunteers():
             total += v.serve(self, pool, cursor, goods)
         self.volunteer_today = total
-        from_shop = min(total, self.shop_stock)
+        from_shop = min(total, from_shops)
         self.shop_stock -= from_shop
         rest = total - from_shop
         given = min(rest, offers)

@@ -54,6 +54,7 @@ class Household(mesa.Agent):
     aid_out_today = StateField()
     volunteer_in_today = StateField()
     department_in_today = StateField()
+    package_in_today = StateField()
     aid_scale = StateField()
     aid_frac = StateField()
     consumed_today = StateField()
@@ -151,7 +152,8 @@ class Household(mesa.Agent):
         """Use a day of essentials; shortfall becomes need. Returns what the
         household wants to buy today (bought_today holds it until the purchase):
         its need plus the refill of reserves to target (raised while it stocks
-        up), at most what its access to shops allows."""
+        up, less for a low-income home), at most what its walk-in access to shops
+        allows (cut by the shock's supply access and closed by a stay-at-home order)."""
         b, today = self.model.params.behaviour, self.model.today
         if self.need <= 0.0 and self.t_need_start >= 0:  # yesterday's episode ended
             self.t_need_start = -1
@@ -163,14 +165,17 @@ class Household(mesa.Agent):
             drawn = self.reserves
             nd = min(b.need_cap_days, nd - r)
             r = 0.0
+        power = 1.0
+        if self.is_low_income:
+            power = b.low_income_restock_factor * today.income[self.grid_id]
         target = self.reserve_target
         if self.perception > b.perception_threshold:
-            target += b.stockup_days
-        cap = b.restock_days * today.supply[self.grid_id]
+            target += b.stockup_days * power
+        cap = b.restock_days * today.supply[self.grid_id] * (1.0 - today.closure[self.grid_id])
         if self.t_hardship_end > self.model.clock:
             cap = 0.0
-        elif self.is_low_income:
-            cap *= b.low_income_restock_factor * today.income[self.grid_id]
+        else:
+            cap *= power
         want = nd
         if target > r:
             want += target - r
@@ -193,12 +198,47 @@ class Household(mesa.Agent):
         self.need = nd
         self.bought_today = buy
         self.consumed_today += paid
-        if nd > 0.0:
-            self.t_need_last = self.model.clock
-        if nd > 0.0 and self.t_need_start < 0:
-            self.t_need_start = self.model.clock
-            self.was_in_need = True
         return buy
+
+    def order_wish(self) -> float:
+        """What the household orders from one channel while its grid is closed: its
+        need plus the refill of reserves to target, at most restock_days x closure
+        (times low_income_restock_factor x income if low income); 0 in hardship."""
+        b, today = self.model.params.behaviour, self.model.today
+        if self.t_hardship_end > self.model.clock:
+            return 0.0
+        cap = b.restock_days * today.closure[self.grid_id]
+        if self.is_low_income:
+            cap *= b.low_income_restock_factor * today.income[self.grid_id]
+        want = self.need
+        if self.reserve_target > self.reserves:
+            want += self.reserve_target - self.reserves
+        return min(want, cap)
+
+    def receive_order(self, got: float):
+        """Ordered goods: pay off need first, the rest to reserves."""
+        paid = min(self.need, got)
+        self.need -= paid
+        self.reserves += got - paid
+        self.bought_today += got
+        self.consumed_today += paid
+
+    def open_need_episode(self):
+        """After the day's purchases and orders: need left means in need today, and
+        a need episode opens if none is open."""
+        if self.need > 0.0:
+            self.t_need_last = self.model.clock
+            if self.t_need_start < 0:
+                self.t_need_start = self.model.clock
+                self.was_in_need = True
+
+    def receive_package(self, ration: float):
+        """A government food package: pays off need first, the rest to reserves."""
+        paid = min(self.need, ration)
+        self.need -= paid
+        self.reserves += ration - paid
+        self.consumed_today += paid
+        self.package_in_today = ration
 
     # Phase 4
     def seek_help(self) -> bool:

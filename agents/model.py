@@ -155,6 +155,35 @@ class ReferenceModel(ResilienceModel):
             sent += x
         st.warehouse[0] = max(0.0, stock - sent)
 
+    def ship_packages(self):
+        """Food packages for tomorrow: each closed grid is sent what tomorrow's
+        ration (food_package_days / 7 x closure per household) needs beyond its
+        depot and what is on its way, up to the depot's room; all grids get the same
+        share of their ask if the warehouse holds less."""
+        g, st, today = self.params.governance, self.state, self.today
+        if g.food_package_days <= 0.0:
+            return
+        asks = []
+        for gid, gu in enumerate(self.grid_units):
+            if today.closure[gid] > 0.0:
+                n_g = gu.stop - gu.start
+                ask = g.food_package_days / 7.0 * today.closure[gid] * n_g - gu.depot - gu.in_transit
+                room = g.warehouse_days_per_household * n_g - gu.depot - gu.in_transit
+                asks.append((gu, max(0.0, min(ask, room))))
+        asked = 0.0
+        for _, x in asks:
+            asked += x
+        if asked <= 0.0 or st.warehouse[0] <= 0.0:
+            return
+        frac = 1.0
+        if asked > st.warehouse[0]:
+            frac = st.warehouse[0] / asked
+        sent = 0.0
+        for gu, x in asks:
+            gu.in_transit += frac * x
+            sent += frac * x
+        st.warehouse[0] = max(0.0, st.warehouse[0] - sent)
+
     # Phase 9
     def observe_dashboard(self):
         """Households leave the dashboard; its figure and its counts per grid
@@ -218,7 +247,8 @@ class ReferenceModel(ResilienceModel):
         row[f.VOLUNTEER_HOURS] = used * b.volunteer_hours_per_day
         row[f.REPORTING_HOURS] = self.reporting_hours
         row[f.VISITS] = float(np.sum(gr.visits_today))
-        row[f.SUPPLY_IN] = _sum(gr.shop_in_today) + self.state.warehouse_in_today[0]
+        row[f.SUPPLY_IN] = (_sum(gr.shop_in_today + gr.group_in_today)
+                            + self.state.warehouse_in_today[0])
         row[f.CONSUMED] = _sum(h.consumed_today)
         row[f.DESTROYED] = _sum(np.concatenate([h.destroyed_today, gr.shop_destroyed_today]))
         row[f.STOCK_SHOPS] = _sum(gr.shop_stock)

@@ -43,6 +43,8 @@ EVENT_KEYS: dict[str, tuple[str, float | None, float | None, str]] = {
     "telecom": ("float", 0.0, 1.0, "telecom availability while it lasts (1 normal)"),
     "platform": ("float", 0.0, 1.0, "platform up while it lasts (1 normal), city-wide"),
     "income": ("float", 0.0, 1.0, "low-income restocking multiplier while it lasts"),
+    "closure": ("float", 0.0, 1.0, "stay-at-home order while it lasts (0 none, 1 shops shut "
+                                   "to walk-in buyers)"),
 }
 GRID_KEYS = {"all": "true", "lowest_share": "a share 0-1 of grids, lowest first",
              "grids": "list of grid ids", "communities": "list of community ids"}

@@ -24,10 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from sim.inputs import NO_SHOCK, Shock, Strategy, schedule
+from sim.inputs import CHANNELS, NO_SHOCK, Shock, Strategy, schedule
 from sim.model import ResilienceModel
 
-_CHANNELS = ("hazard", "heat", "supply", "power", "telecom", "income", "warning", "platform")
+_CHANNELS = (*CHANNELS, "warning")  # every channel of the schedule (sim.inputs)
 
 
 def first_active_day(shock: Shock, days: int, elevation: np.ndarray,

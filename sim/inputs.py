@@ -9,17 +9,22 @@ TOML files and validates every field.
 Event kinds and what each does to the grids it covers while it lasts
 (`intensity` scales the effect; an explicit field overrides the default):
 
-| kind            | hazard    | heat      | supply          | power | telecom | platform | income |
-|-----------------|-----------|-----------|-----------------|-------|---------|----------|--------|
-| flood           | intensity |           | 1 - 0.8 x int.  | 0     |         |          |        |
-| lockdown        |           |           | 1 - intensity   |       |         |          |        |
-| heatwave        |           | intensity |                 |       |         |          |        |
-| blackout        |           |           |                 | 0     | 0       |          |        |
-| platform_outage |           |           |                 |       |         | 0        |        |
-| economic        |           |           |                 |       |         |          | 1 - i. |
+| kind            | hazard    | heat      | supply          | power | telecom | platform | income | closure |
+|-----------------|-----------|-----------|-----------------|-------|---------|----------|--------|---------|
+| flood           | intensity |           | 1 - 0.8 x int.  | 0     |         |          |        |         |
+| lockdown        |           |           | 1 - intensity   |       |         |          |        | 1       |
+| heatwave        |           | intensity |                 |       |         |          |        |         |
+| blackout        |           |           |                 | 0     | 0       |          |        |         |
+| platform_outage |           |           |                 |       |         | 0        |        |         |
+| economic        |           |           |                 |       |         |          | 1 - i. |         |
 
-Overlapping events combine by the worst value (max for hazard, heat and
-warning; min for supply, power, telecom, platform and income).
+`closure` is a stay-at-home order (0 none, 1 full): shops are shut to walk-in
+buyers (households and volunteers), and households order through delivery
+platforms and group buying and receive government food packages instead
+(docs/ODD.md, section 7.5).
+
+Overlapping events combine by the worst value (max for hazard, heat,
+closure and warning; min for supply, power, telecom, platform and income).
 
 Warnings: a flood, heatwave or lockdown raises the `warning` level of its
 grids to its intensity from `lead_days` before its start to its end. Other
@@ -39,7 +44,8 @@ from sim.errors import ScenarioError, ShockWarning, shown
 
 EVENT_KINDS = ("flood", "lockdown", "heatwave", "blackout", "platform_outage", "economic")
 HAZARDS = ("flood", "heatwave", "lockdown")  # kinds households are warned of while they last
-CHANNELS = ("hazard", "heat", "supply", "power", "telecom", "platform", "income")
+CHANNELS = ("hazard", "heat", "supply", "power", "telecom", "platform", "income", "closure")
+RISING = ("hazard", "heat", "closure")  # channels normal at 0 that combine by the maximum
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,7 @@ class Event:
     telecom: float | None = None
     platform: float | None = None
     income: float | None = None
+    closure: float | None = None
 
     def __post_init__(self):
         if self.kind not in EVENT_KINDS:
@@ -108,7 +115,7 @@ class Event:
         i = self.intensity
         eff: dict[str, float] = {
             "flood": {"hazard": i, "supply": 1.0 - 0.8 * i, "power": 0.0},
-            "lockdown": {"supply": 1.0 - i},
+            "lockdown": {"supply": 1.0 - i, "closure": 1.0},
             "heatwave": {"heat": i},
             "blackout": {"power": 0.0, "telecom": 0.0},
             "platform_outage": {"platform": 0.0},
@@ -224,7 +231,7 @@ class Schedule:
 
     Arrays (days, grids), float64: `hazard` and `heat` intensity 0-1;
     `supply`, `power`, `telecom` availability 0-1; `income` multiplier of
-    low-income restocking; `warning` forecast level 0-1 (from `lead_days`
+    low-income restocking; `closure` stay-at-home order 0-1; `warning` forecast level 0-1 (from `lead_days`
     before an event until its end; see the module docstring). `platform` (days,): platform up 0-1.
     """
 
@@ -234,6 +241,7 @@ class Schedule:
     power: np.ndarray
     telecom: np.ndarray
     income: np.ndarray
+    closure: np.ndarray
     warning: np.ndarray
     platform: np.ndarray
     onset: int  # first day of the first event (days if none)
@@ -244,7 +252,7 @@ def schedule(shock: Shock, days: int, elevation: np.ndarray, community: np.ndarr
     g = len(elevation)
     zeros = lambda: np.zeros((days, g))  # noqa: E731
     ones = lambda: np.ones((days, g))  # noqa: E731
-    s = Schedule(zeros(), zeros(), ones(), ones(), ones(), ones(), zeros(), np.ones(days),
+    s = Schedule(zeros(), zeros(), ones(), ones(), ones(), ones(), zeros(), zeros(), np.ones(days),
                  onset=min((e.start for e in shock.events), default=days))
     for ev in shock.events:
         mask = ev.grids.mask(elevation, community)
@@ -261,11 +269,11 @@ def schedule(shock: Shock, days: int, elevation: np.ndarray, community: np.ndarr
                     v = value
                 else:  # linear return to normal over recovery_days
                     frac = (d - ev.start - ev.days + 1) / (ev.recovery_days + 1)
-                    normal = 0.0 if ch in ("hazard", "heat") else 1.0
+                    normal = 0.0 if ch in RISING else 1.0
                     v = value + (normal - value) * frac
                 if ch == "platform":
                     s.platform[d] = min(s.platform[d], v)
-                elif ch in ("hazard", "heat"):
+                elif ch in RISING:
                     arr = getattr(s, ch)
                     arr[d, mask] = np.maximum(arr[d, mask], v)
                 else:

@@ -50,7 +50,8 @@ from sim.snapshot import load as load_snapshot
 from sim.state import State
 
 WORK_HOURS_PER_DAY = 8.0
-TODAY = ("hazard", "heat", "supply", "power", "telecom", "income", "warning", "warning_prev")
+TODAY = ("hazard", "heat", "supply", "power", "telecom", "income", "closure", "warning",
+         "warning_prev")
 LIVE = ("day", "platform", "n_asking_ties", "row")
 
 # An observer is called after every phase: observer(model, phase_name, seconds).

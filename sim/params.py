@@ -42,7 +42,7 @@ LEVERS = ("platform_sensing", "reporting_burden", "kpi_pressure", "data_openness
           "direct_dispatch", "chat_groups", "chat_to_platform", "volunteer_coordination",
           "social_capital_investment", "automated_dispatch", "registry_outreach_per_10k",
           "broadcast_warnings", "dashboard_steering", "prepositioning", "depot_access",
-          "dashboard_allocation")
+          "dashboard_allocation", "food_package_days", "group_buy_offline")
 STATUS_QUO: dict[str, Any] = {f"governance.{k}": getattr(GovernancePars(), k) for k in LEVERS}
 
 

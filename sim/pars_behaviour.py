@@ -152,6 +152,28 @@ class BehaviourPars:
                                     plausible=(1.1, 3.0),
                                     source="assumption: above 1 (daily use) so shops refill after "
                                            "a run, within a few days")
+    platform_delivery_days: float = par(0.15, 0.0, 20.0, "days/day", "Platform deliveries",
+                                        "Essentials delivery platforms' riders bring from the "
+                                        "shops' stock to a closed grid a day, per household "
+                                        "(while a stay-at-home order is in force)",
+                                        plausible=(0.05, 0.4),
+                                        source="assumption: in the 2022 Shanghai lockdown the "
+                                               "platforms' delivery capacity fell sharply (vice "
+                                               "mayor Chen Tong, 7 April 2022) and a day's slots "
+                                               "were gone minutes after opening (AP, 7 April "
+                                               "2022); from a twentieth to two fifths of daily "
+                                               "use")
+    group_buy_days: float = par(0.4, 0.0, 20.0, "days/day", "Group buying",
+                                "Essentials group buying (building leads' bulk orders in chat "
+                                "groups from supply-guarantee enterprises) brings into a closed "
+                                "grid a day, per household",
+                                plausible=(0.1, 0.9),
+                                source="assumption: in the 2022 Shanghai lockdown group buying "
+                                       "became residents' main source of food (Rest of World, "
+                                       "April 2022; Han et al. 2024, Frontiers in Sustainable "
+                                       "Food Systems), limited by the whitelisted suppliers' "
+                                       "passes, sorting and drivers; from a tenth to most of "
+                                       "daily use")
     donation_share: float = par(0.3, 0.0, 1.0, "share", "Donations to volunteers",
                                 "Share of its surplus above aid_keep_days a household not in need "
                                 "gives volunteers when they collect, per day",

@@ -119,6 +119,13 @@ class GovernancePars:
     prepositioning: float = par(0.0, 0.0, 1.0, "share/day", "Pre-positioning",
                                 "Daily share of the warehouse's stock above the floor sent to "
                                 "grid depots while a warning is out or the dashboard shows need")
+    food_package_days: float = par(2.0, 0.0, 60.0, "days/week", "Food packages",
+                                   "Government food packages handed to every household of a "
+                                   "closed grid, in days of essentials a week (from the city "
+                                   "warehouse, through the grid's depot)")
+    group_buy_offline: bool = par(False, unit="", label="Group buying for all",
+                                  help="Neighbours and volunteers add households without a "
+                                       "smartphone to their building's group orders")
     depot_access: bool = par(False, unit="", label="Volunteers draw on depots",
                              help="Under volunteer coordination, volunteers may deliver from "
                                   "their grid's depot")

@@ -16,14 +16,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sim.kernels.consumption import consume_and_restock
+from sim.kernels.consumption import (consume_and_restock, hand_out_packages, open_need_episodes,
+                                      order_from_platforms, order_group_buying)
 from sim.kernels.departments import serve_departments
 from sim.kernels.detection import detect_on_platform, reach_out_registries, visit_grids
 from sim.kernels.dispatch import dispatch_cases, triage_central
 from sim.kernels.help_seeking import seek_help
 from sim.kernels.mutual_aid import mutual_aid
 from sim.kernels.observation import observe
-from sim.kernels.preposition import preposition
+from sim.kernels.preposition import preposition, ship_packages
 from sim.kernels.record import record_day
 from sim.kernels.shock import apply_shock, damage_shops
 from sim.kernels.social import update_trust_and_social_capital, update_volunteers
@@ -63,9 +64,14 @@ PHASES: tuple[Phase, ...] = (
           (snapshot_telling, warn_and_perceive),
           ("model.snapshot_telling", "households.warn_and_perceive")),
     Phase("3", "consume_and_restock", "deliveries to shops and depots; a day of essentials "
-          "used; shortfall becomes need; purchases from the grid's shops (rationed); need "
-          "episodes close and open",
-          (consume_and_restock,), ("grid_units.consume_and_restock",)),
+          "used; shortfall becomes need; walk-in purchases from the grid's shops (rationed); "
+          "in a closed grid, orders through delivery platforms and group buying; need "
+          "episodes close and open; government food packages in a closed grid",
+          (consume_and_restock, order_from_platforms, order_group_buying, open_need_episodes,
+           hand_out_packages),
+          ("grid_units.consume_and_restock", "grid_units.order_from_platforms",
+           "grid_units.order_group_buying",
+           "households.open_need_episode", "grid_units.hand_out_packages")),
     Phase("4", "seek_help", "households in need ask the platform, the chat group, their ties",
           (seek_help,), ("households.seek_help",), returns="n_asking_ties"),
     Phase("5a", "detect_on_platform", "platform requests, linked chat posts, sensing; "
@@ -87,7 +93,8 @@ PHASES: tuple[Phase, ...] = (
           "to dispatched cases, within their trips",
           (serve_departments,), ("model.serve_departments",)),
     Phase("6d", "preposition", "the city warehouse is resupplied; goods go out to grid "
-          "depots (arrive tomorrow)", (preposition,), ("model.preposition",)),
+          "depots (arrive tomorrow): pre-positioning, and food packages for closed grids",
+          (preposition, ship_packages), ("model.preposition", "model.ship_packages")),
     Phase("7", "update_wellbeing", "stress from need, heat and damage; recovery",
           (update_wellbeing,), ("households.update_wellbeing",)),
     Phase("8a", "update_trust_and_social_capital", "trust and social capital",

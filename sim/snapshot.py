@@ -215,33 +215,70 @@ class Snapshot:
 
 
 def load(path: str | Path) -> Snapshot:
-    """Read a snapshot written by `Snapshot.save` (checked: format and code version)."""
+    """Read a snapshot written by `Snapshot.save`, checked before any work: the
+    archive whole (CRC), a JSON header object of this format, every array it
+    describes present with the dtype and shape it says, then the format and
+    code version. Any problem is one SnapshotError naming the file."""
+    from sim.io import is_dir, is_file
+
     path = Path(path)
-    if not path.is_file():
+    if is_dir(path):
+        raise SnapshotError(f"snapshot file {shown(str(path))} is a folder, not a snapshot "
+                            "(a .npz file written by --save-snapshot)")
+    if not is_file(path):
         raise SnapshotError(f"snapshot file {shown(str(path))} does not exist")
     try:
         with np.load(path, allow_pickle=False) as z:
+            if not isinstance(z, np.lib.npyio.NpzFile) or "header" not in z.files:
+                raise KeyError("no header")
             header = json.loads(bytes(z["header"]).decode())
+            if not isinstance(header, dict):
+                raise ValueError("its header is not a JSON object")
             if header.get("format") != FORMAT:
                 raise SnapshotError(f"{shown(str(path))} is not a grassroots snapshot "
                                     f"(format {shown(header.get('format'))})")
-            names = list(header["arrays"])
-            missing = [k for k in names if f"{k}.npy" not in z.zip.namelist()]
+            described = header["arrays"]
+            if not isinstance(described, dict):
+                raise ValueError("its header's arrays are not a table")
+            missing = [k for k in described if f"{k}.npy" not in z.zip.namelist()]
             if missing:
                 raise KeyError(f"missing arrays {', '.join(missing)}")
-        arrays = NpzArrays(path, header["arrays"])
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
+            damaged = z.zip.testzip()
+            if damaged is not None:
+                raise ValueError(f"{damaged} is damaged (its checksum does not match)")
+            for k, (dtype, shape) in described.items():
+                _check_array(z.zip, k, np.dtype(dtype), tuple(shape))
+        arrays = NpzArrays(path, described)
+        snap = Snapshot(engine=header["engine"], params=header["params"],
+                        strategy=strategy_from_dict(header["strategy"]),
+                        shock=shock_from_dict(header["shock"]), seed=header["seed"],
+                        clock=header["clock"], day=header["day"], burn_in=header["burn_in"],
+                        live=header["live"], arrays=arrays, code_version=header["code_version"],
+                        format_version=header["format_version"],
+                        network_digest=header["network_digest"])
+    except SnapshotError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, EOFError,
+            RecursionError, zipfile.BadZipFile) as e:
         raise SnapshotError(f"{shown(str(path))} is not a readable grassroots snapshot "
-                            f"(a .npz file written by Snapshot.save): {e}") from None
-    snap = Snapshot(engine=header["engine"], params=header["params"],
-                    strategy=strategy_from_dict(header["strategy"]),
-                    shock=shock_from_dict(header["shock"]), seed=header["seed"],
-                    clock=header["clock"], day=header["day"], burn_in=header["burn_in"],
-                    live=header["live"], arrays=arrays, code_version=header["code_version"],
-                    format_version=header["format_version"],
-                    network_digest=header["network_digest"])
+                            f"(a .npz file written by Snapshot.save): {shown(str(e), 160)}"
+                            ) from None
     snap.check()
     return snap
+
+
+def _check_array(archive: zipfile.ZipFile, name: str, dtype: np.dtype, shape: tuple) -> None:
+    """The array `name` of the archive has the dtype and shape the header says
+    (read from its .npy header, not its data)."""
+    from numpy.lib import format as npy
+
+    with archive.open(f"{name}.npy") as f:
+        version = npy.read_magic(f)
+        read = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+        got_shape, _, got_dtype = read(f)
+    if got_dtype != dtype or tuple(got_shape) != shape:
+        raise ValueError(f"array {name} is {got_dtype} {tuple(got_shape)}, its header says "
+                         f"{dtype} {shape}")
 
 
 class NpzArrays(Mapping):

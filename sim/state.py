@@ -64,6 +64,8 @@ HOUSEHOLD_FIELDS: dict[str, tuple[type, float, str]] = {
     "aid_out_today": (np.float64, 0.0, "essentials given to ties today, days"),
     "volunteer_in_today": (np.float64, 0.0, "essentials delivered by volunteers today, days"),
     "department_in_today": (np.float64, 0.0, "essentials delivered by departments today, days"),
+    "package_in_today": (np.float64, 0.0, "government food package received today (while the "
+                         "grid is closed), days"),
     "aid_scale": (np.float64, 0.0, "mutual aid: offer per unit tie strength (scratch)"),
     "aid_frac": (np.float64, 0.0, "mutual aid: share of offers accepted (scratch)"),
     "need_total": (np.float64, 0.0, "need summed over the days so far, household-days"),
@@ -109,6 +111,8 @@ GRID_FIELDS: dict[str, tuple[type, float, str]] = {
     "donated_today": (np.float64, 0.0, "goods households of the grid gave volunteers today, "
                       "days"),
     "shop_destroyed_today": (np.float64, 0.0, "shop stock destroyed by hazards today, days"),
+    "group_in_today": (np.float64, 0.0, "goods group buying brought into the grid today from "
+                       "supply-guarantee enterprises outside it, days"),
     "handoffs_today": (np.int64, 0, "cases the grid worker handed over directly to departments "
                        "today (cost visits tomorrow)"),
     "queued_today": (np.int64, 0, "cases of the grid waiting in the central triage queue today"),

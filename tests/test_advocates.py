@@ -280,15 +280,17 @@ def test_missed_need_and_false_alarms_are_household_counts():
 def test_volunteer_burnout_bites_in_a_long_shock(seed):
     """The community's cost that was already there: volunteers burn out, and switching
     burnout off (a threshold never reached) lowers unmet need, where volunteers have
-    goods to carry. In the default lockdown they are short of goods, not of labour (the
-    shops get a fifth of their deliveries), and burnout changes nothing (33,180
-    household-days either way at seed 1); with the warehouse at the top of its
-    plausible range pre-positioning stock into depots they may draw on (depot access
-    set here: the strategy no longer sets it, since its depots are empty without
-    pre-positioning), it bites (28,777 against 26,002; measured after issue 22)."""
+    goods to carry. In the lockdown the shops are shut to them and they are short of
+    goods, not of labour; with the warehouse at the top of its plausible range
+    pre-positioning stock into depots they may draw on (depot access set here: the
+    strategy no longer sets it, since its depots are empty without pre-positioning), and
+    no food packages (which would hand the depots' stock out first: with them unmet need
+    is 1,127 household-days at seed 1 whatever the threshold), it bites (15,333 against
+    13,088 at seed 1, measured at commit 637cae6)."""
     stocked = {"governance.prepositioning": 0.5, "governance.depot_access": True,
                "governance.warehouse_days_per_household": 7.0,
-               "governance.warehouse_resupply_per_10k": 3000.0}
+               "governance.warehouse_resupply_per_10k": 3000.0,
+               "governance.food_package_days": 0.0}
 
     def unmet(threshold):
         m = make("community_resilience", "lockdown", n=1_500, days=45, seed=seed,

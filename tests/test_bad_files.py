@@ -786,3 +786,93 @@ def test_a_folder_or_file_in_the_wrong_place_says_so(tmp_path, capsys, option):
     assert main(["run", option, given]) == 2
     err = capsys.readouterr().err
     assert ("is a file" if option == "--scenarios-dir" else "is a folder") in err, err
+
+
+# -- snapshot files (grassroots run --from-snapshot) -----------------------------------------
+
+@pytest.fixture(scope="module")
+def snapshot_bytes(tmp_path_factory) -> bytes:
+    """A real snapshot of a small run (60 households, 3 days), as bytes."""
+    from scenarios import make_model
+
+    m = make_model("status_quo", "none", n_households=60, days=3, seed=0)
+    m.run()
+    return m.save(tmp_path_factory.mktemp("snap") / "s.npz").read_bytes()
+
+
+def _rewrite(src: bytes, tmp_path, change) -> bytes:
+    """The snapshot with its header or arrays changed by `change(header, arrays)`."""
+    import io
+
+    with np.load(io.BytesIO(src)) as z:
+        header = json.loads(bytes(z["header"]).decode())
+        arrays = {k: z[k] for k in z.files if k != "header"}
+    header = change(header, arrays)
+    buf = io.BytesIO()
+    text = header if isinstance(header, bytes) else json.dumps(header).encode()
+    np.savez(buf, header=np.frombuffer(text, dtype=np.uint8), **arrays)
+    return buf.getvalue()
+
+
+def _first_array(arrays) -> str:
+    return next(iter(arrays))
+
+
+SNAPSHOT_CASES = {
+    "empty": lambda s, t: b"",
+    "random bytes": lambda s, t: bytes(range(256)) * 4,
+    "truncated": lambda s, t: s[: len(s) // 2],
+    "a byte flipped": lambda s, t: s[:200] + bytes([s[200] ^ 0xFF]) + s[201:],
+    "an npy file": lambda s, t: b"\x93NUMPY\x01\x00v\x00{'descr': '<f8', 'fortran_order': False,"
+                                b" 'shape': (0,), }" + b" " * 60 + b"\n",
+    "header a list": lambda s, t: _rewrite(s, t, lambda h, a: [1, 2]),
+    "header not JSON": lambda s, t: _rewrite(s, t, lambda h, a: b"{not json"),
+    "header not UTF-8": lambda s, t: _rewrite(s, t, lambda h, a: b"\xff\xfe"),
+    "header nested deep": lambda s, t: _rewrite(s, t, lambda h, a: b"[" * 100_000),
+    "other format": lambda s, t: _rewrite(s, t, lambda h, a: {**h, "format": "x"}),
+    "no arrays table": lambda s, t: _rewrite(s, t, lambda h, a: {
+        k: v for k, v in h.items() if k != "arrays"}),
+    "arrays a list": lambda s, t: _rewrite(s, t, lambda h, a: {**h, "arrays": [1]}),
+    "an array missing": lambda s, t: _rewrite(s, t, lambda h, a: (
+        a.pop(_first_array(a)), h)[1]),
+    "an array of another shape": lambda s, t: _rewrite(s, t, lambda h, a: (
+        a.update({_first_array(a): np.zeros(7)}), h)[1]),
+    "an array of another dtype": lambda s, t: _rewrite(s, t, lambda h, a: (
+        a.update({_first_array(a): a[_first_array(a)].astype(np.int8)}), h)[1]),
+    "a bad dtype in the header": lambda s, t: _rewrite(s, t, lambda h, a: {
+        **h, "arrays": {**h["arrays"], _first_array(a): ["no-such-type", [1]]}}),
+    "no strategy": lambda s, t: _rewrite(s, t, lambda h, a: {
+        k: v for k, v in h.items() if k != "strategy"}),
+    "a bad strategy": lambda s, t: _rewrite(s, t, lambda h, a: {**h, "strategy": [1]}),
+    "another code version": lambda s, t: _rewrite(s, t, lambda h, a: {
+        **h, "code_version": "0" * 16}),
+    "another format version": lambda s, t: _rewrite(s, t, lambda h, a: {
+        **h, "format_version": 99}),
+}
+
+
+@pytest.mark.parametrize("case", SNAPSHOT_CASES)
+def test_broken_snapshots_are_one_message_naming_the_file(tmp_path, capsys, snapshot_bytes,
+                                                          case):
+    from sim.snapshot import SnapshotError, load
+
+    f = tmp_path / "s.npz"
+    f.write_bytes(SNAPSHOT_CASES[case](snapshot_bytes, tmp_path))
+    refused(lambda: load(f), error=SnapshotError)
+    assert main(["run", "--from-snapshot", str(f), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and ("s.npz" in err or "snapshot" in err), err
+    assert not (tmp_path / "o").exists()
+
+
+def test_snapshot_paths_are_checked_before_the_run(tmp_path, capsys, snapshot_bytes):
+    from sim.snapshot import SnapshotError, load
+
+    f = tmp_path / "s.npz"
+    f.write_bytes(snapshot_bytes)
+    assert load(f).day == 3  # the unchanged file loads
+    refused(lambda: load(tmp_path), "folder", error=SnapshotError)
+    refused(lambda: load(tmp_path / "nope.npz"), "does not exist", error=SnapshotError)
+    assert main(["run", "--households", "600", "--days", "12", "--save-snapshot",
+                 str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err

@@ -51,6 +51,23 @@ def test_builtin_targets_validate():
         "harvey_2017.toml", "kobe_1995.toml", "shanghai_2022.toml"]
 
 
+def test_every_fitted_group_is_seen_by_two_calibration_targets():
+    """The default fitted set (issue 23): each group of parameters is seen by at least
+    two of the built-in calibration targets, and the groups make up DEFAULT_PARAMS."""
+    from experiments.calibration.abc import DEFAULT_PARAMS, PARAM_GROUPS
+    from sim.params import UNCERTAIN
+
+    used = {t.output for t in load_targets() if t.use == "calibration"}
+    for group, (params, outputs) in PARAM_GROUPS.items():
+        seen = set(outputs) & used
+        assert len(seen) >= 2, f"{group}: seen by {sorted(seen)}"
+        assert all(p in UNCERTAIN for p in params)
+    assert len(set(DEFAULT_PARAMS)) == len(DEFAULT_PARAMS)
+    for p in ("behaviour.group_buy_days", "behaviour.platform_delivery_days",
+              "governance.warehouse_resupply_per_10k", "population.reserve_days"):
+        assert p in DEFAULT_PARAMS  # the lockdown's budget and stocks are fitted
+
+
 def test_good_file_and_sd_from_interval(tmp_path):
     (t,) = load_file(write(tmp_path, GOOD))
     assert t.sd == pytest.approx(0.1 / 1.959964)

@@ -203,7 +203,11 @@ def test_warning_lets_flooded_households_stock_up():
 
 
 def test_formal_services_crowd_out_idle_volunteers():
-    capable = {"governance.dept_capacity_per_10k": 2_000.0}
+    # Departments with trips and goods: no food packages draw the warehouse down first
+    # (docs/ODD.md 7.8.4), and its resupply at the top of its plausible range.
+    capable = {"governance.dept_capacity_per_10k": 2_000.0,
+               "governance.food_package_days": 0.0,
+               "governance.warehouse_resupply_per_10k": 3000.0}
     for lo, hi in pair("behaviour.crowd_out", 0.0, 0.5, shock="lockdown", extra=capable,
                        seeds=SEEDS[:2]):
         end_lo = col(lo, "volunteer_motivation_mean")[-1]

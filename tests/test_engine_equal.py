@@ -40,9 +40,13 @@ def test_reference_equals_kernels(strategy, shock):
 
 def test_reference_equals_kernels_larger_city():
     # The lockdown: every channel of help and detection is used (under the flood,
-    # coordinated volunteers meet every need before a department arrives).
-    fast = make("grassroots_empowerment", "lockdown", n=2_000, seed=11, overrides=SHORT)
-    ref = make("grassroots_empowerment", "lockdown", n=2_000, seed=11, overrides=SHORT,
+    # coordinated volunteers meet every need before a department arrives), and so
+    # are the lockdown's supply channels (platforms, group buying, food packages).
+    # The warehouse's resupply at the top of its plausible range: at the default,
+    # food packages empty it and departments have nothing to deliver.
+    over = {**SHORT, "governance.warehouse_resupply_per_10k": 3000.0}
+    fast = make("grassroots_empowerment", "lockdown", n=2_000, seed=11, overrides=over)
+    ref = make("grassroots_empowerment", "lockdown", n=2_000, seed=11, overrides=over,
                engine="reference")
     fast.run()
     ref.run()
@@ -50,6 +54,8 @@ def test_reference_equals_kernels_larger_city():
     for k in ("help_neighbours_days", "help_volunteers_days", "help_departments_days",
               "detected_visit", "detected_sensing", "detected_request", "detected_chat"):
         assert col(fast, k).sum() > 0, f"{k} never happened: the comparison misses it"
+    assert fast.state.grids.group_in_today.sum() > 0  # group buying on the last day
+    assert fast.state.households.package_in_today.sum() > 0  # food packages too
 
 
 def test_reference_agents_are_views_on_state():

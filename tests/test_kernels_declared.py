@@ -35,12 +35,14 @@ def test_docstring_declares_writes_among_its_parameters(kernel):
 
 @pytest.fixture(scope="module")
 def changes():
-    """{kernel: [(changed names, declared names), ...]}, 12 days of three runs (the
-    top-down strategy's registry outreach needs a warning with telecom working)."""
+    """{kernel: [(changed names, declared names), ...]}, 12 days of four runs (the
+    top-down strategy's registry outreach needs a warning with telecom working; the
+    lockdown's channels need a closure)."""
     out: dict[str, list[tuple[set, set]]] = {}
     for strategy, shock, start in (("grassroots_empowerment", "flood", 5),
                                    ("top_down_digital", "compound", 20),
-                                   ("top_down_digital", "flood", 5)):
+                                   ("top_down_digital", "flood", 5),
+                                   ("community_resilience", "lockdown", 12)):
         m = make_model(strategy, shock, n_households=800, days=40, seed=4)
         m.run(start)  # into the warning or the shock
         for _ in range(12):

@@ -34,10 +34,31 @@ import numpy as np
 from experiments.calibration.sampler import OrderedSampler
 from sim.errors import SpecError
 
-DEFAULT_PARAMS = ("population.reserve_days", "population.migrant_reserve_factor",
-                  "population.migrant_social_factor", "behaviour.restock_days",
-                  "behaviour.stockup_days", "behaviour.aid_share", "behaviour.ask_neighbours",
-                  "governance.dept_capacity_per_10k")
+# The parameters fitted by default, by what they decide, with the calibration targets
+# (by output) that see each group: at least two per group (tests/test_calibration.py).
+# The lockdown's budget and access: what enters a closed city through its channels
+# (group buying, delivery platforms, the warehouse that fills the food packages);
+# households' stocks at onset; mutual aid; migrants' stocks; the public services'
+# capacity in a sudden shock.
+PARAM_GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "lockdown budget and access": (
+        ("behaviour.group_buy_days", "behaviour.platform_delivery_days",
+         "governance.warehouse_resupply_per_10k"),
+        ("share_ever_in_need", "or_income_loss", "or_prepared")),
+    "stocks at onset": (
+        ("population.reserve_days", "behaviour.restock_days", "behaviour.stockup_days"),
+        ("share_ever_in_need", "or_prepared", "help_share_self")),
+    "mutual aid": (
+        ("behaviour.aid_share", "behaviour.ask_neighbours"),
+        ("or_bonding_social_capital", "help_share_neighbours")),
+    "migrants": (
+        ("population.migrant_reserve_factor",),
+        ("or_migrant", "share_ever_in_need")),
+    "public capacity": (
+        ("governance.dept_capacity_per_10k",),
+        ("help_share_public", "help_share_self")),
+}
+DEFAULT_PARAMS = tuple(p for params, _ in PARAM_GROUPS.values() for p in params)
 # Calibration runs give each strategy a month of its routine before day 0, not
 # the model's default year: five times faster, and the targets (a shock's
 # first weeks) depend on the city's stocks and ties, which the warm-up sets.

@@ -1,10 +1,12 @@
 """Model outputs that correspond to published numbers: the registry targets name.
 
 `observe` runs one model (a strategy under a shock) day by day and keeps, per
-household, what the targets need: whether it had a need episode (ran short of
-essentials after its own purchases: `t_need_start >= 0` at the end of a day)
-inside the windows of the shock's first event, and the essentials it received
-by source in the first three days from onset. Each function of `OUTPUTS`
+household, what the targets need: whether it went without (need left at the
+end of a day, after its own purchases and every kind of help: the model's
+counterpart of food insecurity) inside the windows of the shock's first
+event, whether it had a need episode (ran short after its own purchases:
+`t_need_start >= 0`) in the first three days, and the essentials it received
+by source in those days. Each function of `OUTPUTS`
 turns that `Observation` into one number; its docstring says exactly what it
 measures, and docs/calibration.md what it does and does not correspond to.
 
@@ -28,9 +30,9 @@ from experiments.calibration.logistic import odds_ratios
 class Observation:
     """What one run leaves for the outputs (arrays are per household)."""
 
-    ever_event: np.ndarray  # need episode on a day of the event window
-    ever_extended: np.ndarray  # ... of the event window plus recovery
-    ever_first3: np.ndarray  # ... of the first three days from onset
+    ever_event: np.ndarray  # went without (need left at the end of a day) in the event window
+    ever_extended: np.ndarray  # ... in the event window plus recovery
+    ever_first3: np.ndarray  # need episode on a day of the first three days from onset
     hit: np.ndarray  # lives in a grid the first event covers
     received: dict[str, np.ndarray]  # essentials received days 0-2 by source, days
     attributes: dict[str, np.ndarray]  # fixed household attributes
@@ -38,9 +40,8 @@ class Observation:
 
 
 def run_days(shock) -> int:
-    """Days a run needs to see the first event and its recovery (plus a day)."""
-    e = shock.events[0]
-    return e.start + e.days + e.recovery_days + 1
+    """Days a run needs to see every event and its recovery (plus a day)."""
+    return max(e.start + e.days + e.recovery_days for e in shock.events) + 1
 
 
 def observe(strategy: str, shock: str, households: int, seed: int,
@@ -74,16 +75,17 @@ def watch(m) -> Observation:
         d = m.day
         m.step()
         in_need = h.t_need_start >= 0
+        went_without = h.need > 0.0  # need left at the end of the day, after every channel
         if start <= d < stop:
-            ever_event |= in_need
+            ever_event |= went_without
         if start <= d < stop_ext:
-            ever_ext |= in_need
+            ever_ext |= went_without
         if start <= d < start + 3:
             ever3 |= in_need
             for k, v in flows.items():
                 received[v] += getattr(h, k)
     grid_hit = (s.hazard[start] > 0) | (s.supply[start] < 1) | (s.heat[start] > 0) \
-        | (s.power[start] < 1) | (s.income[start] < 1)
+        | (s.power[start] < 1) | (s.income[start] < 1) | (s.closure[start] > 0)
     attrs = {k: getattr(h, k).copy() for k in ("reserve_target", "social_capital0",
                                                 "is_low_income", "is_migrant", "is_vulnerable")}
     return Observation(ever_event, ever_ext, ever3, grid_hit[h.grid], received, attrs)
@@ -116,17 +118,17 @@ def output(lo: float, hi: float):
 
 @output(0.0, 1.0)
 def share_ever_in_need(o: Observation) -> float:
-    """Share of all households that had a need episode (ran short of essentials
-    after their own purchases) on at least one day of the shock's first event
-    (start to start + days - 1), whether or not others met it the same day."""
+    """Share of all households that went without (need left at the end of a day,
+    after their own purchases and every kind of help) on at least one day of the
+    shock's first event (start to start + days - 1)."""
     return float(o.ever_event.mean())
 
 
 @output(0.0, 1.0)
 def share_ever_in_need_hit(o: Observation) -> float:
     """Share of the households living in the grids the shock's first event
-    covers that had a need episode on at least one day of the event or its
-    recovery (start to start + days + recovery_days - 1)."""
+    covers that went without (need left at the end of a day) on at least one
+    day of the event or its recovery (start to start + days + recovery_days - 1)."""
     return float(o.ever_extended[o.hit].mean()) if o.hit.any() else float("nan")
 
 
@@ -144,7 +146,8 @@ def _lockdown_design(o: Observation) -> np.ndarray:
 
 @output(0.0, 1e6)
 def or_prepared(o: Observation) -> float:
-    """Odds ratio of a need episode during the event window for households with
+    """Odds ratio of going without (need left at the end of a day) during the
+    event window for households with
     a habitual stock (reserve_target) above the city's median, against the
     rest, in the logistic regression of all households on four predictors:
     prepared (reserve_target above median), bonding social capital
@@ -155,7 +158,7 @@ def or_prepared(o: Observation) -> float:
 
 @output(0.0, 1e6)
 def or_bonding_social_capital(o: Observation) -> float:
-    """Odds ratio of a need episode during the event window per standard
+    """Odds ratio of going without during the event window per standard
     deviation of baseline social capital (social_capital0), in the same
     four-predictor regression as or_prepared."""
     return float(_lockdown_design(o)[1])
@@ -163,7 +166,7 @@ def or_bonding_social_capital(o: Observation) -> float:
 
 @output(0.0, 1e6)
 def or_income_loss(o: Observation) -> float:
-    """Odds ratio of a need episode during the event window for low-income
+    """Odds ratio of going without during the event window for low-income
     households (is_low_income: they restock at low_income_restock_factor and
     lose income in economic shocks), in the same regression as or_prepared."""
     return float(_lockdown_design(o)[2])
@@ -171,7 +174,7 @@ def or_income_loss(o: Observation) -> float:
 
 @output(0.0, 1e6)
 def or_migrant(o: Observation) -> float:
-    """Odds ratio of a need episode during the event window for migrant
+    """Odds ratio of going without during the event window for migrant
     households (is_migrant) against the others, in the same regression as
     or_prepared."""
     return float(_lockdown_design(o)[3])
@@ -190,8 +193,8 @@ def _hit_design(o: Observation) -> np.ndarray:
 
 @output(0.0, 1e6)
 def or_high_social_support(o: Observation) -> float:
-    """Among households of the grids the first event covers: odds ratio of a
-    need episode during the event or its recovery for households with baseline
+    """Among households of the grids the first event covers: odds ratio of
+    going without (need left at the end of a day) during the event or its recovery for households with baseline
     social capital (social_capital0) above those households' median, in a
     regression on two predictors (that and is_low_income)."""
     return float(_hit_design(o)[0])
@@ -199,8 +202,8 @@ def or_high_social_support(o: Observation) -> float:
 
 @output(0.0, 1e6)
 def or_economic_instability(o: Observation) -> float:
-    """Among households of the grids the first event covers: odds ratio of a
-    need episode during the event or its recovery for low-income households
+    """Among households of the grids the first event covers: odds ratio of
+    going without during the event or its recovery for low-income households
     (is_low_income), in the same regression as or_high_social_support."""
     return float(_hit_design(o)[1])
 

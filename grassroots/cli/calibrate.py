@@ -33,8 +33,8 @@ def add_parsers(sub) -> None:
                         "calibration there is continued")
     c.add_argument("--params", default=None, metavar="A,B,...",
                    help="parameters to calibrate, comma-separated names of the uncertainty "
-                        "table, or 'all' (default: the eight that the targets speak to, "
-                        "experiments.calibration.abc.DEFAULT_PARAMS)")
+                        "table, or 'all' (default: ten in five groups, each seen by two or "
+                        "more targets, experiments.calibration.abc.DEFAULT_PARAMS)")
     c.add_argument("--population", type=int, default=None, metavar="N",
                    help="particles per generation (default: 200)")
     c.add_argument("--generations", type=int, default=None, metavar="G",

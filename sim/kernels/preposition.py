@@ -61,3 +61,41 @@ def preposition(start, stop, warning, dashboard, dashboard_cases, depot, warehou
         in_transit[g] += x
         sent += x
     warehouse[0] = max(0.0, stock - sent)
+
+
+@njit(cache=True)
+def ship_packages(start, stop, closure, depot, in_transit, warehouse, food_package_days,
+                  warehouse_days_per_household):
+    """Government food packages for tomorrow: to every closed grid (closure > 0) the
+    warehouse sends what tomorrow's ration (food_package_days / 7 * closure per
+    household, handed out in phase 3) needs beyond what its depot holds and what is on
+    its way, up to the depot's room (warehouse_days_per_household per household). If
+    the warehouse holds less than all grids ask, each gets the same share of its ask.
+    Serial over grids (one warehouse); after the resupply and pre-positioning.
+
+    Writes in_transit, warehouse.
+    """
+    if food_package_days <= 0.0:
+        return
+    asked = 0.0
+    for g in range(start.shape[0]):
+        if closure[g] > 0.0:
+            n_g = stop[g] - start[g]
+            ask = food_package_days / 7.0 * closure[g] * n_g - depot[g] - in_transit[g]
+            room = warehouse_days_per_household * n_g - depot[g] - in_transit[g]
+            asked += max(0.0, min(ask, room))
+    if asked <= 0.0 or warehouse[0] <= 0.0:
+        return
+    frac = 1.0
+    if asked > warehouse[0]:
+        frac = warehouse[0] / asked
+    sent = 0.0
+    for g in range(start.shape[0]):
+        if closure[g] > 0.0:
+            n_g = stop[g] - start[g]
+            ask = food_package_days / 7.0 * closure[g] * n_g - depot[g] - in_transit[g]
+            room = warehouse_days_per_household * n_g - depot[g] - in_transit[g]
+            x = frac * max(0.0, min(ask, room))
+            in_transit[g] += x
+            sent += x
+    warehouse[0] = max(0.0, warehouse[0] - sent)

@@ -65,7 +65,8 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
                social_capital, t_informed, t_case, need_total, motivation, used_today,
                visits_today, crisis_threshold, dashboard, volunteer_hours_per_day,
                reporting_hours, consumed_today, destroyed_today, reserves, shop_stock,
-               shop_in_today, depot, in_transit, donated_today, shop_destroyed_today, warehouse,
+               shop_in_today, group_in_today, depot, in_transit, donated_today, shop_destroyed_today,
+               warehouse,
                warehouse_in_today, is_shown, day, row):
     """Write the day's metrics into `row` (N_COLUMNS,) and add today's need to
     each household's need_total. The detection columns are DETECTED_VISIT +
@@ -152,7 +153,7 @@ def record_day(need, wellbeing, is_vulnerable, detected_by, t_detected, t_need_s
     row[VISITS] = float(np.sum(visits_today))
     shop_in = 0.0
     for g in range(shop_stock.shape[0]):
-        shop_in += shop_in_today[g]
+        shop_in += shop_in_today[g] + group_in_today[g]
         row[STOCK_SHOPS] += shop_stock[g]
         row[STOCK_DEPOTS] += depot[g]
         row[STOCK_IN_TRANSIT] += in_transit[g]

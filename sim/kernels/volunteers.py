@@ -25,14 +25,17 @@ def _deliver(i, left, goods, need, volunteer_in_today, consumed_today):
 def serve_volunteers(start, stop, vol_start, vol_stop, household, motivation, indptr, indices,
                      grid, asked_today, t_case, t_visited, need, reserves,
                      volunteer_in_today, consumed_today, capacity_today, used_today,
-                     volunteer_today, pool, shop_stock, depot, donated_today,
+                     volunteer_today, pool, shop_stock, depot, donated_today, supply, closure,
                      volunteer_capacity_days, aid_keep_days, donation_share, chat_groups,
                      volunteer_coordination, depot_access, day):
     """Volunteers deliver essentials to households in need of their grid.
 
     A volunteer's labour today is volunteer_capacity_days * motivation (days of goods it
-    can carry). The goods come from the grid: group buying from its shops' stock (what
-    households left in phase 3), donations (each household not in need offers
+    can carry). The goods come from the grid: purchases from its shops' stock (what
+    households left in phase 3), as far as volunteers can reach the shops: like
+    households' purchases, their shopping is cut by the shock's access, at most
+    supply * (1 - closure) of their day's labour (a stay-at-home order shuts the shops to
+    them too); donations (each household not in need offers
     donation_share of its reserves above aid_keep_days), and, when volunteer_coordination
     and depot_access, the grid's depot. A volunteer serves, in order: its own ties in the
     grid that asked their ties; then the grid's shared pool of visible requests, in
@@ -65,7 +68,11 @@ def serve_volunteers(start, stop, vol_start, vol_stop, household, motivation, in
             elif reserves[i] > aid_keep_days:
                 offers += donation_share * (reserves[i] - aid_keep_days)
         from_depot = depot[g] if volunteer_coordination and depot_access else 0.0
-        goods = shop_stock[g] + offers + from_depot
+        labour = 0.0
+        for v in range(vol_start[g], vol_stop[g]):
+            labour += volunteer_capacity_days * motivation[v]
+        from_shops = min(shop_stock[g], supply[g] * (1.0 - closure[g]) * labour)
+        goods = from_shops + offers + from_depot
         p = 0
         total = 0.0
         for v in range(vol_start[g], vol_stop[g]):
@@ -92,7 +99,7 @@ def serve_volunteers(start, stop, vol_start, vol_stop, household, motivation, in
             used_today[v] = budget - left
             total += budget - left
         volunteer_today[g] = total
-        from_shop = min(total, shop_stock[g])
+        from_shop = min(total, from_shops)
         shop_stock[g] -= from_shop
         rest = total - from_shop
         given = min(rest, offers)
