@@ -46,6 +46,9 @@ class Config:
     headline: bool = True  # also time `grassroots compare` (the README's main job)
     fork_n: int = 10_000  # households per run in fork_speedup
     fork_days: int = 180
+    district_n: int = 1_000_000  # households of the district_build map
+    district_grids: int = 1_000  # its grid polygons
+    district_days: int = 20  # days stepped (the flood strikes on days 10-15), both cities
 
     def repeats(self, n: int) -> int:
         """Timed repeats at n households: more for short runs, best one reported."""
@@ -63,4 +66,5 @@ QUICK = Config(name="quick", engine_sizes=(2_000, 10_000), engine_days=30, engin
                threads=(1, 2), reference_runs=((600, 15), (1_000, 15)), phase_n=10_000,
                phase_days=30, memory_n=20_000, memory_days=12, startup_cold=False,
                sir_n=20_000, sir_steps=30, sweep_n=1_000, sweep_replicates=1, sweep_days=30,
-               headline=False, fork_n=2_000, fork_days=30)
+               headline=False, fork_n=2_000, fork_days=30, district_n=20_000,
+               district_grids=100, district_days=12)

@@ -22,6 +22,7 @@ from typing import Any
 
 from benchmarks import runner
 from benchmarks.config import CLI_MODULE, ROOT, SHOCK, STRATEGY, Config
+from benchmarks.district_build import district_build
 from benchmarks.runner import (
     BenchmarkError,
     CpuMeter,
@@ -302,4 +303,5 @@ BENCHMARKS: dict[str, Callable[[Config, dict[str, Any], Log], dict[str, Any]]] =
     "sweep_throughput": sweep_throughput,
     "ui_step": ui_step,
     "threads_under_load": threads_under_load,
+    "district_build": district_build,
 }

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.config import HERE, STRATEGY
+from benchmarks.district_build import render_district_build
 from benchmarks.runner import CORES, QUIET_THRESHOLD, disturbed
 from benchmarks.tables import load1, load_averages, load_cell, mib, si, table
 from benchmarks.targets import check_targets
@@ -160,6 +161,9 @@ def render_markdown(results: dict[str, Any]) -> str:
                     f"{w['headline_compare_s']:.0f} s."]
         out += ["", "Wall time includes starting the workers and warming their kernels.", ""]
 
+    db = b.get("district_build", {})
+    if db.get("read_s") is not None:
+        out += render_district_build(db)
     tl = b.get("threads_under_load", {})
     if tl.get("runs"):
         out += render_threads_under_load(tl)

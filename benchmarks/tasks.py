@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from benchmarks.district_build import measure_district
 from benchmarks.measure_context import measure_sir, measure_starsim, measure_ui
 from benchmarks.measure_model import (
     measure_engine,
@@ -27,5 +28,5 @@ WORKER_TASKS: dict[str, Callable[..., dict[str, Any]]] = {
     "memory": measure_memory, "memory_baseline": measure_memory_baseline,
     "fork": measure_fork,
     "sir": measure_sir, "starsim": measure_starsim, "ui": measure_ui,
-    "threading": measure_threading,
+    "threading": measure_threading, "district": measure_district,
 }

@@ -24,11 +24,14 @@ __all__ = ["run_compare"]
 
 def run_compare(spec=None, out: Path = Path("results/headline"), replicates=None,
                 households=None, days=None, workers=None, executor="process", resume=False,
-                progress=True, params: dict | None = None) -> tuple[Store, float]:
+                progress=True, params: dict | None = None,
+                district: str | Path | None = None) -> tuple[Store, float]:
     """Run the comparison (resumable); returns its store and wall time, seconds.
 
     `params` (dotted name -> value, e.g. a calibrated preset's, see
-    experiments.calibration.posterior.load_preset) are held fixed in every run."""
+    experiments.calibration.posterior.load_preset) are held fixed in every run.
+    `district` (a map file or its TOML mapping) builds every run's city on it
+    (population.district; the district's counts set the number of households)."""
     s = load_spec(spec)
     changes = {}
     if replicates is not None:
@@ -44,6 +47,15 @@ def run_compare(spec=None, out: Path = Path("results/headline"), replicates=None
             raise SpecError(f"the preset and the spec {s.name}'s [fixed] both set "
                             f"{', '.join(both)} (to different values); remove one")
         changes["fixed"] = {**fixed, **params}
+    if district is not None:
+        if households is not None:
+            from sim.errors import ParameterError
+
+            raise ParameterError("give either a district or a number of households: the "
+                                 "district's counts set the number of households")
+        fixed = {k: v for k, v in changes.get("fixed", s.fixed).items()
+                 if k != "population.n_households"}
+        changes["fixed"] = {**fixed, "population.district": str(Path(district).resolve())}
     if changes:
         from experiments.spec import check_spec
 

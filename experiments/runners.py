@@ -171,6 +171,7 @@ def check_tasks(tasks: list[Task]) -> None:
     naming the run it belongs to and what is wrong; a sweep never starts
     (and never writes a manifest) only to fail at its first run."""
     from scenarios import load_shock, load_strategy
+    from sim.district import read_district
     from sim.errors import GrassrootsError
     from sim.inputs import check_shock
     from sim.network import read_network
@@ -200,8 +201,13 @@ def check_tasks(tasks: list[Task]) -> None:
                              net.weight_scale)
                 checked.add((net, pop.n_households))
             if t.shock != "none" and (t.shock, t.days, pop) not in checked:
-                check_shock(loaded["shock", t.shock], t.days, grid_communities(pop),
-                            pop.n_households)
+                if pop.district:  # a district's grids, size and map attributes
+                    d = read_district(pop.district)
+                    check_shock(loaded["shock", t.shock], t.days, d.community,
+                                d.n_households, d)
+                else:
+                    check_shock(loaded["shock", t.shock], t.days, grid_communities(pop),
+                                pop.n_households)
                 checked.add((t.shock, t.days, pop))
         except GrassrootsError as e:
             raise SpecError(f"{what}: {e}") from None

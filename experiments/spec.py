@@ -255,6 +255,21 @@ def _check_shocks_fit(src, shocks, days: int, fixed, sweep, ranges) -> None:
     from sim.population import grid_communities
 
     key = "population.n_households"
+    if fixed.get("population.district"):
+        from sim.district import read_district
+
+        try:
+            district = read_district(fixed["population.district"])
+        except GrassrootsError as e:
+            raise _err(src, "fixed.population.district", str(e)) from None
+        for name in shocks:
+            if name != "none":
+                try:
+                    check_shock(load_shock(name), days, district.community,
+                                district.n_households, district)
+                except ScenarioError as e:
+                    raise _err(src, "shocks", str(e)) from None
+        return
     sizes = ({fixed[key]} if key in fixed else set(sweep.get(key, ()))
              or ({int(ranges[key][0])} if key in ranges else {SPECS[key].default}))
     layout = {k: v for k, v in fixed.items() if k.startswith("population.")}

@@ -198,12 +198,25 @@ def load_file(path: str | Path) -> tuple[str, Shock | Strategy]:
 
 
 def validate_file(path: str | Path, horizon: int | None = None,
-                  n_households: int | None = None) -> Shock | Strategy:
+                  n_households: int | None = None, district: str | Path | None = None
+                  ) -> Shock | Strategy:
     """Load any scenario file; a shock is also checked against a run of `horizon`
-    days and, if given, a city of `n_households` (default layout) by
-    `sim.inputs.check_shock`. Returns the object; warnings are issued as
-    `ShockWarning`."""
+    days and, if given, a city of `n_households` (default layout) or a district
+    map (its grids and attributes) by `sim.inputs.check_shock`. Returns the
+    object; warnings are issued as `ShockWarning`."""
     kind, obj = load_file(path)
+    if kind == "shock" and district is not None:
+        from sim.district import read_district
+        from sim.errors import GrassrootsError
+        from sim.params import Params
+
+        days = horizon if horizon is not None else Params().run.days
+        try:
+            d = read_district(district)
+            check_shock(obj, days, d.community, d.n_households, d)
+        except GrassrootsError as e:
+            raise ScenarioError(f"{path}: {e}") from None
+        return obj
     if kind == "shock" and (horizon is not None or n_households is not None):
         from sim.params import Params
         from sim.population import grid_communities

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import ParameterError, ScenarioError, shown
-from sim.inputs import EVENT_KINDS, Event, GridSelector, Shock, Strategy, check_shock
+from sim.inputs import EVENT_KINDS, Event, GridSelector, Shock, Strategy, check_shock, parse_where
 from sim.params import SPECS
 
 MAX_DAY = 3650
@@ -32,7 +32,8 @@ EVENT_KEYS: dict[str, tuple[str, float | None, float | None, str]] = {
     "kind": ("kind", None, None, "what happens: " + ", ".join(EVENT_KINDS)),
     "start": ("int", 0, MAX_DAY, "first day of the event"),
     "days": ("int", 1, MAX_DAY, "how many days it lasts"),
-    "grids": ("grids", None, None, "which grids: all, lowest_share, grids or communities"),
+    "grids": ("grids", None, None, "which grids: all, lowest_share, grids, communities, or on "
+              "a district map: where, lowest with share, polygons"),
     "intensity": ("float", 0.0, 1.0, "how hard it hits, 0-1"),
     "lead_days": ("int", 0, 60, "days before start that a forecast exists"),
     "recovery_days": ("int", 0, MAX_DAY, "days to return linearly to normal after it"),
@@ -47,7 +48,11 @@ EVENT_KEYS: dict[str, tuple[str, float | None, float | None, str]] = {
                                    "to walk-in buyers)"),
 }
 GRID_KEYS = {"all": "true", "lowest_share": "a share 0-1 of grids, lowest first",
-             "grids": "list of grid ids", "communities": "list of community ids"}
+             "grids": "list of grid ids", "communities": "list of community ids",
+             "where": "a condition on a district map's attributes, e.g. \"flood_zone == 1\"",
+             "lowest": "a district map attribute: its lowest `share` of grids",
+             "share": "a share 0-1 of grids (with lowest)",
+             "polygons": "a polygon file: the district's grids whose centre lies inside"}
 
 
 def where(path: Path | str, key: str) -> str:
@@ -119,6 +124,41 @@ def _grids(path, key: str, value: Any) -> GridSelector:
                                     f"ids, got {shown(ids)}")
             kw[k] = tuple(_number(path, f"{key}.{k}[{j}]", x, "int", 0, 10**9)
                           for j, x in enumerate(ids))
+    if "where" in value:
+        text = value["where"]
+        if not isinstance(text, str):
+            raise ScenarioError(f"{where(path, key + '.where')}: must be a condition in quotes, "
+                                f"e.g. \"flood_zone == 1\"; got {shown(text)}")
+        try:
+            parse_where(text)
+        except ScenarioError as e:
+            raise ScenarioError(f"{where(path, key + '.where')}: {e}") from None
+        kw["where"] = text
+    if "lowest" in value and not isinstance(value["lowest"], str):
+        raise ScenarioError(f"{where(path, key + '.lowest')}: must name a district map "
+                            f"attribute (with share), got {shown(value['lowest'])}; for the "
+                            "lowest share of grids by elevation, did you mean lowest_share?")
+    if ("lowest" in value) != ("share" in value):
+        missing = "share" if "lowest" in value else "lowest"
+        raise ScenarioError(f"{where(path, key + '.' + missing)}: missing; lowest and share go "
+                            "together: { lowest = \"elevation\", share = 0.2 } chooses the 20% "
+                            "of grids lowest in that map attribute")
+    if "lowest" in value:
+        if not isinstance(value["lowest"], str) or not value["lowest"]:
+            raise ScenarioError(f"{where(path, key + '.lowest')}: must name a map attribute, "
+                                f"got {shown(value['lowest'])}")
+        kw["lowest"] = value["lowest"]
+        kw["share"] = _number(path, key + ".share", value["share"], "float", 0.0, 1.0)
+    if "polygons" in value:
+        poly = value["polygons"]
+        if not isinstance(poly, str) or not poly:
+            raise ScenarioError(f"{where(path, key + '.polygons')}: must be a map file of "
+                                f"polygons (relative to this file), got {shown(poly)}")
+        full = Path(str(path)).parent / poly
+        if not full.is_file():
+            raise ScenarioError(f"{where(path, key + '.polygons')}: {shown(poly, 200)} does not "
+                                f"exist (looked for {shown(str(full), 200)})")
+        kw["polygons"] = str(full.resolve())
     return GridSelector(**kw)
 
 

@@ -40,6 +40,12 @@ def _grids(g: GridSelector) -> str:
         parts.append(f"grids = {_value(list(g.grids))}")
     if g.communities:
         parts.append(f"communities = {_value(list(g.communities))}")
+    if g.where:
+        parts.append(f"where = {_value(g.where)}")
+    if g.lowest:
+        parts.append(f"lowest = {_value(g.lowest)}, share = {_value(g.share)}")
+    if g.polygons:
+        parts.append(f"polygons = {_value(g.polygons)}")
     return "{ " + ", ".join(parts) + " }"
 
 
@@ -151,7 +157,10 @@ def json_schema(kind: str) -> dict[str, Any]:
                              "grids": {"type": "array", "items": {"type": "integer",
                                                                   "minimum": 0}},
                              "communities": {"type": "array", "items": {"type": "integer",
-                                                                        "minimum": 0}}}}
+                                                                        "minimum": 0}},
+                             "where": {"type": "string"}, "lowest": {"type": "string"},
+                             "share": {"type": "number", "minimum": 0, "maximum": 1},
+                             "polygons": {"type": "string"}}}
             else:
                 ev[k] = {"type": "integer" if typ == "int" else "number", "minimum": lo,
                          "maximum": hi, "description": meaning}

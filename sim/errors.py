@@ -21,6 +21,10 @@ class ScenarioError(GrassrootsError, ValueError):
     """A shock or strategy (file or object) that does not validate."""
 
 
+class DistrictError(GrassrootsError, ValueError):
+    """A district map file (or its column mapping) that cannot be read as grids."""
+
+
 class SpecError(GrassrootsError, ValueError):
     """An experiment spec (file or object) that does not validate."""
 

@@ -31,11 +31,12 @@ _CHANNELS = (*CHANNELS, "warning")  # every channel of the schedule (sim.inputs)
 
 
 def first_active_day(shock: Shock, days: int, elevation: np.ndarray,
-                     community: np.ndarray) -> int:
+                     community: np.ndarray, district=None) -> int:
     """The first day on which `shock`'s schedule differs from a day with no
-    shock (`days` if none does): up to that day a run under it is the no-shock run."""
-    s, n = schedule(shock, days, elevation, community), schedule(NO_SHOCK, days, elevation,
-                                                                 community)
+    shock (`days` if none does): up to that day a run under it is the no-shock run.
+    `district`: the map of a district run, for shocks choosing grids on it."""
+    s = schedule(shock, days, elevation, community, district)
+    n = schedule(NO_SHOCK, days, elevation, community)
     first = days
     for k in _CHANNELS:
         a, b = getattr(s, k), getattr(n, k)
@@ -71,7 +72,7 @@ def forked_runs(strategy: Strategy, shocks: Sequence[Shock], days: Sequence[int]
     overrides = {k: v for k, v in (overrides or {}).items() if k != "run.days"}
     base = cls(strategy, NO_SHOCK, days=longest, overrides=overrides, **kwargs)
     gr = base.state.grids
-    fork = min(min(first_active_day(sh, n, gr.elevation, gr.community), n)
+    fork = min(min(first_active_day(sh, n, gr.elevation, gr.community, base.district), n)
                for sh, n in zip(shocks, lengths, strict=True))
     base.run(fork)
     snap = base.snapshot(copy=True)

@@ -35,12 +35,13 @@ is 1 over the same window.
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.errors import ScenarioError, ShockWarning, shown
+from sim.errors import GrassrootsError, ScenarioError, ShockWarning, shown
 
 EVENT_KINDS = ("flood", "lockdown", "heatwave", "blackout", "platform_outage", "economic")
 HAZARDS = ("flood", "heatwave", "lockdown")  # kinds households are warned of while they last
@@ -48,16 +49,61 @@ CHANNELS = ("hazard", "heat", "supply", "power", "telecom", "platform", "income"
 RISING = ("hazard", "heat", "closure")  # channels normal at 0 that combine by the maximum
 
 
+_CLAUSE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(==|!=|<=|>=|<|>)\s*"
+                     r"([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)\s*$")
+_OPS = {"==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal,
+        ">": np.greater, ">=": np.greater_equal}
+
+
+def parse_where(text: str) -> tuple[tuple[tuple[str, str, float], ...], ...]:
+    """A map condition such as "flood_zone == 1 and elevation < 5" as clauses:
+    alternatives joined by `or`, each a conjunction (`and`) of
+    (attribute, operator, number). Raises ScenarioError naming what is allowed."""
+    if not isinstance(text, str) or not text.strip():
+        raise ScenarioError(f"where = {shown(text)}: must be a condition such as "
+                            "\"flood_zone == 1\"")
+    out = []
+    for alt in re.split(r"\s+or\s+", text.strip()):
+        terms = []
+        for clause in re.split(r"\s+and\s+", alt):
+            m = _CLAUSE.match(clause)
+            if not m:
+                raise ScenarioError(
+                    f"where = {shown(text, 120)}: cannot read {shown(clause.strip(), 60)}; "
+                    "allowed: ATTRIBUTE OP NUMBER (OP one of == != < <= > >=), joined by "
+                    "'and' / 'or', e.g. \"flood_zone == 1 and elevation < 5\"")
+            terms.append((m.group(1), m.group(2), float(m.group(3))))
+        out.append(tuple(terms))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class GridSelector:
-    """Which grids an event covers: all, the lowest share, a list, communities."""
+    """Which grids an event covers: all, the lowest share, a list, communities, and
+    in a district (`sim.district.District`) by its map: a condition on its
+    attributes (`where`), the lowest `share` of an attribute (`lowest`), or the
+    grids whose centre lies in the polygons of a file (`polygons`). The rules add
+    up: a grid chosen by any of them is covered."""
 
     all: bool = False
     lowest_share: float | None = None
     grids: tuple[int, ...] = ()
     communities: tuple[int, ...] = ()
+    where: str = ""
+    lowest: str = ""
+    share: float | None = None
+    polygons: str = ""
 
-    def mask(self, elevation: np.ndarray, community: np.ndarray) -> np.ndarray:
+    def uses_map(self) -> bool:
+        """Whether the selector needs a district's map."""
+        return bool(self.where or self.lowest or self.polygons)
+
+    def map_attributes(self) -> tuple[str, ...]:
+        """The map attributes the selector reads."""
+        names = [t[0] for alt in (parse_where(self.where) if self.where else ()) for t in alt]
+        return tuple(dict.fromkeys(names + ([self.lowest] if self.lowest else [])))
+
+    def mask(self, elevation: np.ndarray, community: np.ndarray, district=None) -> np.ndarray:
         """Boolean mask over grids."""
         n = len(elevation)
         m = np.zeros(n, dtype=bool)
@@ -71,7 +117,35 @@ class GridSelector:
             m[g[g < n]] = True
         if self.communities:
             m |= np.isin(community, np.asarray(self.communities))
+        if self.uses_map():
+            if district is None:
+                raise ScenarioError(f"{_selector_text(self)} chooses grids on a map: it needs "
+                                    "a district (--district FILE or population.district)")
+            attrs = map_attributes(district)
+            if self.where:
+                for alt in parse_where(self.where):
+                    hit = np.ones(n, dtype=bool)
+                    for name, op, value in alt:
+                        hit &= _OPS[op](attrs[name], value)  # NaN compares False
+                    m |= hit
+            if self.lowest:
+                values = attrs[self.lowest]
+                k = int(round((self.share if self.share is not None else 0.25) * n))
+                k = min(k, int(np.count_nonzero(~np.isnan(values))))
+                m[np.argsort(values, kind="stable")[:k]] = True  # NaN sorts last
+            if self.polygons:
+                m |= district.grids_in(self.polygons)
         return m
+
+
+def map_attributes(district) -> dict[str, np.ndarray]:
+    """The attributes a shock may choose a district's grids by: every numeric column
+    of its map, plus `elevation` (ranked 0-1) and `households` if the map has no
+    column of that name."""
+    attrs = dict(district.attributes)
+    attrs.setdefault("elevation", district.elevation)
+    attrs.setdefault("households", district.households.astype(float))
+    return attrs
 
 
 @dataclass(frozen=True)
@@ -164,12 +238,16 @@ def _selector_text(g: GridSelector) -> str:
     parts = (["all = true"] if g.all else []) + (
         [f"lowest_share = {g.lowest_share:g}"] if g.lowest_share is not None else []) + (
         [f"grids = {shown(list(g.grids))}"] if g.grids else []) + (
-        [f"communities = {shown(list(g.communities))}"] if g.communities else [])
+        [f"communities = {shown(list(g.communities))}"] if g.communities else []) + (
+        [f"where = {shown(g.where)}"] if g.where else []) + (
+        [f"lowest = {shown(g.lowest)}"] if g.lowest else []) + (
+        [f"share = {g.share:g}"] if g.share is not None else []) + (
+        [f"polygons = {shown(g.polygons, 80)}"] if g.polygons else [])
     return "grids = { " + ", ".join(parts) + " }"
 
 
 def check_shock(shock: Shock, days: int, community: np.ndarray | None = None,
-                n_households: int | None = None) -> tuple[str, ...]:
+                n_households: int | None = None, district=None) -> tuple[str, ...]:
     """Check `shock` against the run it is used in; the one rule, used wherever a
     shock meets a horizon and a city (the model, `grassroots run`, sweep specs,
     `grassroots scenarios validate --days/--households`).
@@ -180,6 +258,9 @@ def check_shock(shock: Shock, days: int, community: np.ndarray | None = None,
         community: int (grids,), each grid's community (`State.grids.community`
             or `sim.population.grid_communities`); None skips the city check.
         n_households: The city's size, for the messages.
+        district: The district (`sim.district.District`) the city is built on,
+            or None. An event choosing grids on the map needs one, and the
+            attributes it names must be among the map's.
 
     Returns:
         One message per event that starts after the run ends while other
@@ -198,6 +279,9 @@ def check_shock(shock: Shock, days: int, community: np.ndarray | None = None,
         city = f"a city of {size}{n_grids:,} grid{'s' if n_grids != 1 else ''}"
         for i, ev in enumerate(shock.events):
             g = ev.grids
+            if g.uses_map():
+                _check_map_selector(shock, i, ev, district, community)
+                continue
             covered = (g.all or (g.lowest_share is not None and round(g.lowest_share * n_grids) > 0)
                        or any(0 <= x < n_grids for x in g.grids)
                        or bool(np.isin(np.asarray(g.communities), community).any()))
@@ -225,6 +309,32 @@ def check_shock(shock: Shock, days: int, community: np.ndarray | None = None,
     return notes
 
 
+def _check_map_selector(shock: Shock, i: int, ev: Event, district, community) -> None:
+    """An event choosing grids on the map: a district, attributes it has, a grid covered."""
+    g = ev.grids
+    head = f"shock {shown(shock.name)}: event {i} ({ev.kind}, {_selector_text(g)})"
+    if district is None:
+        raise ScenarioError(f"{head} chooses grids on a map, but the run has no district: "
+                            "give one (--district FILE or population.district), or choose "
+                            "grids by all, lowest_share, grids or communities")
+    attrs = map_attributes(district)
+    for name in g.map_attributes():
+        if name not in attrs:
+            import difflib
+
+            close = difflib.get_close_matches(name, attrs, n=2)
+            hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+            raise ScenarioError(f"{head}: the district {district.path} has no attribute "
+                                f"{name!r}{hint}; its attributes: {', '.join(sorted(attrs))}")
+    try:
+        mask = g.mask(district.elevation, community, district)
+    except GrassrootsError as e:
+        raise ScenarioError(f"{head}: {e}") from None
+    if not mask.any():
+        raise ScenarioError(f"{head} covers no grid of the district {district.path} "
+                            f"({district.n_grids} grids), so it touches no household")
+
+
 @dataclass
 class Schedule:
     """Per-day, per-grid shock inputs read by the shock phase.
@@ -247,15 +357,17 @@ class Schedule:
     onset: int  # first day of the first event (days if none)
 
 
-def schedule(shock: Shock, days: int, elevation: np.ndarray, community: np.ndarray) -> Schedule:
-    """Expand `shock` into the arrays of a `Schedule` for `days` days."""
+def schedule(shock: Shock, days: int, elevation: np.ndarray, community: np.ndarray,
+             district=None) -> Schedule:
+    """Expand `shock` into the arrays of a `Schedule` for `days` days (on the map of
+    `district` for events choosing grids by it)."""
     g = len(elevation)
     zeros = lambda: np.zeros((days, g))  # noqa: E731
     ones = lambda: np.ones((days, g))  # noqa: E731
     s = Schedule(zeros(), zeros(), ones(), ones(), ones(), ones(), zeros(), zeros(), np.ones(days),
                  onset=min((e.start for e in shock.events), default=days))
     for ev in shock.events:
-        mask = ev.grids.mask(elevation, community)
+        mask = ev.grids.mask(elevation, community, district)
         if ev.kind in HAZARDS:
             level = ev.intensity
         else:  # outages and economic shocks are warned of only when announced ahead

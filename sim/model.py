@@ -58,6 +58,15 @@ LIVE = ("day", "platform", "n_asking_ties", "row")
 Observer = Callable[["ResilienceModel", str, float], None]
 
 
+def city_network(p: Params, district=None) -> Network:
+    """The social network of the city of `p`: on the grids of `district` (a
+    `sim.district.District`, its long-range ties along the map) or the lattice's."""
+    building, grid, _ = population.city_layout(p, district)
+    neighbours = ((district.nb_indptr, district.nb_indices)
+                  if district is not None and district.ties != "city" else None)
+    return build_network(p.network, building, grid, p.run.seed, neighbours)
+
+
 def _check_inputs(strategy, shock) -> tuple[Strategy, Shock]:
     if not isinstance(strategy, Strategy):
         raise ParameterError(
@@ -162,21 +171,34 @@ class ResilienceModel(mesa.Model):
         self.clock = 0  # days simulated so far, burn-in included: the kernels' `day`
         self.observers: list[Observer] = []
         self.past = None if past is None else {"clock": past.clock, "day": past.day}
+        # a district map (population.district) gives the grids and the city's size,
+        # read and checked before any work (sim.district)
+        self.district = population.load_district(p)
+        if self.district is not None:
+            total = self.district.n_households
+            if p.population.n_households not in (total, Params().population.n_households):
+                raise ParameterError(
+                    f"population.n_households = {p.population.n_households:,}, but the "
+                    f"district {self.district.path} holds {total:,} households (the sum of its "
+                    "grids' counts): leave the number of households out with a district")
+            p = p.with_overrides({"population.n_households": total})
+            self.params = self.run_params = p
+            self.status_quo_params = p.with_overrides(STATUS_QUO)
         pop = p.population
         # the shock must fit this run and city: before any work (sim.inputs.check_shock)
-        check_shock(shock, p.run.days, population.grid_communities(pop), pop.n_households)
+        community = (population.grid_communities(pop) if self.district is None
+                     else self.district.community)
+        check_shock(shock, p.run.days, community, pop.n_households, self.district)
         if network is not None and network.n != pop.n_households:
             raise ParameterError(f"the network has {network.n} nodes but the city has "
                                  f"{pop.n_households} households")
         if network is None:  # first, so its scratch memory is gone before the state exists
-            building, grid, _ = population.layout(pop.n_households, pop.building_households,
-                                                  pop.grid_households)
-            network = build_network(p.network, building, grid, p.run.seed)
-            del building, grid
+            network = city_network(p, self.district)
         self.network = network
         if past is None:
-            self.state = population.build(self.status_quo_params)
-            population.apply_node_attributes(self.state, self.network, self.status_quo_params)
+            self.state = population.build(self.status_quo_params, self.district)
+            population.apply_node_attributes(self.state, self.network, self.status_quo_params,
+                                             self.district)
             population.count_grid_ties(self.state, self.network)
         else:
             self.state = State(*(array_shape(past.arrays, f"state.{t}.{k}")[0] for t, k in
@@ -187,7 +209,7 @@ class ResilienceModel(mesa.Model):
             for k, a in state_arrays(self.state).items():
                 if k.startswith("grids."):
                     restore_array(f"state.{k}", a, past.arrays[f"state.{k}"])
-        self.schedule = schedule(shock, self.days, gr.elevation, gr.community)
+        self.schedule = schedule(shock, self.days, gr.elevation, gr.community, self.district)
         self.daily = np.zeros((self.days, N_COLUMNS))
         # grid workers' hours a day spent on top-down reports (recorded daily)
         self.reporting_hours = gr.n * WORK_HOURS_PER_DAY * p.governance.reporting_burden
@@ -311,7 +333,8 @@ class ResilienceModel(mesa.Model):
                 self._run_day(recorded=False)
                 self.clock += 1
             self._set_routine(status_quo=False)
-            population.open_registries(self.state, self.params, self.seed_value)
+            population.open_registries(self.state, self.params, self.seed_value,
+                                       self.district)
             while self.clock < self.burn_in:
                 self._begin_day()
                 self._run_day(recorded=False)
@@ -435,11 +458,7 @@ class ResilienceModel(mesa.Model):
         if network is None:
             network = snap.network
         if network is None:  # a snapshot from a file: rebuild the city's network
-            pop = p.population
-            building, grid, _ = population.layout(pop.n_households, pop.building_households,
-                                                  pop.grid_households)
-            network = build_network(p.network, building, grid, p.run.seed)
-            del building, grid
+            network = city_network(p, population.load_district(p))
             if snap.network_digest and network_digest(network) != snap.network_digest:
                 raise SnapshotError(
                     "the network rebuilt from the snapshot's parameters differs from the one "
@@ -451,7 +470,7 @@ class ResilienceModel(mesa.Model):
             model.state.households.need_total[:] = 0.0
         elif snap.day > 0:
             old = schedule(snap.shock, snap.day, model.state.grids.elevation,
-                           model.state.grids.community)
+                           model.state.grids.community, model.district)
             for k in ("hazard", "heat", "supply", "power", "telecom", "income", "warning",
                       "platform"):
                 if not np.array_equal(getattr(old, k), getattr(model.schedule, k)[:snap.day]):
@@ -509,5 +528,9 @@ class ResilienceModel(mesa.Model):
         """What is needed to rerun this run: parameters, strategy, shock, engine."""
         from dataclasses import asdict
 
-        return {"params": self.params.to_dict(), "strategy": asdict(self.strategy),
-                "shock": asdict(self.shock), "engine": self.engine}
+        out = {"params": self.params.to_dict(), "strategy": asdict(self.strategy),
+               "shock": asdict(self.shock), "engine": self.engine}
+        if self.district is not None:  # the map's content, not just its path
+            out["district"] = {"file": self.district.path, "sha256": self.district.digest,
+                               "grids": self.district.n_grids}
+        return out

@@ -22,6 +22,11 @@ class PopulationPars:
                                    "Households in one residential building")
     grid_households: int = par(300, 20, 2_000, "households", "Households per grid",
                                "Households served by one grid unit (网格)")
+    district: str = par("", unit="path", label="District map",
+                        help="A district map whose polygons are the grids, with their household "
+                             "counts and shares: a GeoJSON, GeoPackage or Shapefile, or a TOML "
+                             "mapping naming one (docs/ODD.md, Districts); it sets "
+                             "n_households; empty: the synthetic city")
     grids_per_community: int = par(6, 1, 100, "grids", "Grids per community",
                                    "Grid units that make up one community (社区)")
     share_elderly: float = par(0.187, 0.0, 1.0, "share", "Elderly households",

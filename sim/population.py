@@ -3,9 +3,11 @@
 Households are numbered so that a building is a contiguous run of rows and a
 grid a contiguous run of buildings: ties, which mostly sit within buildings
 and grids, then sit near each other in memory. Grids lie on a square lattice
-with an elevation (a river valley) that floods use. Every attribute is drawn
-with the counter-based generator (`sim.rng`, day -1), so a household has the
-same attributes under every strategy.
+with an elevation (a river valley) that floods use; or, for a district read
+from a map (`sim.district`, `population.district`), grids are the map's
+polygons with their own household counts, shares, communities and heights.
+Every attribute is drawn with the counter-based generator (`sim.rng`, day
+-1), so a household has the same attributes under every strategy.
 
 Shares and their sources are in docs/ODD.md, section 7.
 """
@@ -76,16 +78,44 @@ _DERIVED = ("is_elderly", "lives_alone", "is_low_income", "has_chronic_illness",
             "reserves", "social_capital")
 
 
-def _households(params: Params, given: dict[str, np.ndarray] | None = None) -> dict:
+def load_district(params: Params):
+    """The district `population.district` names (`sim.district.District`), or None
+    for the synthetic city."""
+    if not params.population.district:
+        return None
+    from sim.district import read_district
+
+    return read_district(params.population.district)
+
+
+def _shares(params: Params, district, grid: np.ndarray | None) -> dict[str, object]:
+    """Each household's chance of an attribute: the city-wide share, or where a
+    district gives its grid a share, that share (float (n,) then)."""
+    pop = params.population
+    out: dict[str, object] = {"elderly": pop.share_elderly, "alone": pop.share_alone,
+                              "low_income": pop.share_low_income, "chronic": pop.share_chronic,
+                              "migrant": pop.share_migrant, "registered": pop.registry_coverage}
+    if district is None:
+        return out
+    for attr, per_grid in district.shares.items():
+        out[attr] = np.where(np.isnan(per_grid), out[attr], per_grid)[grid]
+    return out
+
+
+def _households(params: Params, given: dict[str, np.ndarray] | None = None,
+                district=None, grid: np.ndarray | None = None) -> dict:
     """Every household draw of the city, by State field name.
 
     `given` maps an ATTRIBUTE_DRAWS key to float (n,) values (1 yes, 0 no,
     NaN: not given); where a value is given it replaces the draw, and what
     depends on it (digital access on age, vulnerability, reserves, social
     capital) follows; registries are drawn by `open_registries`. The draws themselves never change,
-    so a household the file says nothing about keeps its attributes.
+    so a household the file says nothing about keeps its attributes. A
+    `district` (with each household's `grid`) gives shares per grid: the same
+    draws, compared with the grid's share instead of the city's.
     """
     pop = params.population
+    share = _shares(params, district, grid)
     seed = params.run.seed
     n = pop.n_households
     given = given or {}
@@ -99,10 +129,10 @@ def _households(params: Params, given: dict[str, np.ndarray] | None = None) -> d
             return drawn
         return np.where(np.isnan(values), drawn, values > 0.5)
 
-    elderly = chosen("elderly", draw(rng.S_ELDERLY) < pop.share_elderly)
-    alone = chosen("alone", draw(rng.S_ALONE) < pop.share_alone)
-    low_income = chosen("low_income", draw(rng.S_LOW_INCOME) < pop.share_low_income)
-    chronic = chosen("chronic", draw(rng.S_CHRONIC) < pop.share_chronic)
+    elderly = chosen("elderly", draw(rng.S_ELDERLY) < share["elderly"])
+    alone = chosen("alone", draw(rng.S_ALONE) < share["alone"])
+    low_income = chosen("low_income", draw(rng.S_LOW_INCOME) < share["low_income"])
+    chronic = chosen("chronic", draw(rng.S_CHRONIC) < share["chronic"])
     p_digital = np.where(elderly, pop.digital_access_elderly, pop.digital_access_young)
     digital = chosen("digital_access", draw(rng.S_DIGITAL) < p_digital)
     vulnerable = elderly | chronic | (low_income & alone)
@@ -111,7 +141,7 @@ def _households(params: Params, given: dict[str, np.ndarray] | None = None) -> d
     reserves = np.where(low_income, reserves * pop.low_income_reserve_factor, reserves)
     # Migrants (no local hukou): smaller stocks and weaker local ties from the
     # start; they are in no department registry (`open_registries`).
-    migrant = draw(rng.S_MIGRANT) < pop.share_migrant
+    migrant = draw(rng.S_MIGRANT) < share["migrant"]
     reserves = np.where(migrant, reserves * pop.migrant_reserve_factor, reserves)
     social0 = 0.3 + 0.4 * draw(rng.S_SOCIAL0)
     social0 = np.where(migrant, social0 * pop.migrant_social_factor, social0)
@@ -136,28 +166,31 @@ def _households(params: Params, given: dict[str, np.ndarray] | None = None) -> d
             "trust": trust0.copy(), "social_capital0": social0, "social_capital": social}
 
 
-def open_registries(state: State, params: Params, seed: int) -> None:
+def open_registries(state: State, params: Params, seed: int, district=None) -> None:
     """Who is registered (vulnerable, not a migrant), whose registry is open to
     the grid (data_openness) and whom the grid worker knows as vulnerable. The
     same draws under any openness, so opening more registries only adds
-    households. Writes is_registered, is_registry_open, is_known of
-    `state.households` (is_vulnerable and is_migrant must be set).
+    households. A `district` may give each grid its own registry coverage.
+    Writes is_registered, is_registry_open, is_known of `state.households`
+    (is_vulnerable, is_migrant and grid must be set).
     """
     h, pop = state.households, params.population
+    coverage = _shares(params, district, h.grid)["registered"]
 
     def draw(stream: int) -> np.ndarray:
         return rng.uniform_array(seed, -1, stream, h.n)
 
     # migrants are not in the registries of the city they live in (no local hukou)
     registered = (h.is_vulnerable & ~h.is_migrant
-                  & (draw(rng.S_REGISTRY) < pop.registry_coverage))
+                  & (draw(rng.S_REGISTRY) < coverage))
     opened = registered & (draw(rng.S_OPENNESS) < params.governance.data_openness)
     h.is_registered[:] = registered
     h.is_registry_open[:] = opened
     h.is_known[:] = h.is_vulnerable & ((draw(rng.S_KNOWLEDGE) < pop.local_knowledge) | opened)
 
 
-def apply_node_attributes(state: State, network, params: Params) -> tuple[str, ...]:
+def apply_node_attributes(state: State, network, params: Params,
+                          district=None) -> tuple[str, ...]:
     """Let the node attributes of a network file override the city's draws.
 
     Call after `build` (with the same `params`), before the first step. Where a node of the file
@@ -181,20 +214,34 @@ def apply_node_attributes(state: State, network, params: Params) -> tuple[str, .
     if not used:
         return ()
     h = state.households
-    drawn = _households(params, used)
+    drawn = _households(params, used, district, h.grid)
     for name in _DERIVED:
         getattr(h, name)[:] = drawn[name]
-    open_registries(state, params, params.run.seed)
+    open_registries(state, params, params.run.seed, district)
     return tuple(sorted(used))
 
 
-def build(params: Params) -> State:
-    """Draw the city of `params` and return its initial state."""
+def city_layout(params: Params, district=None) -> tuple[np.ndarray, np.ndarray, int]:
+    """(building, grid, n_grids) of the city: the district's grids, or the lattice's."""
+    pop = params.population
+    if district is not None:
+        from sim.district import layout as district_layout
+
+        return district_layout(district, pop.building_households)
+    return layout(pop.n_households, pop.building_households, pop.grid_households)
+
+
+def build(params: Params, district=None) -> State:
+    """Draw the city of `params` (on the grids of `district`, a
+    `sim.district.District`, if given) and return its initial state."""
     pop = params.population
     seed = params.run.seed
-    n = pop.n_households
-    building, grid, n_grids = layout(n, pop.building_households, pop.grid_households)
-    d = _households(params)
+    building, grid, n_grids = city_layout(params, district)
+    n = len(grid)
+    if n != pop.n_households:
+        raise ValueError(f"population.n_households = {pop.n_households:,} but the district "
+                         f"holds {n:,} households")
+    d = _households(params, None, district, grid)
     volunteer, social0 = d["is_volunteer"], d["social_capital0"]
 
     vol_rows = np.flatnonzero(volunteer).astype(np.int32)
@@ -204,7 +251,7 @@ def build(params: Params) -> State:
     h.grid[:] = grid
     for name, values in d.items():
         getattr(h, name)[:] = values
-    open_registries(state, params, seed)
+    open_registries(state, params, seed, district)
 
     v = state.volunteers
     v.household[:] = vol_rows
@@ -218,8 +265,12 @@ def build(params: Params) -> State:
     vol_grid = grid[vol_rows]
     gr.vol_start[:] = np.searchsorted(vol_grid, gid, side="left")
     gr.vol_stop[:] = np.searchsorted(vol_grid, gid, side="right")
-    gr.community[:] = gid // pop.grids_per_community
-    gr.x[:], gr.y[:], gr.elevation[:] = _elevation(n_grids, seed)
+    if district is None:
+        gr.community[:] = gid // pop.grids_per_community
+        gr.x[:], gr.y[:], gr.elevation[:] = _elevation(n_grids, seed)
+    else:
+        gr.community[:] = district.community
+        gr.x[:], gr.y[:], gr.elevation[:] = district.x, district.y, district.elevation
     size = gr.stop - gr.start
     cursor0 = rng.uniform_array(seed, -1, rng.S_CURSOR0, n_grids)
     gr.cursor[:] = np.minimum((cursor0 * size).astype(np.int64), size - 1)

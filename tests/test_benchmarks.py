@@ -39,7 +39,7 @@ def test_every_benchmark_can_be_selected_alone():
 
 def test_worker_tasks_are_the_measurements():
     assert set(WORKER_TASKS) == {"engine", "reference", "phases", "memory", "memory_baseline",
-                                 "sir", "starsim", "ui", "threading", "fork"}
+                                 "sir", "starsim", "ui", "threading", "fork", "district"}
     assert WORKER_TASKS["engine"] is suite.measure_engine
 
 

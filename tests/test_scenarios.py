@@ -169,7 +169,7 @@ def test_user_folder_and_environment(tmp_path, monkeypatch):
     ('[[events]]\nkind = "flood"\nstart = 1\ndays = 2\nintensity = "high"\n',
      "events[0].intensity", "must be a number"),
     ('[[events]]\nkind = "flood"\nstart = 1\ndays = 2\ngrids = { lowest = 0.2 }\n',
-     "events[0].grids.lowest", "unknown key"),
+     "events[0].grids.lowest", "did you mean lowest_share"),
     ('[[events]]\nkind = "flood"\nstart = 1\ndays = 2\nsupply = 1.5\n', "events[0].supply",
      "out of range"),
     ('evnts = []\n', "evnts", "did you mean events"),

@@ -13,8 +13,8 @@ TUTORIALS = Path(__file__).resolve().parents[1] / "docs" / "tutorials"
 SCRIPTS = sorted(TUTORIALS.glob("[0-9][0-9]_*.py"))
 
 
-def test_there_are_four_tutorials_each_with_a_notebook():
-    assert len(SCRIPTS) == 4
+def test_there_are_five_tutorials_each_with_a_notebook():
+    assert len(SCRIPTS) == 5
     for s in SCRIPTS:
         assert s.with_suffix(".ipynb").is_file(), s.name
         text = s.read_text()
@@ -27,9 +27,12 @@ def test_notebooks_are_built_from_the_scripts():
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-# Tutorial 3 runs a sweep and a sensitivity analysis: about 15 s, so with the slow tests.
+# Tutorial 3 runs a sweep and a sensitivity analysis (about 15 s), tutorial 5 a comparison
+# on a district and its maps: with the slow tests (tests/test_district.py covers the
+# district comparison and its maps by default).
 @pytest.mark.parametrize("script", [pytest.param(s, marks=pytest.mark.slow)
-                                    if s.stem.startswith("03_") else s for s in SCRIPTS],
+                                    if s.stem.startswith(("03_", "05_")) else s
+                                    for s in SCRIPTS],
                          ids=lambda p: p.stem)
 def test_tutorial_runs(script):
     env = {**os.environ, "GRASSROOTS_TUTORIAL_HOUSEHOLDS": "600",

@@ -104,6 +104,10 @@ def _draw(store: Store, a: dict, lang: str) -> list[tuple[str, str]]:
                                            label, lang=lang),
              _(rt.CAPTIONS["heatmap"]).format(what=_(label).lower() if lang == "en"
                                                else _(label)))
+    if spec.get("fixed", {}).get("population.district"):
+        from viz.district_figures import district_maps
+
+        out += district_maps(spec, figs)
     return out
 
 

@@ -29,6 +29,10 @@ def add_parsers(sub) -> None:
                      help="households per run (default: the spec's, 10,000)")
     cmp.add_argument("--days", type=int, default=None, metavar="D",
                      help="days per run (default: the spec's, 180)")
+    cmp.add_argument("--district", default=None, metavar="FILE",
+                     help="run every strategy on a district map (a GeoJSON, GeoPackage or "
+                          "Shapefile of grid polygons with household counts, or a TOML mapping "
+                          "naming one); the report adds maps of unmet need per strategy")
     cmp.add_argument("--workers", type=int, default=None, metavar="W",
                      help="worker processes (default: one per core)")
     cmp.add_argument("--resume", action="store_true",
@@ -120,7 +124,7 @@ def cmd_compare(args) -> int:
     report = compare(spec=args.spec, out=Path(args.out), replicates=args.replicates,
                      households=args.households, days=args.days, workers=args.workers,
                      resume=args.resume, progress=not args.no_progress, params=params,
-                     lang=args.lang)
+                     lang=args.lang, district=args.district)
     print(f"wrote {report} and {report.parent / 'figures'}/")
     print(finding_of(report.parent, args.lang))
     return 0

@@ -22,7 +22,8 @@ def add_parsers(sub) -> None:
     run.add_argument("--out", metavar="DIR", default=None,
                      help="write daily.csv, daily.parquet, summary.json, manifest.json and "
                           "resilience.png (and network_nodes.csv for a network file with "
-                          "labels) into DIR (created if missing; checked before the run)")
+                          "labels, unmet_need_map.png for a district) into DIR (created if "
+                          "missing; checked before the run)")
     run.add_argument("--save-snapshot", metavar="FILE", default=None,
                      help="after the run, save its state to FILE (a .npz snapshot, "
                           "sim/snapshot.py): continue it later with --from-snapshot")
@@ -59,6 +60,10 @@ def _add_run_args(p: argparse.ArgumentParser) -> None:
                    help="Numba threads (results do not depend on it; default: all cores)")
     p.add_argument("--engine", choices=("numba", "reference"), default="numba",
                    help="numba: fast kernels (default); reference: plain Mesa agents, slow")
+    p.add_argument("--district", default=None, metavar="FILE",
+                   help="build the city on a district map: a GeoJSON, GeoPackage or Shapefile "
+                        "of grid polygons with household counts, or a TOML mapping naming one "
+                        "(same as --set population.district=FILE; docs/workshop.md)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a parameter, e.g. --set governance.data_openness=0.8 "
                         "(repeatable; `grassroots params` lists them; a name given twice, "
@@ -95,6 +100,10 @@ def write_run(model, out: Path) -> list[Path]:
             {model.strategy.name: df}, onset=model.schedule.onset,
             title=f"{model.shock.name}: functionality Q(t)").savefig(p, format="png", dpi=120),
     }
+    if getattr(model, "district", None) is not None:
+        from viz.district_figures import run_map
+
+        files["unmet_need_map.png"] = lambda p: run_map(model).savefig(p, format="png", dpi=110)
     labels = getattr(model.network, "labels", None)
     if labels is not None:
         files["network_nodes.csv"] = lambda p: node_table(labels).to_csv(p, index=False)
@@ -129,6 +138,8 @@ def cmd_run(args) -> int:
     flags = {"population.n_households": ("--households", args.households),
              "run.days": ("--days", args.days), "run.seed": ("--seed", args.seed)}
     overrides = command_overrides(args.set, flags)
+    if args.district:
+        overrides["population.district"] = str(Path(args.district).resolve())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
         if getattr(args, "from_snapshot", None) is not None:

@@ -32,6 +32,9 @@ def add_parsers(sub) -> None:
     val.add_argument("--households", type=int, default=None, metavar="N",
                      help="also check that each event of a shock covers some grid of a city "
                           "of N households (default layout)")
+    val.add_argument("--district", default=None, metavar="FILE",
+                     help="also check each shock against a district map: the attributes its "
+                          "events choose grids by exist, and each covers some grid")
     new = scs.add_parser("new", help="write a commented template to start from")
     new.add_argument("kind", choices=("shock", "strategy"))
     new.add_argument("name", help="the new scenario's name (also the file name)")
@@ -90,7 +93,7 @@ def cmd_scenarios(args) -> int:
             try:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always", ShockWarning)
-                    obj = sl.validate_file(f, args.days, args.households)
+                    obj = sl.validate_file(f, args.days, args.households, args.district)
                 print(f"ok       {f} ({type(obj).__name__.lower()} {shown(obj.name)})")
                 for w in caught:
                     print(f"warning  {w.message}")

@@ -29,6 +29,11 @@ def add_parsers(sub) -> None:
                     help="largest city a session may build (default: 5,000)")
     ui.add_argument("--max-days", type=int, default=365, metavar="D",
                     help="longest horizon a session may run (default: 365)")
+    ui.add_argument("--district", default=None, metavar="FILE",
+                    help="build every page's city on a district map (a GeoJSON, GeoPackage "
+                         "or Shapefile of grid polygons with household counts, or a TOML "
+                         "mapping naming one); the map panel draws its polygons "
+                         "(docs/workshop.md)")
     ui.add_argument("--robustness", default=None, metavar="DIR",
                     help="also show a finished `grassroots robustness` result (read-only: "
                          "win shares and PRIM boxes)")
@@ -93,6 +98,14 @@ def cmd_ui(args) -> int:
            # reacton's opt-in renderer skips unchanged parts of the page: a day's
            # redraw takes ~30 ms instead of ~130 ms (REACTON_FAST=0 to opt out)
            "REACTON_FAST": os.environ.get("REACTON_FAST", "1")}
+    if args.district:  # read and checked before serving; every page's city is built on it
+        from sim.district import read_district
+        from viz.components.session import ENV_DISTRICT
+
+        district = read_district(args.district)
+        env[ENV_DISTRICT] = str(Path(args.district).resolve())
+        print(f"grassroots ui: district {district.path}: {district.n_grids} grids, "
+              f"{district.n_households:,} households")
     if args.robustness:
         from viz.robustness_data import ENV, load_result
 
@@ -116,8 +129,12 @@ def cmd_ui(args) -> int:
     from viz.components.session import DEFAULTS, city_after_tenure
 
     # the first page's city, its past simulated now: the facilitator's first step is immediate
-    city_after_tenure(DEFAULTS["strategy"], min(DEFAULTS["n_households"], args.max_households),
-                      DEFAULTS["seed"])
+    if args.district:  # the district's counts set the size (viz.components.session)
+        city_after_tenure(DEFAULTS["strategy"], None, DEFAULTS["seed"],
+                          {"population.district": env[ENV_DISTRICT]})
+    else:
+        city_after_tenure(DEFAULTS["strategy"],
+                          min(DEFAULTS["n_households"], args.max_households), DEFAULTS["seed"])
     import warnings
 
     import click

@@ -28,7 +28,7 @@ __all__ = ["NODE_ATTRIBUTES", "Network", "barabasi_albert", "build_network", "er
            "to_networkx", "watts_strogatz"]
 
 
-def build_network(pars: NetworkPars, building, grid, seed: int) -> Network:
+def build_network(pars: NetworkPars, building, grid, seed: int, neighbours=None) -> Network:
     """Build the network `pars.kind` names for a city of len(building) households.
 
     Args:
@@ -36,6 +36,9 @@ def build_network(pars: NetworkPars, building, grid, seed: int) -> Network:
         building: int (n,), each household's building id (used by 'layered').
         grid: int (n,), each household's grid id (used by 'layered').
         seed: The run's seed.
+        neighbours: (indptr, indices) of each grid's map neighbours (a district
+            with map ties), used by 'layered' for its long-range ties; None:
+            city-wide.
 
     Returns:
         The network.
@@ -47,7 +50,7 @@ def build_network(pars: NetworkPars, building, grid, seed: int) -> Network:
     n = len(building)
     kind = pars.kind
     if kind == "layered":
-        return layered(building, grid, pars, seed)
+        return layered(building, grid, pars, seed, neighbours)
     if kind == "watts_strogatz":
         return watts_strogatz(n, pars.ws_k, pars.ws_p, seed)
     if kind == "barabasi_albert":

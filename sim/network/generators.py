@@ -100,13 +100,75 @@ def _random_ties(seed, stream, half_mean, members, first, size, pos):
     return src, dst
 
 
+@njit(cache=True, parallel=True)
+def _map_ties(seed, stream, half_mean, grid, start, nb_indptr, nb_indices, nb_cum):
+    """Like `_random_ties`, but household i aims each tie at a uniform household of
+    the grids next to its own on the map (grid g's neighbours are nb_indices[
+    nb_indptr[g]:nb_indptr[g+1]]; nb_cum holds, per entry, the households of that
+    grid's neighbours up to and including it). A grid with no neighbours (an
+    island) ties its households to anyone in the city, as the synthetic city does.
+    """
+    n = len(grid)
+    base = int(np.floor(half_mean))
+    frac = half_mean - base
+    n_max = base + 1 if frac > 0.0 else base
+    src = np.full(n * n_max, -1, np.int64)
+    dst = np.full(n * n_max, -1, np.int64)
+    for i in prange(n):
+        g = grid[i]
+        a, b = nb_indptr[g], nb_indptr[g + 1]
+        c = base
+        if uniform(seed, -1, stream, i * 64 + 63) < frac:
+            c += 1
+        for k in range(c):
+            u = uniform(seed, -1, stream, i * 64 + k)
+            if a == b:
+                if n < 2:
+                    continue
+                r = int(u * (n - 1))
+                if r >= i:
+                    r += 1
+                target = r
+            else:
+                r = int(u * nb_cum[b - 1])
+                e = a
+                while nb_cum[e] <= r:  # neighbour lists are short
+                    e += 1
+                before = nb_cum[e - 1] if e > a else 0
+                target = start[nb_indices[e]] + (r - before)
+            src[i * n_max + k] = i
+            dst[i * n_max + k] = target
+    return src, dst
+
+
+def _map_layer(seed: int, mean_degree: float, grid: np.ndarray, neighbours):
+    """Long-range ties along the map: `neighbours` = (indptr, indices) over grids."""
+    nb_indptr, nb_indices = (np.asarray(a, np.int64) for a in neighbours)
+    grid = grid.astype(np.int64)
+    n_grids = len(nb_indptr) - 1
+    size = np.bincount(grid, minlength=n_grids).astype(np.int64)
+    start = np.concatenate(([0], np.cumsum(size)[:-1])).astype(np.int64)
+    if len(grid) and (np.any(np.diff(grid) < 0)):
+        raise NetworkError("map ties need each grid's households in one contiguous run")
+    entry = size[nb_indices]
+    owner = np.repeat(np.arange(n_grids), np.diff(nb_indptr))
+    cum = np.cumsum(entry)
+    base = np.concatenate(([0], cum))[nb_indptr[:-1]][owner] if len(entry) else cum
+    nb_cum = (cum - base).astype(np.int64)
+    src, dst = _map_ties(np.int64(seed), np.int64(S_LONG_TIES), float(mean_degree) / 2.0,
+                         grid, start, nb_indptr, nb_indices, nb_cum)
+    made = src >= 0
+    return src[made], dst[made]
+
+
 def _random_layer(seed: int, stream: int, mean_degree: float, groups):
     src, dst = _random_ties(np.int64(seed), np.int64(stream), float(mean_degree) / 2.0, *groups)
     made = src >= 0
     return src[made], dst[made]
 
 
-def layered(building: np.ndarray, grid: np.ndarray, pars: NetworkPars, seed: int) -> Network:
+def layered(building: np.ndarray, grid: np.ndarray, pars: NetworkPars, seed: int,
+            neighbours=None) -> Network:
     """The default network: building, grid and long-range layers.
 
     1. Building: within each building a ring lattice, each household tied to
@@ -117,7 +179,9 @@ def layered(building: np.ndarray, grid: np.ndarray, pars: NetworkPars, seed: int
        `grid_degree` (mean g/2, so the layer adds mean degree g), each to a
        uniform other household of its grid, strength `grid_weight`.
     3. Long range: likewise with `long_range_degree` to a uniform other
-       household anywhere in the city, strength `long_range_weight`.
+       household anywhere in the city, strength `long_range_weight`; in a
+       district with map ties (`neighbours` given), to a uniform household
+       of the grids next to the household's own on the map (`_map_ties`).
     4. A pair tied more than once keeps its strongest tie, so the mean degree
        is slightly below the sum of the three degrees. A layer of strength 0
        adds no ties (a tie of strength 0 is no tie).
@@ -130,6 +194,8 @@ def layered(building: np.ndarray, grid: np.ndarray, pars: NetworkPars, seed: int
         grid: int (n,), each household's grid id.
         pars: The network parameters.
         seed: The run's seed; draws use streams S_GRID_TIES and S_LONG_TIES.
+        neighbours: (indptr, indices), each grid's map neighbours (a district's
+            `nb_indptr`, `nb_indices`), or None: long-range ties city-wide.
 
     Returns:
         The network.
@@ -165,7 +231,9 @@ def layered(building: np.ndarray, grid: np.ndarray, pars: NetworkPars, seed: int
     if pars.grid_weight > 0 and pars.grid_degree > 0:
         add(*_random_layer(seed, S_GRID_TIES, pars.grid_degree, _groups(grid)),
             pars.grid_weight)
-    if pars.long_range_weight > 0 and pars.long_range_degree > 0:
+    if pars.long_range_weight > 0 and pars.long_range_degree > 0 and neighbours is not None:
+        add(*_map_layer(seed, pars.long_range_degree, grid, neighbours), pars.long_range_weight)
+    elif pars.long_range_weight > 0 and pars.long_range_degree > 0:
         everyone = np.arange(n, dtype=np.int64)
         city = (everyone, np.zeros(n, np.int64), np.full(n, n, np.int64), everyone)
         add(*_random_layer(seed, S_LONG_TIES, pars.long_range_degree, city),

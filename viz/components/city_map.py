@@ -1,4 +1,5 @@
-"""The city map: every household a small square inside its grid's cell.
+"""The city map: every household a small square inside its grid's cell; or, for a
+district read from a map file, the district's own grid polygons.
 
 Grids (网格) are contiguous runs of households placed on a square lattice
 (`state.grids.x`, `.y`); each grid's households fill a k x k square of its
@@ -10,6 +11,11 @@ encoding, a few milliseconds for thousands of households.
 Colour: who helped the household today (departments, volunteers,
 neighbours), otherwise its state (in crisis, in need, fine). A cell's
 background shows today's hazard (blue) or a power cut (grey).
+
+A district (`sim.district`) is drawn as its polygons, an SVG built from their
+coordinates (`svg`: vector, no tile server, works offline), each grid
+coloured by the share of its households in need, the help channel that
+reached most of them today, or today's hazard (`grid_colours`), with a legend.
 """
 
 from __future__ import annotations
@@ -158,3 +164,81 @@ def counts(states: np.ndarray) -> dict[str, int]:
     """Households per state (the map legend's numbers)."""
     c = np.bincount(states.astype(np.int64), minlength=len(STATES))
     return {name: int(c[i]) for i, (name, _) in enumerate(STATES)}
+
+
+# --------------------------------------------------------------------------
+# A district's map: its grid polygons, drawn as vector shapes (SVG), offline.
+
+# what a district map can be coloured by: key -> (title, legend entries)
+DISTRICT_MODES = ("need", "help channel", "hazard")
+NEED_COLOURS = ("#f7f7f7", "#fde0c5", "#f6b26b", "#e8743b", "#d62728")  # 0, <5%, <15%, <30%, more
+NEED_BINS = (0.0, 0.05, 0.15, 0.30)
+NEED_LABELS = ("no household in need", "under 5% in need", "5-15% in need", "15-30% in need",
+               "30% or more in need")
+CHANNELS = (("no help today", "#f7f7f7"),) + STATES[3:]
+HAZARD_COLOURS = (("no hazard", "#f7f7f7"), ("hazard today", BACKGROUND["hazard"]),
+                  ("power cut", BACKGROUND["power cut"]))
+
+
+def grid_colours(model, mode: str, states: np.ndarray | None = None,
+                 hazard: np.ndarray | None = None, power: np.ndarray | None = None
+                 ) -> tuple[list[str], list[tuple[str, str]]]:
+    """Each grid's colour for `mode` (DISTRICT_MODES) and the legend (label, colour).
+
+    need: share of the grid's households in need or crisis (state codes >= 1 that
+    are not helped, from `household_states`); help channel: the channel that
+    helped most households of the grid today; hazard: today's hazard or power cut.
+    """
+    gr = model.state.grids
+    states = household_states(model) if states is None else states
+    grid = model.state.households.grid
+    size = np.maximum(gr.stop - gr.start, 1)
+    if mode == "need":
+        share = np.bincount(grid, weights=(states == 1) | (states == 2),
+                            minlength=gr.n) / size
+        level = np.searchsorted(NEED_BINS, share, side="right")
+        level[share == 0.0] = 0
+        return ([NEED_COLOURS[i] for i in level], list(zip(NEED_LABELS, NEED_COLOURS)))
+    if mode == "help channel":
+        per = np.stack([np.bincount(grid, weights=states == code, minlength=gr.n)
+                        for code in (3, 4, 5)])
+        best = np.where(per.max(axis=0) > 0, per.argmax(axis=0) + 1, 0)
+        return [CHANNELS[i][1] for i in best], list(CHANNELS)
+    if mode == "hazard":
+        colour = np.zeros(gr.n, np.int64)
+        if power is not None:
+            colour[np.asarray(power)[:gr.n] < 0.5] = 2
+        if hazard is not None:
+            colour[np.asarray(hazard)[:gr.n] > 0.05] = 1
+        return [HAZARD_COLOURS[i][1] for i in colour], list(HAZARD_COLOURS)
+    raise ValueError(f"map mode {mode!r}: allowed {', '.join(DISTRICT_MODES)}")
+
+
+def svg(district, colours: list[str], width: int = 480, title: str = "") -> str:
+    """The district's grid polygons as an SVG picture, each filled with its colour
+    (a vector drawing from the polygons: no tiles, works offline). North is up."""
+    rings = [r for parts in district.rings for r in parts]
+    xy = np.concatenate(rings)
+    x0, y0 = xy.min(axis=0)
+    x1, y1 = xy.max(axis=0)
+    scale = (width - 8) / max(x1 - x0, y1 - y0, 1e-12)
+    height = int(math.ceil((y1 - y0) * scale)) + 8
+    w = int(math.ceil((x1 - x0) * scale)) + 8
+    def point(px, py) -> str:
+        return f"{4 + (px - x0) * scale:.1f},{height - 4 - (py - y0) * scale:.1f}"
+
+    paths = []
+    for g, parts in enumerate(district.rings):
+        d = " ".join("M" + " L".join(point(px, py) for px, py in ring) + " Z" for ring in parts)
+        name = district.names[g]
+        paths.append(f'<path d="{d}" fill="{colours[g]}" stroke="{BORDER}" '
+                     f'stroke-width="0.6"><title>{_escape(name)}</title></path>')
+    head = f"<title>{_escape(title)}</title>" if title else ""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {height}" '
+            f'width="{w}" height="{height}" style="max-width:100%;height:auto" role="img">'
+            f'{head}{"".join(paths)}</svg>')
+
+
+def _escape(text: str) -> str:
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))

@@ -68,12 +68,20 @@ def charts_png(model: WorkshopModel, dpi: int = 110) -> bytes:
     runs = [snap.a] + ([snap.b] if snap.b is not None else [])
 
     ax = axes["map"]
-    lay = city_map.layout(model.a.state.grids)
-    ax.imshow(city_map.RGB[city_map.render(lay, snap.a.state, snap.hazard, snap.power)],
-              interpolation="nearest")
-    ax.set_xticks([]), ax.set_yticks([])
-    ax.set_title(f"Households on day {snap.day}: {snap.a.label}")
-    ax.legend(handles=[Patch(color=c, label=n) for n, c in city_map.STATES],
+    if getattr(model.a, "district", None) is not None:  # the district's own polygons
+        from viz.district_figures import draw_colours
+
+        colours, legend = city_map.grid_colours(model.a, "need", snap.a.state)
+        draw_colours(ax, model.a.district, colours)
+        ax.set_title(f"Grids on day {snap.day}: {snap.a.label}")
+    else:
+        lay = city_map.layout(model.a.state.grids)
+        ax.imshow(city_map.RGB[city_map.render(lay, snap.a.state, snap.hazard, snap.power)],
+                  interpolation="nearest")
+        ax.set_xticks([]), ax.set_yticks([])
+        ax.set_title(f"Households on day {snap.day}: {snap.a.label}")
+        legend = [(n, c) for n, c in city_map.STATES]
+    ax.legend(handles=[Patch(color=c, label=n) for n, c in legend],
               loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=2, fontsize="x-small",
               frameon=False)
 

@@ -26,6 +26,8 @@ from viz.i18n import N_, display_name, gettext
 # every page (virtual kernel), so one facilitator's toggle never flips another's.
 explain = solara.reactive(False)
 lang = solara.reactive("en")  # the page's language (viz/i18n.py): "en" or "zh"
+# What a district's map is coloured by (city_map.DISTRICT_MODES), per session.
+map_mode = solara.reactive("need")
 
 _TITLE = {"font-size": "15px", "font-weight": "600"}
 _STATUS = {"font-size": "12px", "color": "rgba(0,0,0,.65)"}
@@ -184,12 +186,46 @@ def _map_image(png: bytes, max_height: int):
                             "object_fit": "contain", "height": "auto"})
 
 
+def _district_legend_html(entries) -> str:
+    chips = [f'<span style="white-space:nowrap;margin-right:10px">'
+             f'<span style="display:inline-block;width:10px;height:10px;background:{colour};'
+             f'margin-right:3px;border:1px solid #999;vertical-align:middle"></span>'
+             f'{html.escape(name)}</span>' for name, colour in entries]
+    return f'<div style="font-size:11.5px;line-height:1.6">{"".join(chips)}</div>'
+
+
+@solara.component
+def DistrictMap(model: WorkshopModel, snap: Snapshot, runs):
+    """A district's grid polygons (vector, offline), coloured by need, help channel or
+    hazard, with a legend; A and B side by side in compare mode."""
+    solara.ToggleButtonsSingle(value=map_mode, values=list(city_map.DISTRICT_MODES),
+                               dense=True, classes=["gr-map-mode"])
+    legend = []
+    with solara.Row(gap="8px", style={"align-items": "flex-start"}):
+        for run, m in zip(runs, (model.a, model.b)):
+            colours, legend = city_map.grid_colours(m, map_mode.value, run.state, snap.hazard,
+                                                    snap.power)
+            with solara.Column(gap="0px", style={"flex": "1 1 0", "min-width": "0"}):
+                if len(runs) > 1:
+                    solara.Text(run.label, style=_STATUS)
+                solara.HTML(tag="div", unsafe_innerHTML=city_map.svg(
+                    m.district, colours, title=f"{run.label}: {map_mode.value}"),
+                    classes=["gr-district-map"], style="width: 100%")
+    solara.HTML(tag="div", unsafe_innerHTML=_district_legend_html(legend))
+
+
 @solara.component
 def MapPanel(model: WorkshopModel):
     """Today at a glance: big numbers, the day's sentence, and households by state on
     the map of grids (A and B side by side in compare mode)."""
     update_counter.get()
     snap = model.snapshot()
+    if getattr(model.a, "district", None) is not None:  # the district's own polygons
+        runs = [snap.a] + ([snap.b] if snap.b is not None else [])
+        with Panel(_("Grids today"), "map", _day_status(snap)):
+            solara.HTML(tag="div", unsafe_innerHTML=today_html(snap))
+            DistrictMap(model, snap, runs)
+        return
     lay = city_map.layout(model.a.state.grids, target=640)
     runs = [snap.a] + ([snap.b] if snap.b is not None else [])
     today = ""

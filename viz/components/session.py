@@ -52,6 +52,7 @@ SEED_MAX = 99  # a workshop needs a few replicate seeds, not 2**63 of them
 ENV_MAX_HOUSEHOLDS = "GRASSROOTS_UI_MAX_HOUSEHOLDS"
 ENV_MAX_DAYS = "GRASSROOTS_UI_MAX_DAYS"
 ENV_PLAY_BUDGET = "GRASSROOTS_UI_PLAY_BUDGET"
+ENV_DISTRICT = "GRASSROOTS_UI_DISTRICT"  # a district map every page builds its city on
 
 
 class PlayPacer:
@@ -379,7 +380,10 @@ class WorkshopModel(mesa.Model):
             ("n_households", n_households), ("days", days), ("seed", seed)))
         if not 0 <= seed <= SEED_MAX:
             raise ParameterError(f"seed = {shown(seed)}: this server allows 0 to {SEED_MAX}")
-        if not MIN_HOUSEHOLDS <= n_households <= caps.max_households:
+        district = os.environ.get(ENV_DISTRICT, "").strip()
+        if district:  # the district's counts set the city's size (grassroots ui --district)
+            n_households = None
+        elif not MIN_HOUSEHOLDS <= n_households <= caps.max_households:
             raise ParameterError(f"n_households = {shown(n_households)}: this server allows "
                                  f"{MIN_HOUSEHOLDS:,} to {caps.max_households:,}")
         if not MIN_DAYS <= days <= caps.max_days:
@@ -390,11 +394,13 @@ class WorkshopModel(mesa.Model):
         base = strategy_levers(strategy)
         self.edits = {k: v for k, v in levers.items() if v != base[k]}
         overrides = {f"governance.{k}": v for k, v in levers.items()}
+        city = {"population.district": district} if district else {}
+        overrides.update(city)
         self.shock_name, self.seed_value = shock, seed
         self.lock = threading.Lock()
         with one_numba_thread():  # a city's past is simulated once (city_after_tenure)
             self.a = start_model(strategy, shock, n_households, days, seed, overrides)
-            self.b = (start_model(compare_with, shock, n_households, days, seed)
+            self.b = (start_model(compare_with, shock, n_households, days, seed, city)
                       if compare_with != NO_COMPARE else None)
         self.label_a = strategy + (" (edited)" if self.edits else "")
         self.label_b = compare_with if self.b is not None else None
