@@ -281,6 +281,10 @@ def test_report_and_compare_link(tmp_path):
     text = report.read_text()
     for words in ("## Summary", "Win shares", "Regret", "Satisficing", "(PRIM)", "(PAWN)"):
         assert words in text, words
+    # ranked on the harm the shock adds; everyday hardship beside it, never dropped
+    wins = pd.read_csv(out / "wins.csv")
+    assert set(wins["shock"]) == {"flood", EVERYDAY}
+    assert f"- {EVERYDAY}: " in (out / "summary.md").read_text()
     spec2, df = results(out)
     assert spec2 == s and len(df) == 20 * 2 * 2
     # the paired loss against the same world and strategy without a shock

@@ -47,7 +47,7 @@ def analyse(spec: RobustnessSpec, df: pd.DataFrame) -> dict[str, pd.DataFrame]:
         lower = o not in HIGHER_IS_BETTER
         # a shock under which the outcome never varies (resilience loss without a
         # shock) says nothing about strategies: every world would be a tie
-        informative = [s for s, g in df.groupby("shock", sort=False) if g[o].nunique() > 1]
+        informative = [s for s, g in full.groupby("shock", sort=False) if g[o].nunique() > 1]
         df = full[full["shock"].isin(informative)]
         for key, table in (("wins", win_shares(df, o, lower)), ("regret", regret(df, o, lower))):
             out[key].append(table.assign(outcome=o))
