@@ -172,17 +172,18 @@ def render_markdown(results: dict[str, Any]) -> str:
     if failed:
         out += ["### Failed", ""] + [f"- {k}: `{v.splitlines()[0]}`" for k, v in failed] + [""]
 
-    load = [[k, str(v.get("date", "")), f"{v['wall_s']:.0f} s",
+    load = [[k, str(v.get("date", "")), str(v.get("commit") or "not recorded")[:12],
+             f"{v['wall_s']:.0f} s",
              "n/a" if v.get("other_load_cores") is None else f"{v['other_load_cores']:.2f}"]
             for k, v in b.items()]
     out += ["### Machine", ""] + table(["", ""], _machine_rows(results))
-    out += ["", "When each benchmark started, its wall time, and CPU used by other work on "
-            "the machine "
-            "meanwhile, in cores (\"other load\" in the tables above is the same, per "
+    out += ["", "When each benchmark started, the commit it measured, its wall time, and "
+            "CPU used by other work on the machine meanwhile, in cores (\"other load\" "
+            "in the tables above is the same, per "
             "measurement: a run using every core is disturbed above about "
             f"{QUIET_THRESHOLD} of it, a 1-thread run above about "
             f"{CORES - 1 + QUIET_THRESHOLD:g}):", ""]
-    out += table(["benchmark", "started (UTC)", "wall", "other load (cores)"], load)
+    out += table(["benchmark", "started (UTC)", "commit", "wall", "other load (cores)"], load)
     return "\n".join(out) + "\n"
 
 

@@ -134,6 +134,7 @@ def run_suite(names: list[str] | None = None, cfg: Config = FULL,
         r["wall_s"] = time.perf_counter() - t0
         r["other_load_cores"] = meter.other_cores()
         r["date"] = started
+        r["commit"] = results["machine"].get("git_commit")
         results["benchmarks"][name] = r
         status = "FAILED: " + r["error"].splitlines()[0] if "error" in r else "done"
         log(f"[{i}/{len(names)}] {name} {status} in {r['wall_s']:.1f} s")

@@ -170,7 +170,9 @@ def test_report_without_pairs_or_a_second_strategy(tmp_path):
                        "replicates": 2, "days": 25, "series": ["functionality"],
                        "fixed": {"population.n_households": 600}})
     store = execute(spec, tmp_path / "plain", executor="serial", progress=False)
-    text = write_report(store).read_text()
+    short = write_report(store).read_text()
+    assert "Days of functioning lost (against before the shock)" in short
+    text = (tmp_path / "plain" / "appendix.md").read_text()  # the full numbers
     assert "Absolute loss vs pre-onset Q0 (days)" in text and "## Provenance" in text
     assert "Loss vs no-shock run" not in text and "Paired differences" not in text
     assert "With 2 replicates" not in text  # no test is run, so nothing to warn about

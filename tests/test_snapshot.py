@@ -25,7 +25,11 @@ def _shock(name):
     return NO_SHOCK if name == "none" else load_shock(name)
 
 
-@pytest.mark.parametrize("strategy", STRATEGIES)
+# Two strategies by default (the two most unlike the status quo), the other two in the slow
+# set (CI runs both).
+@pytest.mark.parametrize("strategy", [
+    s if s in ("community_resilience", "top_down_digital") else pytest.param(
+        s, marks=pytest.mark.slow) for s in STRATEGIES])
 def test_every_shock_forked_from_one_past_is_the_straight_run(strategy):
     """Byte-identical daily series and final state, for every strategy x shock."""
     shocks = SHOCKS + ["none"]

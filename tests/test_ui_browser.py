@@ -253,7 +253,7 @@ def test_step_play_pause_strategy_compare_explain(browser, server, timings):
     page.screenshot(path=str(ARTIFACTS / "ui-03-paused.png"))
 
     # Change the strategy: the levers follow it, Reset starts the new run
-    _choose(page, "strategy", "community_resilience")
+    _choose(page, "strategy", "Community resilience")
     page.get_by_role("button", name="Reset").click()
     page.locator(".gr-panel-functionality svg text", has_text="Community resilience"
                  ).first.wait_for()
@@ -266,7 +266,7 @@ def test_step_play_pause_strategy_compare_explain(browser, server, timings):
     page.screenshot(path=str(ARTIFACTS / "ui-04-strategy.png"))
 
     # Compare mode: B runs beside A, stepping together
-    _choose(page, "compare_with", "top_down_digital")
+    _choose(page, "compare_with", "Top-down digital control")
     page.get_by_role("button", name="Reset").click()
     page.get_by_text("Compare: A = Community resilience, B = Top-down digital control"
                      ).wait_for()
@@ -283,7 +283,7 @@ def test_step_play_pause_strategy_compare_explain(browser, server, timings):
     # Explain mode: every panel says what it shows
     page.locator(".gr-explain-switch").get_by_text("Explain mode").click()
     page.wait_for_function("document.querySelectorAll('.gr-explain').length === 7")
-    assert "resilience triangle" in page.locator(".gr-panel-functionality .gr-explain"
+    assert "before the shock" in page.locator(".gr-panel-functionality .gr-explain"
                                                  ).inner_text()
     page.screenshot(path=str(ARTIFACTS / "ui-06-explain.png"))
     assert seen["bad"] == [], f"failed requests: {seen['bad']}"

@@ -37,6 +37,16 @@ def _fmt(value, step) -> str:
     return f"{value:.{digits}f}"
 
 
+def _plain(input_name: str, value) -> str:
+    """What a choice reads as: a strategy's or shock's plain name ('none' under
+    compare means a single run)."""
+    from viz.i18n import display_name
+
+    if input_name == "compare_with" and value == "none":
+        return "No comparison (one run)"
+    return display_name(str(value))
+
+
 def _tip(options: dict) -> str:
     unit = options.get("unit") or ""
     text = options.get("help") or options.get("label", "")
@@ -75,8 +85,10 @@ def ParameterInputs(user_params: dict, on_change=None):
         if kind == "Select":
             with solara.Tooltip(_tip(opt)):
                 with solara.Column(gap="0px", classes=[f"gr-input-{name}"]):
-                    solara.Select(label, value=value, values=list(opt["values"]),
-                                  on_value=on_value)
+                    # plain names shown, library names sent (viz/i18n.py)
+                    items = [{"text": _plain(name, v), "value": v} for v in opt["values"]]
+                    solara.v.Select(label=label, v_model=value, items=items,
+                                    on_v_model=on_value)
         elif kind == "Checkbox":
             with solara.Tooltip(_tip(opt)):
                 with solara.Row(gap="0px", classes=[f"gr-input-{name}"]):

@@ -203,8 +203,12 @@ def start_model(strategy: str, shock: str, n_households: int, days: int, seed: i
     """`make_model(strategy, shock, ...)` at day 0, the same model, continued from
     the cached post-tenure city (`city_after_tenure`)."""
     from scenarios.models import resolve
+    from sim import population
+    from sim.inputs import check_shock
 
     _, sh = resolve(strategy, shock)
+    pop = Params().with_overrides({"population.n_households": n_households}).population
+    check_shock(sh, days, population.grid_communities(pop), n_households)  # before any work
     return ResilienceModel.from_snapshot(city_after_tenure(strategy, n_households, seed,
                                                            overrides), sh, days=days)
 
