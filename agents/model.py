@@ -167,7 +167,8 @@ class ReferenceModel(ResilienceModel):
         for gid, gu in enumerate(self.grid_units):
             if today.closure[gid] > 0.0:
                 n_g = gu.stop - gu.start
-                ask = g.food_package_days / 7.0 * today.closure[gid] * n_g - gu.depot - gu.in_transit
+                ask = (g.food_package_days / 7.0 * today.closure[gid] * n_g
+                       - gu.depot - gu.in_transit)
                 room = g.warehouse_days_per_household * n_g - gu.depot - gu.in_transit
                 asks.append((gu, max(0.0, min(ask, room))))
         asked = 0.0

@@ -9,14 +9,14 @@ TOML files and validates every field.
 Event kinds and what each does to the grids it covers while it lasts
 (`intensity` scales the effect; an explicit field overrides the default):
 
-| kind            | hazard    | heat      | supply          | power | telecom | platform | income | closure |
-|-----------------|-----------|-----------|-----------------|-------|---------|----------|--------|---------|
-| flood           | intensity |           | 1 - 0.8 x int.  | 0     |         |          |        |         |
-| lockdown        |           |           | 1 - intensity   |       |         |          |        | 1       |
-| heatwave        |           | intensity |                 |       |         |          |        |         |
-| blackout        |           |           |                 | 0     | 0       |          |        |         |
-| platform_outage |           |           |                 |       |         | 0        |        |         |
-| economic        |           |           |                 |       |         |          | 1 - i. |         |
+| kind            | hazard    | heat      | supply         | power | telecom | platform | income | closure |
+|-----------------|-----------|-----------|----------------|-------|---------|----------|--------|---------|
+| flood           | intensity |           | 1 - 0.8 x int. | 0     |         |          |        |         |
+| lockdown        |           |           | 1 - intensity  |       |         |          |        | 1       |
+| heatwave        |           | intensity |                |       |         |          |        |         |
+| blackout        |           |           |                | 0     | 0       |          |        |         |
+| platform_outage |           |           |                |       |         | 0        |        |         |
+| economic        |           |           |                |       |         |          | 1 - i. |         |
 
 `closure` is a stay-at-home order (0 none, 1 full): shops are shut to walk-in
 buyers (households and volunteers), and households order through delivery
@@ -341,8 +341,9 @@ class Schedule:
 
     Arrays (days, grids), float64: `hazard` and `heat` intensity 0-1;
     `supply`, `power`, `telecom` availability 0-1; `income` multiplier of
-    low-income restocking; `closure` stay-at-home order 0-1; `warning` forecast level 0-1 (from `lead_days`
-    before an event until its end; see the module docstring). `platform` (days,): platform up 0-1.
+    low-income restocking; `closure` stay-at-home order 0-1; `warning` forecast
+    level 0-1 (from `lead_days` before an event until its end; see the module
+    docstring). `platform` (days,): platform up 0-1.
     """
 
     hazard: np.ndarray

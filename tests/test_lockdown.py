@@ -29,7 +29,7 @@ def test_the_lockdown_is_staged_and_shuts_shops_to_walk_in_buyers():
 
 def _channels(overrides, strategy="status_quo", n=900, days=30):
     m = make(strategy, "lockdown", n=n, days=days, seed=4, overrides={**SHORT, **overrides})
-    group = platform = packages = 0.0
+    group = packages = 0.0
     h, gr = m.state.households, m.state.grids
     while m.day < m.days:
         m.step()

@@ -80,13 +80,15 @@ def test_prepositioning_brings_department_goods_to_flooded_grids():
 
 
 @pytest.mark.slow
-def test_depot_access_lets_volunteers_deliver_when_shops_are_empty():
-    """The lockdown (shops' deliveries at 20%) empties the shelves; goods pre-positioned at
-    the warning wait in the depots, which coordinated volunteers may then carry."""
+def test_depot_access_lets_volunteers_deliver_from_the_depots():
+    """Goods pre-positioned at the flood warning wait in the depots, which coordinated
+    volunteers may then carry. Measured in the flood (2,000 households, seed 1, from the
+    onset): volunteer deliveries 531 -> 868 days, unmet need 2,015 -> 1,122. In the
+    lockdown as it ran (issue 23) it changes nothing at these settings (648 days either
+    way): the bottleneck there is not the depot; see docs/mechanisms.md 3.7."""
     extra = {"governance.prepositioning": 0.5}
-    for off, on in runs("governance.depot_access", (False, True),
+    for off, on in runs("governance.depot_access", (False, True), shock="flood", days=30,
                         strategy="community_resilience", extra=extra):
-        assert col(off, "stock_shops")[10:38].min() < 1.0  # the shelves ran empty
         assert col(on, "help_volunteers_days").sum() > col(off, "help_volunteers_days").sum()
         assert col(on, "unmet_need").sum() < col(off, "unmet_need").sum()
 
@@ -153,7 +155,9 @@ def test_no_lever_no_change_at_zero():
 
 
 @pytest.mark.parametrize(("name", "values", "strategy", "shock", "extra", "better"), [
-    ("governance.depot_access", (False, True), "community_resilience", "lockdown",
+    # in the flood (volunteer deliveries 531 -> 868 days at seed 1); in the lockdown as it
+    # ran the depot is not what binds (648 days either way)
+    ("governance.depot_access", (False, True), "community_resilience", "flood",
      {"governance.prepositioning": 0.5}, "help_volunteers_days"),
     # with direct dispatch: through the central queue, triage binds before the trips do
     ("governance.prepositioning", (0.0, 0.5), "status_quo", "flood",

@@ -194,9 +194,9 @@ def _hit_design(o: Observation) -> np.ndarray:
 @output(0.0, 1e6)
 def or_high_social_support(o: Observation) -> float:
     """Among households of the grids the first event covers: odds ratio of
-    going without (need left at the end of a day) during the event or its recovery for households with baseline
-    social capital (social_capital0) above those households' median, in a
-    regression on two predictors (that and is_low_income)."""
+    going without (need left at the end of a day) during the event or its
+    recovery for households with baseline social capital (social_capital0)
+    above those households' median, in a regression on two predictors (that and is_low_income)."""
     return float(_hit_design(o)[0])
 
 
