@@ -178,7 +178,7 @@ _PASTS_LOCK = threading.Lock()
 PASTS_KEPT = 8  # at 10,000 households, about 3 MB each
 
 
-def city_after_tenure(strategy: str, n_households: int, seed: int,
+def city_after_tenure(strategy: str, n_households: int | None, seed: int,
                       overrides: dict[str, Any] | None = None):
     """The city of `strategy` at day 0 (after the warm-up and its tenure), as a
     snapshot: simulated on the first call for these values, then cached."""
@@ -198,7 +198,7 @@ def city_after_tenure(strategy: str, n_households: int, seed: int,
     return snap
 
 
-def start_model(strategy: str, shock: str, n_households: int, days: int, seed: int,
+def start_model(strategy: str, shock: str, n_households: int | None, days: int, seed: int,
                 overrides: dict[str, Any] | None = None) -> ResilienceModel:
     """`make_model(strategy, shock, ...)` at day 0, the same model, continued from
     the cached post-tenure city (`city_after_tenure`)."""
@@ -207,8 +207,9 @@ def start_model(strategy: str, shock: str, n_households: int, days: int, seed: i
     from sim.inputs import check_shock
 
     _, sh = resolve(strategy, shock)
-    pop = Params().with_overrides({"population.n_households": n_households}).population
-    check_shock(sh, days, population.grid_communities(pop), n_households)  # before any work
+    if n_households is not None:  # before any work; a district's city is checked by the model
+        pop = Params().with_overrides({"population.n_households": n_households}).population
+        check_shock(sh, days, population.grid_communities(pop), n_households)
     return ResilienceModel.from_snapshot(city_after_tenure(strategy, n_households, seed,
                                                            overrides), sh, days=days)
 
