@@ -394,8 +394,12 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
     """Cancel what is queued, terminate every worker (a run in flight is lost; its
     files are written atomically, so nothing partial remains) and join them and
     the pool's manager thread."""
-    procs = list((getattr(pool, "_processes", None) or {}).values())
+    def workers() -> list:
+        return list((getattr(pool, "_processes", None) or {}).values())
+
+    procs = workers()
     pool.shutdown(wait=False, cancel_futures=True)
+    procs += [p for p in workers() if p not in procs]  # one started meanwhile
     for p in procs:
         if p.is_alive():
             p.terminate()

@@ -31,10 +31,10 @@ KOBE_OFFICIAL_SHARE = 1 / 43  # official rescuers' share of rescues by others (U
 PATTERN_DAYS = 60
 
 
-def _model(shock: str, n: int, seed: int):
+def _model(shock: str, n: int, seed: int, days: int = PATTERN_DAYS):
     from scenarios import make_model  # imported here: the model is heavy to import
 
-    return make_model("status_quo", shock, n_households=n, days=PATTERN_DAYS, seed=seed)
+    return make_model("status_quo", shock, n_households=n, days=days, seed=seed)
 
 
 def _event_window(model) -> tuple[int, int]:
@@ -209,7 +209,12 @@ def check_outage_pattern(sizes: Sizes = FULL) -> Check:
 
 
 def lockdown_help(n: int, seed: int) -> dict:
-    m = _model("lockdown", n, seed)
+    from scenarios import load_shock
+
+    # the run covers the whole lockdown (65 days from day 10 since the lockdown as it ran),
+    # so that its last week is inside the record
+    first = load_shock("lockdown").events[0]
+    m = _model("lockdown", n, seed, days=max(PATTERN_DAYS, first.start + first.days))
     start, stop = _event_window(m)
     m.run()
     df = m.series()
