@@ -161,19 +161,7 @@ class GridUnit(mesa.Agent):
         if limit <= 0.0:
             return
         who = [h for h in self.households() if h.has_digital_access]
-        demand = 0.0
-        for h in who:
-            demand += h.order_wish()
-        if demand <= 0.0:
-            return
-        frac = 1.0
-        if demand > limit:
-            frac = limit / demand
-        sold = 0.0
-        for h in who:
-            got = frac * h.order_wish()
-            h.receive_order(got)
-            sold += got
+        sold = self._ration(who, lambda h: h.order_wish(), limit)
         self.shop_stock = max(0.0, self.shop_stock - sold)
 
     def order_group_buying(self):
@@ -192,20 +180,27 @@ class GridUnit(mesa.Agent):
             return
         who = [h for h in self.households() if h.has_digital_access or g.group_buy_offline]
         theta = b.chat_thinning
+        self.group_in_today = self._ration(
+            who, lambda h: ((1.0 - theta) + theta * h.social_capital) * h.order_wish(), limit)
+
+    @staticmethod
+    def _ration(who, wish, limit: float) -> float:
+        """Orders `wish(h)` from each of `who`, within `limit`: every order gets the
+        same fraction when they exceed it. Returns what was handed out."""
         demand = 0.0
         for h in who:
-            demand += ((1.0 - theta) + theta * h.social_capital) * h.order_wish()
+            demand += wish(h)
         if demand <= 0.0:
-            return
+            return 0.0
         frac = 1.0
         if demand > limit:
             frac = limit / demand
         sold = 0.0
         for h in who:
-            got = frac * (((1.0 - theta) + theta * h.social_capital) * h.order_wish())
+            got = frac * wish(h)
             h.receive_order(got)
             sold += got
-        self.group_in_today = sold
+        return sold
 
     def hand_out_packages(self):
         """Government food packages: while the grid is closed, every household gets
