@@ -375,8 +375,7 @@ def run_in_processes(work: list, root: str | None, n: int, ready, advance,
     is terminated and joined before the error goes on: a failed sweep leaves
     no process behind (tests/test_bad_files.py)."""
     fn = fn or _run_work
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn"),
-                               initializer=initializer)
+    pool = process_pool(n, initializer)
     try:
         for f in [pool.submit(_ready) for _ in range(n)]:
             f.result()
@@ -390,20 +389,30 @@ def run_in_processes(work: list, root: str | None, n: int, ready, advance,
     pool.shutdown(wait=True)
 
 
+def process_pool(n: int, initializer=None) -> ProcessPoolExecutor:
+    """A pool of `n` spawned worker processes (stop it with `stop_pool` on failure)."""
+    return ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn"),
+                               initializer=initializer)
+
+
 def stop_pool(pool: ProcessPoolExecutor) -> None:
     """Cancel what is queued, terminate every worker (a run in flight is lost; its
-    files are written atomically, so nothing partial remains) and join them and
-    the pool's manager thread."""
-    def workers() -> list:
-        return list((getattr(pool, "_processes", None) or {}).values())
+    files are written atomically, so nothing partial remains), then join the
+    pool's manager thread and the workers.
 
-    procs = workers()
+    The pool's worker table and manager thread are private and dropped by its
+    first `shutdown`, so both are taken before it; the manager thread is joined
+    before the workers, since it reaps them too and two threads reaping one
+    process can leave it listed as running (CI saw a worker outlive a failed
+    run that way)."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
-    procs += [p for p in workers() if p not in procs]  # one started meanwhile
     for p in procs:
         if p.is_alive():
             p.terminate()
-    pool.shutdown(wait=True)  # joins the manager thread, which reaps the workers
+    if manager is not None:
+        manager.join()
     for p in procs:
         p.join(timeout=10)
         if p.is_alive():

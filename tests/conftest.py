@@ -1,7 +1,28 @@
 """Fixtures shared by the test modules."""
 
+import os
+
 import numba
 import pytest
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` (in pyproject.toml's addopts): one test process per core, at most
+    four (each loads the model's kernels and some build cities of 100,000)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def one_thread_per_test_worker():
+    """Under pytest-xdist (the README's command runs two test processes on two
+    cores) each test process runs the model on one Numba thread: two processes
+    of two threads each on two cores would make every parallel loop wait at its
+    barrier for a descheduled thread. Tests about threads set their own count.
+    The commands a test starts as processes inherit one thread too."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        numba.set_num_threads(1)
+        os.environ["NUMBA_NUM_THREADS"] = "1"
+    yield
 
 
 @pytest.fixture

@@ -28,6 +28,8 @@ from grassroots.cli import main
 from sim.errors import GrassrootsError, ParameterError, SpecError
 from sim.params import command_overrides
 
+ROOT = Path(__file__).resolve().parents[1]
+
 SPEC = 'name = "t"\nstrategies = ["status_quo"]\nshocks = ["lockdown"]\ndays = 20\n'
 ROBUST = SPEC + "worlds = 4\nhouseholds = 300\n"
 TARGET = """[citation]
@@ -605,6 +607,95 @@ def test_a_sweep_that_fails_at_a_run_leaves_nothing(tmp_path, monkeypatch):
                                             0, 0, 20)])
     assert multiprocessing.active_children() == []
     assert not out.exists()
+
+
+def _strategy_files_removed_after_the_checks(tmp_path, monkeypatch, *names) -> list[Path]:
+    """Strategy files (copies of built-in ones) that pass the checks before work and
+    are then removed (as a user might, mid-run): every run fails in its worker."""
+    import experiments.runners as runners
+
+    files = [tmp_path / f"mine_{n}.toml" for n in names]
+    for f, n in zip(files, names):
+        f.write_text((ROOT / f"scenarios/strategies/{n}.toml").read_text())
+    check = runners.check_tasks
+
+    def check_then_remove(tasks):
+        check(tasks)
+        for f in files:
+            f.unlink()
+    monkeypatch.setattr(runners, "check_tasks", check_then_remove)
+    return files
+
+
+@pytest.mark.slow
+def test_a_compare_that_fails_at_a_run_leaves_nothing(tmp_path, monkeypatch):
+    from experiments.compare import run_compare
+
+    [f] = _strategy_files_removed_after_the_checks(tmp_path, monkeypatch, "status_quo")
+    spec = write(tmp_path, f'name = "t"\nstrategies = ["{f}"]\nshocks = ["flood"]\n'
+                 'replicates = 2\ndays = 20\ncounterfactual = true\nwindow_days = 10\n'
+                 '[fixed]\n"population.n_households" = 600\n"run.tenure_days" = 5\n',
+                 "spec.toml")
+    out = tmp_path / "out"
+    with pytest.raises(GrassrootsError, match="mine_"):
+        run_compare(spec, out, workers=2, progress=False)
+    assert multiprocessing.active_children() == []
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_a_robustness_run_that_fails_at_a_run_leaves_nothing(tmp_path, monkeypatch):
+    from experiments.robustness import run
+
+    files = _strategy_files_removed_after_the_checks(tmp_path, monkeypatch, "status_quo",
+                                                      "community_resilience")
+    spec = check_robustness({"name": "t", "worlds": 2, "strategies": [str(f) for f in files],
+                             "shocks": ["flood"], "households": 600, "days": 20})
+    out = tmp_path / "out"
+    with pytest.raises(GrassrootsError, match="mine_"):
+        run(spec, out, workers=2, progress=False)
+    assert multiprocessing.active_children() == []
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_a_dask_run_that_fails_closes_its_client_and_cluster(tmp_path, monkeypatch):
+    pytest.importorskip("dask.distributed")
+    from distributed import default_client
+
+    import experiments.runners as runners
+
+    monkeypatch.setattr(runners, "check_tasks", lambda tasks: None)
+    spec = check_spec({"name": "t", "strategies": ["status_quo"], "shocks": ["flood"],
+                       "days": 20})
+    out = tmp_path / "out"
+    with pytest.raises(GrassrootsError, match="missing.toml"):
+        runners.execute(spec, out, executor="dask", workers=1, progress=False,
+                        tasks=[runners.Task(0, str(tmp_path / "missing.toml"), "flood", 0,
+                                            0, 0, 20)])
+    with pytest.raises(ValueError, match="No clients found"):
+        default_client()  # the client was closed
+    assert multiprocessing.active_children() == []  # and the cluster's worker processes
+    assert not out.exists()
+
+
+def test_the_calibrations_pool_stops_its_workers_at_once(monkeypatch):
+    """The calibration's executor (abc.make_executor) closes with stop_pool: queued
+    and running evaluations are dropped and every worker is joined."""
+    import time
+
+    import experiments.runners as runners
+    from experiments.calibration.abc import make_executor
+    from tests.process_helpers import no_warm_up
+
+    monkeypatch.setattr(runners, "warm_up", no_warm_up)
+    pool, n, close = make_executor("process", 2, None)
+    futures = [pool.submit(time.sleep, 30) for _ in range(4)]
+    t0 = time.time()
+    close()
+    assert multiprocessing.active_children() == []
+    assert time.time() - t0 < 20 and not any(f.done() and not f.cancelled()
+                                             and f.exception() is None for f in futures)
 
 
 # -- network files: read the way networkx users expect ---------------------------------------

@@ -384,3 +384,19 @@ def test_check_shock_rule_over_horizons_and_city_sizes(events, days, n):
             return
     assert not misses and not all_late
     assert len(notes) == len(caught) == sum(start >= days for start, _ in events)
+
+
+def test_every_commands_help_reads_cleanly():
+    """`--help` of every command: formatted without error, no doubled `%%` (argparse
+    formats only argument help, not descriptions) and no line wider than 100."""
+    import argparse
+
+    from grassroots.cli import parser
+
+    ap = parser()
+    subs = next(a for a in ap._actions if isinstance(a, argparse._SubParsersAction))
+    assert len(subs.choices) >= 10
+    for name, p in [("grassroots", ap), *subs.choices.items()]:
+        text = p.format_help()
+        assert "%%" not in text and "%(" not in text, name
+        assert max(len(line) for line in text.splitlines()) <= 100, name

@@ -216,15 +216,11 @@ def make_executor(executor: str, workers: int | None, scheduler: str | None):
             if cluster is not None:
                 cluster.close()
         return client, n, close
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
-    from experiments.runners import warm_up
+    from experiments.runners import process_pool, stop_pool, warm_up
 
     n = workers or os.cpu_count() or 1
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn"),
-                               initializer=warm_up)
-    return pool, n, lambda: pool.shutdown(wait=False, cancel_futures=True)
+    pool = process_pool(n, warm_up)
+    return pool, n, lambda: stop_pool(pool)
 
 
 def manifest(targets, settings: Settings, argv: list[str] | None) -> dict[str, Any]:

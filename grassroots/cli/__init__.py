@@ -48,8 +48,8 @@ def parser() -> argparse.ArgumentParser:
     """The whole command line: every group's commands under one `grassroots`."""
     ap = argparse.ArgumentParser(
         prog="grassroots",
-        description="Grassroots Resilience Simulator: how a city's neighbourhoods come "
-                    "through shocks under top-down digital control, community resilience, "
+        description="Grassroots Resilience Simulator: how a city's neighbourhoods come\n"
+                    "through shocks under top-down digital control, community resilience,\n"
                     "or a hybrid that hands data and tools to the grassroots.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")

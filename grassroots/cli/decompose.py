@@ -15,7 +15,7 @@ def add_parsers(sub) -> None:
         description="Attribute the paired gap in shock-attributable harm (the shocked run "
                     "minus its no-shock run, same seed) between strategies A and B to the "
                     "lever groups in which they differ: Shapley values by permutation "
-                    "sampling with common random numbers, 95%% intervals, the share left "
+                    "sampling with common random numbers, 95% intervals, the share left "
                     "to interactions, a table (decomposition.md, .csv) and a waterfall "
                     "figure. See docs/robustness.md, 'Which levers carry a ranking'.")
     d.add_argument("a", metavar="A", help="the strategy the gap is measured from")
