@@ -18,10 +18,10 @@ def one_thread_per_test_worker():
     cores) each test process runs the model on one Numba thread: two processes
     of two threads each on two cores would make every parallel loop wait at its
     barrier for a descheduled thread. Tests about threads set their own count.
-    The commands a test starts as processes inherit one thread too."""
+    (Not through NUMBA_NUM_THREADS: Numba rereads the environment when it compiles
+    and refuses a thread count other than the one its threads started with.)"""
     if os.environ.get("PYTEST_XDIST_WORKER"):
         numba.set_num_threads(1)
-        os.environ["NUMBA_NUM_THREADS"] = "1"
     yield
 
 
