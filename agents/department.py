@@ -76,8 +76,10 @@ class Department(mesa.Agent):
         share dashboard_allocation of the day's trips is split across grids by the
         dashboard's cases; a case uses its grid's trips if enough are left, else what is
         left of them with the rest from its department's, else from the first department
-        with enough for the rest; no goods, no visit."""
-        day, today, g = model.clock, model.today, model.params.governance
+        with enough for the rest; no goods, no visit. Then the trips the grids' shares left
+        unused are pooled and the cases still waiting taken again, the pool in place of
+        the grid's share."""
+        day, g = model.clock, model.params.governance
         st = model.state
         for gu in model.grid_units:
             gu.formal_today = 0.0
@@ -97,26 +99,47 @@ class Department(mesa.Agent):
             d.left_today = d.left_today * (1.0 - alloc)
         grid_trips = [alloc * trips * c / shown if alloc > 0.0 else 0.0
                       for c in st.grids.dashboard_cases]
-        for _, _, i in sorted(cases):
+        order = [i for _, _, i in sorted(cases)]
+        for i in order:
             h = model.households[i]
-            gid = h.grid_id
-            depot = model.grid_units[gid].depot
-            h_g = 0.0 if depot > 0.0 else today.hazard[gid]  # goods already in the grid
-            cost = trip_cost(h_g, today.power[gid], g.hazard_mobility_loss,
-                             g.power_delivery_loss)
-            if cost <= 0.0:
-                continue
-            if h.need > 0.0 and model.grid_units[gid].depot + st.warehouse[0] <= 0.0:
-                continue  # nothing to deliver: the case waits
-            k = department_of(h.has_chronic_illness, today.hazard[gid], today.power[gid])
-            if grid_trips[gid] >= cost:
-                grid_trips[gid] -= cost
-            else:
-                rest = cost - grid_trips[gid]  # the grid's fraction of a trip goes too
-                if model.departments[k].left_today < rest:  # another department takes it
-                    k = next((d.idx for d in model.departments if d.left_today >= rest), -1)
-                    if k < 0:
-                        continue
-                model.departments[k].left_today -= rest
-                grid_trips[gid] = 0.0
-            model.departments[k].serve(h)
+            share = Department._take_trips(model, h, grid_trips[h.grid_id])
+            if share is not None:
+                grid_trips[h.grid_id] = share
+        spare = 0.0  # then the trips the grids' shares left unused, for cases still waiting
+        for gid in range(len(grid_trips)):
+            spare += grid_trips[gid]
+        if spare > 0.0:
+            for i in order:
+                h = model.households[i]
+                if h.t_dispatch >= 0:
+                    share = Department._take_trips(model, h, spare)
+                    if share is not None:
+                        spare = share
+
+    @staticmethod
+    def _take_trips(model, h, share: float):
+        """Serve h's case from `share` (its grid's trips, or the pool of unused ones),
+        what is left of it going with the rest from a department; returns the share
+        left, or None when the case waits (no trip gets through, no goods, no trips)."""
+        today, g, st = model.today, model.params.governance, model.state
+        gid = h.grid_id
+        depot = model.grid_units[gid].depot
+        h_g = 0.0 if depot > 0.0 else today.hazard[gid]  # goods already in the grid
+        cost = trip_cost(h_g, today.power[gid], g.hazard_mobility_loss, g.power_delivery_loss)
+        if cost <= 0.0:
+            return None
+        if h.need > 0.0 and depot + st.warehouse[0] <= 0.0:
+            return None  # nothing to deliver: the case waits
+        k = department_of(h.has_chronic_illness, today.hazard[gid], today.power[gid])
+        if share >= cost:
+            share -= cost
+        else:
+            rest = cost - share  # the share's fraction of a trip goes too
+            if model.departments[k].left_today < rest:  # another department takes it
+                k = next((d.idx for d in model.departments if d.left_today >= rest), -1)
+                if k < 0:
+                    return None
+            model.departments[k].left_today -= rest
+            share = 0.0
+        model.departments[k].serve(h)
+        return share

@@ -181,3 +181,34 @@ def test_quick_direction(name, values, strategy, shock, extra, better):
         m.run()
         out.append(col(m, better)[10:].sum())
     assert out[1] > out[0]
+
+
+def test_trips_a_grids_share_leaves_unused_serve_cases_elsewhere():
+    """The dashboard (frozen, say) shows cases only in grid 0 and the allocation gives it
+    every trip, while the cases dispatched today are all in grid 1: rule 7a pools what
+    grid 0 cannot use, so grid 1's cases are served (before it, none was), most
+    vulnerable first, and no more than the day's trips."""
+    from sim.kernels.departments import serve_departments
+
+    n, trips = 6, 3.0
+    grid = np.array([0, 0, 1, 1, 1, 1], np.int64)
+    vulnerability = np.array([0, 0, 0, 2, 1, 0], np.int64)
+    t_dispatch = np.array([-1, -1, 0, 0, 0, 0], np.int64)
+    capacity = np.zeros(4)
+    capacity[0] = trips
+    state = dict(
+        t_dispatch=t_dispatch, t_case=t_dispatch.copy(), t_request=np.full(n, -1, np.int64),
+        is_on_dashboard=t_dispatch >= 0, need=np.ones(n), reserves=np.zeros(n),
+        consumed_today=np.zeros(n), department_in_today=np.zeros(n),
+        formal_today=np.zeros(2), department_served_today=np.zeros(4, np.int64),
+        keys=np.zeros(n, np.int64), depot=np.zeros(2), warehouse=np.full(1, 100.0),
+        grid_trips=np.zeros(2))
+    serve_departments(grid=grid, has_chronic_illness=np.zeros(n, np.bool_),
+                      vulnerability=vulnerability, hazard=np.zeros(2), power=np.ones(2),
+                      department_capacity=capacity, dashboard_cases=np.array([5.0, 0.0]),
+                      dept_delivery_days=2.0, hazard_mobility_loss=0.0,
+                      power_delivery_loss=0.0, dashboard_allocation=1.0, day=1, **state)
+    served = np.flatnonzero(state["department_in_today"] > 0)
+    assert served.tolist() == [2, 3, 4]  # three trips: vulnerability 2 and 1, then row 2
+    assert state["t_dispatch"][5] == 0  # the fourth case waits (same vulnerability, later)
+    assert state["department_served_today"].sum() == 3 and state["grid_trips"].sum() == 0.0

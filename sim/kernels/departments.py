@@ -51,9 +51,12 @@ def serve_departments(grid, has_chronic_illness, vulnerability, hazard, power,
     departments (the city-wide queue). Cases are taken in order of vulnerability (high
     first), dispatch day, row; a case uses its grid's trips if enough are left, else what
     is left of them (a fraction of a trip) with the rest from its department's, else from
-    the first department with enough left for the rest. A trip into grid g costs
-    trip_cost(hazard_g, power_g) trips, or trip_cost(0, power_g) while the grid's depot
-    holds goods (they are already inside the flooded area).
+    the first department with enough left for the rest. Then the trips the grids' shares
+    left unused (grids whose cases were all served, fractions) are pooled and the cases
+    still waiting are taken again in the same order, the pool in place of the grid's
+    share: no trip the dashboard allocated is lost while a case waits elsewhere. A trip
+    into grid g costs trip_cost(hazard_g, power_g) trips, or trip_cost(0, power_g) while
+    the grid's depot holds goods (they are already inside the flooded area).
 
     A served household still in need gets dept_delivery_days of essentials, or what is
     left of the goods (its grid's depot first, then the warehouse), paying off need first
@@ -94,46 +97,61 @@ def serve_departments(grid, has_chronic_illness, vulnerability, hazard, power,
         return
     ks = keys[:n_cases]
     ks.sort()
-    for c in range(n_cases):
-        i = ks[c] & 0xFFFFFFFF
-        g = grid[i]
-        # goods already in the grid's depot need no trip through the water
-        h_g = 0.0 if depot[g] > 0.0 else hazard[g]
-        cost = trip_cost(h_g, power[g], hazard_mobility_loss, power_delivery_loss)
-        if cost <= 0.0:
-            continue  # no trip gets through
-        goods = depot[g] + warehouse[0]
-        if need[i] > 0.0 and goods <= 0.0:
-            continue  # nothing to deliver: the case waits
-        k = department_of(has_chronic_illness[i], hazard[g], power[g])
-        if grid_trips[g] >= cost:
-            grid_trips[g] -= cost
-        else:
-            # what is left of the grid's share (a fraction of a trip) goes with the rest
-            # from a department, so no fraction is dropped while cases wait
-            rest = cost - grid_trips[g]
-            if left[k] < rest:  # short: the first department with enough trips takes it
-                k = -1
-                for k2 in range(left.shape[0]):
-                    if left[k2] >= rest:
-                        k = k2
-                        break
-                if k < 0:
-                    continue
-            left[k] -= rest
-            grid_trips[g] = 0.0
-        department_served_today[k] += 1
-        delivered = min(dept_delivery_days, goods) if need[i] > 0.0 else 0.0
-        from_depot = min(delivered, depot[g])
-        depot[g] -= from_depot
-        warehouse[0] = max(0.0, warehouse[0] - (delivered - from_depot))
-        paid = min(need[i], delivered)
-        need[i] -= paid
-        consumed_today[i] += paid
-        reserves[i] += delivered - paid
-        department_in_today[i] = delivered
-        formal_today[g] += delivered
-        t_case[i] = -1
-        t_dispatch[i] = -1
-        t_request[i] = -1
-        is_on_dashboard[i] = False
+    spare = 0.0
+    for sweep in range(2):
+        if sweep == 1:  # trips the grids' shares left unused, pooled for cases still waiting
+            for g in range(grid_trips.shape[0]):
+                spare += grid_trips[g]
+                grid_trips[g] = 0.0
+            if spare <= 0.0:
+                break
+        for c in range(n_cases):
+            i = ks[c] & 0xFFFFFFFF
+            if t_dispatch[i] < 0:
+                continue  # served in the first sweep
+            g = grid[i]
+            # goods already in the grid's depot need no trip through the water
+            h_g = 0.0 if depot[g] > 0.0 else hazard[g]
+            cost = trip_cost(h_g, power[g], hazard_mobility_loss, power_delivery_loss)
+            if cost <= 0.0:
+                continue  # no trip gets through
+            goods = depot[g] + warehouse[0]
+            if need[i] > 0.0 and goods <= 0.0:
+                continue  # nothing to deliver: the case waits
+            k = department_of(has_chronic_illness[i], hazard[g], power[g])
+            share = grid_trips[g] if sweep == 0 else spare
+            if share >= cost:
+                share -= cost
+            else:
+                # what is left of the share (a fraction of a trip) goes with the rest from
+                # a department, so no fraction is dropped while cases wait
+                rest = cost - share
+                if left[k] < rest:  # short: the first department with enough trips takes it
+                    k = -1
+                    for k2 in range(left.shape[0]):
+                        if left[k2] >= rest:
+                            k = k2
+                            break
+                    if k < 0:
+                        continue
+                left[k] -= rest
+                share = 0.0
+            if sweep == 0:
+                grid_trips[g] = share
+            else:
+                spare = share
+            department_served_today[k] += 1
+            delivered = min(dept_delivery_days, goods) if need[i] > 0.0 else 0.0
+            from_depot = min(delivered, depot[g])
+            depot[g] -= from_depot
+            warehouse[0] = max(0.0, warehouse[0] - (delivered - from_depot))
+            paid = min(need[i], delivered)
+            need[i] -= paid
+            consumed_today[i] += paid
+            reserves[i] += delivered - paid
+            department_in_today[i] = delivered
+            formal_today[g] += delivered
+            t_case[i] = -1
+            t_dispatch[i] = -1
+            t_request[i] = -1
+            is_on_dashboard[i] = False
