@@ -226,6 +226,38 @@ def test_compare_uses_common_random_numbers():
     np.testing.assert_array_equal(m.a.daily, m.b.daily)
 
 
+def test_compare_mode_scores_the_shock_and_reports_the_everyday():
+    """Under a shock the table's first rows are what the shock added (each run minus its
+    strategy's run without the shock, same city and luck: zero before the shock starts),
+    then the everyday row; without a shock, the runs as they are."""
+    from viz.components.panels import compare_table
+
+    m = WorkshopModel("status_quo", "flood", n_households=600, days=30, seed=2,
+                      compare_with="community_resilience")
+    onset = m.a.schedule.onset
+    for _ in range(onset):
+        m.step()
+    rows = compare_table(m.snapshot())
+    assert rows[0][0].startswith("Household-days in crisis the shock added")
+    assert rows[0][1] == rows[0][2] == "0" and rows[1][1] == rows[1][2] == "0"
+    assert rows[2][0].startswith("Everyday: household-days in crisis without the shock")
+    assert not any(r[0].startswith("Household-days in crisis ·") for r in rows)
+    for _ in range(30 - onset):
+        m.step()
+    snap = m.snapshot()
+    rows = compare_table(snap)
+    for run, col in ((snap.a, 1), (snap.b, 2)):
+        added = run.summary["crisis_household_days"] - run.everyday["crisis_household_days"]
+        assert rows[0][col] == f"{added:,.0f}"
+        assert rows[2][col] == f"{run.everyday['crisis_household_days']:,.0f}"
+    quiet = WorkshopModel("status_quo", "none", n_households=600, days=10,
+                          compare_with="community_resilience")
+    for _ in range(3):
+        quiet.step()
+    assert quiet.a0 is None and quiet.snapshot().a.everyday is None
+    assert compare_table(quiet.snapshot())[1][0].startswith("Household-days in crisis ·")
+
+
 def test_explain_text_present(page):
     box, rc, _ = page
     assert with_class(box, "gr-explain") == []

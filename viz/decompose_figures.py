@@ -25,14 +25,17 @@ def waterfall(att, title: str, unit: str):
     for k, i in enumerate(order):
         v = vals[k]
         ax.barh(k, v, left=start, color="#b2182b" if v > 0 else "#2166ac")
-        ax.errorbar(start + v, k, xerr=[[v - att.low[i]], [att.high[i] - v]], fmt="none",
-                    ecolor="black", capsize=3, lw=0.8)
+        # a bootstrap percentile interval may miss the estimate itself (few seeds): the
+        # bar then reaches only to the interval's near end
+        ax.errorbar(start + v, k, xerr=[[max(0.0, v - att.low[i])], [max(0.0, att.high[i] - v)]],
+                    fmt="none", ecolor="black", capsize=3, lw=0.8)
         if k + 1 < len(order):
             ax.plot([start + v] * 2, [k, k + 1], color="grey", lw=0.6)
         start += v
     k = len(order)
     ax.barh(k, att.total, color="#555555")
-    ax.errorbar(att.total, k, xerr=[[att.total - att.total_low], [att.total_high - att.total]],
+    ax.errorbar(att.total, k, xerr=[[max(0.0, att.total - att.total_low)],
+                                    [max(0.0, att.total_high - att.total)]],
                 fmt="none", ecolor="black", capsize=3, lw=0.8)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(range(len(names)), names)
@@ -47,3 +50,26 @@ def save_waterfall(att, path, title: str, unit: str) -> None:
     fig = waterfall(att, title, unit)
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def write_decomposition(result, out, seconds: float | None = None) -> str:
+    """decomposition.md and waterfall.png of a finished decomposition (the dict of
+    experiments.decompose.run) in folder `out`; returns the Markdown. One writer for
+    `grassroots decompose` and `grassroots compare --decompose`."""
+    from pathlib import Path
+
+    from experiments.decompose import markdown
+    from sim.io import atomic_write
+    from sim.metrics import OUTCOME_INFO
+
+    out = Path(out)
+    spec, att = result["spec"], result["attribution"]
+    info = OUTCOME_INFO.get(spec.outcome)
+    label = (info.label if info else spec.outcome).lower()
+    save_waterfall(att, out / "waterfall.png",
+                   f"{spec.b} minus {spec.a}, {spec.shock}: shock-attributable {label}", label)
+    text = markdown(result) + "\n![waterfall](waterfall.png)\n"
+    if seconds is not None:
+        text += f"\n({seconds:.0f} s)\n"
+    atomic_write(out / "decomposition.md", lambda p: Path(p).write_text(text))
+    return text

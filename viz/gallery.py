@@ -26,6 +26,14 @@ STRATEGIES = ("status_quo", "top_down_digital", "community_resilience",
 SHOCKS = ("flood", "lockdown", "heatwave_blackout", "platform_outage", "economic", "compound")
 
 
+
+def _lockdown_days() -> int:
+    """Days from the built-in lockdown's first closure to its last day (its scenario file)."""
+    from scenarios.load import load_shock
+
+    ev = load_shock("lockdown").events
+    return max(e.start + e.days for e in ev) - min(e.start for e in ev)
+
 def _run(strategy, shock, n, days, seed=1, **over):
     m = make_model(strategy, shock, n_households=n, days=days, seed=seed,
                         overrides=over or None)
@@ -92,7 +100,8 @@ def build(root: Path, n: int = 3000, days: int = 120) -> list[Path]:
                           onset=runs["status_quo"].schedule.onset,
                           title="lockdown: functionality Q(t) under the four strategies"),
          "lockdown_curves.png",
-         "Functionality (share of households with needs met) through the four-week lockdown, "
+         "Functionality (share of households with needs met) through the lockdown (the "
+         f"built-in one: {_lockdown_days()} days from day {runs['status_quo'].schedule.onset}), "
          "one seeded run per strategy; the shaded area is the status quo's resilience "
          "triangle. Resilience loss in days, against the same city without the shock "
          f"(the {metrics.DEFAULT_WINDOW_DAYS} days from onset): "

@@ -111,14 +111,112 @@ def _draw(store: Store, a: dict, lang: str) -> list[tuple[str, str]]:
     return out
 
 
-def compare(lang: str = "en", **kwargs) -> Path:
+def compare(lang: str = "en", decompose: tuple[str, str] | None = None,
+            decompose_shocks: list[str] | None = None, **kwargs) -> Path:
     """Run the comparison (`experiments.compare.run_compare`'s arguments) and
-    write its report in `lang`; returns the report's path."""
+    write its report in `lang`; returns the report's path.
+
+    `decompose = (A, B)` also attributes B minus A to their lever groups under each
+    shock of the comparison (or `decompose_shocks`), as `grassroots decompose` does (3
+    seeds, 24 sampled orders) on the comparison's city size, days and fixed
+    parameters, into the folder's decompose/SHOCK/, and the report says what carries
+    each gap. Every decomposition is checked before the first run."""
+    import time
+
+    from experiments.decompose import DecomposeSpec, check
+    from experiments.decompose import run as run_decomposition
+    from experiments.spec import load_spec
+    from viz.decompose_figures import write_decomposition
     from viz.i18n import check_lang
 
     check_lang(lang)  # before hours of runs
+    specs = []
+    if decompose:  # on the comparison's city, horizon and fixed parameters
+        from sim.params import LEVERS
+
+        cs = load_spec(kwargs.get("spec"))
+        fixed = {**cs.fixed, **(kwargs.get("params") or {})}
+        households = int(kwargs.get("households") or fixed.get("population.n_households",
+                                                               10_000))
+        held = tuple(sorted((k, v) for k, v in fixed.items()
+                            if k != "population.n_households"
+                            and k.removeprefix("governance.") not in LEVERS))
+        shocks = decompose_shocks or [s for s in cs.shocks if s != "none"]
+        specs = [DecomposeSpec(decompose[0], decompose[1], shock, households=households,
+                               days=int(kwargs.get("days") or cs.days), overrides=held)
+                 for shock in shocks]
+        for spec in specs:
+            check(spec)
     store, elapsed = run_compare(**kwargs)
+    for spec in specs:
+        out = store.root / "decompose" / spec.shock
+        t0 = time.time()
+        result = run_decomposition(spec, out, resume=(out / "decompose.json").is_file(),
+                                   progress=kwargs.get("progress", True),
+                                   workers=kwargs.get("workers"))
+        write_decomposition(result, out, time.time() - t0)
     return write_report(store, elapsed=elapsed, lang=lang)
+
+
+def decompositions(root: Path) -> list[tuple[str, dict, pd.DataFrame, str]]:
+    """The decompositions inside a comparison folder (`compare --decompose`): (shock,
+    its decompose.json, decomposition.csv, decomposition.md), in the spec's order."""
+    found = []
+    for d in sorted((Path(root) / "decompose").glob("*/decomposition.md")):
+        d = d.parent
+        try:
+            record = json.loads((d / "decompose.json").read_text())
+            table = pd.read_csv(d / "decomposition.csv")
+        except (OSError, ValueError):
+            continue  # an interrupted decomposition: left to its --resume
+        found.append((d.name, record, table, (d / "decomposition.md").read_text()))
+    return found
+
+
+def carried_by(root: Path, lang: str = "en") -> list[str]:
+    """report.md's section on what carries each gap (`compare --decompose`): per shock the
+    total with its interval and the three lever groups with the largest Shapley values,
+    each with its share of the gap; the full tables are in the appendix."""
+    from experiments.formats import number
+    from viz.i18n import display_name, translator
+
+    _ = translator(lang)
+    found = decompositions(root)
+    if not found:
+        return []
+    a, b = found[0][1]["spec"]["a"], found[0][1]["spec"]["b"]
+    out = ["## " + _("What carries each gap"), "",
+           _("{b} minus {a}, in household-days in crisis that the shock added (the "
+             "shocked run minus its no-shock run): which differences between the two "
+             "strategies' levers carry the gap (Shapley values over lever groups, "
+             "`grassroots decompose`, 3 seeds). Positive: more harm under "
+             "{b}.").format(a=display_name(a, lang), b=display_name(b, lang)), ""]
+    for shock, _record, t, _md in found:
+        total = t[t["player"].str.startswith("total")].iloc[0]
+        inter = t[t["player"].str.startswith("interactions")]
+        groups = t[~t["player"].str.startswith(("total", "interactions"))]
+        top = groups.reindex(groups["shapley"].abs().sort_values(ascending=False).index)[:3]
+        parts = [f"{r.player} {number(r.shapley)} ({100 * r.share_of_gap:.0f}%)"
+                 for r in top.itertuples()]
+        line = _("{shock}: gap {total} [{lo}, {hi}]; largest: {parts}").format(
+            shock=display_name(shock, lang), total=number(total.shapley),
+            lo=number(total.low), hi=number(total.high), parts="; ".join(parts))
+        if len(inter) and not pd.isna(inter.iloc[0]["share_of_gap"]):
+            line += "; " + _("interactions {share}% of the gap").format(
+                share=f"{100 * inter.iloc[0]['share_of_gap']:.0f}")
+        out += [f"- {line}.", ""]
+        out += [f"![{shock}](decompose/{shock}/waterfall.png)", ""]
+    return out
+
+
+def _decomposition_appendix(root: Path) -> list[str]:
+    """The decompositions' full sections for appendix.md (figure paths from the folder)."""
+    lines = []
+    for shock, _r, _t, md in decompositions(root):
+        md = md.replace("](waterfall.png)", f"](decompose/{shock}/waterfall.png)")
+        lines += [md, ""]
+    return (["## Which levers carry the gaps (grassroots decompose)", "", *lines]
+            if lines else [])
 
 
 def write_report(store: Store, elapsed: float | None = None, lang: str = "en") -> Path:
@@ -147,6 +245,7 @@ def write_report(store: Store, elapsed: float | None = None, lang: str = "en") -
               "*" + _("{size}. The full tables, intervals, tests and provenance are in "
                       "[appendix.md](appendix.md) (in English).").format(size=size) + "*", ""]
     lines += plain_summary(a, lang)
+    lines += carried_by(store.root, lang)
     if figures:
         lines += ["## " + _("Figures"), ""]
         for name, caption in figures:
@@ -159,6 +258,7 @@ def write_report(store: Store, elapsed: float | None = None, lang: str = "en") -
     if a["diffs"]:
         appendix += rt.differences_section(a)
     appendix += rt.notes(a)
+    appendix += _decomposition_appendix(store.root)
     appendix += compare_section(store.root, spec["strategies"], spec["shocks"],
                                 int(spec.get("fixed", {}).get("population.n_households",
                                                               10_000)),

@@ -56,7 +56,6 @@ def cmd_decompose(args) -> int:
         DEFAULT_SEEDS,
         DecomposeSpec,
         check,
-        markdown,
         run,
     )
     from sim.errors import SpecError
@@ -80,18 +79,8 @@ def cmd_decompose(args) -> int:
     t0 = time.time()
     result = run(spec, out, executor=args.executor, workers=args.workers, resume=args.resume,
                  progress=not args.no_progress, dask_address=args.dask_address)
-    took = time.time() - t0
-    from sim.metrics import OUTCOME_INFO
-    from viz.decompose_figures import save_waterfall
+    from viz.decompose_figures import write_decomposition
 
-    att = result["attribution"]
-    info = OUTCOME_INFO.get(spec.outcome)
-    save_waterfall(att, out / "waterfall.png",
-                   f"{spec.b} minus {spec.a}, {spec.shock}: shock-attributable "
-                   f"{(info.label if info else spec.outcome).lower()}",
-                   info.label.lower() if info else spec.outcome)
-    text = markdown(result) + f"\n![waterfall](waterfall.png)\n\n({took:.0f} s)\n"
-    (out / "decomposition.md").write_text(text)
-    print(text)
+    print(write_decomposition(result, out, time.time() - t0))
     print(f"wrote decomposition.md, decomposition.csv and waterfall.png in {out}")
     return 0

@@ -53,8 +53,11 @@ EXPLAIN: dict[str, str] = {
     ),
     "compare": (
         "Two strategies under the same shock, with the same luck for every household in both "
-        "runs, so the differences are the policy, not chance. Each row of the table says "
-        "whether lower or higher is better. Comparing a strategy with itself after moving a "
-        "lever shows what that lever changes."
+        "runs, so the differences are the policy, not chance. Under a shock the first rows "
+        "count only what the shock added: each strategy is also run without the shock, and "
+        "its everyday hardship is shown on its own row, because a strategy that leaves "
+        "people short on ordinary days would otherwise seem to do worse in the shock. Each "
+        "row of the table says whether lower or higher is better. Comparing a strategy with "
+        "itself after moving a lever shows what that lever changes."
     ),
 }

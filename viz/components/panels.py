@@ -346,21 +346,48 @@ COMPARED = (  # (summary key, plain label with unit, scale, format); sim.metrics
 )
 
 
+SCORED = (  # the harm the shock added: each run minus its strategy's run without the shock
+    ("crisis_household_days", N_("Household-days in crisis the shock added"), "{:,.0f}"),
+    ("unmet_household_days", N_("Household-days short of essentials the shock added"),
+     "{:,.0f}"),
+)
+EVERYDAY = ("crisis_household_days",
+            N_("Everyday: household-days in crisis without the shock (not scored)"), "{:,.0f}")
+
+
 def compare_table(snap: Snapshot) -> list[tuple[str, str, str, str]]:
     """Rows (measure, A, B, B - A) of the compare table, each measure saying which
-    direction is better; empty before day 1 or outside compare mode."""
+    direction is better; empty before day 1 or outside compare mode.
+
+    Under a shock the first rows score the shock, as `grassroots compare` does: the
+    household-days in crisis and short of essentials each run has so far minus those of
+    its strategy's run without the shock (same city, same luck); the everyday row shows
+    that run's own crisis household-days beside them, not mixed in. Without a shock
+    everything is everyday, and the table shows the runs as they are."""
     if snap.b is None or snap.a.summary is None or snap.b.summary is None:
         return []
     from sim.metrics import OUTCOME_INFO
 
-    rows = []
-    for key, label, scale, fmt in COMPARED:
-        va, vb = scale * snap.a.summary[key], scale * snap.b.summary[key]
+    def row(label, fmt, va, vb, better):
         diff = vb - va
         dfmt = fmt if "+" in fmt else fmt.replace("{:", "{:+")
-        better = OUTCOME_INFO[key].better
         text = _(label) + (f" · {_(better + ' is better')}" if better != "none" else "")
-        rows.append((text, fmt.format(va), fmt.format(vb), dfmt.format(diff)))
+        return (text, fmt.format(va), fmt.format(vb), dfmt.format(diff))
+
+    rows = []
+    a, b = snap.a, snap.b
+    scored = a.everyday is not None and b.everyday is not None
+    if scored:
+        for key, label, fmt in SCORED:
+            rows.append(row(label, fmt, a.summary[key] - a.everyday[key],
+                            b.summary[key] - b.everyday[key], OUTCOME_INFO[key].better))
+        key, label, fmt = EVERYDAY
+        rows.append(row(label, fmt, a.everyday[key], b.everyday[key], "none"))
+    for key, label, scale, fmt in COMPARED:
+        if scored and key in ("crisis_household_days", "unmet_household_days"):
+            continue  # split above into what the shock added and the everyday
+        rows.append(row(label, fmt, scale * a.summary[key], scale * b.summary[key],
+                        OUTCOME_INFO[key].better))
     return rows
 
 
@@ -377,11 +404,20 @@ def ComparePanel(model: WorkshopModel):
         return
     a, b = snap.a, snap.b
     with Panel(_("Compare: A = {a}, B = {b}").format(a=_name(a.label), b=_name(b.label)),
-               "compare", _("Same shock ({shock}) and same luck in both runs: the "
-                            "differences are the policy.").format(shock=_name(snap.shock))):
+               "compare", _compare_status(snap)):
         rows = compare_table(snap)
         if rows:
             solara.HTML(tag="div", unsafe_innerHTML=_table_html(rows))
+
+
+def _compare_status(snap: Snapshot) -> str:
+    """The compare panel's line: what is compared, and what is scored."""
+    same = _("Same shock ({shock}) and same luck in both runs: the differences are the "
+             "policy.").format(shock=_name(snap.shock))
+    if snap.a.everyday is None:
+        return same
+    return same + " " + _("The first rows score the shock: each run minus its strategy's "
+                          "run without the shock; everyday hardship is shown beside them.")
 
 
 def _table_html(rows: list[tuple[str, str, str, str]]) -> str:

@@ -313,6 +313,9 @@ class RunView:
     state: np.ndarray  # (n,) int8 household state code, see city_map.STATES
     summary: dict[str, float] | None  # run summary so far (None before day 1)
     onset: int
+    # in compare mode under a shock: the summary so far of the same strategy's run without
+    # the shock (same city, same luck), so a panel can score the harm the shock added
+    everyday: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -403,6 +406,12 @@ class WorkshopModel(mesa.Model):
             self.a = start_model(strategy, shock, n_households, days, seed, overrides)
             self.b = (start_model(compare_with, shock, n_households, days, seed, city)
                       if compare_with != NO_COMPARE else None)
+            # Compare mode scores the shock, as `grassroots compare` does: each run beside
+            # its strategy's run without the shock (the same post-tenure city and seed)
+            self.a0 = self.b0 = None
+            if self.b is not None and shock != "none":
+                self.a0 = start_model(strategy, "none", n_households, days, seed, overrides)
+                self.b0 = start_model(compare_with, "none", n_households, days, seed, city)
         self.label_a = strategy + (" (edited)" if self.edits else "")
         self.label_b = compare_with if self.b is not None else None
         if self.b is not None and self.label_b == self.label_a:
@@ -428,9 +437,9 @@ class WorkshopModel(mesa.Model):
             PACER.wait(time.monotonic() - self._last_step)
         with one_numba_thread(), self.lock:
             if self.a.day < self.a.days:
-                self.a.step()
-                if self.b is not None:
-                    self.b.step()
+                for m in (self.a, self.b, self.a0, self.b0):
+                    if m is not None:
+                        m.step()
             self.running = self.a.day < self.a.days
         self._last_step = time.monotonic()
 
@@ -443,17 +452,18 @@ class WorkshopModel(mesa.Model):
             if snap is not None and snap.day == self.a.day:
                 return snap
 
-            def view(m: ResilienceModel, label: str) -> RunView:
+            def view(m: ResilienceModel, label: str, m0: ResilienceModel | None) -> RunView:
                 summary = m.summary().as_dict() if m.day > 0 else None
+                everyday = m0.summary().as_dict() if m0 is not None and m0.day > 0 else None
                 return RunView(label, m.strategy.name, m.daily[:m.day].copy(),
-                               household_states(m), summary, m.schedule.onset)
+                               household_states(m), summary, m.schedule.onset, everyday)
 
             a, d = self.a, self.a.day
             snap = Snapshot(
                 step=self.steps, day=d, days=a.days, shock=self.shock_name,
                 seed=self.seed_value, n_households=a.state.households.n,
-                a=view(a, self.label_a),
-                b=view(self.b, self.label_b) if self.b is not None else None,
+                a=view(a, self.label_a, self.a0),
+                b=view(self.b, self.label_b, self.b0) if self.b is not None else None,
                 hazard=a.schedule.hazard[d - 1].copy() if d > 0 else None,
                 power=a.schedule.power[d - 1].copy() if d > 0 else None,
                 platform_up=bool(a.schedule.platform[d - 1] > 0.5) if d > 0 else True,
