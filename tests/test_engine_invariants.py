@@ -138,19 +138,24 @@ def test_mutual_aid_kernels_worked_by_hand():
     n = 5
     scale, frac = np.zeros(n), np.zeros(n)
     aid_in, aid_out = np.zeros(n), np.zeros(n)
-    offer_mutual_aid(indptr, indices, weight, need, asked, reserves, social, keep, share, scale)
+    net = {"indptr": indptr, "indices": indices, "weight": weight}
+    offer_mutual_aid(**net, need=need, asked_today=asked, reserves=reserves,
+                     social_capital=social, aid_keep_days=keep, aid_share=share,
+                     aid_scale=scale)
     # Donor 0: surplus 4, offers 0.5 * 0.5 * 4 = 1 over ties to 1 (1.0) and 2 (0.5): 1 / 1.5.
     # Donor 3: surplus 2, offers 0.5 * 1.0 * 2 = 1 over ties to 1, 2 (0.5 each), 4 (1.0): 1 / 2.
     np.testing.assert_allclose(scale, [2 / 3, 0, 0, 0.5, 0], rtol=1e-15)
-    receive_mutual_aid(indptr, indices, weight, need, asked, scale, frac, aid_in)
+    receive_mutual_aid(**net, need=need, asked_today=asked, aid_scale=scale, aid_frac=frac,
+                       aid_in_today=aid_in)
     # 1 is offered 2/3 * 1.0 + 1/2 * 0.5 = 11/12 < need 2: takes all (frac 1).
     # 2 is offered 2/3 * 0.5 + 1/2 * 0.5 = 7/12 > need 0.5: takes 0.5 (frac 6/7).
     # 4 is offered 1/2 * 1.0 = 1/2 < need 10: takes all.
     np.testing.assert_allclose(aid_in, [0, 11 / 12, 0.5, 0, 0.5], rtol=1e-15)
     np.testing.assert_allclose(frac, [0, 1, 6 / 7, 0, 1], rtol=1e-15)
     consumed = np.zeros(n)
-    settle_mutual_aid(indptr, indices, weight, scale, frac, aid_in, reserves, need, aid_out,
-                      consumed)
+    settle_mutual_aid(**net, aid_scale=scale, aid_frac=frac, aid_in_today=aid_in,
+                      reserves=reserves, need=need, aid_out_today=aid_out,
+                      consumed_today=consumed)
     np.testing.assert_array_equal(consumed, aid_in)  # accepted aid pays need: used up
     # 0 gives 2/3 * (1.0 * 1 + 0.5 * 6/7) = 20/21; 3 gives 1/2 * (0.5 + 0.5 * 6/7 + 1) = 27/28.
     np.testing.assert_allclose(aid_out, [20 / 21, 0, 0, 27 / 28, 0], rtol=1e-15)
@@ -169,16 +174,22 @@ def test_mutual_aid_without_asking_or_surplus_moves_nothing():
     asked = np.zeros(n, dtype=np.uint8)  # in need, but nobody asks the ties
     reserves = np.full(n, 9.0)
     scale, frac, aid_in, aid_out = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
-    offer_mutual_aid(indptr, indices, weight, need, asked, reserves, np.ones(n), 3.0, 0.5, scale)
+    net = {"indptr": indptr, "indices": indices, "weight": weight}
+    offer = {**net, "need": need, "asked_today": asked, "reserves": reserves,
+             "social_capital": np.ones(n), "aid_keep_days": 3.0, "aid_share": 0.5,
+             "aid_scale": scale}
+    offer_mutual_aid(**offer)
     assert np.all(scale == 0)
     asked[:] = 4  # now everyone asks; nobody asking gives
-    offer_mutual_aid(indptr, indices, weight, need, asked, reserves, np.ones(n), 3.0, 0.5, scale)
+    offer_mutual_aid(**offer)
     # 0, 2, 3 are not in need, so they are not "asking" and do offer.
     assert np.all(scale[[1, 4]] == 0) and np.all(scale[[0, 2, 3]] > 0)
-    receive_mutual_aid(indptr, indices, weight, need, asked, scale, frac, aid_in)
+    receive_mutual_aid(**net, need=need, asked_today=asked, aid_scale=scale, aid_frac=frac,
+                       aid_in_today=aid_in)
     consumed = np.zeros(n)
-    settle_mutual_aid(indptr, indices, weight, scale, frac, aid_in, reserves, need, aid_out,
-                      consumed)
+    settle_mutual_aid(**net, aid_scale=scale, aid_frac=frac, aid_in_today=aid_in,
+                      reserves=reserves, need=need, aid_out_today=aid_out,
+                      consumed_today=consumed)
     np.testing.assert_array_equal(consumed, aid_in)  # accepted aid pays need: used up
     assert aid_in.sum() == pytest.approx(aid_out.sum(), abs=1e-14)
     assert np.all(need >= 0) and np.all(reserves >= 3.0)
