@@ -59,7 +59,7 @@ def measure_district(n: int, grids: int, days: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         d = read_district(path)
         read_s = time.perf_counter() - t0
-        over = {"population.district": str(path), "run.burn_in_days": 0,
+        over = {"population.district": str(path), "run.warm_up_days": 0,
                 "run.tenure_days": 0}
         m, build, _ = build_model(days=days, overrides=over)
         t0 = time.perf_counter()
@@ -73,7 +73,7 @@ def measure_district(n: int, grids: int, days: int) -> dict[str, Any]:
                "mean_neighbours": len(d.nb_indices) / d.n_grids}
         del m
     s, build_s, _ = build_model(n_households=n, days=days,
-                                overrides={"run.burn_in_days": 0, "run.tenure_days": 0})
+                                overrides={"run.warm_up_days": 0, "run.tenure_days": 0})
     t0 = time.perf_counter()
     s.run()
     out.update(synthetic_build_s=build_s, synthetic_step_s=time.perf_counter() - t0,

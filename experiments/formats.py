@@ -28,6 +28,8 @@ def number(v: float | None, digits: int = DIGITS, dec: int | None = None) -> str
         return "n/a"
     if math.isinf(v):
         return "∞" if v > 0 else "-∞"
+    if abs(v) < 1e-9:  # rounding noise of a sum that is zero (not '0.0000000')
+        return "0"
     if dec is None:
         dec = decimals(v, digits=digits)
     if dec == 0 and v != 0:

@@ -29,7 +29,7 @@ import numpy as np
 
 from sim import population
 from sim.binding import BoundCall, Namespace, bind
-from sim.errors import ParameterError
+from sim.errors import ParameterError, shown
 from sim.flags import COLUMNS, N_COLUMNS
 from sim.inputs import NO_SHOCK, Shock, Strategy, check_shock, schedule
 from sim.metrics import RunSummary, daily_frame, summarise
@@ -153,6 +153,14 @@ class ResilienceModel(mesa.Model):
         if seed is None and params is None and "run.seed" not in (overrides or {}):
             seed = fresh_seed()  # Mesa's convention: no seed, a fresh one (recorded)
         short = {"population.n_households": n_households, "run.days": days, "run.seed": seed}
+        given = overrides or {}
+        if given.get("population.district") and (
+                n_households is not None or "population.n_households" in given):
+            n = n_households if n_households is not None else given["population.n_households"]
+            raise ParameterError(
+                f"population.n_households = {shown(n)} with population.district = "
+                f"{shown(given['population.district'])}: the district's counts set the "
+                "number of households; give one or the other")
         p = (params or Params()).with_overrides(strategy.as_dict())
         p = p.with_overrides(overrides).with_overrides(
             {k: v for k, v in short.items() if v is not None})

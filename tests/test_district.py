@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim.params import Params
+
 gpd = pytest.importorskip("geopandas", reason="districts need the [geo] extra: "
                           "pip install 'grassroots-resilience[geo]'")
 pytest.importorskip("libpysal", reason="district adjacency needs libpysal ([geo] extra)")
@@ -83,9 +85,16 @@ def test_model_on_a_district(tmp_path):
     assert np.allclose(gr.x[:3], [250, 750, 1250])
     assert m.manifest()["district"]["sha256"] == read_district(path).digest
     m.run()
-    with pytest.raises(Exception, match="holds 720 households"):
-        make_model("status_quo", "none", n_households=500, days=3, seed=2,
-                   overrides={"population.district": str(path)})
+    # a number of households with a district is refused, even the default's 10,000 (it
+    # would otherwise pass unnoticed), by argument or by override
+    for n, extra in ((500, {}), (10_000, {}), (None, {"population.n_households": 10_000})):
+        with pytest.raises(Exception, match="district's counts set the number"):
+            make_model("status_quo", "none", n_households=n, days=3, seed=2,
+                       overrides={"population.district": str(path), **extra})
+    with pytest.raises(Exception, match="holds 720 households"):  # a parameter set's size
+        make_model("status_quo", "none", days=3, seed=2,
+                   params=Params().with_overrides({"population.n_households": 500,
+                                                   "population.district": str(path)}))
 
 
 def test_long_range_ties_follow_the_map(tmp_path):

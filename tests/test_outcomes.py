@@ -145,6 +145,7 @@ def test_interval_worked_answers():
 def test_number_formats():
     assert number(78912.4) == "78,900" and number(-9.51e-05) == "-0.0000951"
     assert number(math.nan) == "n/a" and number(311.0) == "311"
+    assert number(3e-13) == number(-3e-13) == number(0.0) == "0"  # a zero sum's noise
     assert interval(0.52, 0.41, 0.63) == "0.520 (0.410 to 0.630)"
     assert interval(0.0123, 0.01, 0.02, scale=100) == "1.23 (1.00 to 2.00)"
 

@@ -266,8 +266,12 @@ def check_lockdown_pattern(sizes: Sizes = FULL) -> Check:
               f"essentials a day, {mean['dept_late'] / mean['dept_full']:.0%} of their "
               f"full capacity ({mean['dept_full']:.0f}: 4 departments x "
               "dept_capacity_per_10k x dept_delivery_days), while "
-              f"{mean['in_need_late']:.0%} of households are in need: formal delivery holds "
-              "up but covers a small part of the need. Volunteers deliver "
+              f"{mean['in_need_late']:.0%} of households are in need: "
+              + ("formal delivery holds up but covers a small part of the need. "
+                 if mean["dept_late"] >= 0.9 * mean["dept_early"] else
+                 "formal delivery does not hold up (the city warehouse, which feeds both "
+                 "department trips and food packages, runs dry). ")
+              + "Volunteers deliver "
               f"{mean['vol_late']:.0f} a day by then, against {mean['vol_early']:.0f} in the "
               "first week."),
         seconds=time.perf_counter() - t0)
