@@ -591,21 +591,30 @@ def test_a_failed_run_leaves_no_worker_process():
 
 
 @pytest.mark.slow
-def test_a_sweep_that_fails_at_a_run_leaves_nothing(tmp_path, monkeypatch):
+@pytest.mark.parametrize("executor", ["process", "dask"])
+def test_a_sweep_that_fails_at_a_run_leaves_nothing(tmp_path, monkeypatch, executor):
     """A failure the checks before work cannot see (here: they are switched off):
-    the workers are joined, and the folder of a first start is removed again.
-    (Slow: the worker loads the kernels; the test above covers the joining.)"""
+    the workers are joined (on Dask: the client and the local cluster closed), and the
+    folder of a first start is removed again. (Slow: the workers load the kernels;
+    the test above covers the joining.)"""
     import experiments.runners as runners
 
+    if executor == "dask":
+        pytest.importorskip("dask.distributed")
     monkeypatch.setattr(runners, "check_tasks", lambda tasks: None)
     spec = check_spec({"name": "t", "strategies": ["status_quo"], "shocks": ["lockdown"],
                        "days": 20})
     out = tmp_path / "out"
     with pytest.raises(GrassrootsError, match="missing.toml"):
-        runners.execute(spec, out, executor="process", workers=1, progress=False,
+        runners.execute(spec, out, executor=executor, workers=1, progress=False,
                         tasks=[runners.Task(0, str(tmp_path / "missing.toml"), "lockdown", 0,
                                             0, 0, 20)])
-    assert multiprocessing.active_children() == []
+    if executor == "dask":
+        from distributed import default_client
+
+        with pytest.raises(ValueError, match="No clients found"):
+            default_client()  # the client was closed
+    assert multiprocessing.active_children() == []  # and every worker process
     assert not out.exists()
 
 
@@ -628,54 +637,28 @@ def _strategy_files_removed_after_the_checks(tmp_path, monkeypatch, *names) -> l
 
 
 @pytest.mark.slow
-def test_a_compare_that_fails_at_a_run_leaves_nothing(tmp_path, monkeypatch):
+@pytest.mark.parametrize("command", ["compare", "robustness"])
+def test_a_comparison_that_fails_at_a_run_leaves_nothing(tmp_path, monkeypatch, command):
     from experiments.compare import run_compare
-
-    [f] = _strategy_files_removed_after_the_checks(tmp_path, monkeypatch, "status_quo")
-    spec = write(tmp_path, f'name = "t"\nstrategies = ["{f}"]\nshocks = ["flood"]\n'
-                 'replicates = 2\ndays = 20\ncounterfactual = true\nwindow_days = 10\n'
-                 '[fixed]\n"population.n_households" = 600\n"run.tenure_days" = 5\n',
-                 "spec.toml")
-    out = tmp_path / "out"
-    with pytest.raises(GrassrootsError, match="mine_"):
-        run_compare(spec, out, workers=2, progress=False)
-    assert multiprocessing.active_children() == []
-    assert not out.exists()
-
-
-@pytest.mark.slow
-def test_a_robustness_run_that_fails_at_a_run_leaves_nothing(tmp_path, monkeypatch):
     from experiments.robustness import run
 
     files = _strategy_files_removed_after_the_checks(tmp_path, monkeypatch, "status_quo",
                                                       "community_resilience")
-    spec = check_robustness({"name": "t", "worlds": 2, "strategies": [str(f) for f in files],
-                             "shocks": ["flood"], "households": 600, "days": 20})
+    names = ", ".join(f'"{f}"' for f in files)
     out = tmp_path / "out"
-    with pytest.raises(GrassrootsError, match="mine_"):
-        run(spec, out, workers=2, progress=False)
+    if command == "compare":
+        spec = write(tmp_path, f'name = "t"\nstrategies = [{names}]\nshocks = ["flood"]\n'
+                     'replicates = 2\ndays = 20\ncounterfactual = true\nwindow_days = 10\n'
+                     '[fixed]\n"population.n_households" = 600\n"run.tenure_days" = 5\n',
+                     "spec.toml")
+        with pytest.raises(GrassrootsError, match="mine_"):
+            run_compare(spec, out, workers=2, progress=False)
+    else:
+        spec = check_robustness({"name": "t", "worlds": 2, "strategies": [str(f) for f in files],
+                                 "shocks": ["flood"], "households": 600, "days": 20})
+        with pytest.raises(GrassrootsError, match="mine_"):
+            run(spec, out, workers=2, progress=False)
     assert multiprocessing.active_children() == []
-    assert not out.exists()
-
-
-@pytest.mark.slow
-def test_a_dask_run_that_fails_closes_its_client_and_cluster(tmp_path, monkeypatch):
-    pytest.importorskip("dask.distributed")
-    from distributed import default_client
-
-    import experiments.runners as runners
-
-    monkeypatch.setattr(runners, "check_tasks", lambda tasks: None)
-    spec = check_spec({"name": "t", "strategies": ["status_quo"], "shocks": ["flood"],
-                       "days": 20})
-    out = tmp_path / "out"
-    with pytest.raises(GrassrootsError, match="missing.toml"):
-        runners.execute(spec, out, executor="dask", workers=1, progress=False,
-                        tasks=[runners.Task(0, str(tmp_path / "missing.toml"), "flood", 0,
-                                            0, 0, 20)])
-    with pytest.raises(ValueError, match="No clients found"):
-        default_client()  # the client was closed
-    assert multiprocessing.active_children() == []  # and the cluster's worker processes
     assert not out.exists()
 
 

@@ -543,3 +543,22 @@ def test_the_page_shows_the_input_error(monkeypatch):
         assert any("These settings were not run" in t and "strategy" in t for t in texts)
     finally:
         rc.close()
+
+
+def test_every_map_legend_label_is_translated():
+    """The lattice map's and a district map's legend labels, in Chinese (issue 25: the
+    district legend was English only)."""
+    from viz.components import city_map
+    from viz.components.panels import _district_legend_html, lang
+    from viz.i18n import gettext
+
+    labels = {n for n, _c in city_map.STATES + city_map.CHANNELS + city_map.HAZARD_COLOURS}
+    labels |= set(city_map.NEED_LABELS)
+    missing = sorted(x for x in labels if gettext(x, "zh") == x)
+    assert not missing, missing
+    lang.value = "zh"
+    try:
+        html = _district_legend_html(list(zip(city_map.NEED_LABELS, city_map.NEED_COLOURS)))
+    finally:
+        lang.value = "en"
+    assert gettext("30% or more in need", "zh") in html and "in need" not in html

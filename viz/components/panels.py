@@ -190,7 +190,7 @@ def _district_legend_html(entries) -> str:
     chips = [f'<span style="white-space:nowrap;margin-right:10px">'
              f'<span style="display:inline-block;width:10px;height:10px;background:{colour};'
              f'margin-right:3px;border:1px solid #999;vertical-align:middle"></span>'
-             f'{html.escape(name)}</span>' for name, colour in entries]
+             f'{html.escape(_(name))}</span>' for name, colour in entries]
     return f'<div style="font-size:11.5px;line-height:1.6">{"".join(chips)}</div>'
 
 
