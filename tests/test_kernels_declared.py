@@ -68,3 +68,46 @@ def test_kernel_writes_only_what_it_declares(kernel, changes):
     undeclared = set().union(*(c - d for c, d in seen))
     assert not undeclared, f"{kernel.__name__} writes {sorted(undeclared)} undeclared"
     assert set().union(*(c for c, _ in seen)), f"{kernel.__name__} never wrote anything"
+
+
+def test_long_kernel_calls_cannot_swap_arguments():
+    """A call to a kernel function with more than four positional arguments passes each
+    parameter the variable of its own name, in order (inside sim/kernels: the helpers
+    such as _order_wish and _release), and outside sim/kernels no such call is
+    positional at all: two arguments swapped would otherwise run silently (issue 20)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    kernels = root / "sim" / "kernels"
+    params: dict[str, list[str]] = {}
+    for f in kernels.glob("*.py"):
+        for node in ast.walk(ast.parse(f.read_text())):
+            if isinstance(node, ast.FunctionDef):
+                params[node.name] = [a.arg for a in node.args.args]
+    swapped, positional = [], []
+    files = [p for d in ("sim", "agents", "experiments", "benchmarks", "tests")
+             for p in (root / d).rglob("*.py")]
+    for f in files:
+        tree = ast.parse(f.read_text())
+        inside = f.parent == kernels
+        # outside sim/kernels, the names this file imports from it (not a namesake)
+        imported = {a.asname or a.name for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                        "sim.kernels") for a in node.names}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in params and len(node.args) > 4
+                    and (inside or node.func.id in imported)):
+                continue
+            where = f"{f.relative_to(root)}:{node.lineno} {node.func.id}"
+            if not inside:
+                positional.append(where)
+                continue
+            for k, arg in enumerate(node.args):
+                if not (isinstance(arg, ast.Name) and arg.id == params[node.func.id][k]):
+                    swapped.append(f"{where}: argument {k} is {ast.unparse(arg)}, "
+                                   f"parameter {params[node.func.id][k]}")
+    assert len(params) > 30
+    assert not swapped, swapped
+    assert not positional, positional
