@@ -104,29 +104,31 @@ def _flood_with_outage(outage: bool) -> Shock:
     return Shock(name=f"flood{'_outage' if outage else ''}", events=events)
 
 
-def _serve(dashboard_cases, allocation, grid, vulnerability, trips):
-    """One day of serve_departments on a toy city of two grids (every case dispatched
-    on day 0, in need, goods plenty, no hazard): the rows served."""
+def _serve(dashboard_cases, allocation, grid, vulnerability, trips, dispatched=None):
+    """One day of serve_departments on a toy city of two grids (the cases `dispatched`
+    on day 0, default every household; in need, goods plenty, no hazard): the rows
+    served (in row order), and the kernel's arrays after the day."""
     from sim.kernels.departments import serve_departments
 
     n = len(grid)
-    t_dispatch = np.zeros(n, np.int64)
+    t_dispatch = np.where(np.ones(n, bool) if dispatched is None else dispatched, 0, -1)
     capacity = np.zeros(4)
     capacity[0] = trips
-    served = np.zeros(n)
+    state = dict(
+        t_dispatch=t_dispatch, t_case=t_dispatch.copy(), t_request=np.full(n, -1, np.int64),
+        is_on_dashboard=t_dispatch >= 0, need=np.ones(n), reserves=np.zeros(n),
+        consumed_today=np.zeros(n), department_in_today=np.zeros(n),
+        formal_today=np.zeros(2), department_served_today=np.zeros(4, np.int64),
+        keys=np.zeros(n, np.int64), depot=np.zeros(2), warehouse=np.full(1, 100.0),
+        grid_trips=np.zeros(2))
     serve_departments(
         grid=np.asarray(grid, np.int64), has_chronic_illness=np.zeros(n, np.bool_),
         vulnerability=np.asarray(vulnerability, np.int64), hazard=np.zeros(2),
         power=np.ones(2), department_capacity=capacity,
         dashboard_cases=np.asarray(dashboard_cases, float), dept_delivery_days=2.0,
         hazard_mobility_loss=0.0, power_delivery_loss=0.0, dashboard_allocation=allocation,
-        day=1, t_dispatch=t_dispatch, t_case=t_dispatch.copy(),
-        t_request=np.full(n, -1, np.int64), is_on_dashboard=np.ones(n, np.bool_),
-        need=np.ones(n), reserves=np.zeros(n), consumed_today=np.zeros(n),
-        department_in_today=served, formal_today=np.zeros(2),
-        department_served_today=np.zeros(4, np.int64), keys=np.zeros(n, np.int64),
-        depot=np.zeros(2), warehouse=np.full(1, 100.0), grid_trips=np.zeros(2))
-    return np.flatnonzero(served > 0).tolist()
+        day=1, **state)
+    return np.flatnonzero(state["department_in_today"] > 0), state
 
 
 def test_dashboard_allocation_costs_order_when_trips_bind():
@@ -141,9 +143,9 @@ def test_dashboard_allocation_costs_order_when_trips_bind():
     the deliveries to the flooded grids as they were, with a live dashboard or one frozen
     the day before; before rule 7a the frozen one lost 27% of them.)"""
     grid, vulnerability = [0, 0, 1, 1], [0, 0, 2, 2]
-    assert _serve([5.0, 0.0], 0.0, grid, vulnerability, 2.0) == [2, 3]
-    assert _serve([5.0, 0.0], 1.0, grid, vulnerability, 2.0) == [0, 1]
-    assert _serve([5.0, 0.0], 1.0, grid, vulnerability, 4.0) == [0, 1, 2, 3]
+    assert _serve([5.0, 0.0], 0.0, grid, vulnerability, 2.0)[0].tolist() == [2, 3]
+    assert _serve([5.0, 0.0], 1.0, grid, vulnerability, 2.0)[0].tolist() == [0, 1]
+    assert _serve([5.0, 0.0], 1.0, grid, vulnerability, 4.0)[0].tolist() == [0, 1, 2, 3]
 
 
 def test_quick_dashboard_allocation_with_a_frozen_dashboard():
@@ -204,27 +206,8 @@ def test_trips_a_grids_share_leaves_unused_serve_cases_elsewhere():
     every trip, while the cases dispatched today are all in grid 1: rule 7a pools what
     grid 0 cannot use, so grid 1's cases are served (before it, none was), most
     vulnerable first, and no more than the day's trips."""
-    from sim.kernels.departments import serve_departments
-
-    n, trips = 6, 3.0
-    grid = np.array([0, 0, 1, 1, 1, 1], np.int64)
-    vulnerability = np.array([0, 0, 0, 2, 1, 0], np.int64)
-    t_dispatch = np.array([-1, -1, 0, 0, 0, 0], np.int64)
-    capacity = np.zeros(4)
-    capacity[0] = trips
-    state = dict(
-        t_dispatch=t_dispatch, t_case=t_dispatch.copy(), t_request=np.full(n, -1, np.int64),
-        is_on_dashboard=t_dispatch >= 0, need=np.ones(n), reserves=np.zeros(n),
-        consumed_today=np.zeros(n), department_in_today=np.zeros(n),
-        formal_today=np.zeros(2), department_served_today=np.zeros(4, np.int64),
-        keys=np.zeros(n, np.int64), depot=np.zeros(2), warehouse=np.full(1, 100.0),
-        grid_trips=np.zeros(2))
-    serve_departments(grid=grid, has_chronic_illness=np.zeros(n, np.bool_),
-                      vulnerability=vulnerability, hazard=np.zeros(2), power=np.ones(2),
-                      department_capacity=capacity, dashboard_cases=np.array([5.0, 0.0]),
-                      dept_delivery_days=2.0, hazard_mobility_loss=0.0,
-                      power_delivery_loss=0.0, dashboard_allocation=1.0, day=1, **state)
-    served = np.flatnonzero(state["department_in_today"] > 0)
+    served, state = _serve([5.0, 0.0], 1.0, [0, 0, 1, 1, 1, 1], [0, 0, 0, 2, 1, 0], 3.0,
+                           dispatched=np.array([False, False, True, True, True, True]))
     assert served.tolist() == [2, 3, 4]  # three trips: vulnerability 2 and 1, then row 2
     assert state["t_dispatch"][5] == 0  # the fourth case waits (same vulnerability, later)
     assert state["department_served_today"].sum() == 3 and state["grid_trips"].sum() == 0.0

@@ -160,7 +160,7 @@ def compare(lang: str = "en", decompose: tuple[str, str] | None = None,
 
 def decompositions(root: Path) -> list[tuple[str, dict, pd.DataFrame, str]]:
     """The decompositions inside a comparison folder (`compare --decompose`): (shock,
-    its decompose.json, decomposition.csv, decomposition.md), in the spec's order."""
+    its decompose.json, decomposition.csv, decomposition.md), by shock name."""
     found = []
     for d in sorted((Path(root) / "decompose").glob("*/decomposition.md")):
         d = d.parent

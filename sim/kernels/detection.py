@@ -144,46 +144,37 @@ def visit_grids(start, stop, cursor, visits_today, hazard, need, t_need_last, is
         k = min(n_g, int(math.floor(cap + uniform(seed, day, S_VISIT_ROUNDING, g))))
         offset = int(uniform(seed, day, S_VISIT_START, g) * n_g)
         done = 0
-        for t in range(n_g):  # tier A: requests the worker receives
-            if done >= k:
-                break
-            i = a + (offset + t) % n_g
-            if chat_groups and (asked_today[i] & ASK_CHAT) and need[i] > 0.0 and t_case[i] < 0:
-                _visit(i=i, need=need, t_need_last=t_need_last, t_visited=t_visited,
-                       t_case=t_case, t_dispatch=t_dispatch, t_detected=t_detected,
-                       was_detected=was_detected, is_on_dashboard=is_on_dashboard,
-                       detected_by=detected_by, case_channel=case_channel,
-                       kpi_pressure=kpi_pressure, close_after_days=close_after_days,
-                       seed=seed, day=day)
-                done += 1
-        for t in range(n_g):  # tier B: known vulnerable households due a visit
-            if done >= k:
-                break
-            i = a + (offset + t) % n_g
-            last = t_visited[i]
-            if is_known[i] and last != day and (last < 0 or day - last >= revisit_days):
-                _visit(i=i, need=need, t_need_last=t_need_last, t_visited=t_visited,
-                       t_case=t_case, t_dispatch=t_dispatch, t_detected=t_detected,
-                       was_detected=was_detected, is_on_dashboard=is_on_dashboard,
-                       detected_by=detected_by, case_channel=case_channel,
-                       kpi_pressure=kpi_pressure, close_after_days=close_after_days,
-                       seed=seed, day=day)
-                done += 1
+        # tier A: requests the worker receives (chat posts); tier B: known vulnerable
+        # households due a visit, both from the same random door; tier C: door to door
+        # from where the worker stopped yesterday (cursor), skipping today's visits
         c = cursor[g]
         steps = 0
-        while done < k and steps < n_g:  # tier C: door to door
-            i = a + c
-            c = (c + 1) % n_g
-            steps += 1
-            if t_visited[i] != day:
-                _visit(i=i, need=need, t_need_last=t_need_last, t_visited=t_visited,
-                       t_case=t_case, t_dispatch=t_dispatch, t_detected=t_detected,
-                       was_detected=was_detected, is_on_dashboard=is_on_dashboard,
-                       detected_by=detected_by, case_channel=case_channel,
-                       kpi_pressure=kpi_pressure, close_after_days=close_after_days,
-                       seed=seed, day=day)
-                done += 1
-        cursor[g] = c
+        for tier in range(3):
+            first = offset if tier < 2 else c
+            for t in range(n_g):
+                if done >= k:
+                    break
+                i = a + (first + t) % n_g
+                last = t_visited[i]
+                if tier == 0:
+                    due = (chat_groups and (asked_today[i] & ASK_CHAT) != 0 and need[i] > 0.0
+                           and t_case[i] < 0)
+                elif tier == 1:
+                    due = (is_known[i] and last != day
+                           and (last < 0 or day - last >= revisit_days))
+                else:
+                    steps += 1
+                    due = last != day
+                if due:
+                    _visit(i=i, need=need, t_need_last=t_need_last, t_visited=t_visited,
+                           t_case=t_case, t_dispatch=t_dispatch, t_detected=t_detected,
+                           was_detected=was_detected, is_on_dashboard=is_on_dashboard,
+                           detected_by=detected_by, case_channel=case_channel,
+                           kpi_pressure=kpi_pressure, close_after_days=close_after_days,
+                           seed=seed, day=day)
+                    done += 1
+        if steps > 0:
+            cursor[g] = (c + steps) % n_g
         visits_today[g] = done
 
 

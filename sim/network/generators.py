@@ -69,6 +69,25 @@ def _ring_ties(members, first, size, pos, degree: int):
     return np.concatenate(src), np.concatenate(dst)
 
 
+@njit(cache=True)
+def _tie_slots(n, half_mean):
+    """(slots per household, src, dst) for households that each start floor(half_mean)
+    ties or one more: n x slots entries, -1 where no tie is made."""
+    base = int(np.floor(half_mean))
+    n_max = base + 1 if half_mean > base else base
+    return n_max, np.full(n * n_max, -1, np.int64), np.full(n * n_max, -1, np.int64)
+
+
+@njit(cache=True)
+def _ties_started(seed, stream, half_mean, i):
+    """How many ties household i starts: floor(half_mean), plus one with probability
+    frac(half_mean) (draw index i*64 + 63)."""
+    base = int(np.floor(half_mean))
+    if uniform(seed, -1, stream, i * 64 + 63) < half_mean - base:
+        return base + 1
+    return base
+
+
 @njit(cache=True, parallel=True)
 def _random_ties(seed, stream, half_mean, members, first, size, pos):
     """Each household starts floor(half_mean) or one more ties to others in its group.
@@ -79,19 +98,12 @@ def _random_ties(seed, stream, half_mean, members, first, size, pos):
     without resampling. Slots of ties not made are left at -1.
     """
     n = len(first)
-    base = int(np.floor(half_mean))
-    frac = half_mean - base
-    n_max = base + 1 if frac > 0.0 else base
-    src = np.full(n * n_max, -1, np.int64)
-    dst = np.full(n * n_max, -1, np.int64)
+    n_max, src, dst = _tie_slots(n, half_mean)
     for i in prange(n):
         g = size[i]
         if g < 2:
             continue
-        c = base
-        if uniform(seed, -1, stream, i * 64 + 63) < frac:
-            c += 1
-        for k in range(c):
+        for k in range(_ties_started(seed, stream, half_mean, i)):
             r = int(uniform(seed, -1, stream, i * 64 + k) * (g - 1))
             if r >= pos[i]:
                 r += 1
@@ -109,18 +121,11 @@ def _map_ties(seed, stream, half_mean, grid, start, nb_indptr, nb_indices, nb_cu
     island) ties its households to anyone in the city, as the synthetic city does.
     """
     n = len(grid)
-    base = int(np.floor(half_mean))
-    frac = half_mean - base
-    n_max = base + 1 if frac > 0.0 else base
-    src = np.full(n * n_max, -1, np.int64)
-    dst = np.full(n * n_max, -1, np.int64)
+    n_max, src, dst = _tie_slots(n, half_mean)
     for i in prange(n):
         g = grid[i]
         a, b = nb_indptr[g], nb_indptr[g + 1]
-        c = base
-        if uniform(seed, -1, stream, i * 64 + 63) < frac:
-            c += 1
-        for k in range(c):
+        for k in range(_ties_started(seed, stream, half_mean, i)):
             u = uniform(seed, -1, stream, i * 64 + k)
             if a == b:
                 if n < 2:
