@@ -23,8 +23,20 @@ of the one-at-a-time effects (v({j}) - v(none)): what no lever does alone.
 The no-shock gap (everyday hardship, v computed on the no-shock runs) is
 reported beside it, never mixed in.
 
+With `worlds = W` the gap decomposed is the mean gap over W plausible worlds
+instead of the gap at the stated values: the worlds are drawn as
+`grassroots robustness` draws them (a seeded Latin hypercube over the
+uncertainty table and each strategy's lever ranges, experiments/robustness.py
+`design`), world w runs with seed `seed + w`, and each world gets its own
+antithetic pair of orders (an order and its reverse). A world's two orders
+telescope to its own gap, so the attributions still add up exactly to the mean
+gap over the worlds; since a Shapley value is linear in the value function,
+the mean of the worlds' Shapley values is the Shapley value of the mean gap,
+estimated without bias by sampling worlds and orders together. Intervals come
+from a bootstrap over the worlds.
+
 Runs go through `experiments.runners.execute` (serial, process or Dask,
-resumable), one task per coalition, seed and shock ("none" included).
+resumable), one task per coalition, seed (or world) and shock ("none" included).
 """
 
 from __future__ import annotations
@@ -77,11 +89,12 @@ def lever_values(strategy) -> dict[str, Any]:
     return {lv: p.get(f"governance.{lv}") for lv in LEVERS}
 
 
-def players(a: dict[str, Any], b: dict[str, Any], by: str = "group"
+def players(a: dict[str, Any], b: dict[str, Any], by: str = "group", also=frozenset()
             ) -> dict[str, tuple[str, ...]]:
     """The players: lever groups (by="group") or levers (by="lever") where B differs
-    from A, each with its differing levers."""
-    differ = [lv for lv in LEVERS if a[lv] != b[lv]]
+    from A (or that are in `also`: levers that differ in some plausible world), each
+    with its differing levers."""
+    differ = [lv for lv in LEVERS if a[lv] != b[lv] or lv in also]
     if by == "lever":
         return {lv: (lv,) for lv in differ}
     out = {}
@@ -181,6 +194,16 @@ def attribute(names: list[str], perms: list[tuple[int, ...]],
     alone = np.array([float((value[frozenset([j])] - value[empty]).mean()) for j in range(n)])
     rng = np.random.default_rng(seed)
     exact = len(perms) == math.factorial(n) and n <= EXACT_UP_TO
+    return _with_intervals(names, marg, per_seed_total, shap, alone, perms, exact, boot, rng)
+
+
+def _with_intervals(names, marg, per_seed_total, shap, alone, perms, exact, boot, rng
+                    ) -> Attribution:
+    """The Attribution of `attribute` and `attribute_worlds`: 95% intervals from a
+    bootstrap over the seeds (the second axis of `marg`) and, unless every order is
+    used, over the orders (its first axis)."""
+    n, r = len(names), marg.shape[1]
+    total = float(per_seed_total.mean())
     bs, bt = np.empty((boot, n)), np.empty(boot)
     for b in range(boot):
         ri = rng.integers(0, r, r)
@@ -191,6 +214,38 @@ def attribute(names: list[str], perms: list[tuple[int, ...]],
     tlo, thi = np.percentile(bt, [2.5, 97.5])
     return Attribution(list(names), total, float(tlo), float(thi), shap, lo, hi, alone,
                        total - float(alone.sum()), len(perms), r, exact)
+
+
+def attribute_worlds(names: list[str], perms: list[list[tuple[int, ...]]],
+                     value: dict[frozenset, np.ndarray], boot: int = 2000,
+                     seed: int = 0) -> Attribution:
+    """Shapley values of the mean gap over worlds: world w's orders are `perms[w]` and
+    `value[C][w]` its value of coalition C (NaN where C was not run in world w). Each
+    world's marginals are averaged over its own orders (so they add up to its own gap),
+    then over the worlds; the intervals resample the worlds."""
+    n, w_count = len(names), len(perms)
+    full, empty = frozenset(range(n)), frozenset()
+    marg = np.zeros((1, w_count, n))
+    for w, ps in enumerate(perms):
+        for p in ps:
+            c = empty
+            for j in p:
+                nxt = c | {j}
+                marg[0, w, j] += (value[nxt][w] - value[c][w]) / len(ps)
+                c = nxt
+    if np.isnan(marg).any():
+        raise ValueError("a coalition on a world's orders has no value in that world")
+    shap = marg.mean(axis=(0, 1))
+    per_world_total = value[full] - value[empty]
+    shap[-1] += float(per_world_total.mean()) - float(shap.sum()) if n else 0.0
+    alone = np.array([float((value[frozenset([j])] - value[empty]).mean())
+                      for j in range(n)])
+    out = _with_intervals(names, marg, per_world_total, shap, alone, [()], True, boot,
+                          np.random.default_rng(seed))
+    out.orders = sum(len(ps) for ps in perms)
+    out.exact_orders = False
+    out.extra["worlds"] = w_count
+    return out
 
 
 @dataclass(frozen=True)
@@ -208,6 +263,7 @@ class DecomposeSpec:
     by: str = "group"
     outcome: str = "crisis_household_days"
     overrides: tuple[tuple[str, Any], ...] = ()
+    worlds: int = 0  # 0: at the stated values; W >= 2: the mean gap over W plausible worlds
 
     def to_dict(self) -> dict[str, Any]:
         d = dict(self.__dict__)
@@ -238,23 +294,69 @@ def check(spec: DecomposeSpec):
                         f"{', '.join(OUTCOMES)}")
     if spec.by not in ("group", "lever"):
         raise SpecError(f"--by {spec.by!r}: allowed: group, lever")
+    if spec.worlds and not 2 <= spec.worlds <= 100_000:
+        raise SpecError(f"--worlds {spec.worlds}: allowed: a whole number from 2 to 100,000 "
+                        "(or leave it out to decompose the gap at the stated values)")
     if spec.seeds < 1 or spec.permutations < 2:
         raise SpecError(f"--seeds {spec.seeds} / --permutations {spec.permutations}: need "
                         "at least 1 seed and 2 permutations")
     a, b = lever_values(load_strategy(spec.a)), lever_values(load_strategy(spec.b))
     pl = players(a, b, spec.by)
+    if spec.worlds:  # a lever drawn for one side may differ in some world only
+        _, worlds = world_levers(spec, a, b)
+        pl = players(a, b, spec.by, also={lv for _, aw, bw in worlds for lv in LEVERS
+                                          if aw[lv] != bw[lv]})
     if not pl:
         raise SpecError(f"{spec.a} and {spec.b} set every lever the same: there is no lever "
                         "gap to decompose")
     return a, b, pl
 
 
+def world_levers(spec: DecomposeSpec, a: dict[str, Any], b: dict[str, Any]):
+    """The worlds of `--worlds`: (the robustness spec that draws them, [(the world's
+    uncertain parameter values, A's levers there, B's levers there)], one per world).
+    Drawn as `grassroots robustness` draws them (experiments.robustness.design) for the
+    two strategies, with the parameters held by --set taken out of the uncertainty
+    table."""
+    from experiments.robustness import check_robustness, design, lever_columns
+    from sim.params import SPECS, UNCERTAIN
+
+    held = dict(spec.overrides)
+    rs = check_robustness({"name": "decompose", "worlds": spec.worlds,
+                           "strategies": [spec.a, spec.b], "shocks": [spec.shock],
+                           "households": spec.households, "days": spec.days,
+                           "seed": spec.seed,
+                           "uncertain": {k: [lo, hi] for k, (lo, hi, _) in UNCERTAIN.items()
+                                         if k not in held}}, "decompose --worlds")
+    cols = lever_columns(rs)
+    out = []
+    for row in design(rs).to_dict("records"):
+        unc = {k: (int(v) if SPECS[k].type is int else float(v))
+               for k, v in row.items() if k in rs.uncertain}
+        own = {}
+        for col, (st, lever, *_) in cols.items():
+            v = int(round(row[col])) if SPECS[lever].type is int else float(row[col])
+            own.setdefault(st, {})[lever.split(".", 1)[1]] = v
+        out.append((unc, {**a, **own.get(spec.a, {})}, {**b, **own.get(spec.b, {})}))
+    return rs, out
+
+
+def world_orders(n: int, world: int, seed: int) -> list[tuple[int, ...]]:
+    """World `world`'s own orders: an antithetic pair (one order and its reverse), seeded
+    by (seed, world); the single order when there is one player."""
+    p = tuple(int(x) for x in np.random.default_rng([seed, world]).permutation(n))
+    return [p] if n < 2 else [p, p[::-1]]
+
+
 def plan(spec: DecomposeSpec):
-    """(players, orders, coalitions, tasks) of a decomposition."""
+    """(players, orders, coalitions, tasks) of a decomposition. With `worlds`, the orders
+    are one list per world and a task's replicate is its world."""
     from experiments.runners import Task
 
-    _, b, pl = check(spec)
+    a, b, pl = check(spec)
     names = list(pl)
+    if spec.worlds:
+        return _plan_worlds(spec, a, b, pl, names)
     perms = orders(len(names), spec.permutations, spec.seed)
     coals = coalitions(len(names), perms)
     base = {"population.n_households": spec.households, **dict(spec.overrides)}
@@ -268,6 +370,28 @@ def plan(spec: DecomposeSpec):
                 tasks.append(Task(len(tasks), spec.a, shock, ci, r, spec.seed + r, spec.days,
                                   pars, (spec.outcome,), ()))
     return pl, perms, coals, tasks
+
+
+def _plan_worlds(spec: DecomposeSpec, a, b, pl, names):
+    from experiments.runners import Task
+
+    _, worlds = world_levers(spec, a, b)
+    base = {"population.n_households": spec.households, **dict(spec.overrides)}
+    index: dict[frozenset, int] = {}
+    perms, tasks = [], []
+    for w, (unc, aw, bw) in enumerate(worlds):
+        ps = world_orders(len(names), w, spec.seed)
+        perms.append(ps)
+        own = {f"governance.{lv}": v for lv, v in aw.items() if v != a[lv]}
+        for c in coalitions(len(names), ps):
+            ci = index.setdefault(c, len(index))
+            pars = {**base, **unc, **own}
+            for j in sorted(c):
+                pars.update({f"governance.{lv}": bw[lv] for lv in pl[names[j]]})
+            for shock in (spec.shock, "none"):
+                tasks.append(Task(len(tasks), spec.a, shock, ci, w, spec.seed + w, spec.days,
+                                  pars, (spec.outcome,), ()))
+    return pl, perms, list(index), tasks
 
 
 def run(spec: DecomposeSpec, out: str | Path, executor: str = "process",
@@ -322,9 +446,11 @@ def values_from(runs: pd.DataFrame, coals: list[frozenset], outcome: str, shock:
 def summarise(spec: DecomposeSpec, pl, perms, coals, runs: pd.DataFrame,
               out: Path | None = None) -> dict[str, Any]:
     names = list(pl)
-    att_v, rout_v = values_from(runs, coals, spec.outcome, spec.shock, spec.seeds)
-    att = attribute(names, perms, att_v, seed=spec.seed)
-    rout = attribute(names, perms, rout_v, seed=spec.seed)
+    how = attribute_worlds if spec.worlds else attribute
+    att_v, rout_v = values_from(runs, coals, spec.outcome, spec.shock,
+                                spec.worlds or spec.seeds)
+    att = how(names, perms, att_v, seed=spec.seed)
+    rout = how(names, perms, rout_v, seed=spec.seed)
     result = {"spec": spec, "players": pl, "attribution": att, "routine": rout,
               "runs": len(runs), "coalitions": len(coals)}
     if out is not None:
@@ -344,19 +470,32 @@ def markdown(result: dict[str, Any]) -> str:
     info = OUTCOME_INFO.get(spec.outcome)
     what = info.label if info else spec.outcome
     rt = rout.table().set_index("player")["shapley"]
+    kind = "lever groups" if spec.by == "group" else "levers"
+    if spec.worlds:
+        where = (f"averaged over {spec.worlds} plausible worlds (drawn as `grassroots "
+                 f"robustness` draws them: a Latin hypercube, seed {spec.seed}, over the "
+                 "uncertainty table and each strategy's lever ranges; world w has seed "
+                 f"{spec.seed} + w)")
+        how = (f"Shapley values of the mean gap over {len(att.names)} {kind}, one antithetic "
+               f"pair of orders per world ({att.orders} orders), {result['coalitions']} "
+               f"coalitions, {result['runs']} runs; 95% intervals from a bootstrap over the "
+               "worlds")
+    else:
+        where = f"at the stated values, seeds {spec.seed}-{spec.seed + spec.seeds - 1}"
+        how = (f"Shapley values over {len(att.names)} {kind}, "
+               f"{'all ' if att.exact_orders else ''}{att.orders} orders"
+               f"{' (exact)' if att.exact_orders else ' (sampled, antithetic pairs)'}, "
+               f"{result['coalitions']} coalitions, {result['runs']} runs; 95% intervals "
+               f"from a bootstrap over "
+               f"{'seeds' if att.exact_orders else 'orders and seeds'}")
     lines = [
-        f"### Which levers carry the gap: {spec.b} minus {spec.a} under {spec.shock}", "",
+        f"### Which levers carry the gap: {spec.b} minus {spec.a} under {spec.shock}"
+        f"{f', over {spec.worlds} plausible worlds' if spec.worlds else ''}", "",
         f"Outcome: shock-attributable {what.lower()} (the shocked run minus its paired "
         f"no-shock run, same seed), {spec.households:,} households, {spec.days} days, "
-        f"seeds {spec.seed}-{spec.seed + spec.seeds - 1}. Positive: B has more harm than A. "
-        f"Shapley values over {len(att.names)} lever {'groups' if spec.by == 'group' else 's'}"
-        f", {'all ' if att.exact_orders else ''}{att.orders} orders"
-        f"{' (exact)' if att.exact_orders else ' (sampled, antithetic pairs)'}, "
-        f"{result['coalitions']} coalitions, {result['runs']} runs; 95% intervals from a "
-        f"bootstrap over {'seeds' if att.exact_orders else 'orders and seeds'}. The column "
-        "'alone' switches only that group from A's values to B's; the no-shock column "
-        "attributes the everyday (no-shock) gap the same way, reported beside it and not "
-        "ranked on.", "",
+        f"{where}. Positive: B has more harm than A. {how}. The column 'alone' switches "
+        "only that group from A's values to B's; the no-shock column attributes the "
+        "everyday (no-shock) gap the same way, reported beside it and not ranked on.", "",
         "| levers switched from A to B | Shapley value [95%] | share of gap | alone | "
         "no-shock gap's Shapley value |",
         "|---|---|---|---|---|"]
@@ -365,7 +504,7 @@ def markdown(result: dict[str, Any]) -> str:
         name = f"{row.player} ({levers})" if levers and levers != row.player else row.player
         val = (f"{number(row.shapley)} [{number(row.low)}, {number(row.high)}]"
                if not math.isnan(row.shapley) else "")
-        share = "" if math.isnan(row.share_of_gap) else f"{100 * row.share_of_gap:.0f}%"
+        share = "" if math.isnan(row.share_of_gap) else f"{round(100 * row.share_of_gap)}%"
         routine = rt.get(row.player, math.nan)
         lines.append(f"| {name} | {val} | {share} | {number(row.alone)} | "
                      f"{'' if math.isnan(routine) else number(routine)} |")

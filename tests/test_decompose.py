@@ -89,6 +89,60 @@ def test_a_real_decomposition_adds_up_and_a_dead_lever_gets_zero(tmp_path):
     assert "reporting and indicators" in page and "interactions" in page
 
 
+def _world_values(n, worlds, f):
+    """({coalition: per-world values of f(coalition, world)}, per-world orders): every
+    coalition valued in every world, as a world's own orders may pass through any."""
+    perms = [dc.world_orders(n, w, seed=5) for w in range(worlds)]
+    return _values(n, f, seeds=worlds), perms
+
+
+def test_worlds_toy_additive_case_recovered_exactly():
+    # each world has its own effects; the Shapley value of the mean gap is their mean,
+    # whichever pair of orders each world draws
+    n, worlds = 7, 5
+    effect = np.random.default_rng(2).normal(size=(worlds, n)) * 20
+    value, perms = _world_values(n, worlds, lambda c, w: 3.0 * w + sum(effect[w, j] for j in c))
+    assert all(len(p) == 2 and p[1] == p[0][::-1] for p in perms)
+    att = dc.attribute_worlds([f"p{j}" for j in range(n)], perms, value)
+    np.testing.assert_allclose(att.shapley, effect.mean(axis=0), atol=1e-9)
+    assert att.extra["worlds"] == worlds and att.orders == 2 * worlds
+    assert att.interaction == pytest.approx(0.0, abs=1e-9)
+
+
+def test_worlds_attributions_sum_to_the_mean_gap_exactly():
+    n, worlds = 8, 6
+    rng = np.random.default_rng(4)
+    table = {frozenset(c): rng.normal(size=worlds) * 50
+             for k in range(n + 1) for c in itertools.combinations(range(n), k)}
+    perms = [dc.world_orders(n, w, seed=1) for w in range(worlds)]
+    att = dc.attribute_worlds([str(j) for j in range(n)], perms, table)
+    gap = float((table[frozenset(range(n))] - table[frozenset()]).mean())
+    assert att.total == pytest.approx(gap, abs=1e-12)
+    assert math.fsum(att.shapley) == pytest.approx(gap, abs=1e-9)
+    assert att.total_low <= gap <= att.total_high
+
+
+def test_a_decomposition_over_worlds_runs_each_world_on_its_own_draws(tmp_path):
+    # a dud group (depot access without pre-positioning) gets exactly 0 in every world;
+    # the worlds draw the uncertainty table, so their gaps differ
+    b = tmp_path / "community_b.toml"
+    b.write_text('name = "community_b"\nextends = "community_resilience"\n[governance]\n'
+                 'depot_access = true\nreporting_burden = 0.6\n')
+    spec = dc.DecomposeSpec("community_resilience", str(b), "flood", households=1_000, days=30,
+                            worlds=3)
+    pl, perms, coals, tasks = dc.plan(spec)
+    assert len(perms) == 3 and {t.replicate for t in tasks} == {0, 1, 2}
+    assert {t.seed for t in tasks} == {1, 2, 3}
+    drawn = [{k: v for k, v in t.params.items() if k.startswith("behaviour.")}
+             for t in tasks if t.point == 0]
+    assert drawn[0] != drawn[-1]  # world 0 and world 2 are different worlds
+    res = dc.run(spec, tmp_path / "out", executor="serial", progress=False)
+    att = res["attribution"]
+    assert att.shapley[att.names.index("stock pre-positioning")] == 0.0
+    assert math.fsum(att.shapley) == pytest.approx(att.total, abs=1e-9)
+    assert "over 3 plausible worlds" in dc.markdown(res)
+
+
 def test_ui_refuses_a_folder_that_is_not_a_decomposition(tmp_path, capsys):
     assert main(["ui", "--decomposition", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
@@ -102,6 +156,10 @@ def test_ui_refuses_a_folder_that_is_not_a_decomposition(tmp_path, capsys):
      "unknown shock 'nosuch'"),
     (["decompose", "community_resilience", "community_resilience", "--shock", "flood"],
      "set every lever the same"),
+    (["decompose", "top_down_digital", "community_resilience", "--shock", "flood",
+      "--worlds", "1"], "--worlds 1: allowed: a whole number from 2"),
+    (["decompose", "top_down_digital", "community_resilience", "--shock", "flood",
+      "--worlds", "4", "--seeds", "2"], "each world has its own seed"),
 ])
 def test_refusals_are_one_clear_line(argv, words, capsys, tmp_path):
     assert main(argv + ["--out", str(tmp_path / "o")]) == 2
