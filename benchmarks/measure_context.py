@@ -101,7 +101,7 @@ def measure_ui(n_households: int, clicks: int) -> dict[str, Any]:
     t0 = time.perf_counter()
     box, rc = solara.render(solara.AppLayout(children=[viz.app.Page()]), handle_error=False)
     first = time.perf_counter() - t0
-    step = rc.find(v.Btn, children=["Step"]).widget
+    step = rc.find(v.Btn, children=["Next day"]).widget
     step.click()  # the first day compiles nothing new, but warms the caches
     times = []
     for _ in range(clicks):

@@ -87,6 +87,8 @@ def test_a_real_decomposition_adds_up_and_a_dead_lever_gets_zero(tmp_path):
     assert (d.a, d.shock) == ("community_resilience", "flood")
     page = table_html(d.table)
     assert "reporting and indicators" in page and "interactions" in page
+    zh = table_html(d.table, "zh")
+    assert "报送与考核指标" in zh and "reporting" not in zh and d.worlds == 0
 
 
 def _world_values(n, worlds, f):

@@ -155,7 +155,7 @@ def _open(browser, server, viewport=None):
     page.on("response", lambda r: r.status >= 400 and seen["bad"].append(f"{r.status} {r.url}"))
     t0 = time.perf_counter()
     page.goto(server, wait_until="load")
-    page.get_by_role("button", name="Step").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Next day").wait_for(timeout=60_000)
     page.wait_for_function("document.querySelectorAll('.gr-chart-box svg').length >= 5",
                            timeout=60_000)
     return page, time.perf_counter() - t0, seen
@@ -223,7 +223,7 @@ def test_page_loads_offline(browser, server, timings):
 @pytest.mark.slow  # ~16 s of clicks; the page, its sessions and its controls load by default
 def test_step_play_pause_strategy_compare_explain(browser, server, timings):
     page, _, seen = _open(browser, server)
-    step = page.get_by_role("button", name="Step")
+    step = page.get_by_role("button", name="Next day")
     # Step: each click is one day; timed in the page, from the click to the new
     # day's text, and to the last chart redrawn
     to_text, to_charts = [], []
@@ -294,7 +294,7 @@ def test_sessions_have_their_own_models(browser, server):
     one, _, _ = _open(browser, server)
     two, _, _ = _open(browser, server)
     for d in range(1, 4):
-        one.get_by_role("button", name="Step").click()
+        one.get_by_role("button", name="Next day").click()
         _wait_day(one, d)
     assert _day(one) == 3
     assert _day(two) == 0
@@ -350,7 +350,7 @@ def test_projector_view_fits(browser, server, size):
     shock, in compare mode and in Chinese. Screenshots go to test-artifacts/."""
     w, h = size
     page, _, seen = _open(browser, server, viewport={"width": w, "height": h})
-    step = page.get_by_role("button", name="Step")
+    step = page.get_by_role("button", name="Next day")
     for d in range(1, 13):  # into the flood (days 10-22)
         step.click()
         _wait_day(page, d)

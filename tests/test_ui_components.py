@@ -147,10 +147,10 @@ def test_step_advances_the_model_day(page):
     assert model.day == 0
     status = one(box, "gr-status-map")
     assert text(status).startswith("Day 0 of 60")
-    button(rc, "Step").click()
+    button(rc, "Next day").click()
     assert model.day == 1 and model.steps == 1
     assert text(one(box, "gr-status-map")).startswith("Day 1 of 60")
-    button(rc, "Step").click()
+    button(rc, "Next day").click()
     assert model.day == 2
     # the charts (SVG drawn on the server) show the days simulated so far
     svgs = [w.unsafe_innerHTML for w in with_class(box, "gr-chart-box")]
@@ -165,7 +165,7 @@ def test_slider_change_then_reset_rebuilds_the_model(page):
     inside(box, "gr-input-n_households", v.Slider).v_model = 600
     inside(box, "gr-input-reporting_burden", v.Slider).v_model = 0.8
     assert built[-1] is first  # nothing changes before Reset
-    button(rc, "Step").click()
+    button(rc, "Next day").click()
     button(rc, "Reset").click()
     model = built[-1]
     assert model is not first and model.day == 0
@@ -198,7 +198,7 @@ def test_compare_mode_steps_both_models(page):
     model = built[-1]
     assert model.b is not None and model.b.strategy.name == "top_down_digital"
     for _ in range(3):
-        button(rc, "Step").click()
+        button(rc, "Next day").click()
     assert model.a.day == model.b.day == 3
     table = one(box, "gr-panel-compare")
     html = [w.unsafe_innerHTML for w in walk(table) if isinstance(w, solara.widgets.HTML)]
@@ -284,9 +284,9 @@ def test_explain_text_present(page):
 
 def test_today_at_a_glance_and_session_steps(page):
     box, rc, built = page
-    assert "press Step or Play" in str(one(box, "gr-panel-map").children)
+    assert "press Next day or ▶" in str(one(box, "gr-panel-map").children)
     for _ in range(12):
-        button(rc, "Step").click()
+        button(rc, "Next day").click()
     model = built[-1]
     html = [w.unsafe_innerHTML for w in walk(one(box, "gr-panel-map"))
             if isinstance(w, solara.widgets.HTML)]
@@ -314,7 +314,7 @@ def test_shock_window_and_chart_markers():
 def test_export_produces_csv_and_png(page):
     box, rc, built = page
     for _ in range(4):
-        button(rc, "Step").click()
+        button(rc, "Next day").click()
     from solara.components.file_download import FileDownloadWidget
 
     downloads = {w.filename.rsplit(".", 1)[1]: w for w in walk(box)
@@ -562,3 +562,57 @@ def test_every_map_legend_label_is_translated():
     finally:
         lang.value = "en"
     assert gettext("30% or more in need", "zh") in html and "in need" not in html
+
+
+def test_the_sidebar_speaks_plainly_in_both_languages(page):
+    """Mesa's sidebar labels ('Render Interval (steps)', 'Use Threads', 'Step: 12') read
+    as plain words (viz/components/mesa_words.py), and the whole sidebar, Mesa's part
+    and the parameter inputs, switches to Chinese with the page."""
+    import inspect
+
+    from mesa.visualization import solara_viz
+
+    from viz.components.mesa_words import PLAIN
+    from viz.components.panels import lang
+    from viz.i18n import gettext
+
+    source = inspect.getsource(solara_viz.SolaraViz) + inspect.getsource(
+        solara_viz.ModelController)
+    assert all(f'"{label}"' in source for label in PLAIN)  # Mesa still writes these
+    box, rc, _ = page
+
+    def words() -> str:
+        return " ".join(str(getattr(w, "children", "")) + str(getattr(w, "label", ""))
+                        for w in walk(box))
+
+    en = words()
+    for jargon in ("Render Interval", "Use Threads", "Play Interval", "Step: 0", "1/day"):
+        assert jargon not in en, jargon
+    assert "Next day" in en and "Pause between days when playing (ms)" in en
+    lang.value = "zh"
+    try:
+        zh = words()
+        for msgid in ("Next day", "Reset", "Settings for the next run", "Households",
+                      "Reporting burden", "Day {day}"):
+            assert gettext(msgid, "zh") in zh.replace("第 0 天", "第 {day} 天"), msgid
+        assert "Top-down digital control" not in zh and gettext(
+            "Top-down digital control", "zh") in zh
+        button(rc, gettext("Next day", "zh")).click()  # the button works in Chinese too
+        assert "第 1 天" in words()
+    finally:
+        lang.value = "en"
+
+
+def test_every_sidebar_word_is_translated():
+    from viz.components.controls import UNIT_WORDS
+    from viz.components.decomposition import PLAYERS
+    from viz.components.mesa_words import PLAIN
+    from viz.i18n import gettext
+
+    words = set(PLAIN.values()) | set(PLAYERS.values())
+    for opt in model_params().values():
+        words |= {opt.get("label"), opt.get("help"), UNIT_WORDS.get(opt.get("unit"),
+                                                                     opt.get("unit"))}
+    words |= {SPECS[f"governance.{lv}"].label for lv in LEVERS}
+    missing = sorted(w for w in words if w and gettext(w, "zh") == w)
+    assert not missing, missing

@@ -26,6 +26,7 @@ from mesa.visualization import SolaraViz, solara_viz
 from viz.components.controls import ParameterInputs
 from viz.components.decomposition import DecompositionView
 from viz.components.export import WorkshopBar
+from viz.components.mesa_words import install as install_mesa_words
 from viz.components.page_model import PageModel
 from viz.components.panels import PANELS, lang
 from viz.components.robustness import RobustnessView, result_from_env
@@ -78,6 +79,9 @@ div:has(> b > a[href="https://solara.dev"]) { display: none; }
 # adds them. SolaraViz offers no hook for this, so its module-level name is
 # replaced (in this server process only; Mesa is pinned to 3.3.*).
 solara_viz.UserInputs = ParameterInputs
+# Mesa's own sidebar labels ("Render Interval (steps)", "Use Threads", "Step: 12") in
+# plain words and the page's language, by the same means (viz/components/mesa_words.py).
+install_mesa_words()
 
 
 @solara.component

@@ -27,6 +27,7 @@ class Decomposition:
     b: str
     shock: str
     table: pd.DataFrame  # player, shapley, low, high, share_of_gap, alone, levers, ...
+    worlds: int = 0  # 0: at the stated values; W: the mean gap over W plausible worlds
 
 
 def load_decomposition(root: str | Path) -> Decomposition:
@@ -38,7 +39,8 @@ def load_decomposition(root: str | Path) -> Decomposition:
                         "and decomposition.csv: run `grassroots decompose A B --shock S --out "
                         "DIR` first)")
     spec = json.loads(rec.read_text())["spec"]
-    return Decomposition(root, spec["a"], spec["b"], spec["shock"], pd.read_csv(csv))
+    return Decomposition(root, spec["a"], spec["b"], spec["shock"], pd.read_csv(csv),
+                         int(spec.get("worlds", 0)))
 
 
 def decomposition_from_env() -> Decomposition | None:

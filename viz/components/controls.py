@@ -12,7 +12,9 @@ from `sim.params.SPECS`:
   uses.
 
 Entries it does not know (other types, Mesa `Slider` objects) are passed to
-Mesa's `UserInputs` unchanged.
+Mesa's `UserInputs` unchanged. Labels, tooltips, units and choices are shown
+in the page's language (viz/i18n.py); units written as symbols ("1/day") read
+as words (UNIT_WORDS).
 """
 
 from __future__ import annotations
@@ -24,13 +26,28 @@ MESA_USER_INPUTS = solara_viz.UserInputs  # kept before app.py swaps it in
 _SLIDERS = ("SliderInt", "SliderFloat")
 _HANDLED = (*_SLIDERS, "Select", "Checkbox")
 
+# a unit written as a symbol -> its words (a msgid of the catalogue)
+UNIT_WORDS = {"1/day": "per day"}
+
 _LABEL = {"font-size": "13px", "color": "rgba(0,0,0,.75)"}
 _VALUE = {"font-size": "13px", "font-weight": "600", "white-space": "nowrap"}
 
 
+def _lang() -> str:
+    from viz.components.panels import lang
+
+    return lang.value
+
+
+def _(message: str) -> str:
+    from viz.i18n import gettext
+
+    return gettext(message, _lang()) if message else message
+
+
 def _fmt(value, step) -> str:
     if isinstance(value, bool):
-        return "on" if value else "off"
+        return _("on") if value else _("off")
     if isinstance(value, int) or float(step).is_integer():
         return f"{int(round(value)):,}"
     digits = max(0, len(f"{step:.10f}".rstrip("0").split(".")[1]))
@@ -43,13 +60,18 @@ def _plain(input_name: str, value) -> str:
     from viz.i18n import display_name
 
     if input_name == "compare_with" and value == "none":
-        return "No comparison (one run)"
-    return display_name(str(value))
+        return _("No comparison (one run)")
+    return display_name(str(value), _lang())
+
+
+def _unit(options: dict) -> str:
+    unit = options.get("unit") or ""
+    return _(UNIT_WORDS.get(unit, unit))
 
 
 def _tip(options: dict) -> str:
-    unit = options.get("unit") or ""
-    text = options.get("help") or options.get("label", "")
+    unit = _unit(options)
+    text = _(options.get("help") or options.get("label", ""))
     return f"{text} ({unit})" if unit else text
 
 
@@ -70,13 +92,13 @@ def ParameterInputs(user_params: dict, on_change=None):
             for k, v in updates.items():
                 on_change(k, v)
 
-    solara.Text("Changes take effect when you press Reset.",
+    solara.Text(_("Changes take effect when you press Reset."),
                 style={"font-size": "12px", "color": "rgba(0,0,0,.6)"})
     for name, opt in user_params.items():
         if not isinstance(opt, dict) or opt.get("type") not in _HANDLED:
             MESA_USER_INPUTS({name: opt}, on_change=on_change)
             continue
-        kind, label = opt["type"], opt.get("label", name)
+        kind, label = opt["type"], _(opt.get("label", name))
         value = values.value.get(name, opt.get("value"))
 
         def on_value(v, name=name):
@@ -95,7 +117,7 @@ def ParameterInputs(user_params: dict, on_change=None):
                     solara.Checkbox(label=label, value=bool(value), on_value=on_value)
         else:
             step = opt.get("step") or 1
-            unit = opt.get("unit") or ""
+            unit = _unit(opt)
             with solara.Column(gap="0px", classes=[f"gr-input-{name}"]):
                 with solara.Row(justify="space-between", style={"align-items": "baseline"}):
                     with solara.Tooltip(_tip(opt)):

@@ -16,16 +16,49 @@ import math
 import pandas as pd
 import solara
 
-from viz.components.panels import explain
+from viz.components.panels import explain, lang
 from viz.decompose_data import Decomposition
+from viz.i18n import N_, display_name, gettext
 
 
 def _n(v: float) -> str:
     return "" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:,.0f}"
 
 
-def table_html(t: pd.DataFrame) -> str:
+# lever groups (experiments/decompose.py LEVER_GROUPS) and the table's own rows, as
+# participants read them; a lever outside a group reads as words
+PLAYERS = {
+    "reporting and indicators": N_("reporting and indicators"),
+    "platform sensing": N_("platform sensing"),
+    "dashboard steering and allocation": N_("dashboard steering and allocation"),
+    "dispatch route": N_("dispatch route"),
+    "warnings and outreach": N_("warnings and outreach"),
+    "stock pre-positioning": N_("stock pre-positioning"),
+    "community channels": N_("community channels"),
+    "social-capital investment": N_("social-capital investment"),
+    "data openness": N_("data openness"),
+    "total (B - A)": N_("total (B - A)"),
+    "interactions (total - sum of one-at-a-time)":
+        N_("interactions (total - sum of one-at-a-time)"),
+}
+
+
+def _player(name: str, lang_: str) -> str:
+    """A row's name as read: a lever group's, else a single lever's label (SPECS)."""
+    from sim.params import LEVERS, SPECS
+
+    if name in PLAYERS:
+        return gettext(PLAYERS[name], lang_)
+    if name in LEVERS:
+        return gettext(SPECS[f"governance.{name}"].label, lang_)
+    return name.replace("_", " ")
+
+
+def table_html(t: pd.DataFrame, lang_: str = "en") -> str:
     """The decomposition table as HTML, a bar per row as wide as its share of the gap."""
+    def _(m):
+        return gettext(m, lang_)
+
     rows = []
     top = max((abs(x) for x in t["shapley"] if not math.isnan(x)), default=1.0) or 1.0
     for r in t.itertuples(index=False):
@@ -36,11 +69,13 @@ def table_html(t: pd.DataFrame) -> str:
         bar = ("" if math.isnan(r.shapley) else
                f"<div style='background:{colour};height:4px;"
                f"width:{100 * abs(r.shapley) / top:.0f}%'></div>")
-        rows.append(f"<tr><td>{html.escape(str(r.player))}</td><td>{val}{bar}</td>"
+        rows.append(f"<tr><td>{html.escape(_player(str(r.player), lang_))}</td>"
+                    f"<td>{val}{bar}</td>"
                     f"<td>{share}</td><td>{_n(r.alone)}</td></tr>")
     return ("<table class='gr-decomposition-table' style='border-collapse:collapse;"
-            "font-size:12px;width:100%'><tr><th>levers switched from A to B</th>"
-            "<th>Shapley value [95%]</th><th>share of gap</th><th>alone</th></tr>"
+            f"font-size:12px;width:100%'><tr><th>{_('levers switched from A to B')}</th>"
+            f"<th>{_('Shapley value [95%]')}</th><th>{_('share of gap')}</th>"
+            f"<th>{_('alone')}</th></tr>"
             + "".join(rows) + "</table>")
 
 
@@ -50,9 +85,15 @@ def DecompositionView(result: Decomposition):
     if not explain.value:
         return solara.Column()
     with solara.Column(classes=["gr-decomposition"], style={"padding": "6px 10px"}) as main:
-        solara.Text(f"Why {result.b} differs from {result.a} under {result.shock}: "
-                    "the gap in crisis household-days the shock adds, split over the levers "
-                    "(Shapley values; red: more harm under B)",
-                    style={"font-size": "13px", "font-weight": "600"})
-        solara.HTML(tag="div", unsafe_innerHTML=table_html(result.table))
+        lg = lang.value
+        title = gettext("Why {b} differs from {a} under {shock}: the gap in crisis "
+                        "household-days the shock adds, split over the levers (Shapley "
+                        "values; red: more harm under B)", lg).format(
+            b=display_name(result.b, lg), a=display_name(result.a, lg),
+            shock=display_name(result.shock, lg))
+        if result.worlds:
+            title += gettext(", averaged over {worlds} plausible worlds", lg).format(
+                worlds=result.worlds)
+        solara.Text(title, style={"font-size": "13px", "font-weight": "600"})
+        solara.HTML(tag="div", unsafe_innerHTML=table_html(result.table, lg))
     return main

@@ -112,7 +112,7 @@ def today_numbers(snap: Snapshot) -> dict[str, int]:
 def today_sentence(snap: Snapshot) -> str:
     """One plain sentence for the day (run A), in the page's language."""
     if snap.day == 0:
-        return _("Day 0: press Step or Play to start.")
+        return _("Day 0: press Next day or ▶ (play) to start.")
     n = today_numbers(snap)
     d = snap.day - 1  # the day just simulated, 0-based, as the schedule counts
     w = snap.shock_window

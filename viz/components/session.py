@@ -264,15 +264,15 @@ def model_params(caps: Caps | None = None) -> dict[str, dict[str, Any]]:
     return {
         "shock": {"type": "Select", "label": "Shock", "value": DEFAULTS["shock"],
                   "values": shocks(), "unit": "",
-                  "help": "The shock the city meets (scenarios/shocks); 'none' for a quiet city"},
+                  "help": "The shock the city meets; 'No shock' for a quiet city"},
         "strategy": {"type": "Select", "label": "Strategy (A)", "value": start, "values": names,
                      "unit": "", "presets": {s: strategy_levers(s) for s in names},
-                     "help": "How the city is governed (scenarios/strategies); choosing one "
-                             "sets the levers below to its values"},
+                     "help": "How the city is governed; choosing one sets the levers below "
+                             "to its values"},
         "compare_with": {"type": "Select", "label": "Compare with (B)", "value": NO_COMPARE,
                          "values": [NO_COMPARE, *names], "unit": "",
-                         "help": "A second strategy run side by side under the same shock and "
-                                 "seed (same random numbers); 'none' for a single run"},
+                         "help": "A second strategy run side by side under the same shock, in the "
+                                 "same city with the same luck; 'No comparison' for one run"},
         "n_households": control("population.n_households", n0, MIN_HOUSEHOLDS,
                                 caps.max_households, step=100),
         "days": control("run.days", d0, MIN_DAYS, caps.max_days, step=5),
