@@ -462,52 +462,70 @@ def summarise(spec: DecomposeSpec, pl, perms, coals, runs: pd.DataFrame,
     return result
 
 
-def markdown(result: dict[str, Any]) -> str:
-    """The decomposition as a Markdown section: what was run, the table, how to read it."""
+def markdown(result: dict[str, Any], _=None, name=None, strategy=None,
+             shock=None) -> str:
+    """The decomposition as a Markdown section: what was run, the table, how to read it.
+    `_` translates a sentence (a gettext msgid), `name` a row's player, `strategy` and
+    `shock` a strategy's and the shock's names (viz/i18n.py passes them; by default the
+    English text and the library's names)."""
     from experiments.formats import number
 
+    def same(x):
+        return x
+
+    _, name, strategy, shock = _ or same, name or same, strategy or same, shock or same
     spec, att, rout = result["spec"], result["attribution"], result["routine"]
     info = OUTCOME_INFO.get(spec.outcome)
-    what = info.label if info else spec.outcome
-    rt = rout.table().set_index("player")["shapley"]
-    kind = "lever groups" if spec.by == "group" else "levers"
+    what = (info.label if info else spec.outcome).lower()
+    words = {"a": strategy(spec.a), "b": strategy(spec.b), "shock": shock(spec.shock),
+             "what": _(what), "n": f"{spec.households:,}", "days": spec.days,
+             "seed": spec.seed, "last": spec.seed + spec.seeds - 1, "worlds": spec.worlds,
+             "players": len(att.names), "orders": att.orders,
+             "coalitions": result["coalitions"], "runs": result["runs"]}
+    kind = _("lever groups") if spec.by == "group" else _("levers")
     if spec.worlds:
-        where = (f"averaged over {spec.worlds} plausible worlds (drawn as `grassroots "
-                 f"robustness` draws them: a Latin hypercube, seed {spec.seed}, over the "
-                 "uncertainty table and each strategy's lever ranges; world w has seed "
-                 f"{spec.seed} + w)")
-        how = (f"Shapley values of the mean gap over {len(att.names)} {kind}, one antithetic "
-               f"pair of orders per world ({att.orders} orders), {result['coalitions']} "
-               f"coalitions, {result['runs']} runs; 95% intervals from a bootstrap over the "
-               "worlds")
+        title = _("Which levers carry the gap: {b} minus {a} under {shock}, over {worlds} "
+                  "plausible worlds")
+        where = _("averaged over {worlds} plausible worlds (drawn as `grassroots robustness` "
+                  "draws them: a Latin hypercube, seed {seed}, over the uncertainty table and "
+                  "each strategy's lever ranges; world w has seed {seed} + w)")
+        how = _("Shapley values of the mean gap over {players} {kind}, one antithetic pair of "
+                "orders per world ({orders} orders), {coalitions} coalitions, {runs} runs; "
+                "95% intervals from a bootstrap over the worlds")
     else:
-        where = f"at the stated values, seeds {spec.seed}-{spec.seed + spec.seeds - 1}"
-        how = (f"Shapley values over {len(att.names)} {kind}, "
-               f"{'all ' if att.exact_orders else ''}{att.orders} orders"
-               f"{' (exact)' if att.exact_orders else ' (sampled, antithetic pairs)'}, "
-               f"{result['coalitions']} coalitions, {result['runs']} runs; 95% intervals "
-               f"from a bootstrap over "
-               f"{'seeds' if att.exact_orders else 'orders and seeds'}")
+        title = _("Which levers carry the gap: {b} minus {a} under {shock}")
+        where = _("at the stated values, seeds {seed}-{last}")
+        how = (_("Shapley values over {players} {kind}, all {orders} orders (exact), "
+                 "{coalitions} coalitions, {runs} runs; 95% intervals from a bootstrap over "
+                 "seeds") if att.exact_orders else
+               _("Shapley values over {players} {kind}, {orders} orders (sampled, antithetic "
+                 "pairs), {coalitions} coalitions, {runs} runs; 95% intervals from a "
+                 "bootstrap over orders and seeds"))
+    words["kind"] = kind
     lines = [
-        f"### Which levers carry the gap: {spec.b} minus {spec.a} under {spec.shock}"
-        f"{f', over {spec.worlds} plausible worlds' if spec.worlds else ''}", "",
-        f"Outcome: shock-attributable {what.lower()} (the shocked run minus its paired "
-        f"no-shock run, same seed), {spec.households:,} households, {spec.days} days, "
-        f"{where}. Positive: B has more harm than A. {how}. The column 'alone' switches "
-        "only that group from A's values to B's; the no-shock column attributes the "
-        "everyday (no-shock) gap the same way, reported beside it and not ranked on.", "",
-        "| levers switched from A to B | Shapley value [95%] | share of gap | alone | "
-        "no-shock gap's Shapley value |",
+        "### " + title.format(**words), "",
+        _("Outcome: shock-attributable {what} (the shocked run minus its paired no-shock run, "
+          "same seed), {n} households, {days} days, {where}. Positive: B has more harm than "
+          "A. {how}. The column 'alone' switches only that group from A's values to B's; the "
+          "no-shock column attributes the everyday (no-shock) gap the same way, reported "
+          "beside it and not ranked on.").format(**words, where=where.format(**words),
+                                                 how=how.format(**words)), "",
+        "| " + " | ".join(_(h) for h in (
+            "levers switched from A to B", "Shapley value [95%]", "share of gap", "alone",
+            "no-shock gap's Shapley value")) + " |",
         "|---|---|---|---|---|"]
+    rt = rout.table().set_index("player")["shapley"]
     for row in att.table().itertuples(index=False):
         levers = ", ".join(result["players"].get(row.player, ()))
-        name = f"{row.player} ({levers})" if levers and levers != row.player else row.player
+        shown = name(row.player)
+        label = f"{shown} ({levers})" if levers and levers != row.player else shown
         val = (f"{number(row.shapley)} [{number(row.low)}, {number(row.high)}]"
                if not math.isnan(row.shapley) else "")
         share = "" if math.isnan(row.share_of_gap) else f"{round(100 * row.share_of_gap)}%"
         routine = rt.get(row.player, math.nan)
-        lines.append(f"| {name} | {val} | {share} | {number(row.alone)} | "
+        lines.append(f"| {label} | {val} | {share} | {number(row.alone)} | "
                      f"{'' if math.isnan(routine) else number(routine)} |")
-    lines += ["", f"The total no-shock (everyday) gap is {number(rout.total)} "
-                  f"[{number(rout.total_low)}, {number(rout.total_high)}].", ""]
+    lines += ["", _("The total no-shock (everyday) gap is {total} [{low}, {high}].").format(
+        total=number(rout.total), low=number(rout.total_low), high=number(rout.total_high)),
+        ""]
     return "\n".join(lines)

@@ -87,6 +87,11 @@ def test_a_real_decomposition_adds_up_and_a_dead_lever_gets_zero(tmp_path):
     assert (d.a, d.shock) == ("community_resilience", "flood")
     page = table_html(d.table)
     assert "reporting and indicators" in page and "interactions" in page
+    from viz.decompose_figures import write_decomposition
+
+    md = write_decomposition(res, tmp_path / "out", lang="zh")  # `decompose --lang zh`
+    assert "哪些政策杠杆造成了差距" in md and "报送与考核指标" in md and "Shapley" not in md
+    assert (tmp_path / "out" / "waterfall.png").stat().st_size > 1000
     zh = table_html(d.table, "zh")
     assert "报送与考核指标" in zh and "reporting" not in zh and d.worlds == 0
 

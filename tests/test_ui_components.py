@@ -605,11 +605,10 @@ def test_the_sidebar_speaks_plainly_in_both_languages(page):
 
 def test_every_sidebar_word_is_translated():
     from viz.components.controls import UNIT_WORDS
-    from viz.components.decomposition import PLAYERS
     from viz.components.mesa_words import PLAIN
-    from viz.i18n import gettext
+    from viz.i18n import GROUP_NAMES, gettext
 
-    words = set(PLAIN.values()) | set(PLAYERS.values())
+    words = set(PLAIN.values()) | set(GROUP_NAMES.values())
     for opt in model_params().values():
         words |= {opt.get("label"), opt.get("help"), UNIT_WORDS.get(opt.get("unit"),
                                                                      opt.get("unit"))}

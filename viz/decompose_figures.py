@@ -13,12 +13,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 
-def waterfall(att, title: str, unit: str):
+def waterfall(att, title: str, unit: str, lang: str = "en"):
     """A waterfall of an Attribution: each player's Shapley value stacked from 0 to the
-    total, with its interval as an error bar; the total as the last bar. Returns the
-    Figure."""
+    total, with its interval as an error bar; the total as the last bar; words in
+    `lang`. Returns the Figure."""
+    from viz.i18n import gettext, player_name
+
     order = np.argsort(-np.abs(att.shapley))
-    names = [att.names[i] for i in order] + ["total"]
+    names = [player_name(att.names[i], lang) for i in order] + [gettext("total", lang)]
     vals = [float(att.shapley[i]) for i in order]
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(names) + 1.6), layout="constrained")
     start = 0.0
@@ -40,35 +42,45 @@ def waterfall(att, title: str, unit: str):
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(range(len(names)), names)
     ax.invert_yaxis()
-    ax.set_xlabel(f"contribution to B minus A ({unit}); red: more harm under B")
+    ax.set_xlabel(gettext("contribution to B minus A ({unit}); red: more harm under B",
+                          lang).format(unit=unit))
     ax.set_title(title, fontsize="medium")
     ax.grid(axis="x", alpha=0.3)
     return fig
 
 
-def save_waterfall(att, path, title: str, unit: str) -> None:
-    fig = waterfall(att, title, unit)
-    fig.savefig(path, dpi=120)
+def save_waterfall(att, path, title: str, unit: str, lang: str = "en") -> None:
+    from viz.fonts import language
+
+    with language(lang):
+        fig = waterfall(att, title, unit, lang)
+        fig.savefig(path, dpi=120)
     plt.close(fig)
 
 
-def write_decomposition(result, out, seconds: float | None = None) -> str:
+def write_decomposition(result, out, seconds: float | None = None, lang: str = "en") -> str:
     """decomposition.md and waterfall.png of a finished decomposition (the dict of
-    experiments.decompose.run) in folder `out`; returns the Markdown. One writer for
-    `grassroots decompose` and `grassroots compare --decompose`."""
+    experiments.decompose.run) in folder `out`, in `lang`; returns the Markdown. One
+    writer for `grassroots decompose` and `grassroots compare --decompose`."""
     from pathlib import Path
 
     from experiments.decompose import markdown
     from sim.io import atomic_write
     from sim.metrics import OUTCOME_INFO
+    from viz.i18n import check_lang, display_name, player_name, translator
 
+    _ = translator(check_lang(lang))
     out = Path(out)
     spec, att = result["spec"], result["attribution"]
     info = OUTCOME_INFO.get(spec.outcome)
-    label = (info.label if info else spec.outcome).lower()
+    label = _((info.label if info else spec.outcome).lower())
     save_waterfall(att, out / "waterfall.png",
-                   f"{spec.b} minus {spec.a}, {spec.shock}: shock-attributable {label}", label)
-    text = markdown(result) + "\n![waterfall](waterfall.png)\n"
+                   _("{b} minus {a}, {shock}: shock-attributable {what}").format(
+                       b=display_name(spec.b, lang), a=display_name(spec.a, lang),
+                       shock=display_name(spec.shock, lang), what=label), label, lang)
+    text = markdown(result, _, lambda n: player_name(n, lang),
+                    lambda s: display_name(s, lang), lambda s: display_name(s, lang))
+    text += "\n![waterfall](waterfall.png)\n"
     if seconds is not None:
         text += f"\n({seconds:.0f} s)\n"
     atomic_write(out / "decomposition.md", lambda p: Path(p).write_text(text))

@@ -47,6 +47,24 @@ SHOCK_NAMES = {
 }
 
 
+# lever groups of `grassroots decompose` (experiments/decompose.py LEVER_GROUPS) and the
+# rows of its table, as people read them
+GROUP_NAMES = {
+    "reporting and indicators": N_("reporting and indicators"),
+    "platform sensing": N_("platform sensing"),
+    "dashboard steering and allocation": N_("dashboard steering and allocation"),
+    "dispatch route": N_("dispatch route"),
+    "warnings and outreach": N_("warnings and outreach"),
+    "stock pre-positioning": N_("stock pre-positioning"),
+    "community channels": N_("community channels"),
+    "social-capital investment": N_("social-capital investment"),
+    "data openness": N_("data openness"),
+    "total (B - A)": N_("total (B - A)"),
+    "interactions (total - sum of one-at-a-time)":
+        N_("interactions (total - sum of one-at-a-time)"),
+}
+
+
 def check_lang(lang: str) -> str:
     """`lang` if it is one of LANGS; a ParameterError naming the choices otherwise."""
     if lang not in LANGS:
@@ -87,3 +105,15 @@ def display_name(name: str, lang: str = "en") -> str:
         plain = name.replace("_", " ")
         return plain[:1].upper() + plain[1:]
     return gettext(plain, lang)
+
+
+def player_name(name: str, lang: str = "en") -> str:
+    """A row of a decomposition as read: a lever group's name, else a single lever's
+    label (sim.params SPECS), in `lang`."""
+    from sim.params import LEVERS, SPECS
+
+    if name in GROUP_NAMES:
+        return gettext(GROUP_NAMES[name], lang)
+    if name in LEVERS:
+        return gettext(SPECS[f"governance.{name}"].label, lang)
+    return name.replace("_", " ")

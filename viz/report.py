@@ -154,7 +154,7 @@ def compare(lang: str = "en", decompose: tuple[str, str] | None = None,
         result = run_decomposition(spec, out, resume=(out / "decompose.json").is_file(),
                                    progress=kwargs.get("progress", True),
                                    workers=kwargs.get("workers"))
-        write_decomposition(result, out, time.time() - t0)
+        write_decomposition(result, out, time.time() - t0, lang)
     return write_report(store, elapsed=elapsed, lang=lang)
 
 
@@ -178,7 +178,7 @@ def carried_by(root: Path, lang: str = "en") -> list[str]:
     total with its interval and the three lever groups with the largest Shapley values,
     each with its share of the gap; the full tables are in the appendix."""
     from experiments.formats import number
-    from viz.i18n import display_name, translator
+    from viz.i18n import display_name, player_name, translator
 
     _ = translator(lang)
     found = decompositions(root)
@@ -196,7 +196,8 @@ def carried_by(root: Path, lang: str = "en") -> list[str]:
         inter = t[t["player"].str.startswith("interactions")]
         groups = t[~t["player"].str.startswith(("total", "interactions"))]
         top = groups.reindex(groups["shapley"].abs().sort_values(ascending=False).index)[:3]
-        parts = [f"{r.player} {number(r.shapley)} ({100 * r.share_of_gap:.0f}%)"
+        parts = [f"{player_name(r.player, lang)} {number(r.shapley)} "
+                 f"({100 * r.share_of_gap:.0f}%)"
                  for r in top.itertuples()]
         line = _("{shock}: gap {total} [{lo}, {hi}]; largest: {parts}").format(
             shock=display_name(shock, lang), total=number(total.shapley),

@@ -43,6 +43,8 @@ def add_parsers(sub) -> None:
                         "(default crisis_household_days)")
     d.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="a parameter held at a value in every run (not a lever)")
+    d.add_argument("--lang", choices=("en", "zh"), default="en",
+                   help="language of decomposition.md and the waterfall figure (default en)")
     d.add_argument("--out", default=None, metavar="DIR",
                    help="results folder (default results/decompose_A_B_S)")
     d.add_argument("--resume", action="store_true", help="finish an interrupted run in DIR")
@@ -92,6 +94,6 @@ def cmd_decompose(args) -> int:
                  progress=not args.no_progress, dask_address=args.dask_address)
     from viz.decompose_figures import write_decomposition
 
-    print(write_decomposition(result, out, time.time() - t0))
+    print(write_decomposition(result, out, time.time() - t0, args.lang))
     print(f"wrote decomposition.md, decomposition.csv and waterfall.png in {out}")
     return 0

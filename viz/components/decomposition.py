@@ -18,40 +18,11 @@ import solara
 
 from viz.components.panels import explain, lang
 from viz.decompose_data import Decomposition
-from viz.i18n import N_, display_name, gettext
+from viz.i18n import display_name, gettext, player_name
 
 
 def _n(v: float) -> str:
     return "" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:,.0f}"
-
-
-# lever groups (experiments/decompose.py LEVER_GROUPS) and the table's own rows, as
-# participants read them; a lever outside a group reads as words
-PLAYERS = {
-    "reporting and indicators": N_("reporting and indicators"),
-    "platform sensing": N_("platform sensing"),
-    "dashboard steering and allocation": N_("dashboard steering and allocation"),
-    "dispatch route": N_("dispatch route"),
-    "warnings and outreach": N_("warnings and outreach"),
-    "stock pre-positioning": N_("stock pre-positioning"),
-    "community channels": N_("community channels"),
-    "social-capital investment": N_("social-capital investment"),
-    "data openness": N_("data openness"),
-    "total (B - A)": N_("total (B - A)"),
-    "interactions (total - sum of one-at-a-time)":
-        N_("interactions (total - sum of one-at-a-time)"),
-}
-
-
-def _player(name: str, lang_: str) -> str:
-    """A row's name as read: a lever group's, else a single lever's label (SPECS)."""
-    from sim.params import LEVERS, SPECS
-
-    if name in PLAYERS:
-        return gettext(PLAYERS[name], lang_)
-    if name in LEVERS:
-        return gettext(SPECS[f"governance.{name}"].label, lang_)
-    return name.replace("_", " ")
 
 
 def table_html(t: pd.DataFrame, lang_: str = "en") -> str:
@@ -69,7 +40,7 @@ def table_html(t: pd.DataFrame, lang_: str = "en") -> str:
         bar = ("" if math.isnan(r.shapley) else
                f"<div style='background:{colour};height:4px;"
                f"width:{100 * abs(r.shapley) / top:.0f}%'></div>")
-        rows.append(f"<tr><td>{html.escape(_player(str(r.player), lang_))}</td>"
+        rows.append(f"<tr><td>{html.escape(player_name(str(r.player), lang_))}</td>"
                     f"<td>{val}{bar}</td>"
                     f"<td>{share}</td><td>{_n(r.alone)}</td></tr>")
     return ("<table class='gr-decomposition-table' style='border-collapse:collapse;"
