@@ -40,8 +40,9 @@ def number(v: float | None, digits: int = DIGITS, dec: int | None = None) -> str
 
 
 def interval(m: float, lo: float, hi: float, digits: int = DIGITS, scale: float = 1.0,
-             dec: int | None = None) -> str:
-    """'m (lo to hi)', all times `scale`; just 'm' when there is no interval.
+             dec: int | None = None, to: str = " to ") -> str:
+    """'m (lo to hi)', all times `scale`; just 'm' when there is no interval; `to`
+    joins the ends (another language's word).
     Digits are added (up to 6) while rounding would hide a difference between
     the three, so '158,000 (157,000 to 158,000)' reads '157,600 (157,200 to 158,100)'."""
     m, lo, hi = (v * scale if v is not None and not math.isnan(v) else math.nan
@@ -56,4 +57,4 @@ def interval(m: float, lo: float, hi: float, digits: int = DIGITS, scale: float 
         distinct = len({v for v in (m, lo, hi)}) == len(set(texts))
         if distinct or dec is not None:
             break
-    return f"{texts[0]} ({texts[1]} to {texts[2]})"
+    return f"{texts[0]} ({texts[1]}{to}{texts[2]})"

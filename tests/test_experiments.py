@@ -266,16 +266,18 @@ def test_small_compare_writes_report_and_figures(tmp_path):
                      progress=False)
     short = report.read_text()
     text = (tmp_path / "cmp" / "appendix.md").read_text()  # the full numbers
+    from viz.i18n import display_name
+
     for shock in ("flood", "lockdown", "heatwave_blackout", "platform_outage", "economic",
                   "compound"):
-        assert f"## {shock}" in text
+        assert f"## {display_name(shock)} (onset day" in text
     # the report a newcomer reads: plain names, one small table per shock, no tests
     for words in ("### Flood (starts on day 10)", "loses the fewest days", "appendix.md",
                   "| Hybrid (grassroots empowerment) |", "600 households"):
         assert words in short, words
     assert "Holm" not in short and "grassroots_empowerment" not in short
     assert len(short) < len(text)
-    assert "Paired differences from status_quo" in text and "[" in text
+    assert "Paired differences from Status quo" in text and "[" in text
     figs = {p.name for p in (tmp_path / "cmp" / "figures").iterdir()}
     assert {"resilience_curves.png", "illusion_gap.png"} <= figs
     for section in ("How to read this", "## Summary", "## Notes on the measures",
@@ -301,6 +303,14 @@ def test_small_compare_writes_report_and_figures(tmp_path):
         zh = write_report(Store(tmp_path / "cmp"), lang="zh").read_text()
     assert "一句话结论" in zh and "### 洪水（第 10 天开始）" in zh
     assert "| 混合模式（基层赋能） |" in zh
+    # and its appendix: every heading, table head and note in Chinese
+    zh_appendix = (tmp_path / "cmp" / "appendix.md").read_text()
+    for words in ("## 洪水（第 10 天开始", "## 摘要", "## 关于各项指标的说明", "## 出处",
+                  "| 指标 | 越好的方向 | 现状 |", "与现状的配对差值", "越低越好"):
+        assert words in zh_appendix, words
+    for english in ("How to read", "Paired differences", "lower is better", "Provenance",
+                    "status_quo |"):
+        assert english not in zh_appendix, english
     assert "因冲击损失的正常运转天数最少" in finding_of(tmp_path / "cmp", "zh")
     runs, series = Store(tmp_path / "cmp").load()
     assert len(runs) == 4 * 6 * 2 + 4 * 2  # and one no-shock run per strategy x replicate

@@ -284,7 +284,15 @@ def test_report_and_compare_link(tmp_path):
     # ranked on the harm the shock adds; everyday hardship beside it, never dropped
     wins = pd.read_csv(out / "wins.csv")
     assert set(wins["shock"]) == {"flood", EVERYDAY}
-    assert f"- {EVERYDAY}: " in (out / "summary.md").read_text()
+    summary = (out / "summary.md").read_text()
+    assert "- No shock (everyday): " in summary and "_" not in summary.split("PRIM")[0]
+    # the same report in Chinese (`grassroots robustness --lang zh`), figures included
+    zh = write_report(out, lang="zh").read_text()
+    for words in ("## 摘要", "### 胜出比例", "### 遗憾值", "无冲击（平常日子）", "社区韧性",
+                  "| 冲击 | 策略 | 胜出次数 |"):
+        assert words in zh, words
+    assert "Win shares" not in zh and "community_resilience |" not in zh
+    write_report(out)  # back to English for the compare link below
     spec2, df = results(out)
     assert spec2 == s and len(df) == 20 * 2 * 2
     # the paired loss against the same world and strategy without a shock

@@ -210,14 +210,17 @@ def carried_by(root: Path, lang: str = "en") -> list[str]:
     return out
 
 
-def _decomposition_appendix(root: Path) -> list[str]:
-    """The decompositions' full sections for appendix.md (figure paths from the folder)."""
+def _decomposition_appendix(root: Path, lang: str = "en") -> list[str]:
+    """The decompositions' full sections for appendix.md (figure paths from the folder;
+    each section in the language its decomposition was written in)."""
+    from viz.i18n import gettext
+
     lines = []
     for shock, _r, _t, md in decompositions(root):
         md = md.replace("](waterfall.png)", f"](decompose/{shock}/waterfall.png)")
         lines += [md, ""]
-    return (["## Which levers carry the gaps (grassroots decompose)", "", *lines]
-            if lines else [])
+    return (["## " + gettext("Which levers carry the gaps (grassroots decompose)", lang), "",
+             *lines] if lines else [])
 
 
 def write_report(store: Store, elapsed: float | None = None, lang: str = "en") -> Path:
@@ -229,10 +232,11 @@ def write_report(store: Store, elapsed: float | None = None, lang: str = "en") -
     figures); appendix.md holds everything behind it (the reading box, the
     full tables with intervals, paired differences with their tests, notes,
     a matching robustness result, provenance). `lang` ("en" or "zh") is the
-    language of report.md and the figures; appendix.md stays in English."""
-    from viz.i18n import check_lang, translator
+    language of report.md, appendix.md and the figures."""
+    from viz.i18n import check_lang, display_name, translator
 
     _ = translator(check_lang(lang))
+    w = rt.Words(_, lambda n: display_name(n, lang), lang == "zh")
     a = analyse(store)
     spec = a["spec"]
     figures = _figures(store, a, lang)
@@ -244,27 +248,27 @@ def write_report(store: Store, elapsed: float | None = None, lang: str = "en") -
         lines += [spec["description"], ""]
     lines += ["**" + _("In one line.") + f"** {finding(a['cells'], spec, lang)}", "",
               "*" + _("{size}. The full tables, intervals, tests and provenance are in "
-                      "[appendix.md](appendix.md) (in English).").format(size=size) + "*", ""]
+                      "[appendix.md](appendix.md).").format(size=size) + "*", ""]
     lines += plain_summary(a, lang)
     lines += carried_by(store.root, lang)
     if figures:
         lines += ["## " + _("Figures"), ""]
         for name, caption in figures:
             lines += [f"![{caption}](figures/{name})", "", f"*{caption}*", ""]
-    appendix = [f"# {spec['name']}: appendix", "",
-                "The full numbers behind [report.md](report.md).", ""]
-    appendix += rt.how_to_read(a) + rt.summary(a)
+    appendix = [f"# {spec['name']}: " + _("appendix"), "",
+                _("The full numbers behind [report.md](report.md)."), ""]
+    appendix += rt.how_to_read(a, w) + rt.summary(a, w)
     for shock in spec["shocks"]:
-        appendix += rt.shock_section(a, shock)
+        appendix += rt.shock_section(a, shock, w)
     if a["diffs"]:
-        appendix += rt.differences_section(a)
-    appendix += rt.notes(a)
-    appendix += _decomposition_appendix(store.root)
+        appendix += rt.differences_section(a, w)
+    appendix += rt.notes(a, w)
+    appendix += _decomposition_appendix(store.root, lang)
     appendix += compare_section(store.root, spec["strategies"], spec["shocks"],
                                 int(spec.get("fixed", {}).get("population.n_households",
                                                               10_000)),
-                                int(spec["days"]))
-    appendix += provenance(store, a, elapsed)
+                                int(spec["days"]), lang)
+    appendix += provenance(store, a, elapsed, lang)
     report = store.root / "report.md"
     atomic_write(store.root / "appendix.md", lambda p: Path(p).write_text("\n".join(appendix)))
     atomic_write(report, lambda p: Path(p).write_text("\n".join(lines)))
@@ -389,33 +393,43 @@ def finding_of(folder: Path, lang: str = "en") -> str:
     return finding(pd.read_csv(Path(folder) / "cells.csv"), store.manifest()["spec"], lang)
 
 
-def provenance(store: Store, a: dict, elapsed: float | None) -> list[str]:
-    """Where the numbers come from: spec, seeds, sizes, versions, commit."""
+def provenance(store: Store, a: dict, elapsed: float | None, lang: str = "en"
+               ) -> list[str]:
+    """Where the numbers come from: spec, seeds, sizes, versions, commit (in `lang`)."""
+    from viz.i18n import translator
+
+    _ = translator(lang)
     spec, man, runs = a["spec"], a["manifest"], a["runs"]
     fixed = spec.get("fixed", {})
     tenure = int(fixed.get("run.tenure_days", Params().run.tenure_days))
     versions = ", ".join(f"{k} {v}" for k, v in man.get("versions", {}).items() if v)
     n_none = int((runs["shock"] == "none").sum()) if "none" not in spec["shocks"] else 0
-    lines = ["## Provenance", "",
-             f"- spec: `{spec['name']}` (in full below and in manifest.json)",
-             f"- strategies: {', '.join(spec['strategies'])}; shocks: "
-             f"{', '.join(spec['shocks'])}",
-             f"- replicates: {spec['replicates']:,} per cell, paired: replicate k uses seed "
-             f"{spec['seed']:,} + k under every strategy and shock (common random numbers)",
-             f"- households: {fixed.get('population.n_households', 10_000):,}; days: "
-             f"{spec['days']:,}",
-             f"- tenure: every strategy starts from the status quo's city and has been in "
-             f"place for {tenure:,} days before day 0 (`run.tenure_days`; 365 = in place "
-             "for years, so social capital and trust have reached each strategy's routine; "
-             "0 = adopted on day 0; docs/ODD.md, section 5)",
-             f"- runs: {len(runs):,}" + (f", of which {n_none:,} no-shock runs for pairing"
-                                         if n_none else "")
-             + (f"; wall time {elapsed:,.0f} s" if elapsed else ""),
-             f"- git commit: {man.get('git_commit') or 'unknown'}",
+    sep = "；" if lang == "zh" else "; "
+    lines = ["## " + _("Provenance"), "",
+             "- " + _("spec: `{name}` (in full below and in manifest.json)").format(
+                 name=spec["name"]),
+             "- " + _("strategies: {strategies}; shocks: {shocks}").format(
+                 strategies=", ".join(spec["strategies"]), shocks=", ".join(spec["shocks"])),
+             "- " + _("replicates: {r} per cell, paired: replicate k uses seed {seed} + k under "
+                      "every strategy and shock (common random numbers)").format(
+                 r=f"{spec['replicates']:,}", seed=f"{spec['seed']:,}"),
+             "- " + _("households: {n}; days: {d}").format(
+                 n=f"{fixed.get('population.n_households', 10_000):,}", d=f"{spec['days']:,}"),
+             "- " + _("tenure: every strategy starts from the status quo's city and has been "
+                      "in place for {t} days before day 0 (`run.tenure_days`; 365 = in place "
+                      "for years, so social capital and trust have reached each strategy's "
+                      "routine; 0 = adopted on day 0; docs/ODD.md, section 5)").format(
+                 t=f"{tenure:,}"),
+             "- " + _("runs: {n}").format(n=f"{len(runs):,}")
+             + (_(", of which {k} no-shock runs for pairing").format(k=f"{n_none:,}")
+                if n_none else "")
+             + (sep + _("wall time {s} s").format(s=f"{elapsed:,.0f}") if elapsed else ""),
+             "- " + _("git commit: {c}").format(c=man.get("git_commit") or "unknown"),
              f"- Python {man.get('python', '?')}; {versions}",
-             "- tables: cells.csv (every cell's numbers), differences.csv, runs.parquet, "
-             "series.parquet; `grassroots query " + str(store.root)
-             + ' "SELECT * FROM runs LIMIT 5"` reads them', "",
-             "<details><summary>The spec as run</summary>", "", "```json",
+             "- " + _("tables: cells.csv (every cell's numbers), differences.csv, runs.parquet, "
+                      "series.parquet; {query} reads them").format(
+                 query="`grassroots query " + str(store.root)
+                       + ' "SELECT * FROM runs LIMIT 5"`'), "",
+             "<details><summary>" + _("The spec as run") + "</summary>", "", "```json",
              json.dumps(spec, indent=2), "```", "", "</details>", ""]
     return lines

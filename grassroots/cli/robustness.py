@@ -38,6 +38,8 @@ def add_parsers(sub) -> None:
                    help="a calibration's posterior (grassroots calibrate): its 5-95%% "
                         "posterior quantiles replace the plausible ranges of the parameters "
                         "it calibrated (docs/calibration.md)")
+    r.add_argument("--lang", choices=("en", "zh"), default="en",
+                   help="language of report.md, summary.md and the figures (default en)")
     r.add_argument("--report-only", action="store_true",
                    help="do not run anything: rewrite the report of the finished DIR")
     r.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -66,7 +68,7 @@ def cmd_robustness(args) -> int:
         run(spec, out, executor=args.executor, workers=args.workers, resume=args.resume,
             progress=not args.no_progress, dask_address=args.dask_address)
         elapsed = time.time() - t0
-    report = write_report(out, elapsed=elapsed)
+    report = write_report(out, elapsed=elapsed, lang=args.lang)
     print((report.parent / "summary.md").read_text())
     print(f"wrote {report}, results.parquet and figures/ in {out}")
     return 0
