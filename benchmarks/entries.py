@@ -292,6 +292,23 @@ def ui_step(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str, Any]:
     return r
 
 
+def page_load(cfg: Config, ctx: dict[str, Any], log: Log) -> dict[str, Any]:
+    """Seconds from opening the workshop page to usable (Next day button and charts
+    shown), offline (every request outside the server blocked), in chromium: a first
+    page, then fresh sessions one after another. Skipped, with the reason, where
+    chromium, Playwright or the prepared page assets are missing."""
+    from benchmarks.browser import BrowserUnavailable, measure_page_load
+
+    try:
+        r = measure_page_load(pages=3 if cfg.name == "quick" else 6)
+    except BrowserUnavailable as e:
+        log(f"  skipped: {e}")
+        return {"status": "skipped", "reason": str(e)}
+    log(f"  first page {r['first_s']:.2f} s; then median {r['median_s']:.2f} s "
+        f"(max {r['max_s']:.2f} s); outside requests blocked: {r['outside_requests_blocked']}")
+    return {"status": "ok", **r}
+
+
 BENCHMARKS: dict[str, Callable[[Config, dict[str, Any], Log], dict[str, Any]]] = {
     "engine_throughput": engine_throughput,
     "reference_throughput": reference_throughput,
@@ -302,6 +319,7 @@ BENCHMARKS: dict[str, Callable[[Config, dict[str, Any], Log], dict[str, Any]]] =
     "sir_anchor": sir_anchor,
     "sweep_throughput": sweep_throughput,
     "ui_step": ui_step,
+    "page_load": page_load,
     "threads_under_load": threads_under_load,
     "district_build": district_build,
 }

@@ -161,6 +161,17 @@ def render_markdown(results: dict[str, Any]) -> str:
                     f"{w['headline_compare_s']:.0f} s."]
         out += ["", "Wall time includes starting the workers and warming their kernels.", ""]
 
+    pl = b.get("page_load", {})
+    if pl.get("status") == "ok":
+        out += ["### page_load", "",
+                f"The workshop page (`grassroots ui --offline-assets`) in chromium with every "
+                f"request outside the server blocked, 2,000 households: seconds from opening "
+                f"to usable (Next day button and every chart shown), {pl['pages']} sessions "
+                f"one after another: {', '.join(f'{x:.2f}' for x in pl['seconds'])} "
+                f"(the first also builds the server's first session). Outside requests "
+                f"blocked: {pl['outside_requests_blocked']}.", ""]
+    elif pl.get("status") == "skipped":
+        out += ["### page_load", "", f"Skipped: {pl['reason']}.", ""]
     db = b.get("district_build", {})
     if db.get("read_s") is not None:
         out += render_district_build(db)

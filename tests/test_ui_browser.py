@@ -18,30 +18,21 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import shutil
-import signal
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = (os.environ.get("GRASSROOTS_CHROMIUM") or shutil.which("chromium")
-            or shutil.which("chromium-browser"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-REPO = Path(__file__).resolve().parents[1]
-ASSETS = REPO / ".cache" / "solara-assets"
+from benchmarks.browser import ASSETS, CHROMIUM_ARGS, REPO, chromium, grassroots, serve
+from benchmarks.browser import block_outside as _block_outside
+from benchmarks.browser import open_page as _open
+
+CHROMIUM = chromium()
 ARTIFACTS = REPO / "test-artifacts"
-VIEWPORT = {"width": 1400, "height": 1500}
 MAX_DAYS = 60
 
-if not CHROMIUM or not Path(CHROMIUM).exists():
+if CHROMIUM is None:
     pytest.skip("no chromium on PATH (apt-get install -y chromium, or set GRASSROOTS_CHROMIUM)",
                 allow_module_level=True)
 try:
@@ -51,51 +42,15 @@ except ImportError:
                 allow_module_level=True)
 
 
-def _grassroots() -> list[str]:
-    exe = Path(sys.executable).with_name("grassroots")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "grassroots"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def _serve(args: list[str], log_name: str, env: dict | None = None):
     """`grassroots ui --port <free port> ARGS` until the block ends; yields its URL."""
-    port = _free_port()
-    log = open(ARTIFACTS / log_name, "w")
-    proc = subprocess.Popen([*_grassroots(), "ui", "--port", str(port), *args],
-                            stdout=log, stderr=subprocess.STDOUT, cwd=REPO,
-                            start_new_session=True, env={**os.environ, **(env or {})})
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 300  # a fresh machine compiles the kernels first
+    ARTIFACTS.mkdir(exist_ok=True)
     try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"grassroots ui exited ({proc.returncode}); see "
-                            f"{ARTIFACTS / log_name}")
-            try:
-                with urllib.request.urlopen(url, timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.time() > deadline:
-                pytest.fail("grassroots ui did not answer within 300 s")
-            time.sleep(0.3)
-        yield url
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)  # the server's own process group
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        log.close()
+        with serve(args, ARTIFACTS / log_name, env) as url:
+            yield url
+    except RuntimeError as e:
+        pytest.fail(str(e))
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +60,7 @@ def server():
     from viz.offline import is_prepared
 
     if not is_prepared(ASSETS):
-        subprocess.run([*_grassroots(), "ui", "--prepare-offline", str(ASSETS)], check=True,
+        subprocess.run([*grassroots(), "ui", "--prepare-offline", str(ASSETS)], check=True,
                        timeout=600)
     with _serve(["--offline-assets", str(ASSETS), "--max-days", str(MAX_DAYS)],
                 "ui-server.log") as url:
@@ -126,39 +81,6 @@ def timings():
     yield out
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "ui-timings.json").write_text(json.dumps(out, indent=2) + "\n")
-
-
-def _block_outside(page, server: str) -> list[str]:
-    """Abort every request that does not go to the server (as at a venue with no
-    internet); returns the list the blocked URLs are added to."""
-    host, blocked = server.rstrip("/"), []
-
-    def route(r):
-        url = r.request.url
-        if url.startswith(host) or url.startswith(("blob:", "data:")):
-            r.continue_()
-        else:
-            blocked.append(url)
-            r.abort()
-
-    page.route("**/*", route)
-    return blocked
-
-
-def _open(browser, server, viewport=None):
-    """A new browser session on the app, with every request outside the server
-    blocked; returns (page, seconds until usable, requests)."""
-    page = browser.new_page(viewport=viewport or VIEWPORT)
-    seen = {"requests": [], "bad": [], "blocked": _block_outside(page, server)}
-    page.on("request", lambda r: seen["requests"].append(r.url))
-    page.on("requestfailed", lambda r: seen["bad"].append(f"failed {r.url}"))
-    page.on("response", lambda r: r.status >= 400 and seen["bad"].append(f"{r.status} {r.url}"))
-    t0 = time.perf_counter()
-    page.goto(server, wait_until="load")
-    page.get_by_role("button", name="Next day").wait_for(timeout=60_000)
-    page.wait_for_function("document.querySelectorAll('.gr-chart-box svg').length >= 5",
-                           timeout=60_000)
-    return page, time.perf_counter() - t0, seen
 
 
 # Click Step in the page and time (ms) the new day's text and the last chart update
