@@ -82,3 +82,26 @@ def test_balance_in_the_reference_engine():
              engine="reference")
     m.run()
     assert_balanced(m)
+
+
+def test_trip_residual_diagnostic_runs_the_model_unchanged():
+    """experiments/validation/trip_residual.py swaps serve_departments for a Python copy
+    of its own source that logs the day's leftover trips: the run must be the model's
+    (identical daily series), and the leftover it reports is what the kernel left."""
+    import numpy as np
+
+    from experiments.validation.trip_residual import instrumented, residual
+    from scenarios import make_model
+
+    a = make_model("top_down_digital", "lockdown", n_households=600, seed=2, days=30)
+    a.run()
+    b = make_model("top_down_digital", "lockdown", n_households=600, seed=2, days=30)
+    kernel, log = instrumented()
+    for calls in b._call_sets.values():
+        for call in calls["serve_departments"]:
+            call.kernel = kernel
+    b.run()
+    assert np.array_equal(a.daily, b.daily) and log
+    assert all(left >= 0.0 and waiting >= 0 for _d, left, waiting, _c in log)
+    r = residual("top_down_digital", "lockdown", households=600, seed=2)
+    assert r["days"] == 180 and r["trips"] > 0 and 0.0 <= r["left"] <= r["trips"]
