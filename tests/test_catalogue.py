@@ -18,7 +18,7 @@ from viz.i18n import catalogue
 ROOT = Path(__file__).resolve().parents[1]
 VIZ = {"_": None, "gettext": (1,), "N_": None}
 # experiments/report_text.py words its sentences through `w.t` (it cannot import viz)
-SOURCES = [(p, VIZ) for p in sorted((ROOT / "viz").rglob("*.py"))] + [
+SOURCES = [(p, VIZ) for d in ("viz", "grassroots") for p in sorted((ROOT / d).rglob("*.py"))] + [
     (ROOT / "experiments" / "report_text.py", {"t": None, "N_": None}),
     (ROOT / "experiments" / "decompose.py", {"_": None}),
 ]

@@ -367,6 +367,15 @@ def test_run_out_writes_the_unmet_need_map(tmp_path):
     import json
 
     assert json.loads((out / "manifest.json").read_text())["district"]["grids"] == 9
+    # the same figures in Chinese (`run --lang zh`), drawn with the CJK font: no glyph
+    # is missing (matplotlib warns of each one)
+    zh = tmp_path / "zh"
+    r = subprocess.run([sys.executable, "-W", "error::UserWarning", "-m", "grassroots", "run",
+                        "--district", str(path), "--days", "14", "--set", "run.tenure_days=0",
+                        "--quiet", "--lang", "zh", "--out", str(zh)],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert (zh / "unmet_need_map.png").is_file() and (zh / "resilience.png").is_file()
 
 
 def test_a_district_forks_and_snapshots_like_the_synthetic_city(tmp_path):

@@ -69,9 +69,13 @@ def draw_colours(ax, district, colours: list[str]):
 
 
 def unmet_need_maps(district, per_strategy: dict[str, np.ndarray], title: str,
-                    label: str = "unmet need added by the shock\n(household-days per household)"):
-    """One panel per strategy, a shared colour scale; returns the Figure."""
+                    label: str = "unmet need added by the shock\n(household-days per household)",
+                    lang: str = "en"):
+    """One panel per strategy (keys: strategy names, shown plainly in `lang`), a shared
+    colour scale; returns the Figure. `title` is as given; `label` is translated."""
     from matplotlib.colors import Normalize
+
+    from viz.i18n import display_name, gettext
 
     n = len(per_strategy)
     fig, axes = plt.subplots(1, n, figsize=(3.4 * n + 1.2, 3.8), layout="constrained",
@@ -81,28 +85,34 @@ def unmet_need_maps(district, per_strategy: dict[str, np.ndarray], title: str,
     coll = None
     for ax, (name, values) in zip(axes[0], per_strategy.items()):
         coll = draw(ax, district, values, norm)
-        ax.set_title(f"{name}\nmean {np.average(values, weights=district.households):.2f}",
+        mean = f"{np.average(values, weights=district.households):.2f}"
+        ax.set_title(display_name(name, lang) + "\n" + gettext("mean {v}", lang).format(v=mean),
                      fontsize="small")
-    fig.colorbar(coll, ax=axes[0].tolist(), shrink=0.8, label=label)
+    fig.colorbar(coll, ax=axes[0].tolist(), shrink=0.8, label=gettext(label, lang))
     fig.suptitle(title)
     return fig
 
 
-def run_map(model):
+def run_map(model, lang: str = "en"):
     """The map of one finished district run: unmet need per household of each grid
     over the recorded days, routine included (a single run has no no-shock pair)."""
+    from viz.i18n import display_name, gettext
+
     h, gr = model.state.households, model.state.grids
     values = np.bincount(h.grid, weights=h.need_total, minlength=gr.n) / np.maximum(
         gr.stop - gr.start, 1)
     return unmet_need_maps(model.district, {model.strategy.name: values},
-                           f"{model.shock.name}: where need went unmet",
-                           "unmet need over the run\n(household-days per household)")
+                           gettext("{shock}: where need went unmet", lang).format(
+                               shock=display_name(model.shock.name, lang)),
+                           "unmet need over the run\n(household-days per household)", lang)
 
 
-def district_maps(spec: dict, out_dir) -> list[tuple[str, str]]:
-    """Draw the maps of a district comparison into `out_dir`; (file, caption) pairs."""
+def district_maps(spec: dict, out_dir, lang: str = "en") -> list[tuple[str, str]]:
+    """Draw the maps of a district comparison into `out_dir`, words in `lang`; (file,
+    caption) pairs."""
     from scenarios import load_shock
     from sim.io import atomic_write
+    from viz.i18n import display_name, gettext
 
     fixed = dict(spec.get("fixed", {}))
     if not fixed.get("population.district"):
@@ -118,12 +128,14 @@ def district_maps(spec: dict, out_dir) -> list[tuple[str, str]]:
             district, values = unmet_by_grid(s, shock, days, seed, fixed)
             per[s] = np.maximum(values - base[s], 0.0)
         label = load_shock(shock).name  # a spec may name a shock by its file
-        fig = unmet_need_maps(district, per, f"{label}: where need went unmet")
+        shown = display_name(label, lang)
+        fig = unmet_need_maps(district, per, gettext("{shock}: where need went unmet", lang)
+                              .format(shock=shown), lang=lang)
         name = f"unmet_need_map_{label}.png"
         atomic_write(out_dir / name, lambda p, f=fig: f.savefig(p, format="png", dpi=110))
         plt.close(fig)
-        out.append((name, f"{label}: unmet need the shock added in each grid of the district "
-                          f"(household-days per household beyond the strategy's own no-shock "
-                          f"run; replicate 0, seed {seed}), one map per strategy, one colour "
-                          "scale"))
+        out.append((name, gettext(
+            "{shock}: unmet need the shock added in each grid of the district (household-days "
+            "per household beyond the strategy's own no-shock run; replicate 0, seed {seed}), "
+            "one map per strategy, one colour scale", lang).format(shock=shown, seed=seed)))
     return out

@@ -22,9 +22,11 @@ from viz.i18n import display_name, gettext  # noqa: E402
 
 
 def resilience_curve(series: dict[str, pd.DataFrame], onset: int | None = None,
-                     title: str = "Functionality Q(t)", q0: float | None = None):
+                     title: str = "Functionality Q(t)", q0: float | None = None,
+                     lang: str = "en"):
     """Functionality over time, one line per label; the first run's resilience
-    triangle (between Q0 and Q after onset) is shaded. Returns the Figure."""
+    triangle (between Q0 and Q after onset) is shaded; axis words in `lang` (the
+    title and labels as given). Returns the Figure."""
     fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
     for k, (label, df) in enumerate(series.items()):
         ax.plot(df["day"], df["functionality"], label=label, lw=1.8)
@@ -34,10 +36,11 @@ def resilience_curve(series: dict[str, pd.DataFrame], onset: int | None = None,
             after = df[df["day"] >= onset]
             ax.fill_between(after["day"], after["functionality"], base,
                             where=after["functionality"] < base, alpha=0.2,
-                            label=f"absolute loss of {next(iter(series))} (vs pre-onset Q0)")
-            _onset(ax, onset)
-    ax.set_xlabel("day")
-    ax.set_ylabel("Q: share of households with needs met")
+                            label=gettext("absolute loss of {run} (vs pre-onset Q0)", lang)
+                            .format(run=next(iter(series))))
+            _onset(ax, onset, lang)
+    ax.set_xlabel(gettext("day", lang))
+    ax.set_ylabel(gettext("Q: share of households with needs met", lang))
     ax.set_title(title)
     ax.set_ylim(top=1.01)
     ax.grid(alpha=0.3)

@@ -107,7 +107,7 @@ def _draw(store: Store, a: dict, lang: str) -> list[tuple[str, str]]:
     if spec.get("fixed", {}).get("population.district"):
         from viz.district_figures import district_maps
 
-        out += district_maps(spec, figs)
+        out += district_maps(spec, figs, lang)
     return out
 
 

@@ -24,6 +24,8 @@ def add_parsers(sub) -> None:
                           "resilience.png (and network_nodes.csv for a network file with "
                           "labels, unmet_need_map.png for a district) into DIR (created if "
                           "missing; checked before the run)")
+    run.add_argument("--lang", choices=("en", "zh"), default="en",
+                     help="language of the figures written with --out (default en)")
     run.add_argument("--save-snapshot", metavar="FILE", default=None,
                      help="after the run, save its state to FILE (a .npz snapshot, "
                           "sim/snapshot.py): continue it later with --from-snapshot")
@@ -83,10 +85,24 @@ def _fmt(v: float) -> str:
     return str(v)
 
 
-def write_run(model, out: Path) -> list[Path]:
-    """Write a finished run's files into `out`; each file appears whole or not at all."""
+def write_run(model, out: Path, lang: str = "en") -> list[Path]:
+    """Write a finished run's files into `out` (figures in `lang`); each file appears
+    whole or not at all."""
+    import matplotlib.pyplot as plt
+
     from sim import __version__
     from viz.figures import resilience_curve
+    from viz.fonts import language
+    from viz.i18n import display_name, gettext
+
+    def figure(draw):
+        def write(p):
+            with language(lang):
+                fig = draw()
+                fig.savefig(p, format="png", dpi=120)
+            plt.close(fig)
+        return write
+
 
     out.mkdir(parents=True, exist_ok=True)
     df = model.series()
@@ -98,14 +114,15 @@ def write_run(model, out: Path) -> list[Path]:
         "daily.parquet": lambda p: df.to_parquet(p, index=False),
         "summary.json": lambda p: Path(p).write_text(json_text(summary)),
         "manifest.json": lambda p: Path(p).write_text(json_text(manifest)),
-        "resilience.png": lambda p: resilience_curve(
-            {model.strategy.name: df}, onset=model.schedule.onset,
-            title=f"{model.shock.name}: functionality Q(t)").savefig(p, format="png", dpi=120),
+        "resilience.png": figure(lambda: resilience_curve(
+            {display_name(model.strategy.name, lang): df}, onset=model.schedule.onset,
+            title=gettext("{shock}: functionality Q(t)", lang).format(
+                shock=display_name(model.shock.name, lang)), lang=lang)),
     }
     if getattr(model, "district", None) is not None:
         from viz.district_figures import run_map
 
-        files["unmet_need_map.png"] = lambda p: run_map(model).savefig(p, format="png", dpi=110)
+        files["unmet_need_map.png"] = figure(lambda: run_map(model, lang))
     labels = getattr(model.network, "labels", None)
     if labels is not None:
         files["network_nodes.csv"] = lambda p: node_table(labels).to_csv(p, index=False)
@@ -169,7 +186,7 @@ def cmd_run(args) -> int:
         for k, v in summary.as_dict().items():
             print(f"  {k:<{width}}  {_fmt(v):>12}   {OUTCOMES[k]}")
     if out is not None:
-        files = write_run(model, out)
+        files = write_run(model, out, args.lang)
         if not args.quiet:
             print("wrote " + ", ".join(str(f) for f in files))
     if save is not None:
