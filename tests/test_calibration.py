@@ -219,7 +219,7 @@ def test_robustness_ranges_from_posterior(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(experiments.robustness, "run",
                         lambda spec, out, **kw: seen.setdefault("spec", spec))
 
-    def report(out, elapsed=None):
+    def report(out, elapsed=None, lang="en"):
         (tmp_path / "summary.md").write_text("summary")
         return tmp_path / "report.md"
 
