@@ -351,8 +351,21 @@ def test_workshop_app_draws_the_district(tmp_path, monkeypatch):
         map_mode.value = "hazard"
         html = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
         assert any("hazard today" in h for h in html)
+        # in Chinese: the mode buttons and the map's title too (they were English only)
+        from viz.components.panels import lang
+
+        lang.value = "zh"
+        html = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
+        assert any("<title>" in h and "灾害</title>" in h for h in html)
+        import ipyvuetify
+
+        buttons = [b.children for b in rc.find(ipyvuetify.Btn).widgets]
+        assert ["帮助渠道"] in buttons and ["help channel"] not in buttons
     finally:
         map_mode.value = "need"
+        from viz.components.panels import lang
+
+        lang.value = "en"
         rc.close()
 
 

@@ -27,6 +27,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from viz.i18n import N_
+
 # code: (name, colour); the order is the precedence, last wins (see household_states)
 STATES: tuple[tuple[str, str], ...] = (
     ("fine", "#cfe8c9"),
@@ -170,7 +172,7 @@ def counts(states: np.ndarray) -> dict[str, int]:
 # A district's map: its grid polygons, drawn as vector shapes (SVG), offline.
 
 # what a district map can be coloured by: key -> (title, legend entries)
-DISTRICT_MODES = ("need", "help channel", "hazard")
+DISTRICT_MODES = (N_("need"), N_("help channel"), N_("hazard"))
 NEED_COLOURS = ("#f7f7f7", "#fde0c5", "#f6b26b", "#e8743b", "#d62728")  # 0, <5%, <15%, <30%, more
 NEED_BINS = (0.0, 0.05, 0.15, 0.30)
 NEED_LABELS = ("no household in need", "under 5% in need", "5-15% in need", "15-30% in need",

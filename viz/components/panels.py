@@ -198,8 +198,9 @@ def _district_legend_html(entries) -> str:
 def DistrictMap(model: WorkshopModel, snap: Snapshot, runs):
     """A district's grid polygons (vector, offline), coloured by need, help channel or
     hazard, with a legend; A and B side by side in compare mode."""
-    solara.ToggleButtonsSingle(value=map_mode, values=list(city_map.DISTRICT_MODES),
-                               dense=True, classes=["gr-map-mode"])
+    with solara.ToggleButtonsSingle(value=map_mode, dense=True, classes=["gr-map-mode"]):
+        for mode in city_map.DISTRICT_MODES:  # the mode sent, its name shown in the language
+            solara.Button(_(mode), value=mode)
     legend = []
     with solara.Row(gap="8px", style={"align-items": "flex-start"}):
         for run, m in zip(runs, (model.a, model.b)):
@@ -209,7 +210,7 @@ def DistrictMap(model: WorkshopModel, snap: Snapshot, runs):
                 if len(runs) > 1:
                     solara.Text(run.label, style=_STATUS)
                 solara.HTML(tag="div", unsafe_innerHTML=city_map.svg(
-                    m.district, colours, title=f"{run.label}: {map_mode.value}"),
+                    m.district, colours, title=f"{run.label}: {_(map_mode.value)}"),
                     classes=["gr-district-map"], style="width: 100%")
     solara.HTML(tag="div", unsafe_innerHTML=_district_legend_html(legend))
 
