@@ -6,6 +6,7 @@ the reason where it is absent (CI installs it through the [test] extra).
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -422,3 +423,89 @@ def straight_flood(strategy, shock, over):
     m = ResilienceModel(strategy, shock, days=6, seed=3, overrides=over)
     m.run()
     return m.daily
+
+
+def test_map_tiles_cover_the_district_with_the_textbook_tiles(tmp_path):
+    """The tiles under a district (viz/map_tiles.py, pyproj's Web Mercator) are those the
+    textbook formula gives from longitude and latitude (the slippy-map tile names of
+    OpenStreetMap), and the SVG draws them beneath half-transparent polygons."""
+    import math
+
+    from pyproj import Transformer
+
+    from viz import map_tiles
+    from viz.components import city_map
+
+    def textbook(lon, lat, z):  # https://wiki.openstreetmap.org/wiki/Slippy_map_tilenames
+        n = 2 ** z
+        r = math.radians(lat)
+        return (int((lon + 180.0) / 360.0 * n),
+                int((1.0 - math.asinh(math.tan(r)) / math.pi) / 2.0 * n))
+
+    assert map_tiles.tile_index(0.0, 0.0, 1) == (1, 1)
+    to_web = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+    for lon, lat, z in ((-83.0, 39.96, 10), (121.47, 31.23, 15), (2.35, 48.86, 17)):
+        assert map_tiles.tile_index(*to_web.transform(lon, lat), z) == textbook(lon, lat, z)
+    # a district of 9 squares of 500 m in UTM 51N (Shanghai): 1.5 km across
+    shanghai = [box(x, y, x + 500, y + 500) for y in (3_455_000, 3_455_500, 3_456_000)
+                for x in (355_000, 355_500, 356_000)]
+    d = read_district(mapping(tmp_path, write_map(tmp_path, geoms=shanghai)))
+    url = "https://tiles.example.org/{z}/{x}/{y}.png"
+    picture = city_map.svg(d, ["#ffffff"] * 9, width=480, tiles=url)
+    hrefs = re.findall(r'href="https://tiles.example.org/(\d+)/(\d+)/(\d+).png"', picture)
+    z = int(hrefs[0][0])
+    assert 14 <= z <= 16 and len(hrefs) <= map_tiles.MAX_TILES  # about 1.5 km in 480 px
+    lon, lat = Transformer.from_crs("EPSG:32651", "EPSG:4326", always_xy=True).transform(
+        355_750, 3_455_750)
+    assert (str(z), *map(str, textbook(lon, lat, z))) in hrefs  # the centre's tile
+    assert picture.index("<image") < picture.index("<path")  # tiles beneath the grids
+    assert picture.count('fill-opacity="0.6"') == 9
+    assert "<image" not in city_map.svg(d, ["#ffffff"] * 9)  # none unless asked
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--map-tiles", "https://t.example/{z}/{x}/{y}.png"], "give --district FILE too"),
+    (["--district", "MAP", "--map-tiles", "https://t.example/{z}/{x}.png"], "lacks {y}"),
+    (["--district", "MAP", "--map-tiles", "tiles/{z}/{x}/{y}.png"], "not an http(s) address"),
+    (["--district", "PLANAR", "--map-tiles", "https://t.example/{z}/{x}/{y}.png"],
+     "is planar"),
+])
+def test_map_tiles_refusals_are_one_line(tmp_path, capsys, args, words):
+    from grassroots.cli import main
+
+    real = mapping(tmp_path, write_map(tmp_path))
+    planar = tmp_path / "planar.toml"
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="'crs' was not provided")
+        write_map(tmp_path, name="p.gpkg", crs=None)
+    planar.write_text('[district]\nfile = "p.gpkg"\ncrs = "planar"\n[district.columns]\n'
+                      'households = "households"\n')
+    args = [str(real) if a == "MAP" else str(planar) if a == "PLANAR" else a for a in args]
+    assert main(["ui", *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert words in err and len(err.splitlines()) == 1, err
+
+
+def test_workshop_app_draws_tiles_under_the_district(tmp_path, monkeypatch):
+    import solara
+
+    from viz import map_tiles
+    from viz.components.panels import MapPanel
+    from viz.components.session import ENV_DISTRICT, WorkshopModel
+
+    monkeypatch.setenv(ENV_DISTRICT, str(mapping(tmp_path, write_map(tmp_path))))
+    monkeypatch.setenv(map_tiles.ENV, "https://tiles.example.org/{z}/{x}/{y}.png")
+    monkeypatch.setenv(map_tiles.ENV_ATTRIBUTION, "(c) Example contributors")
+    model = WorkshopModel(shock="flood", days=20)
+    box, rc = solara.render(MapPanel(model), handle_error=False)
+    try:
+        html = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
+        assert any("<image" in h and "tiles.example.org" in h for h in html)
+        import ipyvuetify
+
+        shown = [w.children for w in rc.find(ipyvuetify.Html).widgets]
+        assert ["(c) Example contributors"] in shown  # the provider's attribution
+    finally:
+        rc.close()

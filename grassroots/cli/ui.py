@@ -34,6 +34,14 @@ def add_parsers(sub) -> None:
                          "or Shapefile of grid polygons with household counts, or a TOML "
                          "mapping naming one); the map panel draws its polygons "
                          "(docs/workshop.md)")
+    ui.add_argument("--map-tiles", default=None, metavar="URL",
+                    help="with --district: draw the grids over web-map tiles fetched by the "
+                         "browser from this XYZ template, e.g. "
+                         "https://tile.openstreetmap.org/{z}/{x}/{y}.png (needs internet at "
+                         "the venue; without it the page shows the polygons alone)")
+    ui.add_argument("--map-tiles-attribution", default=None, metavar="TEXT",
+                    help="the tile provider's attribution, shown under the map (e.g. "
+                         "\"(c) OpenStreetMap contributors\"; default: the server's name)")
     ui.add_argument("--robustness", default=None, metavar="DIR",
                     help="also show a finished `grassroots robustness` result (read-only: "
                          "win shares and PRIM boxes)")
@@ -98,11 +106,23 @@ def cmd_ui(args) -> int:
            # reacton's opt-in renderer skips unchanged parts of the page: a day's
            # redraw takes ~30 ms instead of ~130 ms (REACTON_FAST=0 to opt out)
            "REACTON_FAST": os.environ.get("REACTON_FAST", "1")}
+    if args.map_tiles and not args.district:
+        raise ParameterError("--map-tiles draws tiles under a district's map: give "
+                             "--district FILE too")
     if args.district:  # read and checked before serving; every page's city is built on it
         from sim.district import read_district
         from viz.components.session import ENV_DISTRICT
 
         district = read_district(args.district)
+        if args.map_tiles:
+            from viz import map_tiles
+
+            map_tiles.check_district(district)
+            env[map_tiles.ENV] = map_tiles.check_template(args.map_tiles)
+            if args.map_tiles_attribution:
+                env[map_tiles.ENV_ATTRIBUTION] = args.map_tiles_attribution
+            print(f"grassroots ui: map tiles from {args.map_tiles} (fetched by the browser; "
+                  "without internet the map shows the polygons alone)")
         env[ENV_DISTRICT] = str(Path(args.district).resolve())
         print(f"grassroots ui: district {district.path}: {district.n_grids} grids, "
               f"{district.n_households:,} households")

@@ -216,29 +216,55 @@ def grid_colours(model, mode: str, states: np.ndarray | None = None,
     raise ValueError(f"map mode {mode!r}: allowed {', '.join(DISTRICT_MODES)}")
 
 
-def svg(district, colours: list[str], width: int = 480, title: str = "") -> str:
+def svg(district, colours: list[str], width: int = 480, title: str = "",
+        tiles: str | None = None) -> str:
     """The district's grid polygons as an SVG picture, each filled with its colour
-    (a vector drawing from the polygons: no tiles, works offline). North is up."""
-    rings = [r for parts in district.rings for r in parts]
+    (a vector drawing from the polygons: works offline). North is up. With `tiles`
+    (an XYZ URL template, viz/map_tiles.py) the polygons are drawn in Web Mercator,
+    half transparent, over the tiles that cover them, which the browser fetches."""
+    grid_rings = district.rings
+    if tiles:
+        from viz.map_tiles import mercator_rings
+
+        grid_rings = mercator_rings(district)
+    rings = [r for parts in grid_rings for r in parts]
     xy = np.concatenate(rings)
     x0, y0 = xy.min(axis=0)
     x1, y1 = xy.max(axis=0)
     scale = (width - 8) / max(x1 - x0, y1 - y0, 1e-12)
     height = int(math.ceil((y1 - y0) * scale)) + 8
     w = int(math.ceil((x1 - x0) * scale)) + 8
-    def point(px, py) -> str:
-        return f"{4 + (px - x0) * scale:.1f},{height - 4 - (py - y0) * scale:.1f}"
 
+    def px(mx: float) -> float:
+        return 4 + (mx - x0) * scale
+
+    def py(my: float) -> float:
+        return height - 4 - (my - y0) * scale
+
+    def point(mx, my) -> str:
+        return f"{px(mx):.1f},{py(my):.1f}"
+
+    background = []
+    if tiles:
+        from viz.map_tiles import cover, tile_url
+
+        z, cells = cover(x0, y0, x1, y1, width)
+        for tx, ty, west, north, east, south in cells:
+            background.append(
+                f'<image href="{_escape(tile_url(tiles, z, tx, ty))}" x="{px(west):.1f}" '
+                f'y="{py(north):.1f}" width="{(east - west) * scale:.1f}" '
+                f'height="{(north - south) * scale:.1f}" preserveAspectRatio="none"/>')
+    opacity = ' fill-opacity="0.6"' if tiles else ""
     paths = []
-    for g, parts in enumerate(district.rings):
-        d = " ".join("M" + " L".join(point(px, py) for px, py in ring) + " Z" for ring in parts)
+    for g, parts in enumerate(grid_rings):
+        d = " ".join("M" + " L".join(point(mx, my) for mx, my in ring) + " Z" for ring in parts)
         name = district.names[g]
-        paths.append(f'<path d="{d}" fill="{colours[g]}" stroke="{BORDER}" '
+        paths.append(f'<path d="{d}" fill="{colours[g]}"{opacity} stroke="{BORDER}" '
                      f'stroke-width="0.6"><title>{_escape(name)}</title></path>')
     head = f"<title>{_escape(title)}</title>" if title else ""
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {height}" '
             f'width="{w}" height="{height}" style="max-width:100%;height:auto" role="img">'
-            f'{head}{"".join(paths)}</svg>')
+            f'{head}{"".join(background)}{"".join(paths)}</svg>')
 
 
 def _escape(text: str) -> str:

@@ -17,6 +17,7 @@ import reacton.ipywidgets as rw
 import solara
 from mesa.visualization.utils import update_counter
 
+from viz import map_tiles
 from viz.components import charts, city_map
 from viz.components.explain import EXPLAIN
 from viz.components.session import Snapshot, WorkshopModel
@@ -202,6 +203,7 @@ def DistrictMap(model: WorkshopModel, snap: Snapshot, runs):
         for mode in city_map.DISTRICT_MODES:  # the mode sent, its name shown in the language
             solara.Button(_(mode), value=mode)
     legend = []
+    tiles, attribution = map_tiles.from_env()  # `grassroots ui --map-tiles URL`
     with solara.Row(gap="8px", style={"align-items": "flex-start"}):
         for run, m in zip(runs, (model.a, model.b)):
             colours, legend = city_map.grid_colours(m, map_mode.value, run.state, snap.hazard,
@@ -210,8 +212,11 @@ def DistrictMap(model: WorkshopModel, snap: Snapshot, runs):
                 if len(runs) > 1:
                     solara.Text(run.label, style=_STATUS)
                 solara.HTML(tag="div", unsafe_innerHTML=city_map.svg(
-                    m.district, colours, title=f"{run.label}: {_(map_mode.value)}"),
-                    classes=["gr-district-map"], style="width: 100%")
+                    m.district, colours, title=f"{run.label}: {_(map_mode.value)}",
+                    tiles=tiles), classes=["gr-district-map"], style="width: 100%")
+    if tiles:
+        solara.Text(attribution, classes=["gr-map-attribution"],
+                    style={"font-size": "10px", "color": "rgba(0,0,0,.6)"})
     solara.HTML(tag="div", unsafe_innerHTML=_district_legend_html(legend))
 
 
