@@ -130,8 +130,8 @@ class GridUnit(mesa.Agent):
         self.in_transit = 0.0
         homes = self.households()
         n_g = self.stop - self.start
-        came = today.supply[self.idx] * b.shop_resupply_days * n_g
-        room = b.shop_stock_days * n_g - self.shop_stock
+        came = today.supply[self.idx] * b.shop_resupply_days * n_g * self.shop_share
+        room = b.shop_stock_days * n_g * self.shop_share - self.shop_stock
         if came > room:
             came = room
         if came < 0.0:

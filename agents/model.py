@@ -148,7 +148,8 @@ class ReferenceModel(ResilienceModel):
         for gid, gu in enumerate(self.grid_units):
             w = today.warning[gid] * sizes[gid] if warned > 0.0 else gr.dashboard_cases[gid]
             x = send * w / weights
-            room = g.warehouse_days_per_household * sizes[gid] - gu.depot - gu.in_transit
+            room = (g.warehouse_days_per_household * sizes[gid] * gu.depot_share
+                    - gu.depot - gu.in_transit)  # none without a depot (district points)
             if x > room:
                 x = max(0.0, room)
             gu.in_transit += x

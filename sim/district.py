@@ -98,6 +98,13 @@ class District:
             in the projected CRS: what the maps draw.
         crs: The CRS the coordinates are in (projected; "planar" if declared so).
         ties: "adjacency", "distance" or "city".
+        shop_share: float (G,), each grid's shop capacity and deliveries per
+            household relative to the city's mean, from the shops' point layer
+            (None without one: shops per grid, 1 everywhere).
+        depot_share: float (G,), 1 where a depot is within reach, 0 where none
+            is (None without a depot layer: a depot in every grid).
+        points: "shops", "depots", "warehouse" -> (k, 2) positions in the
+            projected CRS, for the maps.
     """
 
     path: str
@@ -116,6 +123,9 @@ class District:
     rings: tuple[tuple[np.ndarray, ...], ...] = field(repr=False)
     crs: str = ""
     ties: str = "adjacency"
+    shop_share: np.ndarray | None = None
+    depot_share: np.ndarray | None = None
+    points: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def n_grids(self) -> int:

@@ -271,13 +271,17 @@ def build(params: Params, district=None) -> State:
     else:
         gr.community[:] = district.community
         gr.x[:], gr.y[:], gr.elevation[:] = district.x, district.y, district.elevation
+        if district.shop_share is not None:  # shops from the map's points
+            gr.shop_share[:] = district.shop_share
+        if district.depot_share is not None:  # depots from the map's points
+            gr.depot_share[:] = district.depot_share
     size = gr.stop - gr.start
     cursor0 = rng.uniform_array(seed, -1, rng.S_CURSOR0, n_grids)
     gr.cursor[:] = np.minimum((cursor0 * size).astype(np.int64), size - 1)
 
     per_day = params.governance.dept_capacity_per_10k * n / 10_000.0
     state.department_capacity[:] = per_day
-    gr.shop_stock[:] = params.behaviour.shop_stock_days * size  # shops start full
+    gr.shop_stock[:] = params.behaviour.shop_stock_days * size * gr.shop_share  # start full
     state.warehouse[0] = params.governance.warehouse_days_per_household * n
     return state
 

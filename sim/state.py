@@ -103,6 +103,10 @@ GRID_FIELDS: dict[str, tuple[type, float, str]] = {
     "volunteer_today": (np.float64, 0.0, "essentials volunteers delivered in the grid today"),
     "dashboard_cases": (np.float64, 0.0, "households the dashboard shows in need in the grid "
                         "(frozen while the platform is down): what steers allocation"),
+    "shop_share": (np.float64, 1.0, "the grid's shop capacity and deliveries per household "
+                   "relative to the city's mean: 1, or from a district's shop points"),
+    "depot_share": (np.float64, 1.0, "1 if the grid has a depot (pre-positioned goods can be "
+                    "held there), 0 if a district's depot points leave it without one"),
     "shop_stock": (np.float64, 0.0, "goods on the shelves of the grid's shops, days"),
     "shop_in_today": (np.float64, 0.0, "goods delivered to the grid's shops today, days"),
     "in_transit": (np.float64, 0.0, "goods sent from the warehouse to the grid's depot, "

@@ -8,14 +8,15 @@ from numba import njit, prange
 def consume_and_restock(start, stop, is_low_income, reserve_target, perception, supply, income,
                         closure, t_hardship_end, reserves, need, t_need_start, t_detected,
                         bought_today, consumed_today, shop_stock, shop_in_today,
-                        depot, in_transit, restock_days, low_income_restock_factor,
+                        shop_share, depot, in_transit, restock_days, low_income_restock_factor,
                         need_cap_days, stockup_days, perception_threshold, shop_stock_days,
                         shop_resupply_days, day):
     """The morning's deliveries, a day of use, and purchases from the grid's shops.
 
     Per grid g of n_g households: yesterday's pre-positioned goods (in_transit) land in the
-    depot; the shops get shop_in_today = min(supply_g * shop_resupply_days * n_g,
-    shop_stock_days * n_g - shop_stock) (their capacity caps the delivery).
+    depot; the shops get shop_in_today = min(supply_g * shop_resupply_days * n_g * s_g,
+    shop_stock_days * n_g * s_g - shop_stock) (their capacity caps the delivery; s_g =
+    shop_share, 1 unless a district's shop points say otherwise).
 
     Each household uses one day of reserves; a shortfall becomes need (capped at
     need_cap_days). It wants to buy at most restock_days * supply * (1 - closure) (the
@@ -44,8 +45,8 @@ def consume_and_restock(start, stop, is_low_income, reserve_target, perception, 
         depot[g] += in_transit[g]
         in_transit[g] = 0.0
         n_g = b - a
-        came = supply[g] * shop_resupply_days * n_g
-        room = shop_stock_days * n_g - shop_stock[g]
+        came = supply[g] * shop_resupply_days * n_g * shop_share[g]
+        room = shop_stock_days * n_g * shop_share[g] - shop_stock[g]
         if came > room:
             came = room
         if came < 0.0:

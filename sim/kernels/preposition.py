@@ -4,8 +4,8 @@ from numba import njit
 
 
 @njit(cache=True)
-def preposition(start, stop, warning, dashboard, dashboard_cases, depot, warehouse,
-                warehouse_in_today, in_transit, warehouse_days_per_household,
+def preposition(start, stop, warning, dashboard, dashboard_cases, depot, depot_share,
+                warehouse, warehouse_in_today, in_transit, warehouse_days_per_household,
                 warehouse_resupply_per_10k, preposition_floor, preposition_trigger,
                 prepositioning):
     """Logistics refill the warehouse; a share of its stock goes out to grid depots.
@@ -19,9 +19,10 @@ def preposition(start, stop, warning, dashboard, dashboard_cases, depot, warehou
     preposition_trigger (everyday hardship stays below it), in proportion to the dashboard's
     cases per grid (both frozen while the platform is down). A depot holds at most what the
     warehouse holds per household (warehouse_days_per_household x the grid's households,
-    counting what is on its way):
-    a grid's shipment stops at that room. What is sent is in_transit: it lands in the grids'
-    depots tomorrow morning (phase 3). Serial over grids.
+    counting what is on its way; none in a grid without a depot, depot_share 0, which only
+    a district's depot points make): a grid's shipment stops at that room. What is sent
+    is in_transit: it lands in the grids' depots tomorrow morning (phase 3). Serial over
+    grids.
     Writes warehouse, warehouse_in_today, in_transit.
     """
     n_grids = start.shape[0]
@@ -55,7 +56,8 @@ def preposition(start, stop, warning, dashboard, dashboard_cases, depot, warehou
     for g in range(n_grids):
         w = warning[g] * (stop[g] - start[g]) if warned > 0.0 else dashboard_cases[g]
         x = send * w / weights
-        room_g = warehouse_days_per_household * (stop[g] - start[g]) - depot[g] - in_transit[g]
+        room_g = (warehouse_days_per_household * (stop[g] - start[g]) * depot_share[g]
+                  - depot[g] - in_transit[g])
         if x > room_g:
             x = max(0.0, room_g)
         in_transit[g] += x
