@@ -23,7 +23,29 @@ low_income = "P_LOWINC"
 
 [district.counts]          # or a count of the grid's households
 elderly = "N_60PLUS"
+
+[district.shops]           # optional: shops from a point layer
+file = "shops.gpkg"        # points (layer = "..." for a GeoPackage layer)
+size = "FLOOR_M2"          # optional column weighting each shop (default: each 1)
+reach = 800                # walking reach in the map's units (metres with a CRS)
+
+[district.depots]          # optional: depots from a point layer
+file = "depots.geojson"
+reach = 2000
+
+[district.warehouse]       # optional: the city warehouse, one point (drawn only)
+file = "warehouse.geojson"
 ```
+
+Shops: each shop's capacity (its size, or 1) is shared by the grids within its
+reach in proportion to their households (a shop reaching none serves the
+nearest grid); a grid's `shop_share` is its capacity per household over the
+city's mean, so the city's shelves hold what they hold without points and the
+map decides where. A grid with no shop within reach is refused. Depots: a grid
+has one (`depot_share` 1) if a depot point is within reach, else pre-positioned
+goods cannot be held there (0). The warehouse has no distance in the model
+(trips cost by hazard and power, not by kilometres), so its point is drawn and
+changes no number.
 
 Giving `--district wards.gpkg` (a map file) looks for `wards.toml` beside it,
 else uses the column names themselves (`households`, `name`, `community`,
@@ -68,7 +90,15 @@ COLUMNS = {"households": "households in the grid (required, whole numbers >= 1)"
            "elevation": "ground height (any unit; lower floods first)"}
 DISTRICT_KEYS = {"file": "the map file", "layer": "a layer of the file", "crs": "the CRS",
                  "ties": "adjacency, distance or city", "neighbours": "whole number 1-50",
-                 "columns": "table", "shares": "table", "counts": "table"}
+                 "columns": "table", "shares": "table", "counts": "table",
+                 "shops": "table", "depots": "table", "warehouse": "table"}
+# point layers: key -> (allowed keys, default reach in the map's units)
+POINT_KEYS = {"file": "the point file", "layer": "a layer of the file",
+              "crs": "the CRS if the file has none", "size": "a column weighting each point",
+              "reach": "distance to the grids a point serves, in the map's units"}
+POINT_LAYERS = {"shops": (("file", "layer", "crs", "size", "reach"), 800.0),
+                "depots": (("file", "layer", "crs", "reach"), 2000.0),
+                "warehouse": (("file", "layer", "crs"), 0.0)}
 TIES = ("adjacency", "distance", "city")
 SHAPEFILE_SIDECARS = (".shx", ".dbf")
 OVERLAP_TOLERANCE = 1e-3  # share of the smaller polygon's area two grids may share
@@ -321,12 +351,103 @@ def _read(arg: str) -> District:
         elevation = _valley(x, y)
     indptr, indices = _neighbours(gdf, ties, k, x, y)
     rings = tuple(_rings(geom) for geom in gdf.geometry)
+    points, shop_share, depot_share = {}, None, None
+    for kind in POINT_LAYERS:
+        if kind in table:
+            xy, weight, reach_of, pfile = _points(table[kind], kind, where, gdf, geopandas,
+                                                  shapely)
+            files.append(pfile)
+            points[kind] = xy
+            if kind == "shops":
+                shop_share = _shop_share(reach_of, weight, households, names, table[kind],
+                                         where)
+            elif kind == "depots":
+                depot_share = reach_of.any(axis=0).astype(np.float64)
     return District(path=os.fspath(map_file), digest=_digest(files), names=names,
                     households=households, shares=share_arrays, community=community,
                     community_names=community_names, elevation=elevation, x=x, y=y,
                     attributes=attributes, nb_indptr=indptr, nb_indices=indices, rings=rings,
                     crs=str(gdf.crs.to_string()) if gdf.crs is not None else "planar",
-                    ties=ties)
+                    ties=ties, shop_share=shop_share, depot_share=depot_share, points=points)
+
+
+def _points(spec, kind: str, where, gdf, geopandas, shapely):
+    """A point layer ([district.shops], .depots or .warehouse): (positions (k, 2) in the
+    district's CRS, weights (k,), reach (k, G) bool: which grids each point serves, the
+    file). Every problem is one DistrictError naming the key, the value, what is
+    allowed."""
+    allowed, default_reach = POINT_LAYERS[kind]
+    name = f"district.{kind}"
+    _check_table(where, spec, {k: POINT_KEYS[k] for k in allowed}, name)
+    if not isinstance(spec.get("file"), str) or not spec["file"]:
+        raise _fail(where, f"{name}.file = {shown(spec.get('file'))}: must name a point file "
+                           "(GeoJSON, GeoPackage or Shapefile), relative to the mapping")
+    pfile = Path(where).parent / spec["file"]
+    if not pfile.is_file():
+        raise _fail(pfile, f"does not exist (named by {name}.file in {where})")
+    if pfile.suffix.lower() not in MAP_SUFFIXES:
+        raise _fail(pfile, f"the file type {pfile.suffix!r} is not a map; allowed: "
+                           f"{', '.join(MAP_SUFFIXES)}")
+    try:
+        pts = geopandas.read_file(pfile, layer=spec.get("layer") or None, engine="pyogrio")
+    except Exception as e:
+        raise _fail(pfile, f"cannot be read as a map: {shown(str(e), 200)}") from None
+    if len(pts) == 0 or pts.geometry.isna().any() or pts.geometry.is_empty.any():
+        raise _fail(pfile, f"{name}: needs at least one point, and every feature a point")
+    kinds = set(pts.geom_type.dropna())
+    if kinds != {"Point"}:
+        raise _fail(pfile, f"{name}: geometry types {', '.join(sorted(kinds))}: a point layer "
+                           "needs points (Point), one per facility")
+    if kind == "warehouse" and len(pts) != 1:
+        raise _fail(pfile, f"{name}: {len(pts)} points; the city has one warehouse: give one")
+    if pts.crs is None and spec.get("crs") not in (None, "", "planar"):
+        try:
+            pts = pts.set_crs(spec["crs"])
+        except Exception:
+            raise _fail(where, f"{name}.crs = {shown(spec['crs'])} is not a CRS geopandas "
+                               "knows; allowed: an EPSG code such as \"EPSG:4326\"") from None
+    if (gdf.crs is None) != (pts.crs is None):
+        grids = "planar" if gdf.crs is None else f"in {gdf.crs}"
+        points = "have no CRS" if pts.crs is None else f"are in {pts.crs}"
+        raise _fail(pfile, f"{name}: the grids are {grids} but the points {points}; give "
+                           "both a CRS (or both none, on the same plane)")
+    if gdf.crs is not None:
+        pts = pts.to_crs(gdf.crs)
+    xy = np.column_stack([pts.geometry.x.to_numpy(float), pts.geometry.y.to_numpy(float)])
+    weight = np.ones(len(pts))
+    if spec.get("size") is not None:
+        weight = _column(pts, spec["size"], pfile, f"{name}.size", numeric=True)
+        bad = ~np.isfinite(weight) | (weight < 0)
+        if bad.any() or weight.sum() <= 0:
+            i = int(np.flatnonzero(bad)[0]) if bad.any() else 0
+            raise _fail(pfile, f"{name}.size: column {spec['size']!r} is {shown(weight[i])} "
+                               f"for point {i}; allowed: numbers >= 0, not all 0")
+    reach = spec.get("reach", default_reach)
+    if isinstance(reach, bool) or not isinstance(reach, (int, float)) or not reach >= 0 \
+            or not math.isfinite(reach):
+        raise _fail(where, f"{name}.reach = {shown(reach)}: allowed: a distance >= 0 in the "
+                           "map's units (metres with a CRS)")
+    dist = shapely.distance(np.asarray(gdf.geometry.values)[None, :],
+                            np.asarray(pts.geometry.values)[:, None])
+    reach_of = dist <= reach
+    lonely = ~reach_of.any(axis=1)  # a point reaching no grid serves the nearest
+    reach_of[lonely, np.argmin(dist[lonely], axis=1)] = True
+    return xy, weight, reach_of, pfile
+
+
+def _shop_share(reach_of, weight, households, names, spec, where) -> np.ndarray:
+    """Each grid's shop capacity per household over the city's mean: every shop's
+    weight shared by the grids it reaches in proportion to their households."""
+    n = households.astype(np.float64)
+    reached = reach_of * n[None, :]
+    per_grid = (weight[:, None] * reached / reached.sum(axis=1, keepdims=True)).sum(axis=0)
+    empty = np.flatnonzero(per_grid <= 0)
+    if len(empty):
+        raise _fail(where, f"district.shops: grid {names[empty[0]]!r} (and {len(empty) - 1} "
+                           f"more) has no shop within reach ({shown(spec.get('reach', 800.0))} "
+                           "map units): its households could buy nothing; raise "
+                           "district.shops.reach, or add the shops they use")
+    return (per_grid / n) / (weight.sum() / n.sum())
 
 
 def _sidecar(shp: Path, ext: str) -> Path | None:

@@ -509,3 +509,111 @@ def test_workshop_app_draws_tiles_under_the_district(tmp_path, monkeypatch):
         assert ["(c) Example contributors"] in shown  # the provider's attribution
     finally:
         rc.close()
+
+
+# --- shops, depots and the warehouse from point layers ----------------------------
+
+def write_points(tmp_path, name, xy, crs=CRS, **columns):
+    from shapely.geometry import Point
+
+    path = tmp_path / name
+    gpd.GeoDataFrame(columns, geometry=[Point(x, y) for x, y in xy], crs=crs).to_file(
+        path, engine="pyogrio")
+    return path
+
+
+CENTRES = [(250.0 + 500 * (i % 3), 250.0 + 500 * (i // 3)) for i in range(9)]
+
+
+def with_points(tmp_path, extra: str):
+    return mapping(tmp_path, write_map(tmp_path), extra)
+
+
+def test_shop_points_set_each_grids_shop_capacity_per_household(tmp_path):
+    n = np.array([40 + 10 * i for i in range(9)], dtype=float)  # write_map's counts
+    write_points(tmp_path, "shops.gpkg", CENTRES)
+    # reach 0: each shop serves its own grid only, so grid g holds 1 shop for n_g homes
+    d = read_district(with_points(tmp_path, '[district.shops]\nfile = "shops.gpkg"\n'
+                                            'reach = 0\n'))
+    np.testing.assert_allclose(d.shop_share, (1 / n) / (9 / n.sum()))
+    assert d.depot_share is None and d.points["shops"].shape == (9, 2)
+    # a reach past the whole district: every shop shared by all grids alike -> all 1
+    write_points(tmp_path, "big.gpkg", CENTRES[:2], floor=[3.0, 1.0])
+    d = read_district(with_points(tmp_path, '[district.shops]\nfile = "big.gpkg"\n'
+                                            'size = "floor"\nreach = 10000\n'))
+    np.testing.assert_allclose(d.shop_share, np.ones(9))
+    # the model's shelves follow: full at the start, capacity x share
+    from scenarios import make_model
+
+    m = make_model("status_quo", "none", overrides={
+        "population.district": str(with_points(tmp_path, '[district.shops]\n'
+                                                         'file = "shops.gpkg"\nreach = 0\n')),
+        "run.warm_up_days": 0, "run.tenure_days": 0}, days=2, seed=1)
+    gr = m.state.grids
+    np.testing.assert_allclose(gr.shop_share, (1 / n) / (9 / n.sum()))
+    np.testing.assert_allclose(gr.shop_stock, m.params.behaviour.shop_stock_days * n
+                               * gr.shop_share)
+
+
+def test_depot_points_leave_grids_without_a_depot_empty_and_engines_agree(tmp_path):
+    from agents import ReferenceModel
+    from scenarios import load_strategy
+    from sim.model import ResilienceModel
+
+    write_points(tmp_path, "depots.geojson", [CENTRES[0], CENTRES[4]])
+    write_points(tmp_path, "shops.gpkg", CENTRES)
+    write_points(tmp_path, "wh.geojson", [(700.0, 700.0)])
+    path = str(with_points(tmp_path, '[district.depots]\nfile = "depots.geojson"\nreach = 0\n'
+                                     '[district.shops]\nfile = "shops.gpkg"\nreach = 300\n'
+                                     '[district.warehouse]\nfile = "wh.geojson"\n'))
+    d = read_district(path)
+    assert d.depot_share.tolist() == [1, 0, 0, 0, 1, 0, 0, 0, 0]
+    assert d.points["warehouse"].tolist() == [[700.0, 700.0]]
+    from viz.components import city_map  # drawn on the map, with legend entries
+
+    picture = city_map.svg(d, ["#ffffff"] * 9)
+    assert picture.count("<circle") == 9 and picture.count("<rect") == 3
+    assert [label for label, _c in city_map.point_legend(d)] == ["shop", "depot", "warehouse"]
+    # top-down pre-positions to the warned grids: only grids with a depot receive goods
+    shock = Shock("f", (Event("flood", 2, 4, GridSelector(all=True)),))
+    kw = dict(days=8, seed=3, overrides={"population.district": path,
+                                         "run.warm_up_days": 2, "run.tenure_days": 3})
+    a = ResilienceModel(load_strategy("top_down_digital"), shock, **kw)
+    b = ReferenceModel(load_strategy("top_down_digital"), shock, **kw)
+    depots = []
+    for _ in range(8):
+        a.step()
+        b.step()
+        depots.append(a.state.grids.depot + a.state.grids.in_transit)
+    assert np.array_equal(a.daily, b.daily)  # the reference agents read the same shares
+    depots = np.array(depots)
+    assert depots[:, [0, 4]].max() > 0 and depots[:, [1, 2, 3, 5, 6, 7, 8]].max() == 0
+
+
+@pytest.mark.parametrize("extra, files, words", [
+    ('[district.shops]\nfile = "nope.gpkg"\n', {}, "does not exist"),
+    ('[district.shops]\nfile = "s.gpkg"\nreach = 0\n', {"s.gpkg": CENTRES[:8]},
+     "grid 'g8' (and 0 more) has no shop within reach"),
+    ('[district.shops]\nfile = "s.gpkg"\nreach = -1\n', {"s.gpkg": CENTRES},
+     "district.shops.reach = -1: allowed: a distance >= 0"),
+    ('[district.shops]\nfile = "s.gpkg"\nsize = "m2"\n', {"s.gpkg": CENTRES},
+     "district.shops.size = 'm2': no such column"),
+    ('[district.warehouse]\nfile = "w.gpkg"\n', {"w.gpkg": CENTRES[:2]},
+     "2 points; the city has one warehouse"),
+    ('[district.depots]\nfile = "d.gpkg"\nsize = "x"\n', {"d.gpkg": CENTRES},
+     "district.depots.size: unknown key"),
+    ('[district.depots]\nfile = "grids.gpkg"\n', {}, "a point layer needs points"),
+    ('[district.depots]\nfile = "p.gpkg"\n', {"p.gpkg": None},
+     "the grids are in EPSG:32651 but the points have no CRS"),
+])
+def test_bad_point_layers_are_one_clear_message(tmp_path, extra, files, words):
+    import warnings
+
+    for name, xy in files.items():
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="'crs' was not provided")
+            write_points(tmp_path, name, CENTRES if xy is None else xy,
+                         crs=None if xy is None else CRS)
+    write_map(tmp_path, name="grids.gpkg")
+    with pytest.raises(DistrictError, match=re.escape(words)):
+        read_district(with_points(tmp_path, extra))

@@ -54,13 +54,17 @@ def check_district(district) -> None:
                              "under it; give its file a CRS, or leave --map-tiles out")
 
 
-def mercator_rings(district) -> list[list[np.ndarray]]:
-    """The district's rings, grid by grid, in Web Mercator metres (EPSG:3857)."""
+def to_mercator(district, xy: np.ndarray) -> np.ndarray:
+    """Positions (k, 2) in the district's CRS, in Web Mercator metres (EPSG:3857)."""
     from pyproj import Transformer
 
     to_web = Transformer.from_crs(district.crs, "EPSG:3857", always_xy=True)
-    return [[np.column_stack(to_web.transform(r[:, 0], r[:, 1])) for r in parts]
-            for parts in district.rings]
+    return np.column_stack(to_web.transform(xy[:, 0], xy[:, 1]))
+
+
+def mercator_rings(district) -> list[list[np.ndarray]]:
+    """The district's rings, grid by grid, in Web Mercator metres (EPSG:3857)."""
+    return [[to_mercator(district, r) for r in parts] for parts in district.rings]
 
 
 def zoom_for(span_m: float, width_px: int) -> int:

@@ -261,10 +261,35 @@ def svg(district, colours: list[str], width: int = 480, title: str = "",
         name = district.names[g]
         paths.append(f'<path d="{d}" fill="{colours[g]}"{opacity} stroke="{BORDER}" '
                      f'stroke-width="0.6"><title>{_escape(name)}</title></path>')
+    markers = []
+    for kind, xy in getattr(district, "points", {}).items():  # shops, depots, warehouse
+        if tiles:
+            from viz.map_tiles import to_mercator
+
+            xy = to_mercator(district, xy)
+        shape, colour, r = POINT_MARKERS[kind]
+        for mx, my in xy:
+            cx, cy = px(mx), py(my)
+            markers.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r}" fill="{colour}" '
+                           'stroke="white" stroke-width="0.8"/>' if shape == "circle" else
+                           f'<rect x="{cx - r:.1f}" y="{cy - r:.1f}" width="{2 * r}" '
+                           f'height="{2 * r}" fill="{colour}" stroke="white" '
+                           'stroke-width="0.8"/>')
     head = f"<title>{_escape(title)}</title>" if title else ""
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {height}" '
             f'width="{w}" height="{height}" style="max-width:100%;height:auto" role="img">'
-            f'{head}{"".join(background)}{"".join(paths)}</svg>')
+            f'{head}{"".join(background)}{"".join(paths)}{"".join(markers)}</svg>')
+
+
+# a district's facilities on the map: kind -> (shape, colour, radius in px)
+POINT_MARKERS = {"shops": ("circle", "#6a3d9a", 2.5), "depots": ("rect", "#b15928", 3.5),
+                 "warehouse": ("rect", "#000000", 5)}
+POINT_LABELS = {"shops": N_("shop"), "depots": N_("depot"), "warehouse": N_("warehouse")}
+
+
+def point_legend(district) -> list[tuple[str, str]]:
+    """The legend entries (label, colour) of the district's facilities drawn on it."""
+    return [(POINT_LABELS[k], POINT_MARKERS[k][1]) for k in getattr(district, "points", {})]
 
 
 def _escape(text: str) -> str:

@@ -217,6 +217,7 @@ def DistrictMap(model: WorkshopModel, snap: Snapshot, runs):
     if tiles:
         solara.Text(attribution, classes=["gr-map-attribution"],
                     style={"font-size": "10px", "color": "rgba(0,0,0,.6)"})
+    legend = legend + city_map.point_legend(model.a.district)
     solara.HTML(tag="div", unsafe_innerHTML=_district_legend_html(legend))
 
 
