@@ -69,6 +69,11 @@ LEVER_GROUPS: dict[str, tuple[str, ...]] = {
     "social-capital investment": ("social_capital_investment",),
     "data openness": ("data_openness",),
 }
+def N_(message: str) -> str:
+    """Mark a sentence for the message catalogue (viz/i18n.py) without translating it."""
+    return message
+
+
 EXACT_UP_TO = 6  # players: up to this many, every order is used (6! = 720)
 DEFAULT_PERMUTATIONS = 24
 DEFAULT_SEEDS = 3
@@ -189,7 +194,8 @@ def attribute(names: list[str], perms: list[tuple[int, ...]],
     per_seed_total = value[full] - value[empty]
     total = float(per_seed_total.mean())
     # telescoping makes sum(shap) == total up to rounding; remove the rounding so the
-    # table adds up to the last digit
+    # table adds up to the last digit (a larger gap would be a bug in the orders)
+    assert abs(total - float(shap.sum())) <= 1e-9 * max(1.0, float(np.abs(marg).sum()))
     shap[-1] += total - float(shap.sum()) if n else 0.0
     alone = np.array([float((value[frozenset([j])] - value[empty]).mean()) for j in range(n)])
     rng = np.random.default_rng(seed)
@@ -234,10 +240,17 @@ def attribute_worlds(names: list[str], perms: list[list[tuple[int, ...]]],
                 marg[0, w, j] += (value[nxt][w] - value[c][w]) / len(ps)
                 c = nxt
     if np.isnan(marg).any():
-        raise ValueError("a coalition on a world's orders has no value in that world")
+        w = int(np.flatnonzero(np.isnan(marg[0]).any(axis=1))[0])
+        raise SpecError(f"world {w}: the outcome is undefined in a run of that world (an "
+                        "outcome such as a recovery time is not defined in every run); "
+                        "decompose an outcome every run defines, such as "
+                        "crisis_household_days")
     shap = marg.mean(axis=(0, 1))
     per_world_total = value[full] - value[empty]
-    shap[-1] += float(per_world_total.mean()) - float(shap.sum()) if n else 0.0
+    gap = float(per_world_total.mean()) - float(shap.sum())
+    # each world's orders telescope to its gap: what is left is rounding, nothing more
+    assert abs(gap) <= 1e-9 * max(1.0, float(np.abs(marg).sum())), gap
+    shap[-1] += gap if n else 0.0
     alone = np.array([float((value[frozenset([j])] - value[empty]).mean())
                       for j in range(n)])
     out = _with_intervals(names, marg, per_world_total, shap, alone, [()], True, boot,
@@ -302,6 +315,10 @@ def check(spec: DecomposeSpec):
                         "at least 1 seed and 2 permutations")
     a, b = lever_values(load_strategy(spec.a)), lever_values(load_strategy(spec.b))
     pl = players(a, b, spec.by)
+    if spec.worlds and (spec.a == spec.b or load_strategy(spec.a).name
+                        == load_strategy(spec.b).name):
+        raise SpecError(f"{spec.a} and {spec.b} are the same strategy: there is no lever gap "
+                        "to decompose")
     if spec.worlds:  # a lever drawn for one side may differ in some world only
         _, worlds = world_levers(spec, a, b)
         pl = players(a, b, spec.by, also={lv for _, aw, bw in worlds for lv in LEVERS
@@ -409,7 +426,7 @@ def run(spec: DecomposeSpec, out: str | Path, executor: str = "process",
     record_path = out / "decompose.json"
     if record_path.is_file() and resume:
         old = json.loads(record_path.read_text())
-        if old.get("spec") != spec.to_dict():
+        if {"worlds": 0, **old.get("spec", {})} != spec.to_dict():  # before --worlds: 0
             raise SpecError(f"{out} holds a different decomposition; resume needs the same "
                             "strategies, shock and options")
     elif record_path.is_file():
@@ -476,9 +493,12 @@ def markdown(result: dict[str, Any], _=None, name=None, strategy=None,
     _, name, strategy, shock = _ or same, name or same, strategy or same, shock or same
     spec, att, rout = result["spec"], result["attribution"], result["routine"]
     info = OUTCOME_INFO.get(spec.outcome)
-    what = (info.label if info else spec.outcome).lower()
+    label = info.label if info else spec.outcome
+    what = _(label)
+    if what == label and label[1:2].islower():  # English running text: lower case
+        what = label[:1].lower() + label[1:]
     words = {"a": strategy(spec.a), "b": strategy(spec.b), "shock": shock(spec.shock),
-             "what": _(what), "n": f"{spec.households:,}", "days": spec.days,
+             "what": what, "n": f"{spec.households:,}", "days": spec.days,
              "seed": spec.seed, "last": spec.seed + spec.seeds - 1, "worlds": spec.worlds,
              "players": len(att.names), "orders": att.orders,
              "coalitions": result["coalitions"], "runs": result["runs"]}
@@ -511,8 +531,8 @@ def markdown(result: dict[str, Any], _=None, name=None, strategy=None,
           "beside it and not ranked on.").format(**words, where=where.format(**words),
                                                  how=how.format(**words)), "",
         "| " + " | ".join(_(h) for h in (
-            "levers switched from A to B", "Shapley value [95%]", "share of gap", "alone",
-            "no-shock gap's Shapley value")) + " |",
+            N_("levers switched from A to B"), N_("Shapley value [95%]"), N_("share of gap"),
+            N_("alone"), N_("no-shock gap's Shapley value"))) + " |",
         "|---|---|---|---|---|"]
     rt = rout.table().set_index("player")["shapley"]
     for row in att.table().itertuples(index=False):

@@ -27,7 +27,7 @@ elderly = "N_60PLUS"
 [district.shops]           # optional: shops from a point layer
 file = "shops.gpkg"        # points (layer = "..." for a GeoPackage layer)
 size = "FLOOR_M2"          # optional column weighting each shop (default: each 1)
-reach = 800                # walking reach in the map's units (metres with a CRS)
+reach = 800                # walking reach in the map's units (metres for most CRSs)
 
 [district.depots]          # optional: depots from a point layer
 file = "depots.geojson"
@@ -42,8 +42,9 @@ reach in proportion to their households (a shop reaching none serves the
 nearest grid); a grid's `shop_share` is its capacity per household over the
 city's mean, so the city's shelves hold what they hold without points and the
 map decides where. A grid with no shop within reach is refused. Depots: a grid
-has one (`depot_share` 1) if a depot point is within reach, else pre-positioned
-goods cannot be held there (0). The warehouse has no distance in the model
+has one (`depot_share` 1) if a depot point is within reach (a depot reaching no
+grid serves the nearest, as a shop does), else pre-positioned goods cannot be
+held there (0). The warehouse has no distance in the model
 (trips cost by hazard and power, not by kilometres), so its point is drawn and
 changes no number.
 

@@ -116,6 +116,33 @@ def test_worlds_toy_additive_case_recovered_exactly():
     assert att.interaction == pytest.approx(0.0, abs=1e-9)
 
 
+def test_worlds_with_interactions_give_each_worlds_exact_shapley_value():
+    # two players: a world's antithetic pair is every order, so each world's estimate
+    # is its exact Shapley value, here with an interaction (only together: +c_w, split
+    # evenly), and the result is their mean over the worlds
+    worlds = 4
+    a, b, c = np.array([3.0, -1, 5, 0]), np.array([2.0, 2, -4, 1]), np.array([6.0, 0, 2, -8])
+
+    def v(coal, w):
+        return a[w] * (0 in coal) + b[w] * (1 in coal) + c[w] * (0 in coal and 1 in coal)
+
+    value, perms = _world_values(2, worlds, v)
+    att = dc.attribute_worlds(["p", "q"], perms, value)
+    np.testing.assert_allclose(att.shapley, [(a + c / 2).mean(), (b + c / 2).mean()],
+                               atol=1e-12)
+    assert att.interaction == pytest.approx(c.mean())
+    assert att.low[0] <= att.shapley[0] <= att.high[0]
+
+
+def test_an_outcome_undefined_in_a_world_is_a_clear_error():
+    from sim.errors import SpecError
+
+    value, perms = _world_values(3, 3, lambda c, w: float(len(c)))
+    value[frozenset([0, 1, 2])][1] = np.nan  # e.g. a recovery time no run of world 1 has
+    with pytest.raises(SpecError, match="world 1: the outcome is undefined"):
+        dc.attribute_worlds(["a", "b", "c"], perms, value)
+
+
 def test_worlds_attributions_sum_to_the_mean_gap_exactly():
     n, worlds = 8, 6
     rng = np.random.default_rng(4)

@@ -469,6 +469,8 @@ def test_map_tiles_cover_the_district_with_the_textbook_tiles(tmp_path):
     (["--district", "MAP", "--map-tiles", "tiles/{z}/{x}/{y}.png"], "not an http(s) address"),
     (["--district", "PLANAR", "--map-tiles", "https://t.example/{z}/{x}/{y}.png"],
      "is planar"),
+    (["--district", "MAP", "--map-tiles", "https://{s}.t.example/{z}/{x}/{y}.png"],
+     "has {s}, which is not filled in"),
 ])
 def test_map_tiles_refusals_are_one_line(tmp_path, capsys, args, words):
     from grassroots.cli import main
@@ -506,7 +508,7 @@ def test_workshop_app_draws_tiles_under_the_district(tmp_path, monkeypatch):
         import ipyvuetify
 
         shown = [w.children for w in rc.find(ipyvuetify.Html).widgets]
-        assert ["(c) Example contributors"] in shown  # the provider's attribution
+        assert ["Map tiles: (c) Example contributors"] in shown  # the provider's attribution
     finally:
         rc.close()
 

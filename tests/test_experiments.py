@@ -370,5 +370,5 @@ def test_compare_decomposes_the_gap_and_says_what_carries_it(tmp_path):
     assert "## What carries each gap" in short and "- Flood: gap " in short
     assert "(decompose/flood/waterfall.png)" in short
     appendix = (out / "appendix.md").read_text()
-    assert "Which levers carry the gap: community_resilience minus status_quo" in appendix
+    assert "Which levers carry the gap: Community resilience minus Status quo" in appendix
     assert (out / "decompose" / "flood" / "waterfall.png").is_file()

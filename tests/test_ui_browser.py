@@ -44,13 +44,19 @@ except ImportError:
 
 @contextlib.contextmanager
 def _serve(args: list[str], log_name: str, env: dict | None = None):
-    """`grassroots ui --port <free port> ARGS` until the block ends; yields its URL."""
+    """`grassroots ui --port <free port> ARGS` until the block ends; yields its URL. A
+    server that does not start fails the test with its reason (errors inside the block
+    are the test's own and pass through)."""
     ARTIFACTS.mkdir(exist_ok=True)
+    server = serve(args, ARTIFACTS / log_name, env)
     try:
-        with serve(args, ARTIFACTS / log_name, env) as url:
-            yield url
+        url = server.__enter__()
     except RuntimeError as e:
         pytest.fail(str(e))
+    try:
+        yield url
+    finally:
+        server.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="module")
@@ -83,12 +89,12 @@ def timings():
     (ARTIFACTS / "ui-timings.json").write_text(json.dumps(out, indent=2) + "\n")
 
 
-# Click Step in the page and time (ms) the new day's text and the last chart update
+# Click Next day in the page and time (ms) the new day's text and the last chart update
 # (charts are done when nothing in them has changed for 300 ms).
 STEP_TIMER = """d => new Promise(resolve => {
     const status = document.querySelector('.gr-status-map');
     const button = [...document.querySelectorAll('button')]
-        .find(b => b.innerText.trim().toUpperCase() === 'STEP');
+        .find(b => b.innerText.trim().toUpperCase() === 'NEXT DAY');
     const t0 = performance.now();
     let tText = null, tCharts = null, quiet = null;
     const observer = new MutationObserver(mutations => {

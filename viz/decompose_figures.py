@@ -73,7 +73,9 @@ def write_decomposition(result, out, seconds: float | None = None, lang: str = "
     out = Path(out)
     spec, att = result["spec"], result["attribution"]
     info = OUTCOME_INFO.get(spec.outcome)
-    label = _((info.label if info else spec.outcome).lower())
+    label = info.label if info else spec.outcome
+    label = _(label) if lang != "en" else (label[:1].lower() + label[1:]
+                                           if label[1:2].islower() else label)
     save_waterfall(att, out / "waterfall.png",
                    _("{b} minus {a}, {shock}: shock-attributable {what}").format(
                        b=display_name(spec.b, lang), a=display_name(spec.a, lang),

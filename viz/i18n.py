@@ -102,6 +102,8 @@ def display_name(name: str, lang: str = "en") -> str:
     control'); a name outside the library reads as words, without underscores."""
     plain = STRATEGY_NAMES.get(name) or SHOCK_NAMES.get(name)
     if plain is None:
+        if name.endswith(".toml") or "/" in name or "\\" in name:  # a file: its name
+            return display_name(Path(name).stem, lang)
         plain = name.replace("_", " ")
         return plain[:1].upper() + plain[1:]
     return gettext(plain, lang)

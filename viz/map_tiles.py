@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import math
 import os
+import re
+from functools import lru_cache
 from urllib.parse import urlparse
 
 import numpy as np
@@ -38,11 +40,15 @@ def check_template(url: str) -> str:
     ParameterError naming the value and what is allowed."""
     parsed = urlparse(url)
     missing = [k for k in ("{z}", "{x}", "{y}") if k not in url]
-    if parsed.scheme not in ("http", "https") or not parsed.netloc or missing:
-        why = (f"lacks {', '.join(missing)}" if missing and parsed.scheme in ("http", "https")
-               else "is not an http(s) address")
+    other = sorted(set(re.findall(r"{[^}]*}", url)) - {"{z}", "{x}", "{y}"})
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or missing or other:
+        why = ("is not an http(s) address" if parsed.scheme not in ("http", "https")
+               or not parsed.netloc else f"lacks {', '.join(missing)}" if missing else
+               f"has {', '.join(other)}, which is not filled in (choose one server, e.g. "
+               "write 'a' for {s})")
         raise ParameterError(f"--map-tiles {url!r} {why}; allowed: an XYZ tile URL template "
-                             "such as https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+                             "with {z}, {x} and {y} only, such as "
+                             "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
     return url
 
 
@@ -54,17 +60,39 @@ def check_district(district) -> None:
                              "under it; give its file a CRS, or leave --map-tiles out")
 
 
-def to_mercator(district, xy: np.ndarray) -> np.ndarray:
-    """Positions (k, 2) in the district's CRS, in Web Mercator metres (EPSG:3857)."""
+@lru_cache(maxsize=8)
+def _to_web(crs: str):
     from pyproj import Transformer
 
-    to_web = Transformer.from_crs(district.crs, "EPSG:3857", always_xy=True)
-    return np.column_stack(to_web.transform(xy[:, 0], xy[:, 1]))
+    return Transformer.from_crs(crs, "EPSG:3857", always_xy=True)
+
+
+def to_mercator(district, xy: np.ndarray) -> np.ndarray:
+    """Positions (k, 2) in the district's CRS, in Web Mercator metres (EPSG:3857)."""
+    return np.column_stack(_to_web(district.crs).transform(xy[:, 0], xy[:, 1]))
 
 
 def mercator_rings(district) -> list[list[np.ndarray]]:
-    """The district's rings, grid by grid, in Web Mercator metres (EPSG:3857)."""
-    return [[to_mercator(district, r) for r in parts] for parts in district.rings]
+    """The district's rings, grid by grid, in Web Mercator metres (EPSG:3857), projected
+    once per district (the map redraws every day) and then reused."""
+    return _rings_cached(district.digest, district.crs, id(district.rings), district)
+
+
+_RINGS: dict[tuple, list] = {}
+
+
+def _rings_cached(digest: str, crs: str, rings_id: int, district) -> list[list[np.ndarray]]:
+    key = (digest, crs, rings_id)
+    if key not in _RINGS:
+        if len(_RINGS) >= 8:
+            _RINGS.pop(next(iter(_RINGS)))
+        # all rings in one call: one transform over every vertex, then cut back apart
+        flat = [r for parts in district.rings for r in parts]
+        web = to_mercator(district, np.concatenate(flat))
+        cuts = np.cumsum([len(r) for r in flat])[:-1]
+        pieces = iter(np.split(web, cuts))
+        _RINGS[key] = [[next(pieces) for _ in parts] for parts in district.rings]
+    return _RINGS[key]
 
 
 def zoom_for(span_m: float, width_px: int) -> int:
@@ -107,8 +135,9 @@ def tile_url(template: str, z: int, x: int, y: int) -> str:
 
 
 def from_env() -> tuple[str | None, str]:
-    """(the tile URL template `grassroots ui` was given, its attribution), or (None, "")."""
+    """(the tile URL template `grassroots ui` was given, its attribution: the one given,
+    else the tile server's name), or (None, "")."""
     url = os.environ.get(ENV) or None
     if url is None:
         return None, ""
-    return url, os.environ.get(ENV_ATTRIBUTION) or f"map tiles: {urlparse(url).netloc}"
+    return url, os.environ.get(ENV_ATTRIBUTION) or urlparse(url).netloc

@@ -215,7 +215,8 @@ def DistrictMap(model: WorkshopModel, snap: Snapshot, runs):
                     m.district, colours, title=f"{run.label}: {_(map_mode.value)}",
                     tiles=tiles), classes=["gr-district-map"], style="width: 100%")
     if tiles:
-        solara.Text(attribution, classes=["gr-map-attribution"],
+        solara.Text(_("Map tiles: {source}").format(source=attribution),
+                    classes=["gr-map-attribution"],
                     style={"font-size": "10px", "color": "rgba(0,0,0,.6)"})
     legend = legend + city_map.point_legend(model.a.district)
     solara.HTML(tag="div", unsafe_innerHTML=_district_legend_html(legend))
