@@ -17,12 +17,16 @@ import pytest
 from sim.flags import COLUMNS
 from tests.engine_helpers import assert_same_run, col, make
 
+# The directional claims hold for a strategy in its routine: every run here has the
+# default warm-up and a year's tenure (run.tenure_days 365), where social capital, trust
+# and volunteers' motivation have settled (issue 21). Only the reference engine's
+# equality check, whose subject is not tenure, keeps a short past (that engine is slow).
 SHORT = {"run.warm_up_days": 10, "run.tenure_days": 15}
 SEEDS = (1, 2, 3)
 
 
-def _with(**kw) -> dict:
-    out = dict(SHORT)
+def _with(past: dict | None = None, **kw) -> dict:
+    out = dict(past or {})
     out.update({(k if "." in k else f"governance.{k}"): v for k, v in kw.items()})
     return out
 
@@ -49,8 +53,8 @@ class Watch:
                               "broadcast_warnings": 0.5, "registry_outreach_per_10k": 300.0}),
 ])
 def test_reference_equals_kernels_new_mechanisms(strategy, over):
-    fast = make(strategy, "flood", n=600, days=25, seed=7, overrides=_with(**over))
-    ref = make(strategy, "flood", n=600, days=25, seed=7, overrides=_with(**over),
+    fast = make(strategy, "flood", n=600, days=25, seed=7, overrides=_with(SHORT, **over))
+    ref = make(strategy, "flood", n=600, days=25, seed=7, overrides=_with(SHORT, **over),
                engine="reference")
     fast.run()
     ref.run()
@@ -115,13 +119,16 @@ def test_registry_outreach_reaches_only_registered_households():
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_broadcast_warns_more_households_without_smartphones(seed):
+    # warned before the water comes: by the end word of mouth has told every household
+    # of the warned grids either way (with a year in place, the default tenure)
     def warned(reach):
         m = make("status_quo", "flood", n=1_500, days=15, seed=seed,
                  overrides=_with(broadcast_warnings=reach))
         ever = np.zeros(m.state.households.n, dtype=bool)
 
         def note(mm):
-            ever[mm.state.households.t_informed >= 0] = True
+            if mm.day < mm.schedule.onset:
+                ever[mm.state.households.t_informed >= 0] = True
 
         m.observers.append(Watch("warn_and_perceive", note))
         m.run()
@@ -134,7 +141,7 @@ def test_broadcast_warns_more_households_without_smartphones(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_steering_with_a_live_dashboard_serves_hit_grids_better_than_frozen(seed):
     def hit_share(frozen):
-        m = make("top_down_digital", "flood", n=2_000, days=25, seed=seed, overrides=SHORT)
+        m = make("top_down_digital", "flood", n=2_000, days=25, seed=seed)
         onset = m.schedule.onset
         keep = {}
         visits = {"hit": 0.0, "all": 0.0}
@@ -258,7 +265,7 @@ def test_central_triage_capacity_holds_cases_back():
 
 
 def test_missed_need_and_false_alarms_are_household_counts():
-    m = make("top_down_digital", "platform_outage", n=1_500, days=30, seed=3, overrides=SHORT)
+    m = make("top_down_digital", "platform_outage", n=1_500, days=30, seed=3)
     m.run()
     h = m.state.households
     last = m.daily[m.day - 1]
