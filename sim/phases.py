@@ -20,7 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sim.kernels.consumption import (
+    close_need_episodes,
     consume_and_restock,
+    deliver_in_the_morning,
     hand_out_packages,
     open_need_episodes,
     order_from_platforms,
@@ -75,8 +77,8 @@ PHASES: tuple[Phase, ...] = (
           "used; shortfall becomes need; walk-in purchases from the grid's shops (rationed); "
           "in a closed grid, orders through delivery platforms and group buying; need "
           "episodes close and open; government food packages in a closed grid",
-          (consume_and_restock, order_from_platforms, order_group_buying, open_need_episodes,
-           hand_out_packages),
+          (deliver_in_the_morning, close_need_episodes, consume_and_restock,
+           order_from_platforms, order_group_buying, open_need_episodes, hand_out_packages),
           ("grid_units.consume_and_restock", "grid_units.order_from_platforms",
            "grid_units.order_group_buying",
            "households.open_need_episode", "grid_units.hand_out_packages")),

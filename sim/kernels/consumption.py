@@ -5,18 +5,52 @@ from numba import njit, prange
 
 
 @njit(cache=True, parallel=True)
-def consume_and_restock(start, stop, is_low_income, reserve_target, perception, supply, income,
-                        closure, t_hardship_end, reserves, need, t_need_start, t_detected,
-                        bought_today, consumed_today, shop_stock, shop_in_today,
-                        shop_share, depot, in_transit, restock_days, low_income_restock_factor,
-                        need_cap_days, stockup_days, perception_threshold, shop_stock_days,
-                        shop_resupply_days, day):
-    """The morning's deliveries, a day of use, and purchases from the grid's shops.
+def deliver_in_the_morning(start, stop, supply, shop_stock, shop_in_today, shop_share, depot,
+                           in_transit, shop_stock_days, shop_resupply_days):
+    """The morning's deliveries, per grid g of n_g households: yesterday's pre-positioned
+    goods (in_transit) land in the depot; the shops get shop_in_today =
+    min(supply_g * shop_resupply_days * n_g * s_g, shop_stock_days * n_g * s_g -
+    shop_stock) (their capacity caps the delivery; s_g = shop_share, 1 unless a
+    district's shop points say otherwise), added to their stock. Parallel over grids.
 
-    Per grid g of n_g households: yesterday's pre-positioned goods (in_transit) land in the
-    depot; the shops get shop_in_today = min(supply_g * shop_resupply_days * n_g * s_g,
-    shop_stock_days * n_g * s_g - shop_stock) (their capacity caps the delivery; s_g =
-    shop_share, 1 unless a district's shop points say otherwise).
+    Writes shop_stock, shop_in_today, depot, in_transit.
+    """
+    for g in prange(start.shape[0]):
+        depot[g] += in_transit[g]
+        in_transit[g] = 0.0
+        n_g = stop[g] - start[g]
+        came = supply[g] * shop_resupply_days * n_g * shop_share[g]
+        room = shop_stock_days * n_g * shop_share[g] - shop_stock[g]
+        if came > room:
+            came = room
+        if came < 0.0:
+            came = 0.0
+        shop_in_today[g] = came
+        shop_stock[g] = shop_stock[g] + came
+
+
+@njit(cache=True, parallel=True)
+def close_need_episodes(need, t_need_start, t_detected):
+    """A need episode runs from the day need turns positive to the day it is met; it
+    is closed here, the next morning, so that the record phase still sees the episode
+    on the day it ends (episodes open in open_need_episodes, after the day's orders).
+
+    Writes t_need_start, t_detected.
+    """
+    for i in prange(need.shape[0]):
+        if need[i] <= 0.0 and t_need_start[i] >= 0:  # yesterday's episode ended
+            t_need_start[i] = -1
+            t_detected[i] = -1
+
+
+@njit(cache=True, parallel=True)
+def consume_and_restock(start, stop, is_low_income, reserve_target, perception, supply, income,
+                        closure, t_hardship_end, reserves, need, bought_today, consumed_today,
+                        shop_stock, restock_days, low_income_restock_factor, need_cap_days,
+                        stockup_days, perception_threshold, day):
+    """A day of use, and purchases from the grid's shops (after the morning's
+    deliveries, deliver_in_the_morning, and the closing of yesterday's need episodes,
+    close_need_episodes).
 
     Each household uses one day of reserves; a shortfall becomes need (capped at
     need_cap_days). It wants to buy at most restock_days * supply * (1 - closure) (the
@@ -30,34 +64,16 @@ def consume_and_restock(start, stop, is_low_income, reserve_target, perception, 
     the shops' stock, every household gets the same fraction of its wish (rationing), so
     stock-ups empty the shelves for others. Purchases pay off need first, the rest goes to
     reserves. consumed_today = the day's use drawn from reserves + the need paid off.
+    Two passes per grid (wishes, then purchases); parallel over grids.
 
-    A need episode runs from the day need turns positive to the day it is met;
-    it is closed here, the next morning, so that the record phase still sees
-    the episode on the day it ends (episodes open in open_need_episodes, after the
-    day's orders). Two passes per grid (wishes, then purchases); parallel over grids.
-
-    Writes reserves, need, bought_today, consumed_today, t_need_start, t_detected,
-    shop_stock, shop_in_today, depot, in_transit.
+    Writes reserves, need, bought_today, consumed_today, shop_stock.
     """
     for g in prange(start.shape[0]):
         a = start[g]
         b = stop[g]
-        depot[g] += in_transit[g]
-        in_transit[g] = 0.0
-        n_g = b - a
-        came = supply[g] * shop_resupply_days * n_g * shop_share[g]
-        room = shop_stock_days * n_g * shop_share[g] - shop_stock[g]
-        if came > room:
-            came = room
-        if came < 0.0:
-            came = 0.0
-        shop_in_today[g] = came
-        stock = shop_stock[g] + came
+        stock = shop_stock[g]
         demand = 0.0
         for i in range(a, b):  # pass 1: the day's use, and what each household wants
-            if need[i] <= 0.0 and t_need_start[i] >= 0:  # yesterday's episode ended
-                t_need_start[i] = -1
-                t_detected[i] = -1
             r = reserves[i] - 1.0
             nd = need[i]
             drawn = 1.0
