@@ -29,7 +29,12 @@ from sim.kernels.consumption import (
     order_group_buying,
 )
 from sim.kernels.departments import serve_departments
-from sim.kernels.detection import detect_on_platform, reach_out_registries, visit_grids
+from sim.kernels.detection import (
+    detect_on_platform,
+    plan_visits,
+    reach_out_registries,
+    visit_grids,
+)
 from sim.kernels.dispatch import dispatch_cases, triage_central
 from sim.kernels.help_seeking import seek_help
 from sim.kernels.mutual_aid import mutual_aid
@@ -89,7 +94,7 @@ PHASES: tuple[Phase, ...] = (
           (detect_on_platform, reach_out_registries),
           ("households.detect_on_platform", "grid_units.reach_out_registries")),
     Phase("5b", "visit_grids", "grid workers visit: chat requests, known vulnerable, "
-          "door to door", (visit_grids,), ("grid_units.visit_households",)),
+          "door to door", (plan_visits, visit_grids), ("grid_units.visit_households",)),
     Phase("5c", "dispatch_cases", "open cases go on to the departments: outreach, "
           "automated, direct (closed loop) or through the central triage queue",
           (dispatch_cases, triage_central),

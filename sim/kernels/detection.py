@@ -96,34 +96,25 @@ def _visit(i, need, t_need_last, t_visited, t_case, t_dispatch, t_detected, was_
 
 
 @njit(cache=True, parallel=True)
-def visit_grids(start, stop, cursor, visits_today, hazard, need, t_need_last, is_known,
-                asked_today, t_visited, t_case, t_dispatch, t_detected, was_detected,
-                is_on_dashboard, detected_by, case_channel, dashboard_cases, handoffs_today,
-                visit_capacity, time_off_visits, hazard_mobility_loss, revisit_days,
-                kpi_pressure, close_after_days, chat_groups, dashboard_steering,
+def plan_visits(start, stop, visits_today, hazard, dashboard_cases, handoffs_today,
+                visit_capacity, time_off_visits, hazard_mobility_loss, dashboard_steering,
                 handoff_visit_cost, seed, day):
-    """Each grid worker visits up to c_g x (1 - time_off_visits) x
-    (1 - hazard_mobility_loss x hazard) - handoff_visit_cost x handoffs_today
-    households (not below 0), where handoffs_today are the cases the worker
-    handed over directly yesterday (phase 5c runs after this one). time_off_visits
-    is the share of the day off visits: reports and the community work the strategy
-    asks (sim.pars_governance.time_off_visits).
+    """How many households each grid worker can visit today: c_g x (1 - time_off_visits)
+    x (1 - hazard_mobility_loss x hazard) - handoff_visit_cost x handoffs_today (not
+    below 0), where handoffs_today are the cases the worker handed over directly
+    yesterday (phase 5c runs after this one), its fraction rounded up with its own
+    probability, at most the grid's households. time_off_visits is the share of the
+    day off visits: reports and the community work the strategy asks
+    (sim.pars_governance.time_off_visits).
 
     c_g is the grid's share of the city's visit capacity: visit_capacity x
     (1 - dashboard_steering) in every grid, plus a pool of visit_capacity x
     dashboard_steering x (number of grids) sent to grids in proportion to
     dashboard_cases (what the dashboard shows: frozen while the platform is
-    down); equally if it shows nothing.
+    down); equally if it shows nothing. The plan goes into visits_today, which
+    visit_grids then replaces by the visits made.
 
-    The day's visits, in order of priority: (A) households with no open case
-    that asked in the chat group (when groups exist the worker is in them); (B) known
-    vulnerable households not visited for revisit_days; (C) the door-to-door
-    round, which resumes where it stopped (cursor). Tiers A and B scan the
-    grid from a random starting door each day. The capacity's fraction is
-    rounded up with its own probability.
-
-    A visit is `_visit`. Writes t_visited, t_case, t_dispatch, t_detected,
-    was_detected, is_on_dashboard, detected_by, case_channel, cursor, visits_today.
+    Writes visits_today.
     """
     n_grids = start.shape[0]
     shown = 0.0
@@ -131,8 +122,7 @@ def visit_grids(start, stop, cursor, visits_today, hazard, need, t_need_last, is
         for g in range(n_grids):
             shown += dashboard_cases[g]
     for g in prange(n_grids):
-        a = start[g]
-        n_g = stop[g] - a
+        n_g = stop[g] - start[g]
         own = visit_capacity * (1.0 - dashboard_steering)
         if shown > 0.0:
             own += visit_capacity * dashboard_steering * n_grids * (dashboard_cases[g] / shown)
@@ -141,7 +131,30 @@ def visit_grids(start, stop, cursor, visits_today, hazard, need, t_need_last, is
         cap = (own * (1.0 - time_off_visits) * (1.0 - hazard_mobility_loss * hazard[g])
                - handoff_visit_cost * handoffs_today[g])
         cap = max(cap, 0.0)
-        k = min(n_g, int(math.floor(cap + uniform(seed, day, S_VISIT_ROUNDING, g))))
+        visits_today[g] = min(n_g, int(math.floor(cap + uniform(seed, day, S_VISIT_ROUNDING,
+                                                                   g))))
+
+
+@njit(cache=True, parallel=True)
+def visit_grids(start, stop, cursor, visits_today, need, t_need_last, is_known, asked_today,
+                t_visited, t_case, t_dispatch, t_detected, was_detected, is_on_dashboard,
+                detected_by, case_channel, revisit_days, kpi_pressure, close_after_days,
+                chat_groups, seed, day):
+    """Each grid worker makes the visits plan_visits planned (visits_today), in order
+    of priority: (A) households with no open case that asked in the chat group (when
+    groups exist the worker is in them); (B) known vulnerable households not visited
+    for revisit_days; (C) the door-to-door round, which resumes where it stopped
+    (cursor). Tiers A and B scan the grid from a random starting door each day.
+
+    A visit is `_visit`; visits_today ends as the visits made. Writes t_visited,
+    t_case, t_dispatch, t_detected, was_detected, is_on_dashboard, detected_by,
+    case_channel, cursor, visits_today.
+    """
+    n_grids = start.shape[0]
+    for g in prange(n_grids):
+        a = start[g]
+        n_g = stop[g] - a
+        k = visits_today[g]
         offset = int(uniform(seed, day, S_VISIT_START, g) * n_g)
         done = 0
         # tier A: requests the worker receives (chat posts); tier B: known vulnerable
