@@ -42,7 +42,7 @@ from sim.kernels.observation import observe
 from sim.kernels.preposition import preposition, ship_packages
 from sim.kernels.record import record_goods, record_help, record_people, record_workers
 from sim.kernels.shock import apply_shock, damage_shops
-from sim.kernels.social import update_trust_and_social_capital, update_volunteers
+from sim.kernels.social import update_social_capital, update_trust, update_volunteers
 from sim.kernels.volunteers import serve_volunteers
 from sim.kernels.warning import snapshot_telling, warn_and_perceive
 from sim.kernels.wellbeing import update_wellbeing
@@ -113,7 +113,7 @@ PHASES: tuple[Phase, ...] = (
     Phase("7", "update_wellbeing", "stress from need, heat and damage; recovery",
           (update_wellbeing,), ("households.update_wellbeing",)),
     Phase("8a", "update_trust_and_social_capital", "trust and social capital",
-          (update_trust_and_social_capital,),
+          (update_trust, update_social_capital),
           ("households.update_trust_and_social_capital",)),
     Phase("8b", "update_volunteers", "volunteer motivation, fatigue, burnout",
           (update_volunteers,), ("volunteers.update_motivation",)),

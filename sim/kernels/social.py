@@ -4,28 +4,18 @@ from numba import njit, prange
 
 
 @njit(cache=True, parallel=True)
-def update_trust_and_social_capital(grid, has_digital_access, n_grid_ties, need,
-                                    department_in_today,
-                                    aid_in_today, aid_out_today, volunteer_in_today, telecom,
-                                    t_request, trust, trust0, social_capital,
-                                    social_capital0, trust_gain, trust_gain_coordinated,
-                                    trust_loss, trust_relax, patience_days, sc_gain_aid,
-                                    sc_gain_chat, sc_relax, social_capital_investment,
-                                    chat_groups, volunteer_coordination, chat_needs_ties,
-                                    day):
+def update_trust(need, department_in_today, volunteer_in_today, t_request, trust, trust0,
+                 trust_gain, trust_gain_coordinated, trust_loss, trust_relax, patience_days,
+                 volunteer_coordination, day):
     """Trust rises by trust_gain * (1 - trust) when a department serves the
     household, else by trust_gain_coordinated * (1 - trust) when volunteers
     bring help under volunteer coordination (help the grid arranges), else
     falls by trust_loss * trust on each day a platform request has waited more
     than patience_days; then it relaxes toward its baseline by
     trust_relax * (trust0 - trust). A request is forgotten once need is met.
-    Social capital rises by sc_gain_aid * (1 - s) on a day of mutual aid
-    or volunteer help, by sc_gain_chat * telecom * (1 - s) for chat group
-    members (a smartphone and, under chat_needs_ties, a tie in the grid), by
-    social_capital_investment * (1 - s), and relaxes toward its baseline by
-    sc_relax * (s0 - s). Writes trust, social_capital, t_request.
+    Writes trust, t_request.
     """
-    for i in prange(grid.shape[0]):
+    for i in prange(trust.shape[0]):
         t = trust[i]
         if department_in_today[i] > 0.0:
             t += trust_gain * (1.0 - t)
@@ -37,6 +27,20 @@ def update_trust_and_social_capital(grid, has_digital_access, n_grid_ties, need,
         trust[i] = t
         if need[i] <= 0.0:
             t_request[i] = -1
+
+
+@njit(cache=True, parallel=True)
+def update_social_capital(grid, has_digital_access, n_grid_ties, aid_in_today, aid_out_today,
+                          volunteer_in_today, telecom, social_capital, social_capital0,
+                          sc_gain_aid, sc_gain_chat, sc_relax, social_capital_investment,
+                          chat_groups, chat_needs_ties):
+    """Social capital rises by sc_gain_aid * (1 - s) on a day of mutual aid
+    or volunteer help, by sc_gain_chat * telecom * (1 - s) for chat group
+    members (a smartphone and, under chat_needs_ties, a tie in the grid), by
+    social_capital_investment * (1 - s), and relaxes toward its baseline by
+    sc_relax * (s0 - s), kept within 0-1. Writes social_capital.
+    """
+    for i in prange(grid.shape[0]):
         s = social_capital[i]
         if aid_in_today[i] > 0.0 or aid_out_today[i] > 0.0 or volunteer_in_today[i] > 0.0:
             s += sc_gain_aid * (1.0 - s)
