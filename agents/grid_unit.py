@@ -166,8 +166,9 @@ class GridUnit(mesa.Agent):
 
     def order_group_buying(self):
         """While the grid is closed: building leads' bulk orders from supply-guarantee
-        enterprises outside the grid (households with a smartphone, or all under
-        group_buy_offline), each order thinned where the household's ties are weak,
+        enterprises outside the grid (households of a building with a lead, with a
+        smartphone, or all of them under group_buy_offline), each order thinned where the
+        household's ties are weak,
         within the suppliers' capacity; every order gets the same fraction when they
         exceed it."""
         b, g, today = self.model.params.behaviour, self.model.params.governance, self.model.today
@@ -178,7 +179,8 @@ class GridUnit(mesa.Agent):
         limit = b.group_buy_days * kappa * (self.stop - self.start)
         if limit <= 0.0:
             return
-        who = [h for h in self.households() if h.has_digital_access or g.group_buy_offline]
+        who = [h for h in self.households()
+               if h.has_group_lead and (h.has_digital_access or g.group_buy_offline)]
         theta = b.chat_thinning
         self.group_in_today = self._ration(
             who, lambda h: ((1.0 - theta) + theta * h.social_capital) * h.order_wish(), limit)

@@ -174,6 +174,19 @@ class BehaviourPars:
                                        "Food Systems), limited by the whitelisted suppliers' "
                                        "passes, sorting and drivers; from a tenth to most of "
                                        "daily use")
+    group_buy_lead_share: float = par(1.0, 0.0, 1.0, "share", "Buildings with a group-buying "
+                                      "lead",
+                                      "Share of buildings with a group-buying lead (团长) who "
+                                      "collects orders and receives the bulk deliveries; "
+                                      "households of a building without one cannot join group "
+                                      "buying (1: every building, as before this dial)",
+                                      plausible=(0.2, 1.0),
+                                      source="assumption: in the 2022 Shanghai lockdown group "
+                                             "orders needed a volunteer lead with supplier "
+                                             "contacts and a pass, and compounds differed in "
+                                             "having one (older compounds with many elderly "
+                                             "residents less often); no survey gives the share: "
+                                             "from a fifth of the buildings to all of them")
     donation_share: float = par(0.3, 0.0, 1.0, "share", "Donations to volunteers",
                                 "Share of its surplus above aid_keep_days a household not in need "
                                 "gives volunteers when they collect, per day",

@@ -251,6 +251,12 @@ def build(params: Params, district=None) -> State:
     h.grid[:] = grid
     for name, values in d.items():
         getattr(h, name)[:] = values
+    # a building has a group-buying lead with probability group_buy_lead_share (one draw
+    # per building: its households share it); at 1, every building, as before the dial
+    n_buildings = int(building.max()) + 1 if n else 0
+    lead = (rng.uniform_array(seed, -1, rng.S_GROUP_LEAD, n_buildings)
+            < params.behaviour.group_buy_lead_share)
+    h.has_group_lead[:] = lead[building]
     open_registries(state, params, seed, district)
 
     v = state.volunteers

@@ -62,6 +62,7 @@ S_WARN_BROADCAST = 43
 S_OUTREACH_ROUNDING = 44
 S_INFO_LOSS = 45
 S_TRIAGE_ROUNDING = 46
+S_GROUP_LEAD = 47
 
 
 @njit(cache=True, inline="always")

@@ -30,6 +30,8 @@ HOUSEHOLD_FIELDS: dict[str, tuple[type, float, str]] = {
     "is_registry_open": (np.bool_, False, "registered, and the registry is opened to the grid"),
     "is_known": (np.bool_, False, "the grid worker knows the household is vulnerable"),
     "exposure": (np.float64, 0.0, "exposure to hazards, 0-1 (ground floor, old building)"),
+    "has_group_lead": (np.bool_, True, "the household's building has a group-buying lead "
+                       "(团长) who organises bulk orders while the grid is closed"),
     "reserve_target": (np.float64, 0.0, "habitual stock of essentials, days"),
     "social_capital0": (np.float64, 0.0, "baseline social capital, 0-1"),
     "trust0": (np.float64, 0.0, "baseline trust in government, 0-1"),

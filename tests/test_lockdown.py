@@ -93,3 +93,31 @@ def test_household_differences_have_the_observed_signs():
     assert OUTPUTS["or_bonding_social_capital"].fn(o) < 1.0
     assert OUTPUTS["or_income_loss"].fn(o) > 1.0
     assert OUTPUTS["or_migrant"].fn(o) > 1.0
+
+
+def test_group_buying_reaches_only_buildings_with_a_lead():
+    """The unevenness dial (issue 23): a building without a group-buying lead (团长)
+    cannot join group orders; the draw is one per building. At 1 (the default) every
+    building has one and nothing changes; at 0 no group order comes in."""
+    m_all, group_all, _ = _channels({})
+    m_none, group_none, _ = _channels({"behaviour.group_buy_lead_share": 0.0})
+    m_half, group_half, _ = _channels({"behaviour.group_buy_lead_share": 0.5})
+    assert m_all.state.households.has_group_lead.all()
+    assert group_none == 0 < group_half < group_all
+    h = m_half.state.households
+    per_building = [np.unique(h.has_group_lead[h.building == b]) for b in np.unique(h.building)]
+    assert all(len(u) == 1 for u in per_building)  # a building's households share its lead
+    assert 0.3 < np.mean([u[0] for u in per_building]) < 0.7
+
+
+def test_the_engines_agree_with_buildings_without_a_lead():
+    from tests.engine_helpers import assert_same_run
+
+    over = {"run.warm_up_days": 5, "run.tenure_days": 5, "behaviour.group_buy_lead_share": 0.4}
+    fast = make("community_resilience", "lockdown", n=600, days=25, seed=2, overrides=over)
+    ref = make("community_resilience", "lockdown", n=600, days=25, seed=2, overrides=over,
+               engine="reference")
+    fast.run()
+    ref.run()
+    assert_same_run(fast, ref)
+    assert col(fast, "help_self_days").sum() > 0

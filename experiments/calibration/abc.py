@@ -42,8 +42,8 @@ from sim.errors import OutputError, SpecError
 # capacity in a sudden shock.
 PARAM_GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "lockdown budget and access": (
-        ("behaviour.group_buy_days", "behaviour.platform_delivery_days",
-         "governance.warehouse_resupply_per_10k"),
+        ("behaviour.group_buy_days", "behaviour.group_buy_lead_share",
+         "behaviour.platform_delivery_days", "governance.warehouse_resupply_per_10k"),
         ("share_ever_in_need", "or_income_loss", "or_prepared")),
     "stocks at onset": (
         ("population.reserve_days", "behaviour.restock_days", "behaviour.stockup_days"),

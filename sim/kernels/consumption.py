@@ -196,16 +196,17 @@ def order_from_platforms(start, stop, has_digital_access, is_low_income, reserve
 
 
 @njit(cache=True, parallel=True)
-def order_group_buying(start, stop, has_digital_access, is_low_income, reserve_target,
-                       social_capital, closure, income, t_hardship_end, reserves, need,
-                       bought_today, consumed_today, group_in_today, restock_days,
-                       low_income_restock_factor, group_buy_days, group_buy_offline,
-                       chat_thinning, day):
+def order_group_buying(start, stop, has_digital_access, has_group_lead, is_low_income,
+                       reserve_target, social_capital, closure, income, t_hardship_end,
+                       reserves, need, bought_today, consumed_today, group_in_today,
+                       restock_days, low_income_restock_factor, group_buy_days,
+                       group_buy_offline, chat_thinning, day):
     """While a grid is closed (closure > 0), building leads collect orders in chat groups
     and buy in bulk from supply-guarantee enterprises outside the grid's shops: they
     deliver at most group_buy_days * closure * n_g a day, goods from outside the city's
-    shops (group_in_today). Open to households with a smartphone, and to every household
-    under group_buy_offline (neighbours and volunteers order for those without one). A
+    shops (group_in_today). Open to households whose building has a lead (has_group_lead)
+    and who have a smartphone, or, under group_buy_offline, every household of such a
+    building (neighbours and volunteers order for those without one). A
     household orders what it would order from a platform (order_from_platforms) times
     (1 - chat_thinning) + chat_thinning * social_capital: groups work through neighbours,
     and thin where ties are weak, as chat groups do (seek_help). If the orders exceed what
@@ -225,7 +226,7 @@ def order_group_buying(start, stop, has_digital_access, is_low_income, reserve_t
             continue
         demand = 0.0
         for i in range(a, b):
-            if has_digital_access[i] or group_buy_offline:
+            if has_group_lead[i] and (has_digital_access[i] or group_buy_offline):
                 thin = (1.0 - chat_thinning) + chat_thinning * social_capital[i]
                 demand += thin * _order_wish(i, g, is_low_income, reserve_target, closure,
                                              income, t_hardship_end, reserves, need,
@@ -237,7 +238,7 @@ def order_group_buying(start, stop, has_digital_access, is_low_income, reserve_t
             frac = limit / demand
         sold = 0.0
         for i in range(a, b):
-            if has_digital_access[i] or group_buy_offline:
+            if has_group_lead[i] and (has_digital_access[i] or group_buy_offline):
                 thin = (1.0 - chat_thinning) + chat_thinning * social_capital[i]
                 got = frac * (thin * _order_wish(i, g, is_low_income, reserve_target, closure,
                                                  income, t_hardship_end, reserves, need,
