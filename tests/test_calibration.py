@@ -233,3 +233,13 @@ def test_robustness_ranges_from_posterior(tmp_path, monkeypatch, capsys):
     assert u["behaviour.aid_share"] == (0.2, 0.8)  # the others keep their plausible ranges
     assert main(["robustness", "--ranges", str(tmp_path / "no.parquet")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_the_cliff_diagnostic_reads_the_shanghai_target():
+    """`python -m experiments.calibration.cliff` (docs/calibration.md, "The lead dial"):
+    the share going without, under the target's strategy and shock, over a grid."""
+    from experiments.calibration.cliff import table
+
+    t = table(seeds=(1,), households=600, group_buy=(0.6,), leads=(1.0, 0.0))
+    assert t.shape == (1, 2) and ((0.0 <= t) & (t <= 1.0)).all()
+    assert t[0, 1] > t[0, 0]  # no building led: no group orders, more go without
