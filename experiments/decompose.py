@@ -45,6 +45,7 @@ import itertools
 import json
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -320,7 +321,7 @@ def check(spec: DecomposeSpec):
         raise SpecError(f"{spec.a} and {spec.b} are the same strategy: there is no lever gap "
                         "to decompose")
     if spec.worlds:  # a lever drawn for one side may differ in some world only
-        _, worlds = world_levers(spec, a, b)
+        _, worlds = world_levers(spec)
         pl = players(a, b, spec.by, also={lv for _, aw, bw in worlds for lv in LEVERS
                                           if aw[lv] != bw[lv]})
     if not pl:
@@ -329,14 +330,18 @@ def check(spec: DecomposeSpec):
     return a, b, pl
 
 
-def world_levers(spec: DecomposeSpec, a: dict[str, Any], b: dict[str, Any]):
+@lru_cache(maxsize=4)
+def world_levers(spec: DecomposeSpec):
     """The worlds of `--worlds`: (the robustness spec that draws them, [(the world's
     uncertain parameter values, A's levers there, B's levers there)], one per world).
     Drawn as `grassroots robustness` draws them (experiments.robustness.design) for the
     two strategies, with the parameters held by --set taken out of the uncertainty
-    table."""
+    table; once per spec (`check` and `plan` both need them)."""
     from experiments.robustness import check_robustness, design, lever_columns
+    from scenarios.load import load_strategy
     from sim.params import SPECS, UNCERTAIN
+
+    a, b = lever_values(load_strategy(spec.a)), lever_values(load_strategy(spec.b))
 
     held = dict(spec.overrides)
     rs = check_robustness({"name": "decompose", "worlds": spec.worlds,
@@ -392,7 +397,7 @@ def plan(spec: DecomposeSpec):
 def _plan_worlds(spec: DecomposeSpec, a, b, pl, names):
     from experiments.runners import Task
 
-    _, worlds = world_levers(spec, a, b)
+    _, worlds = world_levers(spec)
     base = {"population.n_households": spec.households, **dict(spec.overrides)}
     index: dict[frozenset, int] = {}
     perms, tasks = [], []
@@ -479,6 +484,17 @@ def summarise(spec: DecomposeSpec, pl, perms, coals, runs: pd.DataFrame,
     return result
 
 
+def outcome_words(outcome: str, _=None) -> str:
+    """An outcome's label as running text: translated by `_`, or, untranslated
+    (English), with a lower-case first letter unless it is an abbreviation ('Q0')."""
+    info = OUTCOME_INFO.get(outcome)
+    label = info.label if info else outcome
+    what = _(label) if _ else label
+    if what == label and label[1:2].islower():
+        what = label[:1].lower() + label[1:]
+    return what
+
+
 def markdown(result: dict[str, Any], _=None, name=None, strategy=None,
              shock=None) -> str:
     """The decomposition as a Markdown section: what was run, the table, how to read it.
@@ -492,11 +508,7 @@ def markdown(result: dict[str, Any], _=None, name=None, strategy=None,
 
     _, name, strategy, shock = _ or same, name or same, strategy or same, shock or same
     spec, att, rout = result["spec"], result["attribution"], result["routine"]
-    info = OUTCOME_INFO.get(spec.outcome)
-    label = info.label if info else spec.outcome
-    what = _(label)
-    if what == label and label[1:2].islower():  # English running text: lower case
-        what = label[:1].lower() + label[1:]
+    what = outcome_words(spec.outcome, _)
     words = {"a": strategy(spec.a), "b": strategy(spec.b), "shock": shock(spec.shock),
              "what": what, "n": f"{spec.households:,}", "days": spec.days,
              "seed": spec.seed, "last": spec.seed + spec.seeds - 1, "worlds": spec.worlds,

@@ -62,13 +62,20 @@ def test_a_lever_with_no_effect_gets_zero():
     assert att.interaction == pytest.approx(30.0)
 
 
+def _dud_strategy(tmp_path):
+    """community_resilience with depot access (a dud: nothing is pre-positioned) and a
+    heavier reporting burden: two lever groups, one of which changes nothing."""
+    b = tmp_path / "community_b.toml"
+    b.write_text('name = "community_b"\nextends = "community_resilience"\n[governance]\n'
+                 'depot_access = true\nreporting_burden = 0.6\n')
+    return b
+
+
 def test_a_real_decomposition_adds_up_and_a_dead_lever_gets_zero(tmp_path):
     # depot access without pre-positioning moves nothing (the depots stay empty), so its
     # group gets exactly 0 against a strategy file that differs from community_resilience
     # in it and in reporting burden only
-    b = tmp_path / "community_b.toml"
-    b.write_text('name = "community_b"\nextends = "community_resilience"\n[governance]\n'
-                 'depot_access = true\nreporting_burden = 0.6\n')
+    b = _dud_strategy(tmp_path)
     spec = dc.DecomposeSpec("community_resilience", str(b), "flood", households=1_000, days=40,
                             seeds=2)
     res = dc.run(spec, tmp_path / "out", executor="serial", progress=False)
@@ -159,9 +166,7 @@ def test_worlds_attributions_sum_to_the_mean_gap_exactly():
 def test_a_decomposition_over_worlds_runs_each_world_on_its_own_draws(tmp_path):
     # a dud group (depot access without pre-positioning) gets exactly 0 in every world;
     # the worlds draw the uncertainty table, so their gaps differ
-    b = tmp_path / "community_b.toml"
-    b.write_text('name = "community_b"\nextends = "community_resilience"\n[governance]\n'
-                 'depot_access = true\nreporting_burden = 0.6\n')
+    b = _dud_strategy(tmp_path)
     spec = dc.DecomposeSpec("community_resilience", str(b), "flood", households=1_000, days=30,
                             worlds=3)
     pl, perms, coals, tasks = dc.plan(spec)

@@ -64,18 +64,14 @@ def write_decomposition(result, out, seconds: float | None = None, lang: str = "
     writer for `grassroots decompose` and `grassroots compare --decompose`."""
     from pathlib import Path
 
-    from experiments.decompose import markdown
+    from experiments.decompose import markdown, outcome_words
     from sim.io import atomic_write
-    from sim.metrics import OUTCOME_INFO
     from viz.i18n import check_lang, display_name, player_name, translator
 
     _ = translator(check_lang(lang))
     out = Path(out)
     spec, att = result["spec"], result["attribution"]
-    info = OUTCOME_INFO.get(spec.outcome)
-    label = info.label if info else spec.outcome
-    label = _(label) if lang != "en" else (label[:1].lower() + label[1:]
-                                           if label[1:2].islower() else label)
+    label = outcome_words(spec.outcome, _)
     save_waterfall(att, out / "waterfall.png",
                    _("{b} minus {a}, {shock}: shock-attributable {what}").format(
                        b=display_name(spec.b, lang), a=display_name(spec.a, lang),

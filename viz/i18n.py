@@ -44,6 +44,7 @@ SHOCK_NAMES = {
     "economic": N_("Economic shock"),
     "compound": N_("Compound shock (flood, then lockdown)"),
     "earthquake": N_("Earthquake"),
+    "none (everyday)": N_("No shock (everyday)"),  # experiments.robustness.EVERYDAY
 }
 
 

@@ -72,27 +72,15 @@ def to_mercator(district, xy: np.ndarray) -> np.ndarray:
     return np.column_stack(_to_web(district.crs).transform(xy[:, 0], xy[:, 1]))
 
 
+@lru_cache(maxsize=8)
 def mercator_rings(district) -> list[list[np.ndarray]]:
     """The district's rings, grid by grid, in Web Mercator metres (EPSG:3857), projected
-    once per district (the map redraws every day) and then reused."""
-    return _rings_cached(district.digest, district.crs, id(district.rings), district)
-
-
-_RINGS: dict[tuple, list] = {}
-
-
-def _rings_cached(digest: str, crs: str, rings_id: int, district) -> list[list[np.ndarray]]:
-    key = (digest, crs, rings_id)
-    if key not in _RINGS:
-        if len(_RINGS) >= 8:
-            _RINGS.pop(next(iter(_RINGS)))
-        # all rings in one call: one transform over every vertex, then cut back apart
-        flat = [r for parts in district.rings for r in parts]
-        web = to_mercator(district, np.concatenate(flat))
-        cuts = np.cumsum([len(r) for r in flat])[:-1]
-        pieces = iter(np.split(web, cuts))
-        _RINGS[key] = [[next(pieces) for _ in parts] for parts in district.rings]
-    return _RINGS[key]
+    once per district (the map redraws every day; a District hashes by identity) in
+    one transform over every vertex, then cut back apart."""
+    flat = [r for parts in district.rings for r in parts]
+    web = to_mercator(district, np.concatenate(flat))
+    pieces = iter(np.split(web, np.cumsum([len(r) for r in flat])[:-1]))
+    return [[next(pieces) for _ in parts] for parts in district.rings]
 
 
 def zoom_for(span_m: float, width_px: int) -> int:

@@ -16,11 +16,8 @@ import pandas as pd  # noqa: E402
 
 def _short(name: str, lang: str = "en") -> str:
     """A strategy's or shock's plain name (the no-shock runs' label included)."""
-    from experiments.robustness import EVERYDAY
-    from viz.i18n import display_name, gettext
+    from viz.i18n import display_name
 
-    if name == EVERYDAY:
-        return gettext("No shock (everyday)", lang)
     return display_name(name, lang)
 
 

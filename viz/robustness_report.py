@@ -89,8 +89,7 @@ class _Words:
         self._display = display_name
 
     def name(self, n: str) -> str:
-        return self.t(N_("No shock (everyday)")) if n == EVERYDAY else self._display(n,
-                                                                                     self.lang)
+        return self._display(n, self.lang)
 
     def outcome(self, o: str) -> str:
         info = OUTCOME_INFO.get(o)
