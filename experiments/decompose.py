@@ -278,10 +278,16 @@ class DecomposeSpec:
     outcome: str = "crisis_household_days"
     overrides: tuple[tuple[str, Any], ...] = ()
     worlds: int = 0  # 0: at the stated values; W >= 2: the mean gap over W plausible worlds
+    # --worlds: (name, low, high) replacing the uncertainty table's range of a parameter
+    # (by default the calibrated preset's 5-95% posterior intervals)
+    ranges: tuple[tuple[str, Any, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d = dict(self.__dict__)
         d["overrides"] = [list(kv) for kv in self.overrides]
+        d["ranges"] = [list(r) for r in self.ranges]
+        if not self.ranges:
+            del d["ranges"]  # as a folder from before ranges has it, so it resumes
         return d
 
 
@@ -336,7 +342,8 @@ def world_levers(spec: DecomposeSpec):
     uncertain parameter values, A's levers there, B's levers there)], one per world).
     Drawn as `grassroots robustness` draws them (experiments.robustness.design) for the
     two strategies, with the parameters held by --set taken out of the uncertainty
-    table; once per spec (`check` and `plan` both need them)."""
+    table and `spec.ranges` replacing their plausible ranges; once per spec (`check`
+    and `plan` both need them)."""
     from experiments.robustness import check_robustness, design, lever_columns
     from scenarios.load import load_strategy
     from sim.params import SPECS, UNCERTAIN
@@ -348,8 +355,10 @@ def world_levers(spec: DecomposeSpec):
                            "strategies": [spec.a, spec.b], "shocks": [spec.shock],
                            "households": spec.households, "days": spec.days,
                            "seed": spec.seed,
-                           "uncertain": {k: [lo, hi] for k, (lo, hi, _) in UNCERTAIN.items()
-                                         if k not in held}}, "decompose --worlds")
+                           "uncertain": {**{k: [lo, hi] for k, (lo, hi, _) in UNCERTAIN.items()
+                                            if k not in held},
+                                         **{k: [lo, hi] for k, lo, hi in spec.ranges}}},
+                          "decompose --worlds")
     cols = lever_columns(rs)
     out = []
     for row in design(rs).to_dict("records"):

@@ -235,6 +235,122 @@ def test_robustness_ranges_from_posterior(tmp_path, monkeypatch, capsys):
     assert "does not exist" in capsys.readouterr().err
 
 
+def test_the_calibrated_preset_is_the_default_answer(tmp_path, monkeypatch, capsys):
+    """Issue 23 item 5: compare, robustness and decompose hold the calibrated preset by
+    default (robustness and decompose --worlds range its parameters over their posterior
+    intervals); `--params defaults` gives the stylised model; a spec's own values win."""
+    import experiments.decompose
+    import experiments.robustness
+    import viz.decompose_figures
+    import viz.report
+    import viz.robustness_report
+    from experiments.calibration.posterior import load_preset, preset_ranges
+    from grassroots.cli import main
+    from sim.params import UNCERTAIN
+
+    calibrated = load_preset("calibrated")
+    values, ranges = preset_ranges(None)
+    assert values == calibrated and set(ranges) == set(calibrated)
+    assert preset_ranges("defaults") == ({}, {})
+    seen = {}
+    monkeypatch.setattr(viz.report, "compare",
+                        lambda **kw: seen.update(kw) or tmp_path / "report.md")
+    monkeypatch.setattr(viz.report, "finding_of", lambda folder, lang: "the finding")
+    assert main(["compare", "--out", str(tmp_path / "o")]) == 0
+    assert seen["params"] == calibrated
+    assert main(["compare", "--params", "defaults", "--out", str(tmp_path / "o")]) == 0
+    assert seen["params"] is None
+    spec = tmp_path / "own.toml"
+    spec.write_text(Path("experiments/headline.toml").read_text()
+                    + '"population.reserve_days" = 4.0\n')
+    assert main(["compare", "--spec", str(spec), "--out", str(tmp_path / "o")]) == 0
+    assert "population.reserve_days" not in seen["params"]  # the spec's own value wins
+    assert seen["params"]["behaviour.aid_share"] == calibrated["behaviour.aid_share"]
+    assert main(["compare", "--preset-levers", "--out", str(tmp_path / "o")]) == 2
+    assert "--preset-levers" in capsys.readouterr().err
+
+    monkeypatch.setattr(experiments.robustness, "run",
+                        lambda spec, out, **kw: seen.update(spec=spec))
+    monkeypatch.setattr(viz.robustness_report, "write_report",
+                        lambda out, elapsed=None, lang="en": (
+                            (tmp_path / "summary.md").write_text("s"), tmp_path / "r.md")[1])
+    assert main(["robustness", "--out", str(tmp_path / "r")]) == 0
+    u = seen["spec"].uncertain
+    for k, (lo, hi) in ranges.items():
+        assert u[k] == (lo, hi) != UNCERTAIN[k][:2]
+    assert u["behaviour.crowd_out"] == UNCERTAIN["behaviour.crowd_out"][:2]
+    assert main(["robustness", "--params", "defaults", "--out", str(tmp_path / "r")]) == 0
+    assert {k: v for k, v in seen["spec"].uncertain.items()} == {
+        k: (lo, hi) for k, (lo, hi, _) in UNCERTAIN.items()}
+    assert main(["robustness", "--params", "calibrated", "--ranges", "x.parquet"]) == 2
+    assert "one source" in capsys.readouterr().err
+
+    monkeypatch.setattr(experiments.decompose, "run",
+                        lambda spec, out, **kw: seen.update(decompose=spec))
+    monkeypatch.setattr(viz.decompose_figures, "write_decomposition",
+                        lambda *a, **kw: "table")
+    args = ["decompose", "top_down_digital", "community_resilience", "--shock", "flood",
+            "--out", str(tmp_path / "d")]
+    assert main(args + ["--set", "population.reserve_days=5"]) == 0
+    held = dict(seen["decompose"].overrides)
+    assert held == {**calibrated, "population.reserve_days": 5.0}
+    assert seen["decompose"].ranges == ()
+    assert main(args + ["--worlds", "4"]) == 0
+    d = seen["decompose"]
+    assert dict(d.overrides) == {} and {k: (lo, hi) for k, lo, hi in d.ranges} == ranges
+    world = experiments.decompose.world_levers(d)[1][0][0]
+    assert all(lo <= world[k] <= hi for k, (lo, hi) in ranges.items())
+    assert main(args + ["--params", "defaults"]) == 0
+    assert seen["decompose"].overrides == () and seen["decompose"].ranges == ()
+
+
+def test_the_reports_say_which_parameters_they_held():
+    from experiments.calibration.posterior import load_preset
+    from experiments.robustness import load_robustness, with_changes
+    from viz.report import parameters_line
+    from viz.robustness_report import _not_plausible
+
+    calibrated = load_preset("calibrated")
+    size = {"population.n_households": 600, "run.tenure_days": 365}
+    assert "stylised defaults" in parameters_line(size, str)
+    line = parameters_line({**size, **calibrated}, str)
+    assert "calibrated preset" in line and "also held" not in line
+    assert "also held: `behaviour.crowd_out` = 0.1" in parameters_line(
+        {**calibrated, "behaviour.crowd_out": 0.1}, str)
+    assert parameters_line({"behaviour.crowd_out": 0.1}, str) == (
+        "parameters held in every run: `behaviour.crowd_out` = 0.1")
+    spec = load_robustness(None)
+    assert _not_plausible(spec, str) == []
+    unc = {k: list(v) for k, v in spec.uncertain.items() if k != "behaviour.crowd_out"}
+    spec = with_changes(spec, uncertain={**unc, "population.reserve_days": [6, 12]},
+                        fixed={"behaviour.crowd_out": 0.1})
+    text = _not_plausible(spec, str)[0]
+    assert "`population.reserve_days` 6-12 (3-14)" in text
+    assert "Held: `behaviour.crowd_out` = 0.1" in text
+
+
+def test_a_presets_posterior_is_checked(tmp_path):
+    from experiments.calibration.posterior import preset_ranges, with_preset
+
+    p = tmp_path / "p.toml"
+    p.write_text('[params]\n"population.reserve_days" = 9.5\n"behaviour.aid_share" = 0.4\n'
+                 '[posterior]\n"population.reserve_days" = { q05 = 6, q95 = "x" }\n')
+    with pytest.raises(SpecError, match=r"posterior\.population\.reserve_days.*q05 and q95"):
+        preset_ranges(p)
+    p.write_text('[params]\n"population.reserve_days" = 9.5\n"behaviour.aid_share" = 0.4\n'
+                 '[posterior]\n"population.reserve_days" = { q05 = 6, q95 = 12 }\n')
+    values, ranges = preset_ranges(p)
+    assert ranges == {"population.reserve_days": (6.0, 12.0)}
+    unc, held = with_preset({"population.reserve_days": (3, 14), "behaviour.aid_share": (0.2, 0.8),
+                             "behaviour.crowd_out": (0, 0.3)}, {}, values, ranges)
+    assert unc == {"population.reserve_days": [6.0, 12.0], "behaviour.crowd_out": [0, 0.3]}
+    assert held == {"behaviour.aid_share": 0.4}  # no posterior: held at the preset's value
+    unc, held = with_preset({"behaviour.aid_share": (0.2, 0.8)},
+                            {"population.reserve_days": 4.0}, values, ranges)
+    assert held == {"population.reserve_days": 4.0, "behaviour.aid_share": 0.4}
+    assert unc == {}
+
+
 def test_the_cliff_diagnostic_reads_the_shanghai_target():
     """`python -m experiments.calibration.cliff` (docs/calibration.md, "The lead dial"):
     the share going without, under the target's strategy and shock, over a grid."""

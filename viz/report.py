@@ -393,6 +393,27 @@ def finding_of(folder: Path, lang: str = "en") -> str:
     return finding(pd.read_csv(Path(folder) / "cells.csv"), store.manifest()["spec"], lang)
 
 
+def parameters_line(fixed: dict, _) -> str:
+    """Which parameter values the comparison held: the calibrated preset (the default of
+    `grassroots compare`), the stylised defaults, or a preset of the user's."""
+    from experiments.calibration.posterior import DEFAULT_PRESET, load_preset
+
+    own = {k: v for k, v in fixed.items()
+           if k not in ("population.n_households", "run.tenure_days", "population.district")}
+    calibrated = load_preset(DEFAULT_PRESET)
+    if not own:
+        return _("parameters: the stylised defaults (`--params defaults`; docs/ODD.md)")
+    if all(own.get(k) == v for k, v in calibrated.items()):
+        rest = {k: v for k, v in own.items() if k not in calibrated}
+        return (_("parameters: the calibrated preset (experiments/calibration/presets/"
+                  "calibrated.toml, docs/calibration.md; `--params defaults` gives the "
+                  "stylised model)")
+                + (_("; also held: {held}").format(held=", ".join(
+                    f"`{k}` = {v}" for k, v in rest.items())) if rest else ""))
+    return _("parameters held in every run: {held}").format(
+        held=", ".join(f"`{k}` = {v}" for k, v in own.items()))
+
+
 def provenance(store: Store, a: dict, elapsed: float | None, lang: str = "en"
                ) -> list[str]:
     """Where the numbers come from: spec, seeds, sizes, versions, commit (in `lang`)."""
@@ -420,6 +441,7 @@ def provenance(store: Store, a: dict, elapsed: float | None, lang: str = "en"
                       "for years, so social capital and trust have reached each strategy's "
                       "routine; 0 = adopted on day 0; docs/ODD.md, section 5)").format(
                  t=f"{tenure:,}"),
+             "- " + parameters_line(fixed, _),
              "- " + _("runs: {n}").format(n=f"{len(runs):,}")
              + (_(", of which {k} no-shock runs for pairing").format(k=f"{n_none:,}")
                 if n_none else "")

@@ -236,6 +236,7 @@ def write_report(root: str | Path, elapsed: float | None = None, lang: str = "en
           "everyday hardship beside it. Intervals are Wilson 95% intervals; a tie between k "
           "strategies gives each 1/k of the world. How to read this report: "
           "docs/robustness.md.").format(everyday=w.name(EVERYDAY)), "",
+        *_not_plausible(spec, _),
         "## " + _("Summary"), "", *summary]
     with language(w.lang):
         for o in spec.outcomes:
@@ -248,6 +249,26 @@ def write_report(root: str | Path, elapsed: float | None = None, lang: str = "en
     report = root / "report.md"
     atomic_write(report, lambda p: Path(p).write_text("\n".join(lines)))
     return report
+
+
+def _not_plausible(spec, _) -> list[str]:
+    """The ranges that are not the uncertainty table's and the values held (by default
+    the calibrated preset's posterior intervals and values), as one paragraph."""
+    from sim.params import UNCERTAIN
+
+    narrowed = [f"`{k}` {lo:g}-{hi:g} ({UNCERTAIN[k][0]:g}-{UNCERTAIN[k][1]:g})"
+                for k, (lo, hi) in spec.uncertain.items()
+                if k in UNCERTAIN and (lo, hi) != tuple(UNCERTAIN[k][:2])]
+    held = [f"`{k}` = {v:g}" if isinstance(v, (int, float)) else f"`{k}` = {v}"
+            for k, v in spec.fixed.items()]
+    if not narrowed and not held:
+        return []
+    return [_("Not the plausible ranges everywhere (by default `grassroots robustness` "
+              "ranges the parameters a calibration fitted over their 5-95% posterior "
+              "intervals, docs/calibration.md; `--params defaults` gives the plausible "
+              "ranges). Ranged (plausible range in brackets): {ranged}. Held: "
+              "{held}.").format(ranged="; ".join(narrowed) or _("none"),
+                                held="; ".join(held) or _("none")), ""]
 
 
 def _outcome_section(spec, df, tables, o, w, figs, a, b, win_share_bars, regret_boxes,

@@ -28,6 +28,8 @@ from sim.errors import SpecError, shown
 from sim.io import atomic_write, is_dir, is_file, read_json
 
 PRESETS = Path(__file__).parent / "presets"
+DEFAULT_PRESET = "calibrated"  # what compare, robustness and decompose hold by default
+STYLISED = "defaults"  # `--params defaults`: every parameter at its default
 PINNED, OPEN = 0.5, 0.8
 
 
@@ -236,6 +238,110 @@ def write_preset(path: Path, record: dict, summary: pd.DataFrame, out: Path) -> 
 PRESET_KEYS = ("params", "provenance", "posterior")
 
 
+def _preset_doc(name_or_path: str | Path, option: str) -> tuple[Path, dict[str, Any]]:
+    """(file, its tables) of a preset: a .toml file or a name in presets/; the tables'
+    names checked. Errors name the option or the file."""
+    import difflib
+
+    from experiments.spec import read_toml
+
+    p = Path(name_or_path)
+    if not is_file(p) and is_file(PRESETS / f"{name_or_path}.toml"):
+        p = PRESETS / f"{name_or_path}.toml"
+    if is_dir(p):
+        raise SpecError(f"{option}: {shown(str(name_or_path), 200)} is a folder, not a preset "
+                        "file (a .toml file with a [params] table)")
+    if not is_file(p):
+        names = sorted(f.stem for f in PRESETS.glob("*.toml"))
+        raise SpecError(f"{option}: {shown(str(name_or_path), 200)} is neither a preset file "
+                        f"nor a preset name; presets: {', '.join(names) or 'none'}, or "
+                        f"{STYLISED!r} for the stylised model")
+    doc = read_toml(p, "parameter preset")
+    for k in doc:
+        if k not in PRESET_KEYS:
+            close = difflib.get_close_matches(k, PRESET_KEYS, n=1)
+            hint = f" (did you mean [{close[0]}]?)" if close else ""
+            raise SpecError(f"{p}: {shown(k)}: unknown table{hint}; a preset holds "
+                            f"{', '.join(PRESET_KEYS)}")
+    return p, doc
+
+
+def chosen_preset(value: str | Path | None, allow_levers: bool = False,
+                  option: str = "--params") -> dict[str, Any] | None:
+    """The values `--params VALUE` holds fixed: the calibrated preset's when `value`
+    is None (DEFAULT_PRESET, the default answer), nothing for "defaults" (STYLISED:
+    the stylised model, every parameter at its default), else `load_preset`'s."""
+    if str(value) == STYLISED:
+        return None
+    return load_preset(DEFAULT_PRESET if value is None else value, allow_levers, option)
+
+
+def preset_ranges(name_or_path: str | Path | None,
+                  option: str = "--params") -> tuple[dict[str, Any], dict[str, tuple]]:
+    """(values, ranges) of a preset for the commands that sample worlds (`grassroots
+    robustness`, `decompose --worlds`, through `with_preset`): every value of its
+    [params], and the 5-95% posterior interval of each with a [posterior] entry
+    (whole-number parameters widened to whole numbers). None: the calibrated preset;
+    "defaults": neither (the plausible ranges of the uncertainty table)."""
+    if str(name_or_path) == STYLISED:
+        return {}, {}
+    name_or_path = DEFAULT_PRESET if name_or_path is None else name_or_path
+    values = load_preset(name_or_path, option=option)
+    p, doc = _preset_doc(name_or_path, option)
+    post = doc.get("posterior", {})
+    if not isinstance(post, dict):
+        raise SpecError(f"{p}: posterior: needs a table of parameter = {{ q05, q95 }}")
+    ranges = {}
+    for k, entry in post.items():
+        if k not in values:
+            continue  # summarised, not held: the preset's [params] decide what it sets
+        if not (isinstance(entry, dict) and all(
+                isinstance(entry.get(q), (int, float)) and not isinstance(entry.get(q), bool)
+                for q in ("q05", "q95"))):
+            raise SpecError(f"{p}: posterior.{k}: needs numbers q05 and q95 (the "
+                            f"5-95% posterior interval); found {shown(entry)}")
+        ranges[k] = _range(k, entry["q05"], entry["q95"], f"{p}: posterior.{k}")
+    return values, ranges
+
+
+def with_preset(uncertain: dict[str, Any], held: dict[str, Any], values: dict[str, Any],
+                ranges: dict[str, tuple]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(uncertainty ranges, held values) of a world-sampling command under a preset's
+    `values` and posterior `ranges` (`preset_ranges`): a parameter the command already
+    holds stays as it holds it; one it ranges over takes the preset's posterior range,
+    or is held at the preset's value when the preset has no range for it; any other is
+    held at the preset's value."""
+    unc, fixed = {k: list(v) for k, v in uncertain.items()}, dict(held)
+    for k, v in values.items():
+        if k in held:
+            continue
+        if k in ranges and k in unc:
+            unc[k] = list(ranges[k])
+        else:
+            unc.pop(k, None)
+            fixed[k] = v
+    return unc, fixed
+
+
+def _range(k: str, a: float, b: float, where: str) -> tuple:
+    """A checked uncertainty range (a, b) of parameter `k`: whole-number parameters
+    widened to whole numbers, an empty interval opened by a hair."""
+    from sim.errors import GrassrootsError
+    from sim.params import SPECS
+
+    if SPECS[k].type is int:
+        a, b = math.floor(a), math.ceil(b)
+    if not a < b:
+        b = a + (1 if SPECS[k].type is int else max(abs(a) * 1e-6, 1e-9))
+    pair = (int(a), int(b)) if SPECS[k].type is int else (float(a), float(b))
+    try:
+        for x in pair:
+            SPECS[k].check(x)
+    except GrassrootsError as e:
+        raise SpecError(f"{where}: its 5-95% range {pair} is not allowed: {e}") from None
+    return pair
+
+
 def load_preset(name_or_path: str | Path, allow_levers: bool = False,
                 option: str = "--params") -> dict[str, Any]:
     """The parameter values of a preset: a .toml file, or a name in
@@ -248,27 +354,10 @@ def load_preset(name_or_path: str | Path, allow_levers: bool = False,
     options and are refused too. Errors name the preset file."""
     import difflib
 
-    from experiments.spec import read_toml
     from sim.errors import GrassrootsError
     from sim.params import LEVERS, SPECS
 
-    p = Path(name_or_path)
-    if not is_file(p) and is_file(PRESETS / f"{name_or_path}.toml"):
-        p = PRESETS / f"{name_or_path}.toml"
-    if is_dir(p):
-        raise SpecError(f"{option}: {shown(str(name_or_path), 200)} is a folder, not a preset "
-                        "file (a .toml file with a [params] table)")
-    if not is_file(p):
-        names = sorted(f.stem for f in PRESETS.glob("*.toml"))
-        raise SpecError(f"{option}: {shown(str(name_or_path), 200)} is neither a preset file "
-                        f"nor a preset name; presets: {', '.join(names) or 'none'}")
-    doc = read_toml(p, "parameter preset")
-    for k in doc:
-        if k not in PRESET_KEYS:
-            close = difflib.get_close_matches(k, PRESET_KEYS, n=1)
-            hint = f" (did you mean [{close[0]}]?)" if close else ""
-            raise SpecError(f"{p}: {shown(k)}: unknown table{hint}; a preset holds "
-                            f"{', '.join(PRESET_KEYS)}")
+    p, doc = _preset_doc(name_or_path, option)
     params = doc.get("params")
     if not isinstance(params, dict) or not params:
         raise SpecError(f"{p}: params: needs a [params] table of parameter = value")
@@ -298,9 +387,6 @@ def posterior_ranges(path: str | Path, low: float = 0.05,
     """Uncertainty ranges from a posterior: each parameter's weighted `low`-`high`
     quantiles in the last generation (whole-number parameters widened to whole
     numbers), for `grassroots robustness --ranges`."""
-    import math as _m
-
-    from sim.errors import GrassrootsError
     from sim.params import LEVERS, SPECS
 
     post = last_generation(Path(path))
@@ -311,23 +397,11 @@ def posterior_ranges(path: str | Path, low: float = 0.05,
             continue
         if SPECS[k].type not in (int, float):
             raise SpecError(f"{path}: column {shown(k)} is not a numeric model parameter")
-        a, b = wquantile(post[k], w, [low, high])
-        if SPECS[k].type is int:
-            a, b = _m.floor(a), _m.ceil(b)
-        if not a < b:
-            b = a + (1 if SPECS[k].type is int else max(abs(a) * 1e-6, 1e-9))
-        pair = (int(a), int(b)) if SPECS[k].type is int else (float(a), float(b))
         if k.startswith("run.") or k == "population.n_households" or (
                 k.startswith("governance.") and k.split(".", 1)[1] in LEVERS):
             raise SpecError(f"{path}: column {shown(k)} is run.*, the city size or a strategy "
                             "lever: not an uncertainty robustness can range over")
-        try:
-            for x in pair:
-                SPECS[k].check(x)
-        except GrassrootsError as e:
-            raise SpecError(f"{path}: column {shown(k)}: its 5-95% range {pair} is not "
-                            f"allowed: {e}") from None
-        out[k] = pair
+        out[k] = _range(k, *wquantile(post[k], w, [low, high]), f"{path}: column {shown(k)}")
     return out
 
 

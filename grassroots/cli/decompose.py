@@ -43,6 +43,12 @@ def add_parsers(sub) -> None:
                         "(default crisis_household_days)")
     d.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="a parameter held at a value in every run (not a lever)")
+    d.add_argument("--params", default=None, metavar="PRESET",
+                   help="by default the calibrated preset (experiments/calibration/presets/"
+                        "calibrated.toml, docs/calibration.md): its values are held in every "
+                        "run, and with --worlds its parameters range over their 5-95%% "
+                        "posterior intervals; 'defaults' for the stylised model; or a preset "
+                        "TOML. --set values take precedence")
     d.add_argument("--lang", choices=("en", "zh"), default="en",
                    help="language of decomposition.md and the waterfall figure (default en)")
     d.add_argument("--out", default=None, metavar="DIR",
@@ -75,6 +81,7 @@ def cmd_decompose(args) -> int:
             raise SpecError(f"--set {text}: {name} is a lever the strategies set; it is "
                             "what is decomposed, not held")
         overrides.append((name, value))
+    overrides, ranges = _with_preset(args.params, overrides, args.worlds)
     if args.worlds and (args.seeds is not None or args.permutations is not None):
         raise SpecError(f"--worlds {args.worlds} with --seeds or --permutations: each world "
                         "has its own seed and its own pair of orders; more worlds narrow the "
@@ -83,7 +90,7 @@ def cmd_decompose(args) -> int:
                          days=args.days, seeds=args.seeds or DEFAULT_SEEDS, seed=args.seed,
                          permutations=args.permutations or DEFAULT_PERMUTATIONS, by=args.by,
                          outcome=args.outcome, overrides=tuple(overrides),
-                         worlds=args.worlds)
+                         worlds=args.worlds, ranges=ranges)
     check(spec)  # refuse bad input before anything is written
     out = Path(args.out or f"results/decompose_{args.a}_{args.b}_{args.shock}"
                            f"{f'_worlds{args.worlds}' if args.worlds else ''}")
@@ -97,3 +104,20 @@ def cmd_decompose(args) -> int:
     print(write_decomposition(result, out, time.time() - t0, args.lang))
     print(f"wrote decomposition.md, decomposition.csv and waterfall.png in {out}")
     return 0
+
+
+def _with_preset(params, overrides: list, worlds: int):
+    """(held values, ranges) of a decomposition under `--params`: the preset's values
+    held beside --set's (which take precedence); with --worlds its parameters range over
+    their posterior intervals instead (experiments.calibration.posterior.with_preset)."""
+    from experiments.calibration.posterior import preset_ranges, with_preset
+    from sim.params import UNCERTAIN
+
+    values, ranges = preset_ranges(params)
+    held = dict(overrides)
+    if not worlds:
+        return sorted({**values, **held}.items()), ()
+    plausible = {k: [lo, hi] for k, (lo, hi, _) in UNCERTAIN.items() if k not in held}
+    unc, held = with_preset(plausible, held, values, ranges)
+    changed = tuple((k, *v) for k, v in sorted(unc.items()) if v != plausible.get(k))
+    return sorted(held.items()), changed

@@ -13,8 +13,9 @@ def add_parsers(sub) -> None:
     cmp = sub.add_parser("compare", help="the headline comparison: 4 strategies x 6 shocks",
                          description="Run the headline strategy comparison (experiments/"
                                      "headline.toml): every built-in strategy under every "
-                                     "built-in shock, with paired replicates (common random "
-                                     "numbers) and one no-shock run per strategy and "
+                                     "built-in shock, at the calibrated parameter values "
+                                     "(docs/calibration.md), with paired replicates (common "
+                                     "random numbers) and one no-shock run per strategy and "
                                      "replicate that each loss is measured against, and "
                                      "write a results folder: report.md (a results section "
                                      "with intervals and Holm-adjusted paired differences), "
@@ -38,9 +39,11 @@ def add_parsers(sub) -> None:
     cmp.add_argument("--resume", action="store_true",
                      help="finish an interrupted comparison in --out")
     cmp.add_argument("--params", default=None, metavar="PRESET",
-                     help="hold a parameter preset fixed in every run: 'calibrated' (the "
-                          "calibrated set, experiments/calibration/presets/calibrated.toml, "
-                          "docs/calibration.md) or a preset TOML with a [params] table")
+                     help="the parameter values held in every run: by default the "
+                          "calibrated preset (experiments/calibration/presets/calibrated.toml, "
+                          "docs/calibration.md; a spec's own [fixed] values take precedence); "
+                          "'defaults' for the stylised model (every parameter at its "
+                          "default); or a preset TOML with a [params] table")
     cmp.add_argument("--lang", choices=("en", "zh"), default="en",
                      help="language of report.md, its figures and the closing line: en "
                           "(default) or zh (Chinese); appendix.md stays in English")
@@ -120,15 +123,17 @@ def add_parsers(sub) -> None:
 
 
 def cmd_compare(args) -> int:
+    from experiments.calibration.posterior import STYLISED, chosen_preset
     from viz.report import compare, finding_of
 
-    params = None
-    if args.params:
-        from experiments.calibration.posterior import load_preset
+    if args.preset_levers and args.params in (None, STYLISED):
+        raise SpecError("--preset-levers: needs --params PRESET (a preset that sets levers)")
+    params = chosen_preset(args.params, allow_levers=args.preset_levers)
+    if args.params is None and params:  # the default preset yields to the spec's own values
+        from experiments.spec import load_spec
 
-        params = load_preset(args.params, allow_levers=args.preset_levers)
-    elif args.preset_levers:
-        raise SpecError("--preset-levers: needs --params PRESET")
+        own = load_spec(args.spec).fixed
+        params = {k: v for k, v in params.items() if k not in own}
     pair = shocks = None
     if args.decompose is not None:
         pair = tuple(x.strip() for x in args.decompose.split(","))

@@ -34,10 +34,17 @@ def add_parsers(sub) -> None:
                    help="households per run (default: the spec's, 5,000)")
     r.add_argument("--days", type=int, default=None, metavar="D",
                    help="days per run (default: the spec's, 180)")
+    r.add_argument("--params", default=None, metavar="PRESET",
+                   help="by default the calibrated preset (experiments/calibration/presets/"
+                        "calibrated.toml, docs/calibration.md): the parameters it calibrated "
+                        "range over their 5-95%% posterior intervals instead of their "
+                        "plausible ranges; 'defaults' for the stylised model's plausible "
+                        "ranges; or a preset TOML (its [params] held, or ranged over its "
+                        "[posterior] intervals). A spec's own [fixed] values take precedence")
     r.add_argument("--ranges", default=None, metavar="POSTERIOR.parquet",
-                   help="a calibration's posterior (grassroots calibrate): its 5-95%% "
-                        "posterior quantiles replace the plausible ranges of the parameters "
-                        "it calibrated (docs/calibration.md)")
+                   help="a calibration's posterior (grassroots calibrate) instead of a preset: "
+                        "its 5-95%% posterior quantiles replace the plausible ranges of the "
+                        "parameters it calibrated (docs/calibration.md)")
     r.add_argument("--lang", choices=("en", "zh"), default="en",
                    help="language of report.md, summary.md and the figures (default en)")
     r.add_argument("--report-only", action="store_true",
@@ -47,18 +54,24 @@ def add_parsers(sub) -> None:
 
 
 def cmd_robustness(args) -> int:
+    from experiments.calibration.posterior import posterior_ranges, preset_ranges, with_preset
     from experiments.robustness import load_robustness, run, with_changes
+    from sim.errors import SpecError
     from viz.robustness_report import write_report
 
     spec = load_robustness(args.spec)
-    uncertain = None
+    if args.ranges and args.params is not None:
+        raise SpecError(f"--ranges {args.ranges} with --params {args.params}: give one source "
+                        "of ranges, a calibration's posterior or a preset")
     if args.ranges:
-        from experiments.calibration.posterior import posterior_ranges
-
-        ranges = posterior_ranges(args.ranges)
-        uncertain = {k: list(v) for k, v in {**spec.uncertain, **ranges}.items()}
+        uncertain = {k: list(v) for k, v in {**spec.uncertain,
+                                             **posterior_ranges(args.ranges)}.items()}
+        fixed = None
+    else:
+        values, ranges = preset_ranges(args.params)
+        uncertain, fixed = with_preset(spec.uncertain, spec.fixed, values, ranges)
     spec = with_changes(spec, worlds=args.worlds, households=args.households, days=args.days,
-                        uncertain=uncertain)
+                        uncertain=uncertain, fixed=fixed)
     out = Path(args.out or f"results/{spec.name}")
     elapsed = None
     if not args.report_only:
