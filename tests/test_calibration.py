@@ -48,7 +48,7 @@ def test_builtin_targets_validate():
         assert t.citation["authors"] and t.citation["locator"] and t.sd > 0
         assert t.interval[0] < t.observed < t.interval[1]
     assert sorted(p.name for p in BUILTIN.glob("*.toml")) == [
-        "harvey_2017.toml", "kobe_1995.toml", "shanghai_2022.toml"]
+        "harvey_2017.toml", "kobe_1995.toml", "shanghai_2022.toml", "vermont_2020.toml"]
 
 
 def test_every_fitted_group_is_seen_by_two_calibration_targets():
@@ -98,6 +98,32 @@ def test_bad_target_files(tmp_path, old, new, words):
     assert str(p) in msg
     for w in words:
         assert w in msg, msg
+
+
+def test_a_target_may_name_a_shock_file(tmp_path):
+    """A past event that is not a built-in shock (the held-out Vermont 2020 pattern):
+    a shock file read relative to the targets file's folder, checked before any run."""
+    (vermont,) = [t for t in load_targets() if t.name == "vermont_or_job_loss"]
+    assert Path(vermont.shock).is_file() and vermont.use == "held_out"
+    from scenarios.load import load_shock
+
+    events = load_shock(vermont.shock).events
+    assert [e.kind for e in events] == ["economic", "lockdown"]
+    (tmp_path / "shocks").mkdir()
+    (tmp_path / "shocks" / "own.toml").write_text(
+        'name = "own"\n[[events]]\nkind = "economic"\nstart = 10\ndays = 5\n'
+        'grids = { all = true }\n')
+    (t,) = load_file(write(tmp_path, GOOD.replace('shock = "lockdown"',
+                                                   'shock = "shocks/own.toml"')))
+    assert t.shock == str((tmp_path / "shocks" / "own.toml").resolve())
+    p = write(tmp_path, GOOD.replace('shock = "lockdown"', 'shock = "shocks/none.toml"'))
+    with pytest.raises(SpecError, match=r"targets\[0\] \(t1\)\.shock: 'shocks/none.toml': no such"):
+        load_file(p)
+    (tmp_path / "shocks" / "own.toml").write_text('name = "own"\n[[events]]\nkind = "comet"\n'
+                                                   'start = 10\ndays = 5\n')
+    p = write(tmp_path, GOOD.replace('shock = "lockdown"', 'shock = "shocks/own.toml"'))
+    with pytest.raises(SpecError, match=r"\.shock: 'shocks/own.toml': .*comet"):
+        load_file(p)
 
 
 def test_duplicate_names_and_missing_file(tmp_path):

@@ -12,7 +12,8 @@ A target file (`experiments/calibration/targets/*.toml`) holds one study: a
 
     [[targets]]
     name = "shanghai_food_insecurity"
-    shock = "lockdown"                  # a shock of the scenario library
+    shock = "lockdown"                  # a shock of the scenario library, or a shock
+                                        # file (.toml, relative to this file's folder)
     strategy = "top_down_digital"       # the governance the observed city had
     output = "share_ever_in_need"       # a name of experiments.calibration.outputs.OUTPUTS
     observed = 0.70
@@ -122,6 +123,23 @@ def _number(src, where, v) -> float:
     return float(v)
 
 
+def _shock_file(src, where: str, v: str) -> str:
+    """The resolved path of a target's shock file (relative to the targets file's
+    folder), checked as a shock: a past event that is not a built-in shock."""
+    from scenarios.load import load_shock
+    from sim.errors import GrassrootsError
+
+    path = Path(v) if Path(v).is_absolute() else Path(str(src)).parent / v
+    if not is_file(path):
+        raise _err(src, where, f"{shown(v)}: no such shock file (a path is read relative to "
+                               "the targets file's folder)")
+    try:
+        load_shock(path)
+    except GrassrootsError as e:
+        raise _err(src, where, f"{shown(v)}: {e}") from None
+    return str(path.resolve())
+
+
 def check_target(doc: dict, src, index: int, shared_citation: dict | None) -> Target:
     """Validate one `[[targets]]` table (see the module docstring)."""
     from experiments.calibration.outputs import OUTPUTS
@@ -143,6 +161,9 @@ def check_target(doc: dict, src, index: int, shared_citation: dict | None) -> Ta
         allowed = available(k)
         if k == "shock":
             allowed = [s for s in allowed if s != "none"]
+            if isinstance(v, str) and v.endswith(".toml"):  # an event that is not built in
+                doc = {**doc, "shock": _shock_file(src, f"{where}.shock", v)}
+                continue
         if not isinstance(v, str) or v not in allowed:
             raise _err(src, f"{where}.{k}", f"{shown(v)} is not a built-in {k}{_hint(v, allowed)}; "
                                             f"allowed: {', '.join(allowed)}")
