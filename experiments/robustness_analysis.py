@@ -161,13 +161,22 @@ def significant_box(X: pd.DataFrame, y: np.ndarray, density: float = 0.8,
 
 
 def describe_box(box: Box, X: pd.DataFrame) -> list[str]:
-    """The box's restrictions as phrases: 'x < 3', 'x > 0.2', 'x between 1 and 2'."""
+    """The box's restrictions as phrases: 'x < 3', 'x > 0.2', 'x between 1 and 2'; an
+    input of whole numbers (PRIM's bounds are values it takes, and inclusive) as
+    'x = 0', 'x <= 2' or 'x >= 1'."""
     out = []
     for _, r in box.limits.iterrows():
         col, lo, hi = r["input"], r["min"], r["max"]
         short = col.split(".")[-1]
         at_lo, at_hi = lo <= X[col].min(), hi >= X[col].max()
-        if at_lo:
+        whole = bool(np.all(np.mod(X[col].to_numpy(float), 1) == 0))
+        if whole and lo == hi:
+            out.append(f"{short} = {lo:.0f}")
+        elif whole and at_lo:
+            out.append(f"{short} <= {hi:.0f}")
+        elif whole and at_hi:
+            out.append(f"{short} >= {lo:.0f}")
+        elif at_lo:
             out.append(f"{short} < {hi:.3g}")
         elif at_hi:
             out.append(f"{short} > {lo:.3g}")

@@ -269,6 +269,24 @@ def test_prim_recovers_a_planted_region_and_pawn_ranks_it_first():
     assert s.set_index("parameter").loc["p.x1", "median"] > 2 * noise
 
 
+def test_a_box_on_whole_numbers_reads_as_the_values_it_holds():
+    """PRIM's bounds are inclusive values the inputs take: on a 0/1 latency the box
+    of the zeros reads 'x = 0', not 'x < 0' (what the robustness report once said)."""
+    from experiments.robustness_analysis import Box, describe_box
+
+    X = pd.DataFrame({"g.lat": [0, 1, 0, 1, 2], "g.cap": [1, 2, 3, 4, 5],
+                      "g.share": [0.1, 0.2, 0.3, 0.4, 0.5]})
+
+    def said(rows):
+        return describe_box(Box(pd.DataFrame(rows, columns=["input", "min", "max"]),
+                                1.0, 1.0, 0.5, 2, 5), X)
+
+    assert said([("g.lat", 0.0, 0.0)]) == ["lat = 0"]
+    assert said([("g.lat", 0.0, 1.0), ("g.cap", 2.0, 5.0)]) == ["lat <= 1", "cap >= 2"]
+    assert said([("g.share", 0.1, 0.3), ("g.cap", 2.0, 4.0)]) == [
+        "share < 0.3", "cap between 2 and 4"]
+
+
 # --- report, compare link, command line --------------------------------------
 
 def test_report_and_compare_link(tmp_path):
