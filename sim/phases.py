@@ -44,7 +44,12 @@ from sim.kernels.record import record_goods, record_help, record_people, record_
 from sim.kernels.shock import apply_shock, damage_shops
 from sim.kernels.social import update_social_capital, update_trust, update_volunteers
 from sim.kernels.volunteers import serve_volunteers
-from sim.kernels.warning import snapshot_telling, warn_and_perceive
+from sim.kernels.warning import (
+    perceive_risk,
+    snapshot_telling,
+    spread_warning,
+    warn_officially,
+)
 from sim.kernels.wellbeing import update_wellbeing
 
 
@@ -76,7 +81,7 @@ PHASES: tuple[Phase, ...] = (
           "everyday hardship", (apply_shock, damage_shops),
           ("households.apply_shock", "grid_units.damage_shop")),
     Phase("2", "warn_and_perceive", "forecasts reach households; risk perception",
-          (snapshot_telling, warn_and_perceive),
+          (snapshot_telling, warn_officially, spread_warning, perceive_risk),
           ("model.snapshot_telling", "households.warn_and_perceive")),
     Phase("3", "consume_and_restock", "deliveries to shops and depots; a day of essentials "
           "used; shortfall becomes need; walk-in purchases from the grid's shops (rationed); "
