@@ -30,6 +30,7 @@ from sim.kernels.consumption import (
 )
 from sim.kernels.departments import serve_departments
 from sim.kernels.detection import (
+    act_on_visits,
     detect_on_platform,
     plan_visits,
     reach_out_registries,
@@ -99,7 +100,8 @@ PHASES: tuple[Phase, ...] = (
           (detect_on_platform, reach_out_registries),
           ("households.detect_on_platform", "grid_units.reach_out_registries")),
     Phase("5b", "visit_grids", "grid workers visit: chat requests, known vulnerable, "
-          "door to door", (plan_visits, visit_grids), ("grid_units.visit_households",)),
+          "door to door", (plan_visits, visit_grids, act_on_visits),
+          ("grid_units.visit_households",)),
     Phase("5c", "dispatch_cases", "open cases go on to the departments: outreach, "
           "automated, direct (closed loop) or through the central triage queue",
           (dispatch_cases, triage_central),
