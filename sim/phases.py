@@ -28,7 +28,12 @@ from sim.kernels.consumption import (
     order_from_platforms,
     order_group_buying,
 )
-from sim.kernels.departments import serve_departments
+from sim.kernels.departments import (
+    queue_cases,
+    receive_deliveries,
+    serve_departments,
+    share_trips,
+)
 from sim.kernels.detection import (
     act_on_visits,
     detect_on_platform,
@@ -113,7 +118,8 @@ PHASES: tuple[Phase, ...] = (
           (serve_volunteers,), ("grid_units.coordinate_volunteers",)),
     Phase("6c", "serve_departments", "departments deliver goods from depots and the warehouse "
           "to dispatched cases, within their trips",
-          (serve_departments,), ("model.serve_departments",)),
+          (queue_cases, share_trips, serve_departments, receive_deliveries),
+          ("model.serve_departments",)),
     Phase("6d", "preposition", "the city warehouse is resupplied; goods go out to grid "
           "depots (arrive tomorrow): pre-positioning, and food packages for closed grids",
           (preposition, ship_packages), ("model.preposition", "model.ship_packages")),
@@ -132,6 +138,16 @@ PHASES: tuple[Phase, ...] = (
 )
 
 PHASE_NAMES: tuple[str, ...] = tuple(p.name for p in PHASES)
+
+
+def kernels_of(name: str) -> tuple[Callable, ...]:
+    """The kernels of the phase called `name`, in order: what runs one phase alone
+    (`sim.processes`, the validation checks) calls, so a phase split into more kernels
+    is split there too."""
+    for p in PHASES:
+        if p.name == name:
+            return p.kernels
+    raise KeyError(f"no phase {name!r}; the phases are {', '.join(PHASE_NAMES)}")
 
 
 def describe(width: int = 88) -> str:

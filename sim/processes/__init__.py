@@ -11,8 +11,8 @@ without the rest of the day. They are what the validation suite
   `perceive_risk`) with the platform and grid visits off.
 - `mutual_aid`: one day of neighbour mutual aid, the three kernels of
   `sim.kernels.mutual_aid` (offers, receipts, settlement).
-- `department_queue`: the departments' service rule
-  (`sim.kernels.departments.serve_departments`) as a single-server queue fed
+- `department_queue`: the departments' service rule (phase 6c, the kernels of
+  `sim.kernels.departments`) as a single-server queue fed
   with a given number of new cases each day.
 
 Inputs are checked and a bad one raises `sim.errors.ParameterError` naming
