@@ -49,7 +49,7 @@ from sim.kernels.preposition import preposition, ship_packages
 from sim.kernels.record import record_goods, record_help, record_people, record_workers
 from sim.kernels.shock import apply_shock, damage_shops
 from sim.kernels.social import update_social_capital, update_trust, update_volunteers
-from sim.kernels.volunteers import serve_volunteers
+from sim.kernels.volunteers import gather_goods, pool_requests, serve_volunteers, settle_goods
 from sim.kernels.warning import (
     perceive_risk,
     snapshot_telling,
@@ -115,7 +115,8 @@ PHASES: tuple[Phase, ...] = (
           (mutual_aid,), ("households.offer_mutual_aid", "households.receive_mutual_aid",
                           "households.settle_mutual_aid")),
     Phase("6b", "serve_volunteers", "volunteers deliver within their grid",
-          (serve_volunteers,), ("grid_units.coordinate_volunteers",)),
+          (pool_requests, gather_goods, serve_volunteers, settle_goods),
+          ("grid_units.coordinate_volunteers",)),
     Phase("6c", "serve_departments", "departments deliver goods from depots and the warehouse "
           "to dispatched cases, within their trips",
           (queue_cases, share_trips, serve_departments, receive_deliveries),
