@@ -56,7 +56,9 @@ class Household(mesa.Agent):
     def warn_and_perceive(self):
         """Hear a warning (platform, yesterday's visit, chat group, telling ties);
         perceive risk. Who was telling at the start of the phase is in the
-        model's scratch (telling_prev, grid_telling: see snapshot_telling)."""
+        model's scratch (telling_prev, grid_telling: see snapshot_telling). What
+        the kernels warn_officially, spread_warning and perceive_risk do for every
+        household, in one pass."""
         b, today, day = self.model.params.behaviour, self.model.today, self.model.clock
         telling_prev = self.model.scratch.telling_prev
         grid_telling = self.model.scratch.grid_telling

@@ -47,7 +47,7 @@ from sim.snapshot import (
     state_arrays,
 )
 from sim.snapshot import load as load_snapshot
-from sim.state import State
+from sim.state import N_DEPARTMENTS, State
 
 WORK_HOURS_PER_DAY = 8.0
 TODAY = ("hazard", "heat", "supply", "power", "telecom", "income", "closure", "warning",
@@ -241,8 +241,11 @@ class ResilienceModel(mesa.Model):
         # a snapshot saves them all the same).
         self.scratch = SimpleNamespace(
             telling_prev=np.zeros(h.n, dtype=np.bool_), grid_telling=np.zeros(gr.n, np.int64),
-            pool=np.zeros(h.n, dtype=np.int64), keys=np.zeros(h.n, dtype=np.int64),
-            grid_trips=np.zeros(gr.n),
+            pool=np.zeros(h.n, dtype=np.int64), pool_size=np.zeros(gr.n, np.int64),
+            grid_offered=np.zeros(gr.n), grid_shop_goods=np.zeros(gr.n),
+            grid_goods=np.zeros(gr.n), keys=np.zeros(h.n, dtype=np.int64),
+            n_queued=np.zeros(1, np.int64), grid_trips=np.zeros(gr.n),
+            department_trips_left=np.zeros(N_DEPARTMENTS),
             triage_count=np.zeros(self.burn_in + self.days + 1, dtype=np.int64))
         self.live: dict[str, Any] = dict.fromkeys(LIVE)
         self.live.update(day=0, platform=1.0, n_asking_ties=0)

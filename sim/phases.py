@@ -28,8 +28,14 @@ from sim.kernels.consumption import (
     order_from_platforms,
     order_group_buying,
 )
-from sim.kernels.departments import serve_departments
+from sim.kernels.departments import (
+    queue_cases,
+    receive_deliveries,
+    serve_departments,
+    share_trips,
+)
 from sim.kernels.detection import (
+    act_on_visits,
     detect_on_platform,
     plan_visits,
     reach_out_registries,
@@ -43,8 +49,13 @@ from sim.kernels.preposition import preposition, ship_packages
 from sim.kernels.record import record_goods, record_help, record_people, record_workers
 from sim.kernels.shock import apply_shock, damage_shops
 from sim.kernels.social import update_social_capital, update_trust, update_volunteers
-from sim.kernels.volunteers import serve_volunteers
-from sim.kernels.warning import snapshot_telling, warn_and_perceive
+from sim.kernels.volunteers import gather_goods, pool_requests, serve_volunteers, settle_goods
+from sim.kernels.warning import (
+    perceive_risk,
+    snapshot_telling,
+    spread_warning,
+    warn_officially,
+)
 from sim.kernels.wellbeing import update_wellbeing
 
 
@@ -76,7 +87,7 @@ PHASES: tuple[Phase, ...] = (
           "everyday hardship", (apply_shock, damage_shops),
           ("households.apply_shock", "grid_units.damage_shop")),
     Phase("2", "warn_and_perceive", "forecasts reach households; risk perception",
-          (snapshot_telling, warn_and_perceive),
+          (snapshot_telling, warn_officially, spread_warning, perceive_risk),
           ("model.snapshot_telling", "households.warn_and_perceive")),
     Phase("3", "consume_and_restock", "deliveries to shops and depots; a day of essentials "
           "used; shortfall becomes need; walk-in purchases from the grid's shops (rationed); "
@@ -94,7 +105,8 @@ PHASES: tuple[Phase, ...] = (
           (detect_on_platform, reach_out_registries),
           ("households.detect_on_platform", "grid_units.reach_out_registries")),
     Phase("5b", "visit_grids", "grid workers visit: chat requests, known vulnerable, "
-          "door to door", (plan_visits, visit_grids), ("grid_units.visit_households",)),
+          "door to door", (plan_visits, visit_grids, act_on_visits),
+          ("grid_units.visit_households",)),
     Phase("5c", "dispatch_cases", "open cases go on to the departments: outreach, "
           "automated, direct (closed loop) or through the central triage queue",
           (dispatch_cases, triage_central),
@@ -103,10 +115,12 @@ PHASES: tuple[Phase, ...] = (
           (mutual_aid,), ("households.offer_mutual_aid", "households.receive_mutual_aid",
                           "households.settle_mutual_aid")),
     Phase("6b", "serve_volunteers", "volunteers deliver within their grid",
-          (serve_volunteers,), ("grid_units.coordinate_volunteers",)),
+          (pool_requests, gather_goods, serve_volunteers, settle_goods),
+          ("grid_units.coordinate_volunteers",)),
     Phase("6c", "serve_departments", "departments deliver goods from depots and the warehouse "
           "to dispatched cases, within their trips",
-          (serve_departments,), ("model.serve_departments",)),
+          (queue_cases, share_trips, serve_departments, receive_deliveries),
+          ("model.serve_departments",)),
     Phase("6d", "preposition", "the city warehouse is resupplied; goods go out to grid "
           "depots (arrive tomorrow): pre-positioning, and food packages for closed grids",
           (preposition, ship_packages), ("model.preposition", "model.ship_packages")),
@@ -125,6 +139,16 @@ PHASES: tuple[Phase, ...] = (
 )
 
 PHASE_NAMES: tuple[str, ...] = tuple(p.name for p in PHASES)
+
+
+def kernels_of(name: str) -> tuple[Callable, ...]:
+    """The kernels of the phase called `name`, in order: what runs one phase alone
+    (`sim.processes`, the validation checks) calls, so a phase split into more kernels
+    is split there too."""
+    for p in PHASES:
+        if p.name == name:
+            return p.kernels
+    raise KeyError(f"no phase {name!r}; the phases are {', '.join(PHASE_NAMES)}")
 
 
 def describe(width: int = 88) -> str:

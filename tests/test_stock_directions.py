@@ -106,10 +106,11 @@ def _flood_with_outage(outage: bool) -> Shock:
 
 
 def _serve(dashboard_cases, allocation, grid, vulnerability, trips, dispatched=None):
-    """One day of serve_departments on a toy city of two grids (the cases `dispatched`
-    on day 0, default every household; in need, goods plenty, no hazard): the rows
-    served (in row order), and the kernel's arrays after the day."""
-    from sim.kernels.departments import serve_departments
+    """One day of serve_departments (phase 6c's kernels) on a toy city of two grids (the
+    cases `dispatched` on day 0, default every household; in need, goods plenty, no
+    hazard): the rows served (in row order), and the kernels' arrays after the day."""
+    from sim.binding import Namespace, bind
+    from sim.phases import kernels_of
 
     n = len(grid)
     t_dispatch = np.where(np.ones(n, bool) if dispatched is None else dispatched, 0, -1)
@@ -121,14 +122,17 @@ def _serve(dashboard_cases, allocation, grid, vulnerability, trips, dispatched=N
         consumed_today=np.zeros(n), department_in_today=np.zeros(n),
         formal_today=np.zeros(2), department_served_today=np.zeros(4, np.int64),
         keys=np.zeros(n, np.int64), depot=np.zeros(2), warehouse=np.full(1, 100.0),
-        grid_trips=np.zeros(2))
-    serve_departments(
+        grid_trips=np.zeros(2), n_queued=np.zeros(1, np.int64),
+        department_trips_left=np.zeros(4))
+    ns = Namespace().add("toy city", dict(
         grid=np.asarray(grid, np.int64), has_chronic_illness=np.zeros(n, np.bool_),
         vulnerability=np.asarray(vulnerability, np.int64), hazard=np.zeros(2),
         power=np.ones(2), department_capacity=capacity,
         dashboard_cases=np.asarray(dashboard_cases, float), dept_delivery_days=2.0,
         hazard_mobility_loss=0.0, power_delivery_loss=0.0, dashboard_allocation=allocation,
-        day=1, **state)
+        day=1, **state))
+    for kernel in kernels_of("serve_departments"):
+        bind(kernel, ns).call()
     return np.flatnonzero(state["department_in_today"] > 0), state
 
 

@@ -178,7 +178,8 @@ def _weighted(net, rng):
 def check_department_conservation(n: int = 20_000, days: int = 30) -> Check:
     """Departments deliver exactly the need they pay off plus the reserves they add,
     and serve no more than capacity, on a random city state with all four departments."""
-    from sim.kernels.departments import serve_departments  # the model's own rule
+    from sim.binding import Namespace, bind
+    from sim.phases import kernels_of  # the model's own rule: phase 6c's kernels
     from sim.state import N_DEPARTMENTS
 
     t0 = time.perf_counter()
@@ -208,20 +209,26 @@ def check_department_conservation(n: int = 20_000, days: int = 30) -> Check:
     warehouse = np.full(1, np.inf)
     grid_trips = np.zeros(n_grids)
     delivery = 7.0
+    live = {"day": 0}
+    ns = Namespace(live).add("the check's city", dict(
+        grid=grid, has_chronic_illness=chronic, vulnerability=vulnerability,
+        hazard=hazard, power=power, department_capacity=capacity, t_dispatch=t_dispatch,
+        t_case=t_case, t_request=t_request, is_on_dashboard=on_dash, need=need,
+        reserves=reserves, consumed_today=consumed, department_in_today=dept_in,
+        formal_today=formal, department_served_today=served, keys=keys,
+        n_queued=np.zeros(1, np.int64), department_trips_left=np.zeros(N_DEPARTMENTS),
+        dashboard_cases=no_cases, depot=depot, warehouse=warehouse, grid_trips=grid_trips,
+        dept_delivery_days=delivery, hazard_mobility_loss=0.0, power_delivery_loss=0.0,
+        dashboard_allocation=0.0))
+    calls = [bind(k, ns) for k in kernels_of("serve_departments")]
     delivered = paid = gained = 0.0
     over_capacity = served_total = closed = closed_dry = 0
     grid_ok = deliveries_ok = True
     for day in range(days):
         n0, r0, open0 = need.copy(), reserves.copy(), t_dispatch.copy()
-        serve_departments(
-            grid=grid, has_chronic_illness=chronic, vulnerability=vulnerability,
-            hazard=hazard, power=power, department_capacity=capacity, t_dispatch=t_dispatch,
-            t_case=t_case, t_request=t_request, is_on_dashboard=on_dash, need=need,
-            reserves=reserves, consumed_today=consumed, department_in_today=dept_in,
-            formal_today=formal, department_served_today=served, keys=keys,
-            dashboard_cases=no_cases, depot=depot, warehouse=warehouse, grid_trips=grid_trips,
-            dept_delivery_days=delivery, hazard_mobility_loss=0.0, power_delivery_loss=0.0,
-            dashboard_allocation=0.0, day=day)
+        live["day"] = day
+        for call in calls:
+            call.call()
         delivered += float(dept_in.sum())
         paid += float((n0 - need).sum())
         gained += float((reserves - r0).sum())
@@ -244,7 +251,8 @@ def check_department_conservation(n: int = 20_000, days: int = 30) -> Check:
         "delivered == need paid off + reserves added (to 1e-9 relative); each delivery is "
         "delivery_days to a household in need whose case closes; cases closed == cases "
         "served; no department serves beyond its capacity; per-grid totals add up",
-        "sim/kernels/departments.py serve_departments",
+        "sim/kernels/departments.py: queue_cases, share_trips, serve_departments, "
+        "receive_deliveries (phase 6c)",
         {"households": n, "days": days, "cases served": served_total,
          "cases closed without delivery (need gone)": closed_dry,
          "delivered (days)": delivered, "need paid off": paid, "reserves added": gained,

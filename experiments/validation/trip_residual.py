@@ -5,7 +5,8 @@ Rule 7 pairs a fraction of a trip with the rest from one department and rule
 trips loses nothing while a case waits, up to what is left in pieces no
 single holder can complete: a fraction in the pool and in each department,
 each smaller than the next case's cost. This diagnostic measures that
-residual: it runs the model with `serve_departments` replaced by a Python
+residual: it runs the model with `serve_departments` (the kernel that spends the
+day's trips, after `queue_cases` and `share_trips`) replaced by a Python
 copy of the kernel's own source that records, at the end of each day, the
 trips left (pool, grids, departments) and the cases still waiting that a
 trip could serve (goods to deliver, a trip that gets through). The copy runs
@@ -38,19 +39,29 @@ _TAIL = '''
             through = trip_cost(h_g, power[g], hazard_mobility_loss, power_delivery_loss) > 0.0
             if through and (need[i] <= 0.0 or depot[g] + warehouse[0] > 0.0):
                 waiting += 1
-    LOG.append((day, rest_of_day, waiting, float(np.sum(capacity))))
+    LOG.append((CLOCK(), rest_of_day, waiting))
 '''
 
 
-def instrumented():
-    """(a Python copy of serve_departments that logs each day, its log)."""
+def instrumented(clock=lambda: -1):
+    """(a Python copy of serve_departments that logs each day, its log); `clock()`
+    gives the day logged (the model's clock: the kernel itself does not take the day)."""
     src = textwrap.dedent(inspect.getsource(departments.serve_departments.py_func))
     src = src.replace("@njit(cache=True)\n", "")
-    log: list[tuple[int, float, int, float]] = []
+    log: list[tuple[int, float, int]] = []
     ns = {"np": np, "math": math, "department_of": departments.department_of,
-          "trip_cost": departments.trip_cost, "LOG": log}
+          "trip_cost": departments.trip_cost, "LOG": log, "CLOCK": clock}
     exec(src.rstrip() + "\n" + _TAIL, ns)  # the kernel's own code, with the tail above
     return ns["serve_departments"], log
+
+
+def install(m, kernel) -> None:
+    """Put `kernel` in place of model `m`'s `serve_departments` kernel (in both its
+    routines; the phase's other kernels stay)."""
+    for calls in m._call_sets.values():
+        for call in calls["serve_departments"]:
+            if call.name == "serve_departments":
+                call.kernel = kernel
 
 
 def residual(strategy: str, shock: str, households: int = 5_000, seed: int = 1,
@@ -58,14 +69,12 @@ def residual(strategy: str, shock: str, households: int = 5_000, seed: int = 1,
     """Trips left at the end of the recorded days on which a case still waited."""
     from scenarios import make_model
 
-    kernel, log = instrumented()
     m = make_model(strategy, shock, n_households=households, seed=seed,
                    overrides=overrides or {})
-    for calls in m._call_sets.values():
-        for call in calls["serve_departments"]:
-            call.kernel = kernel
+    kernel, log = instrumented(lambda: m.clock)
+    install(m, kernel)
     m.run()
-    a = np.array(log).reshape(-1, 4)  # days without a case return before logging
+    a = np.array(log).reshape(-1, 3)  # days without a case return before logging
     rec = a[a[:, 0] >= m.burn_in]
     left = rec[rec[:, 2] > 0]
     per_day = float(np.sum(m.state.department_capacity))  # trips a day, all departments

@@ -34,52 +34,43 @@ def trip_cost(hazard, power, hazard_mobility_loss, power_delivery_loss):
 
 
 @njit(cache=True)
-def serve_departments(grid, has_chronic_illness, vulnerability, hazard, power,
-                      department_capacity, t_dispatch, t_case, t_request, is_on_dashboard, need,
-                      reserves, consumed_today, department_in_today, formal_today,
-                      department_served_today, keys, dashboard_cases, depot, warehouse,
-                      grid_trips, dept_delivery_days, hazard_mobility_loss, power_delivery_loss,
-                      dashboard_allocation, day):
-    """Serve cases that have reached the departments, most vulnerable first, with goods
-    from the grid's depot and the city warehouse.
-
-    Department k has T_k = floor((day+1) c_k) - floor(day c_k) trips today (c_k =
-    department_capacity[k] per day, so fractions add up over days). A share
-    dashboard_allocation of all trips is split across grids in proportion to the
-    dashboard's cases per grid (dashboard_cases: frozen while the platform is down), each
-    grid's share usable only on that grid's cases (grid_trips); the rest stays with the
-    departments (the city-wide queue). Cases are taken in order of vulnerability (high
-    first), dispatch day, row; a case uses its grid's trips if enough are left, else what
-    is left of them (a fraction of a trip) with the rest from its department's, else from
-    the first department with enough left for the rest. Then the trips the grids' shares
-    left unused (grids whose cases were all served, fractions) are pooled and the cases
-    still waiting are taken again in the same order, the pool in place of the grid's
-    share: no trip the dashboard allocated is lost while a case waits elsewhere. A trip
-    into grid g costs trip_cost(hazard_g, power_g) trips, or trip_cost(0, power_g) while
-    the grid's depot holds goods (they are already inside the flooded area).
-
-    A served household still in need gets dept_delivery_days of essentials, or what is
-    left of the goods (its grid's depot first, then the warehouse), paying off need first
-    (consumed_today), the rest to reserves; one whose need has gone gets nothing. Either
-    way its case closes and leaves the dashboard. With no goods left a case in need is not
-    served: it stays dispatched. Serial (the order matters); `keys` is int64 scratch of
-    length n, `grid_trips` float scratch of length n_grids.
-    Writes need, reserves, consumed_today, t_case, t_dispatch, t_request, is_on_dashboard,
-    department_in_today, formal_today, department_served_today, keys, depot, warehouse,
-    grid_trips.
+def queue_cases(vulnerability, t_dispatch, department_in_today, keys, n_queued, day):
+    """Step 1 of the departments' day: the queue of the cases that have reached them
+    (0 <= t_dispatch <= day), sorted by vulnerability (high first), dispatch day, row:
+    its n_queued[0] keys in keys[:n_queued[0]] (int64 scratch of length n; the row is
+    the key's low 32 bits). department_in_today is reset for every household. Serial.
+    Writes department_in_today, keys, n_queued.
     """
-    n = grid.shape[0]
     n_cases = 0
-    for i in range(n):
+    for i in range(t_dispatch.shape[0]):
         department_in_today[i] = 0.0
         td = t_dispatch[i]
         if td >= 0 and td <= day:
             keys[n_cases] = ((np.int64(4 - vulnerability[i]) << 45) | (np.int64(td) << 32)
                              | np.int64(i))
             n_cases += 1
+    keys[:n_cases].sort()
+    n_queued[0] = n_cases
+
+
+@njit(cache=True)
+def share_trips(department_capacity, department_served_today, department_trips_left,
+                dashboard_cases, grid_trips, formal_today, dashboard_allocation, day):
+    """Step 2: today's trips, and the dashboard's shares of them.
+
+    Department k has T_k = floor((day+1) c_k) - floor(day c_k) trips today (c_k =
+    department_capacity[k] per day, so fractions add up over days). A share
+    dashboard_allocation of all trips is split across grids in proportion to the
+    dashboard's cases per grid (dashboard_cases: frozen while the platform is down), each
+    grid's share usable only on that grid's cases (grid_trips, float scratch of length
+    n_grids); the rest stays with the departments (department_trips_left, float scratch
+    of length 4: the city-wide queue). The day's counts (department_served_today,
+    formal_today) start at zero. Serial. Writes department_served_today,
+    department_trips_left, grid_trips, formal_today.
+    """
     formal_today[:] = 0.0
     capacity = department_capacity
-    left = capacity.copy()
+    left = department_trips_left
     trips = 0.0
     for k in range(capacity.shape[0]):
         department_served_today[k] = 0
@@ -93,10 +84,40 @@ def serve_departments(grid, has_chronic_illness, vulnerability, hazard, power,
         left[k] = left[k] * (1.0 - alloc)
     for g in range(dashboard_cases.shape[0]):
         grid_trips[g] = alloc * trips * dashboard_cases[g] / shown if alloc > 0.0 else 0.0
+
+
+@njit(cache=True)
+def serve_departments(grid, has_chronic_illness, hazard, power, t_dispatch, need,
+                      department_in_today, formal_today, department_served_today, keys,
+                      n_queued, depot, warehouse, grid_trips, department_trips_left,
+                      dept_delivery_days, hazard_mobility_loss, power_delivery_loss):
+    """Step 3: serve the queued cases (queue_cases), most vulnerable first, with the
+    day's trips (share_trips) and goods from the grid's depot and the city warehouse.
+
+    Cases are taken in the queue's order; a case uses its grid's trips (grid_trips) if
+    enough are left, else what is left of them (a fraction of a trip) with the rest
+    from its department's (department_trips_left), else from the first department with
+    enough left for the rest. Then the trips the grids' shares left unused (grids whose
+    cases were all served, fractions) are pooled and the cases still waiting are taken
+    again in the same order, the pool in place of the grid's share: no trip the
+    dashboard allocated is lost while a case waits elsewhere. A trip into grid g costs
+    trip_cost(hazard_g, power_g) trips, or trip_cost(0, power_g) while the grid's depot
+    holds goods (they are already inside the flooded area).
+
+    A served case still in need gets dept_delivery_days of essentials, or what is left
+    of the goods (its grid's depot first, then the warehouse), into
+    department_in_today (receive_deliveries then pays off the household's need with
+    it); one whose need has gone gets nothing. Either way the case is served
+    (t_dispatch = -1). With no goods left a case in need is not served: it stays
+    dispatched. Serial (the order matters: the cases share the trips and the goods).
+    Writes department_in_today, formal_today, department_served_today, t_dispatch,
+    depot, warehouse, grid_trips, department_trips_left.
+    """
+    n_cases = n_queued[0]
     if n_cases == 0:
         return
     ks = keys[:n_cases]
-    ks.sort()
+    left = department_trips_left
     spare = 0.0
     for sweep in range(2):
         if sweep == 1:  # trips the grids' shares left unused, pooled for cases still waiting
@@ -145,13 +166,31 @@ def serve_departments(grid, has_chronic_illness, vulnerability, hazard, power,
             from_depot = min(delivered, depot[g])
             depot[g] -= from_depot
             warehouse[0] = max(0.0, warehouse[0] - (delivered - from_depot))
-            paid = min(need[i], delivered)
-            need[i] -= paid
-            consumed_today[i] += paid
-            reserves[i] += delivered - paid
             department_in_today[i] = delivered
             formal_today[g] += delivered
-            t_case[i] = -1
             t_dispatch[i] = -1
-            t_request[i] = -1
-            is_on_dashboard[i] = False
+
+
+@njit(cache=True)
+def receive_deliveries(t_dispatch, keys, n_queued, need, reserves, consumed_today,
+                       department_in_today, t_case, t_request, is_on_dashboard):
+    """Step 4: each queued case the departments served today (its t_dispatch now -1)
+    receives its delivery (department_in_today, 0 if its need had gone), paying off need
+    first (consumed_today), the rest to reserves; its case closes, its request is
+    forgotten and it leaves the dashboard. A household has one case, so its own need is
+    all serve_departments read of it: paying after the queue is served is the same as
+    paying at its turn. Serial. Writes need, reserves, consumed_today, t_case,
+    t_request, is_on_dashboard.
+    """
+    for c in range(n_queued[0]):
+        i = keys[c] & 0xFFFFFFFF
+        if t_dispatch[i] >= 0:
+            continue  # still waiting
+        delivered = department_in_today[i]
+        paid = min(need[i], delivered)
+        need[i] -= paid
+        consumed_today[i] += paid
+        reserves[i] += delivered - paid
+        t_case[i] = -1
+        t_request[i] = -1
+        is_on_dashboard[i] = False

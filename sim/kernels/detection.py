@@ -75,26 +75,6 @@ def _open_case(i, ch, detected_by, case_channel, t_case, is_on_dashboard, t_dete
         was_detected[i] = True
 
 
-@njit(cache=True)
-def _visit(i, need, t_need_last, t_visited, t_case, t_dispatch, t_detected, was_detected,
-           is_on_dashboard, detected_by, case_channel, kpi_pressure, close_after_days, seed,
-           day):
-    """One visit: the worker sees the household's need and opens a case (unless
-    it is closed on paper at once, with probability kpi_pressure), or sees that
-    an open case's need has stayed at zero for close_after_days days and closes it."""
-    t_visited[i] = day
-    if need[i] <= 0.0 and t_case[i] >= 0:
-        if day - t_need_last[i] >= close_after_days:
-            t_case[i] = -1
-            t_dispatch[i] = -1
-            is_on_dashboard[i] = False
-    elif need[i] > 0.0 and t_case[i] < 0:
-        if uniform(seed, day, S_KPI_CLOSE, i) >= kpi_pressure:
-            _open_case(i=i, ch=VISIT, detected_by=detected_by, case_channel=case_channel,
-                       t_case=t_case, is_on_dashboard=is_on_dashboard, t_detected=t_detected,
-                       was_detected=was_detected, day=day)
-
-
 @njit(cache=True, parallel=True)
 def plan_visits(start, stop, visits_today, hazard, dashboard_cases, handoffs_today,
                 visit_capacity, time_off_visits, hazard_mobility_loss, dashboard_steering,
@@ -136,19 +116,19 @@ def plan_visits(start, stop, visits_today, hazard, dashboard_cases, handoffs_tod
 
 
 @njit(cache=True, parallel=True)
-def visit_grids(start, stop, cursor, visits_today, need, t_need_last, is_known, asked_today,
-                t_visited, t_case, t_dispatch, t_detected, was_detected, is_on_dashboard,
-                detected_by, case_channel, revisit_days, kpi_pressure, close_after_days,
-                chat_groups, seed, day):
+def visit_grids(start, stop, cursor, visits_today, need, is_known, asked_today, t_visited,
+                t_case, revisit_days, chat_groups, seed, day):
     """Each grid worker makes the visits plan_visits planned (visits_today), in order
     of priority: (A) households with no open case that asked in the chat group (when
     groups exist the worker is in them); (B) known vulnerable households not visited
     for revisit_days; (C) the door-to-door round, which resumes where it stopped
     (cursor). Tiers A and B scan the grid from a random starting door each day.
 
-    A visit is `_visit`; visits_today ends as the visits made. Writes t_visited,
-    t_case, t_dispatch, t_detected, was_detected, is_on_dashboard, detected_by,
-    case_channel, cursor, visits_today.
+    A visit sets t_visited to today; what the worker does there is act_on_visits',
+    which runs next (a visit changes only its own household, and whom the round
+    visits depends on no case a visit opens or closes: need, t_case and is_known are
+    the phase's start, t_visited whether the round came by today). visits_today ends
+    as the visits made. Writes t_visited, cursor, visits_today.
     """
     n_grids = start.shape[0]
     for g in prange(n_grids):
@@ -179,16 +159,38 @@ def visit_grids(start, stop, cursor, visits_today, need, t_need_last, is_known, 
                     steps += 1
                     due = last != day
                 if due:
-                    _visit(i=i, need=need, t_need_last=t_need_last, t_visited=t_visited,
-                           t_case=t_case, t_dispatch=t_dispatch, t_detected=t_detected,
-                           was_detected=was_detected, is_on_dashboard=is_on_dashboard,
-                           detected_by=detected_by, case_channel=case_channel,
-                           kpi_pressure=kpi_pressure, close_after_days=close_after_days,
-                           seed=seed, day=day)
+                    t_visited[i] = day
                     done += 1
         if steps > 0:
             cursor[g] = (c + steps) % n_g
         visits_today[g] = done
+
+
+@njit(cache=True, parallel=True)
+def act_on_visits(need, t_need_last, t_visited, t_case, t_dispatch, t_detected, was_detected,
+                  is_on_dashboard, detected_by, case_channel, kpi_pressure, close_after_days,
+                  seed, day):
+    """What the worker does at each of today's visits (t_visited = today, set by
+    visit_grids): sees the household's need and opens a case (unless it is closed on
+    paper at once, with probability kpi_pressure), or sees that an open case's need has
+    stayed at zero for close_after_days days and closes it. Parallel over households.
+
+    Writes t_case, t_dispatch, t_detected, was_detected, is_on_dashboard, detected_by,
+    case_channel.
+    """
+    for i in prange(need.shape[0]):
+        if t_visited[i] != day:
+            continue
+        if need[i] <= 0.0 and t_case[i] >= 0:
+            if day - t_need_last[i] >= close_after_days:
+                t_case[i] = -1
+                t_dispatch[i] = -1
+                is_on_dashboard[i] = False
+        elif need[i] > 0.0 and t_case[i] < 0:
+            if uniform(seed, day, S_KPI_CLOSE, i) >= kpi_pressure:
+                _open_case(i=i, ch=VISIT, detected_by=detected_by, case_channel=case_channel,
+                           t_case=t_case, is_on_dashboard=is_on_dashboard,
+                           t_detected=t_detected, was_detected=was_detected, day=day)
 
 
 @njit(cache=True, parallel=True)

@@ -22,41 +22,25 @@ def _deliver(i, left, goods, need, volunteer_in_today, consumed_today):
 
 
 @njit(cache=True, parallel=True)
-def serve_volunteers(start, stop, vol_start, vol_stop, household, motivation, indptr, indices,
-                     grid, asked_today, t_case, t_visited, need, reserves,
-                     volunteer_in_today, consumed_today, capacity_today, used_today,
-                     volunteer_today, pool, shop_stock, depot, donated_today, supply, closure,
-                     volunteer_capacity_days, aid_keep_days, donation_share, chat_groups,
-                     volunteer_coordination, depot_access, day):
-    """Volunteers deliver essentials to households in need of their grid.
+def pool_requests(start, stop, asked_today, t_case, t_visited, need, reserves,
+                  volunteer_in_today, pool, pool_size, grid_offered, aid_keep_days,
+                  donation_share, chat_groups, volunteer_coordination, day):
+    """Step 1 of the volunteers' day, per grid: the pool of requests they can see, and
+    the donations offered to them.
 
-    A volunteer's labour today is volunteer_capacity_days * motivation (days of goods it
-    can carry). The goods come from the grid: purchases from its shops' stock (what
-    households left in phase 3), as far as volunteers can reach the shops: like
-    households' purchases, their shopping is cut by the shock's access, at most
-    supply * (1 - closure) of their day's labour (a stay-at-home order shuts the shops to
-    them too); donations (each household not in need offers
-    donation_share of its reserves above aid_keep_days), and, when volunteer_coordination
-    and depot_access, the grid's depot. A volunteer serves, in order: its own ties in the
-    grid that asked their ties; then the grid's shared pool of visible requests, in
-    household order: posts in the chat group (if groups exist) and, under volunteer
-    coordination, the cases the grid worker knows (open cases, households visited today).
-    Volunteers of a grid act one after another in row order; each delivery is min(need
-    left, labour left, goods left). What was delivered is taken from the shops first, then
-    from the donations (every offer gives the same share of itself: donated_today), then
-    from the depot.
-
-    Cases stay open (see _deliver). `pool` is scratch of length n; `household` is the
-    volunteer's own household row. Writes need, reserves, volunteer_in_today,
-    consumed_today, capacity_today, used_today, volunteer_today, pool, shop_stock, depot,
-    donated_today.
+    volunteer_in_today is reset for the grid's households. The pool holds, in household
+    order, the households in need that posted in the chat group today (if groups exist)
+    and, under volunteer coordination, the cases the grid worker knows (open cases,
+    households visited today): their rows go into `pool` from the grid's first row
+    (scratch of length n), their number into pool_size. Each household not in need
+    offers donation_share of its reserves above aid_keep_days; grid_offered is their
+    sum. Parallel over grids. Writes volunteer_in_today, pool, pool_size, grid_offered.
     """
     for g in prange(start.shape[0]):
         a = start[g]
-        b = stop[g]
         n_pool = 0
         offers = 0.0
-        for i in range(a, b):
+        for i in range(a, stop[g]):
             volunteer_in_today[i] = 0.0
             if need[i] > 0.0:
                 seen = chat_groups and (asked_today[i] & ASK_CHAT) != 0
@@ -67,12 +51,57 @@ def serve_volunteers(start, stop, vol_start, vol_stop, household, motivation, in
                     n_pool += 1
             elif reserves[i] > aid_keep_days:
                 offers += donation_share * (reserves[i] - aid_keep_days)
+        pool_size[g] = n_pool
+        grid_offered[g] = offers
+
+
+@njit(cache=True, parallel=True)
+def gather_goods(vol_start, vol_stop, motivation, shop_stock, depot, supply, closure,
+                 grid_offered, grid_shop_goods, grid_goods, volunteer_capacity_days,
+                 volunteer_coordination, depot_access):
+    """Step 2, per grid: the goods the grid's volunteers can hand out today.
+
+    Their labour is the sum over the grid's volunteers of volunteer_capacity_days *
+    motivation (days of goods each can carry). grid_shop_goods is what they can buy from
+    the shops' stock (what households left in phase 3), as far as they can reach the
+    shops: like households' purchases, their shopping is cut by the shock's access, at
+    most supply * (1 - closure) of their labour (a stay-at-home order shuts the shops to
+    them too). grid_goods adds the donations offered (grid_offered) and, when
+    volunteer_coordination and depot_access, the grid's depot. Parallel over grids.
+    Writes grid_shop_goods, grid_goods.
+    """
+    for g in prange(vol_start.shape[0]):
         from_depot = depot[g] if volunteer_coordination and depot_access else 0.0
         labour = 0.0
         for v in range(vol_start[g], vol_stop[g]):
             labour += volunteer_capacity_days * motivation[v]
         from_shops = min(shop_stock[g], supply[g] * (1.0 - closure[g]) * labour)
-        goods = from_shops + offers + from_depot
+        grid_shop_goods[g] = from_shops
+        grid_goods[g] = from_shops + grid_offered[g] + from_depot
+
+
+@njit(cache=True, parallel=True)
+def serve_volunteers(start, vol_start, vol_stop, household, motivation, indptr, indices, grid,
+                     asked_today, need, volunteer_in_today, consumed_today, capacity_today,
+                     used_today, volunteer_today, pool, pool_size, grid_goods,
+                     volunteer_capacity_days):
+    """Step 3: volunteers deliver essentials to households in need of their grid, out of
+    the grid's goods (grid_goods, gather_goods).
+
+    A volunteer's labour today is volunteer_capacity_days * motivation (days of goods it
+    can carry). A volunteer serves, in order: its own ties in the grid that asked their
+    ties; then the grid's pool of visible requests (pool_requests), in household order,
+    from where the previous volunteer stopped. Volunteers of a grid act one after
+    another in row order (the order matters: they share the goods and the pool); each
+    delivery is min(need left, labour left, goods left). volunteer_today is what the
+    grid's volunteers delivered in all. Cases stay open (see _deliver); `household` is
+    the volunteer's own household row. Parallel over grids. Writes need,
+    volunteer_in_today, consumed_today, capacity_today, used_today, volunteer_today.
+    """
+    for g in prange(start.shape[0]):
+        a = start[g]
+        n_pool = pool_size[g]
+        goods = grid_goods[g]
         p = 0
         total = 0.0
         for v in range(vol_start[g], vol_stop[g]):
@@ -99,7 +128,22 @@ def serve_volunteers(start, stop, vol_start, vol_stop, household, motivation, in
             used_today[v] = budget - left
             total += budget - left
         volunteer_today[g] = total
-        from_shop = min(total, from_shops)
+
+
+@njit(cache=True, parallel=True)
+def settle_goods(start, stop, need, reserves, volunteer_in_today, volunteer_today, shop_stock,
+                 depot, donated_today, grid_offered, grid_shop_goods, aid_keep_days,
+                 donation_share):
+    """Step 4, per grid: where the goods the volunteers delivered (volunteer_today) came
+    from: the shops first (at most grid_shop_goods), then the donations (donated_today,
+    at most grid_offered; every offer gives the same share of itself, out of the
+    donor's reserves), then the depot (the rest). Parallel over grids. Writes
+    shop_stock, depot, donated_today, reserves.
+    """
+    for g in prange(start.shape[0]):
+        total = volunteer_today[g]
+        offers = grid_offered[g]
+        from_shop = min(total, grid_shop_goods[g])
         shop_stock[g] -= from_shop
         rest = total - from_shop
         given = min(rest, offers)
@@ -107,6 +151,6 @@ def serve_volunteers(start, stop, vol_start, vol_stop, household, motivation, in
         depot[g] = max(0.0, depot[g] - (rest - given))
         if given > 0.0:
             frac = given / offers
-            for i in range(a, b):  # who offered: not in need before the deliveries
+            for i in range(start[g], stop[g]):  # who offered: not in need before the deliveries
                 if need[i] <= 0.0 and volunteer_in_today[i] == 0.0 and reserves[i] > aid_keep_days:
                     reserves[i] -= frac * (donation_share * (reserves[i] - aid_keep_days))

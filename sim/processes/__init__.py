@@ -7,12 +7,12 @@ without the rest of the day. They are what the validation suite
 (`tests/validation`, `grassroots validate`, docs/validation.md) checks.
 
 - `word_of_mouth`: the warning phase's neighbour-to-neighbour spread
-  (`sim.kernels.warning.warn_and_perceive`) with the platform and grid
-  visits off.
+  (the kernels of `sim.kernels.warning`: `warn_officially`, `spread_warning`,
+  `perceive_risk`) with the platform and grid visits off.
 - `mutual_aid`: one day of neighbour mutual aid, the three kernels of
   `sim.kernels.mutual_aid` (offers, receipts, settlement).
-- `department_queue`: the departments' service rule
-  (`sim.kernels.departments.serve_departments`) as a single-server queue fed
+- `department_queue`: the departments' service rule (phase 6c, the kernels of
+  `sim.kernels.departments`) as a single-server queue fed
   with a given number of new cases each day.
 
 Inputs are checked and a bad one raises `sim.errors.ParameterError` naming

@@ -9,8 +9,8 @@ import numpy as np
 from sim.binding import bind
 from sim.errors import ParameterError
 from sim.flags import CIVIL_AFFAIRS
-from sim.kernels.departments import serve_departments
 from sim.params import Params
+from sim.phases import kernels_of
 from sim.processes.common import (
     namespace,
     nonneg,
@@ -50,8 +50,9 @@ def department_queue(arrivals, capacity: float, delivery_days: float = 7.0,
     """Feed the departments' service rule with cases and record the queue.
 
     Each day `arrivals[d]` new cases reach one department (civil affairs:
-    no hazard, power on, no chronic illness) and the model's
-    `serve_departments` runs for that day: the department serves
+    no hazard, power on, no chronic illness) and the model's phase 6c
+    (`queue_cases`, `share_trips`, `serve_departments`, `receive_deliveries`,
+    `sim.kernels.departments`) runs for that day: the department serves
     floor((d+1) c) - floor(d c) cases (c = `capacity` per day, so 1.0 is
     one case a day and 1/3 one case every third day), in the kernel's
     order, which for cases of equal vulnerability is first come, first
@@ -101,6 +102,8 @@ def department_queue(arrivals, capacity: float, delivery_days: float = 7.0,
              "department_served_today": np.zeros(N_DEPARTMENTS, np.int64),
              "dept_delivery_days": delivery, "dashboard_cases": np.zeros(1),
              "depot": np.zeros(1), "grid_trips": np.zeros(1),
+             "department_trips_left": np.zeros(N_DEPARTMENTS),
+             "n_queued": np.zeros(1, np.int64),
              "warehouse": np.full(1, np.inf)}  # goods never run out here
     queue = np.zeros(days, np.int64)
     served = np.zeros(days, np.int64)
@@ -121,7 +124,9 @@ def department_queue(arrivals, capacity: float, delivery_days: float = 7.0,
         before_res = hh.reserves.copy()
         t_before = hh.t_dispatch.copy()
         live["day"] = day
-        bind(serve_departments, namespace(Params(), {**fixed, **hh.arrays()}, live)).call()
+        ns = namespace(Params(), {**fixed, **hh.arrays()}, live)
+        for kernel in kernels_of("serve_departments"):
+            bind(kernel, ns).call()
         done = np.flatnonzero((t_before >= 0) & (hh.t_dispatch < 0))
         # Order of service: the kernel's (dispatch day, row) for equal vulnerability.
         done = done[np.lexsort((done, t_before[done]))]

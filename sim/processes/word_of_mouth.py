@@ -8,7 +8,7 @@ import numpy as np
 
 from sim.binding import bind
 from sim.errors import ParameterError
-from sim.kernels.warning import warn_and_perceive
+from sim.kernels.warning import perceive_risk, spread_warning, warn_officially
 from sim.network import Network
 from sim.params import Params
 from sim.processes.common import (
@@ -69,9 +69,10 @@ def telling_transmissibility(p_tell: float, p_stop: float) -> float:
 
 def word_of_mouth(network: Network, seeds, p_tell: float, p_stop: float, days: int,
                   seed: int = 0) -> WordOfMouthResult:
-    """Spread a warning by word of mouth alone, with the model's warning kernel.
+    """Spread a warning by word of mouth alone, with the model's warning kernels.
 
-    The process (`sim.kernels.warning.warn_and_perceive`, unchanged): on each
+    The process (the warning phase's kernels of `sim.kernels.warning`, unchanged:
+    `warn_officially`, `spread_warning`, `perceive_risk`, in turn): on each
     day, an uninformed household is informed with probability
     1 - prod_j (1 - p_tell * w_ij) over its ties j that were telling at the
     start of the day, which is the same as each telling tie j reaching it
@@ -131,7 +132,7 @@ def word_of_mouth(network: Network, seeds, p_tell: float, p_stop: float, days: i
     is_telling = np.zeros(n, np.bool_)
     telling_prev = np.zeros(n, np.bool_)
     live = {"day": 0}
-    call = bind(warn_and_perceive, namespace(Params().with_overrides(WORD_OF_MOUTH_ONLY), {
+    ns = namespace(Params().with_overrides(WORD_OF_MOUTH_ONLY), {
         "indptr": net.indptr, "indices": net.indices, "weight": net.weight,
         "grid": np.zeros(n, np.int32), "has_digital_access": np.zeros(n, np.bool_),
         "n_grid_ties": np.zeros(n, np.int32),
@@ -140,7 +141,8 @@ def word_of_mouth(network: Network, seeds, p_tell: float, p_stop: float, days: i
         "telecom": np.ones(1), "platform": 0.0, "telling_prev": telling_prev,
         "grid_telling": np.zeros(1, np.int64), "t_informed": t_informed,
         "is_telling": is_telling, "perception": np.zeros(n), "word_of_mouth": p,
-        "stop_telling": s, "seed": seed}, live))
+        "stop_telling": s, "seed": seed}, live)
+    calls = [bind(k, ns) for k in (warn_officially, spread_warning, perceive_risk)]
     t_informed[sd] = 0
     is_telling[sd] = True
 
@@ -154,7 +156,8 @@ def word_of_mouth(network: Network, seeds, p_tell: float, p_stop: float, days: i
         last_day = day
         np.copyto(telling_prev, is_telling)
         live["day"] = day
-        call.call()
+        for call in calls:
+            call.call()
         informed[day] = np.count_nonzero(t_informed >= 0)
     total = int(informed[-1])
     return WordOfMouthResult(reach=total / n if n else 0.0, n_informed=total,

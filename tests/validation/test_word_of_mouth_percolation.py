@@ -1,6 +1,7 @@
-"""Word of mouth, run alone on the model's own kernel, against bond percolation.
+"""Word of mouth, run alone on the model's own kernels, against bond percolation.
 
-The kernel (sim.kernels.warning.warn_and_perceive): a household informed on
+The kernels (sim.kernels.warning: warn_officially, spread_warning, perceive_risk, the
+warning phase's after its snapshot of who tells): a household informed on
 day d tells from day d+1 (its ties read `telling_prev`, the state at the
 start of the day); its first stop draw is on day d+1, after that day's
 telling. So it tells on K >= 1 days, P(K = k) = s (1-s)^(k-1), and reaches a
