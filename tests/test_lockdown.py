@@ -95,6 +95,25 @@ def test_household_differences_have_the_observed_signs():
     assert OUTPUTS["or_migrant"].fn(o) > 1.0
 
 
+def test_held_out_income_ratios_have_the_observed_sign():
+    """The held-out patterns' income odds ratios come out of the same mechanism with
+    the observed sign (above 1: low-income households go without more often), at
+    Harvey's flood and Vermont's first COVID-19 weeks; their sizes miss
+    (docs/validation.md, section 7), which is reported, not tested. Harvey's
+    social-support ratio is left out: its sign is not robust in the model (5-95%
+    over the posterior draws 0.65-1.14)."""
+    from experiments.calibration.targets import load_targets
+
+    shock = {t.name: t.shock for t in load_targets()}
+    over = {"run.tenure_days": 30}
+    flood = observe("status_quo", shock["harvey_or_economic_instability"], 1_500, 1, over)
+    assert OUTPUTS["or_economic_instability"].fn(flood) > 1.0
+    vermont = observe("status_quo", shock["vermont_or_job_loss"], 1_500, 1, over)
+    assert OUTPUTS["or_income_loss"].fn(vermont) > 1.0
+    low = vermont.attributes["is_low_income"]
+    assert vermont.ever_event[low].mean() > vermont.ever_event[~low].mean()
+
+
 def test_group_buying_reaches_only_buildings_with_a_lead():
     """The unevenness dial (issue 23): a building without a group-buying lead (团长)
     cannot join group orders; the draw is one per building. At 1 (the default) every
