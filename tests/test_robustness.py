@@ -174,7 +174,8 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path):
                     'days = 60\n')
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "grassroots", "robustness", str(spec), "--out", str(out),
-           "--executor", "process", "--workers", "2", "--no-progress"]
+           "--executor", "process", "--workers", "2", "--no-progress",
+           "--params", "defaults"]  # the library's run below samples the plausible ranges
     kill_mid_run(cmd, out, cwd=ROOT, poll=0.02)  # the runner and its workers, mid-run
     from experiments.store import Store
 
