@@ -75,9 +75,10 @@ class Store:
             if not resume:
                 raise SpecError(f"{self.root} already holds results; use --resume to finish "
                                 "them or choose another --out folder")
-            if old.get("spec") != strict(manifest).get("spec"):  # as written: NaN is null
-                raise SpecError(f"{self.root} holds results of a different spec; "
-                                "resume needs the same spec")
+            a, b = old.get("spec") or {}, strict(manifest).get("spec") or {}
+            if a != b:  # as written: NaN is null
+                raise SpecError(f"{self.root} holds results of a different spec "
+                                f"({spec_difference(a, b)}); resume needs the same spec")
         else:
             self.root.mkdir(parents=True, exist_ok=True)
             atomic_write(self.manifest_path,
@@ -222,3 +223,23 @@ def _sql_list(texts: list[str]) -> str:
 def load(root: str | Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """`experiments.load(DIR)`: (runs, series) DataFrames of a results folder."""
     return Store(root).load()
+
+
+def spec_difference(old: dict[str, Any], new: dict[str, Any], most: int = 4) -> str:
+    """What differs between a folder's spec and this one, in a few words: the top-level
+    keys, and inside `fixed` the parameters, with the folder's value and this one's (a
+    preset held or not, e.g. the calibrated default against `--params defaults`)."""
+    parts = []
+    for k in sorted(set(old) | set(new)):
+        if old.get(k) == new.get(k):
+            continue
+        if k == "fixed" and isinstance(old.get(k), dict) and isinstance(new.get(k), dict):
+            fo, fn = old[k], new[k]
+            parts += [f"{name}: {fo.get(name, 'default')} in the folder, "
+                      f"{fn.get(name, 'default')} now" for name in sorted(set(fo) | set(fn))
+                      if fo.get(name) != fn.get(name)]
+        else:
+            parts.append(f"{k}")
+    more = f" and {len(parts) - most} more" if len(parts) > most else ""
+    return "; ".join(parts[:most]) + more
+

@@ -174,8 +174,11 @@ def test_store_refuses_to_mix_and_query_works(tmp_path):
     with pytest.raises(SpecError, match="already holds results"):
         _small_store(tmp_path, "q", executor="serial")
     other = {**SMALL, "replicates": 3}
-    with pytest.raises(SpecError, match="different spec"):
+    with pytest.raises(SpecError, match=r"different spec \(replicates\)"):
         execute(check_spec(other), s.root, progress=False, executor="serial", resume=True)
+    held = {**SMALL, "fixed": {**SMALL.get("fixed", {}), "population.reserve_days": 9.0}}
+    with pytest.raises(SpecError, match="population.reserve_days: default in the folder, 9.0 now"):
+        execute(check_spec(held), s.root, progress=False, executor="serial", resume=True)
     df = s.query("SELECT strategy, count(*) AS n, avg(resilience_loss) AS loss "
                  "FROM runs GROUP BY strategy ORDER BY strategy")
     assert list(df["strategy"]) == ["community_resilience", "status_quo"]
