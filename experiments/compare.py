@@ -60,7 +60,13 @@ def run_compare(spec=None, out: Path = Path("results/headline"), replicates=None
         from experiments.spec import check_spec
 
         doc = {**s.to_dict(), **{k: v for k, v in changes.items()}}
-        doc.pop("design")
+        design = doc.pop("design")
+        if design.get("kind", "factorial") != "factorial":
+            doc["design"] = design
+        if not doc.get("series"):  # as experiments.spec.from_dict reads a spec back
+            doc["series"] = False
+        if not doc.get("counterfactual"):
+            doc.pop("window_days", None)
         s = check_spec(doc, f"{s.name} (with command-line changes)")
     t0 = time.time()
     store = execute(s, out, executor=executor, workers=workers, resume=resume,

@@ -169,7 +169,12 @@ def describe_box(box: Box, X: pd.DataFrame) -> list[str]:
         col, lo, hi = r["input"], r["min"], r["max"]
         short = col.split(".")[-1]
         at_lo, at_hi = lo <= X[col].min(), hi >= X[col].max()
-        whole = bool(np.all(np.mod(X[col].to_numpy(float), 1) == 0))
+        values = X[col].to_numpy(float)
+        whole = bool(np.all(np.mod(values, 1) == 0))
+        if whole:  # the values the box holds (a float column's bound may fall between)
+            inside = values[(values >= lo) & (values <= hi)]
+            if inside.size:
+                lo, hi = inside.min(), inside.max()
         if whole and lo == hi:
             out.append(f"{short} = {lo:.0f}")
         elif whole and at_lo:

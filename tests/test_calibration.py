@@ -103,11 +103,14 @@ def test_bad_target_files(tmp_path, old, new, words):
 def test_a_target_may_name_a_shock_file(tmp_path):
     """A past event that is not a built-in shock (the held-out Vermont 2020 pattern):
     a shock file read relative to the targets file's folder, checked before any run."""
-    (vermont,) = [t for t in load_targets() if t.name == "vermont_or_job_loss"]
-    assert Path(vermont.shock).is_file() and vermont.use == "held_out"
+    from experiments.calibration.targets import ROOT, shock_path
     from scenarios.load import load_shock
 
-    events = load_shock(vermont.shock).events
+    (vermont,) = [t for t in load_targets() if t.name == "vermont_or_job_loss"]
+    # recorded relative to the project (a calibration folder resumes from another clone)
+    assert vermont.shock == "experiments/calibration/shocks/vermont_2020.toml"
+    assert Path(shock_path(vermont.shock)) == ROOT / vermont.shock and vermont.use == "held_out"
+    events = load_shock(shock_path(vermont.shock)).events
     assert [e.kind for e in events] == ["economic", "lockdown"]
     (tmp_path / "shocks").mkdir()
     (tmp_path / "shocks" / "own.toml").write_text(
@@ -287,11 +290,16 @@ def test_the_calibrated_preset_is_the_default_answer(tmp_path, monkeypatch, caps
     assert main(["compare", "--params", "defaults", "--out", str(tmp_path / "o")]) == 0
     assert seen["params"] is None
     spec = tmp_path / "own.toml"
-    spec.write_text(Path("experiments/headline.toml").read_text()
+    spec.write_text((Path(__file__).parents[1] / "experiments" / "headline.toml").read_text()
                     + '"population.reserve_days" = 4.0\n')
     assert main(["compare", "--spec", str(spec), "--out", str(tmp_path / "o")]) == 0
     assert "population.reserve_days" not in seen["params"]  # the spec's own value wins
     assert seen["params"]["behaviour.aid_share"] == calibrated["behaviour.aid_share"]
+    swept = tmp_path / "swept.toml"
+    swept.write_text((Path(__file__).parents[1] / "experiments" / "headline.toml").read_text()
+                     + '\n[sweep]\n"behaviour.aid_share" = [0.3, 0.7]\n')
+    assert main(["compare", "--spec", str(swept), "--out", str(tmp_path / "o")]) == 0
+    assert "behaviour.aid_share" not in seen["params"]  # swept by the spec: not held
     assert main(["compare", "--preset-levers", "--out", str(tmp_path / "o")]) == 2
     assert "--preset-levers" in capsys.readouterr().err
 
@@ -330,6 +338,23 @@ def test_the_calibrated_preset_is_the_default_answer(tmp_path, monkeypatch, caps
     assert seen["decompose"].overrides == () and seen["decompose"].ranges == ()
 
 
+def test_compare_holds_a_preset_on_a_spec_without_series(tmp_path, monkeypatch):
+    """run_compare rebuilds the spec with the preset's values: a spec without series
+    or a counterfactual (as experiments.spec.from_dict reads one back) stays valid."""
+    import experiments.compare
+
+    spec = tmp_path / "plain.toml"
+    spec.write_text('name = "plain"\nstrategies = ["status_quo"]\nshocks = ["flood"]\n'
+                    'replicates = 1\ndays = 20\ncounterfactual = false\n')
+    seen = {}
+    monkeypatch.setattr(experiments.compare, "execute",
+                        lambda s, out, **kw: seen.update(spec=s) or "store")
+    experiments.compare.run_compare(spec=spec, out=tmp_path / "o",
+                                    params={"behaviour.aid_share": 0.4})
+    assert seen["spec"].fixed["behaviour.aid_share"] == 0.4
+    assert not seen["spec"].series and not seen["spec"].counterfactual
+
+
 def test_the_reports_say_which_parameters_they_held():
     from experiments.calibration.posterior import load_preset
     from experiments.robustness import load_robustness, with_changes
@@ -362,6 +387,12 @@ def test_a_presets_posterior_is_checked(tmp_path):
     p.write_text('[params]\n"population.reserve_days" = 9.5\n"behaviour.aid_share" = 0.4\n'
                  '[posterior]\n"population.reserve_days" = { q05 = 6, q95 = "x" }\n')
     with pytest.raises(SpecError, match=r"posterior\.population\.reserve_days.*q05 and q95"):
+        preset_ranges(p)
+    p.write_text('[params]\n"population.reserve_days" = 9.5\n"behaviour.aid_share" = 0.4\n'
+                 '[posterior]\n"population.reserve_days" = { q05 = 6, q95 = 12 }\n')
+    p.write_text('[params]\n"population.reserve_days" = 9.5\n'
+                 '[posterior]\n"population.reserve_days" = { q05 = 12, q95 = 6 }\n')
+    with pytest.raises(SpecError, match="q05 12 is above q95 6"):
         preset_ranges(p)
     p.write_text('[params]\n"population.reserve_days" = 9.5\n"behaviour.aid_share" = 0.4\n'
                  '[posterior]\n"population.reserve_days" = { q05 = 6, q95 = 12 }\n')

@@ -286,6 +286,9 @@ def test_a_box_on_whole_numbers_reads_as_the_values_it_holds():
     assert said([("g.lat", 0.0, 1.0), ("g.cap", 2.0, 5.0)]) == ["lat <= 1", "cap >= 2"]
     assert said([("g.share", 0.1, 0.3), ("g.cap", 2.0, 4.0)]) == [
         "share < 0.3", "cap between 2 and 4"]
+    # a bound between the values (a float column of whole numbers): what the box holds
+    assert said([("g.lat", 0.0, 1.5)]) == ["lat <= 1"]
+    assert said([("g.cap", 1.5, 3.5)]) == ["cap between 2 and 3"]
 
 
 # --- report, compare link, command line --------------------------------------

@@ -256,7 +256,10 @@ def _not_plausible(spec, _) -> list[str]:
     the calibrated preset's posterior intervals and values), as one paragraph."""
     from sim.params import UNCERTAIN
 
-    narrowed = [f"`{k}` {lo:.3g}-{hi:.3g} ({UNCERTAIN[k][0]:g}-{UNCERTAIN[k][1]:g})"
+    def num(x: float) -> str:  # three figures, never in exponent form
+        return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+    narrowed = [f"`{k}` {num(lo)}-{num(hi)} ({num(UNCERTAIN[k][0])}-{num(UNCERTAIN[k][1])})"
                 for k, (lo, hi) in spec.uncertain.items()
                 if k in UNCERTAIN and (lo, hi) != tuple(UNCERTAIN[k][:2])]
     held = [f"`{k}` = {v:g}" if isinstance(v, (int, float)) else f"`{k}` = {v}"

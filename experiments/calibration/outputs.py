@@ -48,10 +48,11 @@ def observe(strategy: str, shock: str, households: int, seed: int,
             overrides: dict[str, Any] | None = None) -> Observation:
     """Run `strategy` under `shock` (names of the scenario library) and keep what the
     outputs read. `overrides` are dotted parameter values (run.tenure_days among them)."""
+    from experiments.calibration.targets import shock_path
     from scenarios import make_model
     from scenarios.load import load_shock
 
-    sh = load_shock(shock)
+    sh = load_shock(shock_path(shock))
     return watch(make_model(strategy, sh, n_households=households, days=run_days(sh),
                             seed=seed, overrides=overrides or {}))
 
@@ -250,6 +251,7 @@ def help_share_public(o: Observation) -> float:
 def evaluate(targets, households: int, seed: int, overrides: dict[str, Any]) -> dict[str, float]:
     """Every target's output from one run per (strategy, shock) group, all with
     `seed` (the same city and luck across groups). Returns {target name: value}."""
+    from experiments.calibration.targets import shock_path
     from scenarios.load import load_shock, load_strategy
     from sim.fork import forked_runs
 
@@ -261,7 +263,7 @@ def evaluate(targets, households: int, seed: int, overrides: dict[str, Any]) -> 
         by_strategy.setdefault(strategy, []).append(shock)
     out = {}
     for strategy, names in by_strategy.items():  # one shared past per strategy (sim.fork)
-        shocks = [load_shock(k) for k in names]
+        shocks = [load_shock(shock_path(k)) for k in names]
         forks = forked_runs(load_strategy(strategy), shocks, [run_days(sh) for sh in shocks],
                             n_households=households, seed=seed, overrides=overrides or {})
         for i, m in forks:

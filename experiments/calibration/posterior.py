@@ -300,6 +300,9 @@ def preset_ranges(name_or_path: str | Path | None,
                 for q in ("q05", "q95"))):
             raise SpecError(f"{p}: posterior.{k}: needs numbers q05 and q95 (the "
                             f"5-95% posterior interval); found {shown(entry)}")
+        if entry["q05"] > entry["q95"]:
+            raise SpecError(f"{p}: posterior.{k}: q05 {entry['q05']:g} is above q95 "
+                            f"{entry['q95']:g}; the 5% quantile cannot exceed the 95%")
         ranges[k] = _range(k, entry["q05"], entry["q95"], f"{p}: posterior.{k}")
     return values, ranges
 

@@ -63,7 +63,8 @@ def report(results: dict, figures: dict[str, Path], out: Path) -> str:
               "## Targets", ""]
     for t in results["targets"]:
         c = t.citation
-        lines += [f"- **{t.name}** ({t.use}; {t.shock} under {t.strategy}; output "
+        shock = Path(t.shock).stem if t.shock.endswith(".toml") else t.shock
+        lines += [f"- **{t.name}** ({t.use}; {shock} under {t.strategy}; output "
                   f"`{t.output}`): {t.observed:g}, 95% interval {t.interval[0]:g}-"
                   f"{t.interval[1]:g}. {c['authors']} ({c['year']}), *{c['title']}*, "
                   f"{c['journal']}; {c['locator']}."]

@@ -39,6 +39,7 @@ from sim.errors import SpecError, shown
 from sim.io import is_dir, is_file
 
 BUILTIN = Path(__file__).parent / "targets"
+ROOT = Path(__file__).resolve().parents[2]  # the project's root
 USES = ("calibration", "held_out")
 SCALES = ("linear", "log")
 TARGET_KEYS = ("name", "shock", "strategy", "output", "observed", "interval", "sd", "scale",
@@ -137,7 +138,18 @@ def _shock_file(src, where: str, v: str) -> str:
         load_shock(path)
     except GrassrootsError as e:
         raise _err(src, where, f"{shown(v)}: {e}") from None
-    return str(path.resolve())
+    path = path.resolve()
+    # inside the project: recorded relative to its root (calibration.json, resume
+    # checks), so a calibration folder still resumes from another clone or install
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+
+
+def shock_path(shock: str) -> str:
+    """A target's shock as `load_shock` takes it: a built-in name as it is, a shock
+    file recorded relative to the project's root resolved against that root."""
+    if shock.endswith(".toml") and not Path(shock).is_absolute():
+        return str(ROOT / shock)
+    return shock
 
 
 def check_target(doc: dict, src, index: int, shared_citation: dict | None) -> Target:

@@ -132,7 +132,8 @@ def cmd_compare(args) -> int:
     if args.params is None and params:  # the default preset yields to the spec's own values
         from experiments.spec import load_spec
 
-        own = load_spec(args.spec).fixed
+        spec = load_spec(args.spec)
+        own = {*spec.fixed, *spec.sweep, *spec.ranges}  # held, swept or sampled by the spec
         params = {k: v for k, v in params.items() if k not in own}
     pair = shocks = None
     if args.decompose is not None:
