@@ -440,9 +440,13 @@ def run(spec: DecomposeSpec, out: str | Path, executor: str = "process",
     record_path = out / "decompose.json"
     if record_path.is_file() and resume:
         old = json.loads(record_path.read_text())
-        if {"worlds": 0, **old.get("spec", {})} != spec.to_dict():  # before --worlds: 0
-            raise SpecError(f"{out} holds a different decomposition; resume needs the same "
-                            "strategies, shock and options")
+        was = {"worlds": 0, **old.get("spec", {})}  # before --worlds: 0
+        if was != spec.to_dict():
+            from experiments.store import spec_difference
+
+            raise SpecError(f"{out} holds a different decomposition "
+                            f"({spec_difference(was, spec.to_dict())}); resume needs the "
+                            "same strategies, shock and options (--params and --set included)")
     elif record_path.is_file():
         raise SpecError(f"{out} already holds a decomposition; use --resume to finish it "
                         "or choose another --out folder")

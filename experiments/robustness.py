@@ -49,7 +49,7 @@ import pandas as pd
 
 from experiments.runners import Task, check_tasks, execute
 from experiments.spec import ExperimentSpec, check_keys, check_spec, read_toml
-from experiments.store import Store
+from experiments.store import Store, spec_difference
 from sim.errors import GrassrootsError, SpecError, shown
 from sim.io import atomic_write, check_out_dir, is_dir, is_file, read_json
 from sim.metrics import OUTCOME_INFO, OUTCOMES
@@ -358,8 +358,10 @@ def run(spec: RobustnessSpec, out: str | Path, executor: str = "process",
             raise SpecError(f"{out} already holds results; use --resume to finish them or "
                             "choose another --out folder")
         if old.get("spec") != record["spec"]:
-            raise SpecError(f"{out} holds results of a different robustness spec; resume "
-                            "needs the same spec (and the same --worlds, --households, --days)")
+            raise SpecError(f"{out} holds results of a different robustness spec "
+                            f"({spec_difference(old.get('spec') or {}, record['spec'])}); "
+                            "resume needs the same spec (and the same --worlds, --households, "
+                            "--days and --params)")
         fresh = False
     else:
         out.mkdir(parents=True, exist_ok=True)

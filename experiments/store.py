@@ -227,15 +227,17 @@ def load(root: str | Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
 
 def spec_difference(old: dict[str, Any], new: dict[str, Any], most: int = 4) -> str:
     """What differs between a folder's spec and this one, in a few words: the top-level
-    keys, and inside `fixed` the parameters, with the folder's value and this one's (a
-    preset held or not, e.g. the calibrated default against `--params defaults`)."""
+    keys, and inside a table (`fixed`, a robustness spec's `uncertain`) the entries, with
+    the folder's value and this one's (a preset held or not, e.g. the calibrated default
+    against `--params defaults`)."""
     parts = []
     for k in sorted(set(old) | set(new)):
         if old.get(k) == new.get(k):
             continue
-        if k == "fixed" and isinstance(old.get(k), dict) and isinstance(new.get(k), dict):
+        if isinstance(old.get(k), dict) and isinstance(new.get(k), dict):
             fo, fn = old[k], new[k]
-            parts += [f"{name}: {fo.get(name, 'default')} in the folder, "
+            head = "" if k == "fixed" else f"{k}."  # held parameters read by their names
+            parts += [f"{head}{name}: {fo.get(name, 'default')} in the folder, "
                       f"{fn.get(name, 'default')} now" for name in sorted(set(fo) | set(fn))
                       if fo.get(name) != fn.get(name)]
         else:

@@ -220,3 +220,20 @@ def test_waterfall_draws_an_interval_that_misses_its_estimate(tmp_path):
                       orders=2, seeds=3, exact_orders=True)
     save_waterfall(att, tmp_path / "w.png", "t", "days")
     assert (tmp_path / "w.png").stat().st_size > 1000
+
+
+def test_a_resume_refused_says_what_differs(tmp_path):
+    """A folder holding another decomposition is refused on --resume, naming the
+    option that differs (for instance the preset's values held, or the city size)."""
+    import json
+
+    from experiments.decompose import DecomposeSpec, run
+    from sim.errors import SpecError
+
+    spec = DecomposeSpec("top_down_digital", "community_resilience", "flood", households=600,
+                         days=20, overrides=(("population.reserve_days", 9.0),))
+    (tmp_path / "decompose.json").write_text(json.dumps(
+        {"spec": {**spec.to_dict(), "households": 800, "overrides": []}}))
+    with pytest.raises(SpecError, match=r"different decomposition \(households; overrides\)"):
+        run(spec, tmp_path, resume=True, progress=False)
+

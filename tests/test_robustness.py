@@ -152,9 +152,14 @@ def test_same_world_same_numbers_under_every_executor(tmp_path):
     assert a.set_index("run_id").loc[5, "crisis_household_days"] == m.crisis_household_days
     with pytest.raises(SpecError, match="already holds results"):
         run(s, tmp_path / "serial", executor="serial", progress=False)
-    with pytest.raises(SpecError, match="different robustness spec"):
+    with pytest.raises(SpecError, match=r"different robustness spec \(worlds\)"):
         run(with_changes(s, worlds=4), tmp_path / "serial", executor="serial",
             progress=False, resume=True)
+    (k, (lo, hi)), = list(s.uncertain.items())[:1]
+    narrowed = with_changes(s, uncertain={**{a: list(b) for a, b in s.uncertain.items()},
+                                          k: [lo, (lo + hi) / 2]})
+    with pytest.raises(SpecError, match=rf"uncertain\.{k}: .* in the folder, .* now"):
+        run(narrowed, tmp_path / "serial", executor="serial", progress=False, resume=True)
 
 
 @pytest.mark.slow  # a local Dask cluster, ~7 s; the process executor is tested by default
