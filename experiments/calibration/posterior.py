@@ -286,8 +286,8 @@ def preset_ranges(name_or_path: str | Path | None,
     if str(name_or_path) == STYLISED:
         return {}, {}
     name_or_path = DEFAULT_PRESET if name_or_path is None else name_or_path
-    values = load_preset(name_or_path, option=option)
     p, doc = _preset_doc(name_or_path, option)
+    values = _preset_values(p, doc, allow_levers=False)
     post = doc.get("posterior", {})
     if not isinstance(post, dict):
         raise SpecError(f"{p}: posterior: needs a table of parameter = {{ q05, q95 }}")
@@ -355,12 +355,16 @@ def load_preset(name_or_path: str | Path, allow_levers: bool = False,
     and erase the contest, so it is refused unless `allow_levers`. Run
     parameters (`run.*`) and the city size belong to the command's own
     options and are refused too. Errors name the preset file."""
+    return _preset_values(*_preset_doc(name_or_path, option), allow_levers)
+
+
+def _preset_values(p: Path, doc: dict[str, Any], allow_levers: bool) -> dict[str, Any]:
+    """The checked [params] of a preset file `p` already read into `doc`."""
     import difflib
 
     from sim.errors import GrassrootsError
     from sim.params import LEVERS, SPECS
 
-    p, doc = _preset_doc(name_or_path, option)
     params = doc.get("params")
     if not isinstance(params, dict) or not params:
         raise SpecError(f"{p}: params: needs a [params] table of parameter = value")
