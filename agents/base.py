@@ -48,3 +48,22 @@ def state_views(table: str, fields: Mapping[str, object],
         return cls
 
     return add
+
+
+def add_views(cls: type, table: str, fields: Mapping[str, object],
+              renamed: Mapping[str, str] | None = None) -> None:
+    """A `StateField` on `cls` for every field of `fields` it does not see yet:
+    the fields a mechanism registered after the class was made
+    (`sim.mechanisms`). A field whose name is taken by anything else is an error."""
+    renamed = dict(renamed or {})
+    for name in fields:
+        attr = renamed.get(name, name)
+        seen = cls.__dict__.get(attr)
+        if isinstance(seen, StateField) and seen.name == name and seen.table == table:
+            continue
+        if hasattr(cls, attr):
+            raise TypeError(f"{cls.__name__}.{attr} exists: the {table} field {name!r} of a "
+                            "registered mechanism needs another name")
+        view = StateField(name, table)
+        view.__set_name__(cls, attr)
+        setattr(cls, attr, view)

@@ -16,9 +16,11 @@ The tests hold both engines to the same numbers, exactly.
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 
+from agents.base import add_views
 from agents.department import Department
 from agents.grid_unit import GridUnit
 from agents.household import Household
@@ -27,7 +29,7 @@ from sim import flags as f
 from sim import rng
 from sim.model import ResilienceModel
 from sim.phases import Phase
-from sim.state import N_DEPARTMENTS
+from sim.state import GRID_FIELDS, HOUSEHOLD_FIELDS, N_DEPARTMENTS, VOLUNTEER_FIELDS
 
 
 def _sum(x: np.ndarray) -> float:
@@ -45,6 +47,11 @@ class ReferenceModel(ResilienceModel):
     def _setup_engine(self):
         """Create the agents, and each phase's steps as lists of bound methods."""
         st = self.state
+        # the fields of mechanisms registered since the agent classes were made
+        add_views(Household, "households", HOUSEHOLD_FIELDS, renamed={"grid": "grid_id"})
+        add_views(Volunteer, "volunteers", VOLUNTEER_FIELDS,
+                  renamed={"household": "household_idx"})
+        add_views(GridUnit, "grids", GRID_FIELDS)
         self.households = [Household(self, i) for i in range(st.households.n)]
         self.volunteers = [Volunteer(self, v) for v in range(st.volunteers.n)]
         self.grid_units = [GridUnit(self, g) for g in range(st.grids.n)]
@@ -53,6 +60,11 @@ class ReferenceModel(ResilienceModel):
         for ph in self.phases:
             steps = []
             for step in ph.agents:
+                if not isinstance(step, str):  # a registered mechanism's (who, function)
+                    who, fn = step
+                    agents = [self] if who == "model" else getattr(self, who)
+                    steps.append([partial(fn, a) for a in agents])
+                    continue
                 who, method = step.split(".")
                 if who == "model":
                     steps.append([getattr(self, method)])

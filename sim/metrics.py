@@ -238,8 +238,9 @@ def summarise(daily: np.ndarray, onset: int, *, n_vulnerable: int, n_other: int,
     )
 
 
-def daily_frame(daily: np.ndarray) -> pd.DataFrame:
-    """The daily series as a DataFrame: one row per day, one column per metric."""
-    df = pd.DataFrame(daily, columns=list(COLUMNS))
+def daily_frame(daily: np.ndarray, columns: tuple[str, ...] = COLUMNS) -> pd.DataFrame:
+    """The daily series as a DataFrame: one row per day, one column per metric
+    (`columns`: the model's, registered mechanisms' included)."""
+    df = pd.DataFrame(daily, columns=list(columns))
     df.insert(0, "day", np.arange(len(df)))
     return df

@@ -27,10 +27,9 @@ import mesa
 import numba
 import numpy as np
 
-from sim import population
+from sim import mechanisms, population
 from sim.binding import BoundCall, Namespace, bind
 from sim.errors import ParameterError, shown
-from sim.flags import COLUMNS, N_COLUMNS
 from sim.inputs import NO_SHOCK, Shock, Strategy, check_shock, schedule
 from sim.metrics import RunSummary, daily_frame, summarise
 from sim.network import Network, build_network
@@ -181,6 +180,10 @@ class ResilienceModel(mesa.Model):
         self.shock = shock
         self.seed_value = p.run.seed
         self.days = p.run.days
+        # the day's table and the record's columns, with every registered mechanism's
+        self.phases = mechanisms.phases(type(self).phases)
+        self.columns = mechanisms.columns()
+        self._measured = bool(mechanisms.measures())
         self.status_quo_params = p.with_overrides(STATUS_QUO)
         self.warm_up = p.run.warm_up_days  # days of the status quo's routine
         self.tenure = p.run.tenure_days  # days of the strategy's routine
@@ -220,6 +223,7 @@ class ResilienceModel(mesa.Model):
             population.apply_node_attributes(self.state, self.network, self.status_quo_params,
                                              self.district)
             population.count_grid_ties(self.state, self.network)
+            mechanisms.setup(self.state, p)
         else:
             self.state = State(*(array_shape(past.arrays, f"state.{t}.{k}")[0] for t, k in
                                  (("households", "reserves"), ("volunteers", "motivation"),
@@ -230,7 +234,7 @@ class ResilienceModel(mesa.Model):
                 if k.startswith("grids."):
                     restore_array(f"state.{k}", a, past.arrays[f"state.{k}"])
         self.schedule = schedule(shock, self.days, gr.elevation, gr.community, self.district)
-        self.daily = np.zeros((self.days, N_COLUMNS))
+        self.daily = np.zeros((self.days, len(self.columns)))
         # grid workers' hours a day spent on top-down reports (recorded daily)
         self.reporting_hours = gr.n * WORK_HOURS_PER_DAY * p.governance.reporting_burden
         # Today's inputs per grid, filled each morning (`_begin_day`); agents read them.
@@ -251,7 +255,7 @@ class ResilienceModel(mesa.Model):
         self.live.update(day=0, platform=1.0, n_asking_ties=0)
         self.datacollector = mesa.DataCollector(model_reporters={
             k: (lambda m, i=i: float(m.daily[m.day - 1, i]) if m.day > 0 else np.nan)
-            for i, k in enumerate(COLUMNS)})
+            for i, k in enumerate(self.columns)})
         if past is None:
             self._setup_engine()
             self._burn_in()
@@ -277,6 +281,8 @@ class ResilienceModel(mesa.Model):
                            "weight": self.network.weight})
         ns.add_fields("behaviour", params.behaviour)
         ns.add_fields("governance", params.governance)
+        for group, values in params.mechanisms:  # registered mechanisms' (sim.mechanisms)
+            ns.add_fields(group, values)
         ns.add("derived", {"time_off_visits": time_off_visits(params.governance)})
         ns.add("today", {k: getattr(self.today, k) for k in TODAY})
         ns.add("scratch", vars(self.scratch))
@@ -336,6 +342,8 @@ class ResilienceModel(mesa.Model):
                     f(self, ph.name, seconds)
             else:
                 self.run_phase(ph)
+        if recorded and self._measured:  # registered mechanisms' columns (sim.mechanisms)
+            mechanisms.record_measures(self.state, self.live["row"])
 
     # -- the day -------------------------------------------------------------------
     def _burn_in(self):
@@ -520,13 +528,13 @@ class ResilienceModel(mesa.Model):
         self.live.update(live)
         self.steps = self.day
         self.running = self.day < self.days
-        for i, k in enumerate(COLUMNS):
+        for i, k in enumerate(self.columns):
             self.datacollector.model_vars[k] = [float(v) for v in self.daily[:self.day, i]]
 
     # -- results -------------------------------------------------------------------
     def latest(self, metric: str) -> float:
         """The last recorded value of a daily metric (NaN before the first step)."""
-        return float(self.daily[self.day - 1, COLUMNS.index(metric)]) if self.day else np.nan
+        return float(self.daily[self.day - 1, self.columns.index(metric)]) if self.day else np.nan
 
     @property
     def functionality(self) -> float:
@@ -535,7 +543,7 @@ class ResilienceModel(mesa.Model):
 
     def series(self):
         """The daily series so far as a tidy DataFrame (one row per day)."""
-        return daily_frame(self.daily[:self.day])
+        return daily_frame(self.daily[:self.day], self.columns)
 
     def summary(self) -> RunSummary:
         """The run summary of the days simulated so far."""

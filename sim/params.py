@@ -30,7 +30,8 @@ from sim.parspec import ParSpec, fresh_seed, parse_value, specs_of, uncertain_of
 
 __all__ = ["GROUPS", "LEVERS", "idle_levers", "SPECS", "STATUS_QUO", "UNCERTAIN", "BehaviourPars",
            "GovernancePars", "NetworkPars", "Params", "ParSpec", "PopulationPars", "RunPars",
-           "fresh_seed", "parse_override", "seed_or_fresh", "spec"]
+           "MECHANISM_GROUPS", "add_group", "fresh_seed", "parse_override", "remove_group",
+           "seed_or_fresh", "spec"]
 
 GROUPS = ("population", "network", "behaviour", "governance", "run")
 
@@ -70,6 +71,35 @@ SPECS: dict[str, ParSpec] = specs_of(_GROUP_TYPES)
 # `plausible` and `source` metadata above. Never a lever a strategy sets.
 UNCERTAIN: dict[str, tuple[float, float, str]] = uncertain_of(_GROUP_TYPES, SPECS)
 
+# The parameter groups of registered mechanisms ({group: dataclass}, in registration
+# order): each mechanism's parameters are a group of their own, named after it
+# (sim.mechanisms.register adds and removes them; SPECS and UNCERTAIN follow).
+MECHANISM_GROUPS: dict[str, type] = {}
+
+
+def add_group(name: str, pars_type: type) -> None:
+    """Add a mechanism's parameter group `name` (a frozen dataclass of `par`
+    fields): its parameters are "<name>.<field>" from now on."""
+    if name in _GROUP_TYPES or name in MECHANISM_GROUPS:
+        raise ParameterError(f"a parameter group called {name!r} exists")
+    specs = specs_of({name: pars_type})
+    uncertain = uncertain_of({name: pars_type}, specs)
+    MECHANISM_GROUPS[name] = pars_type
+    SPECS.update(specs)
+    UNCERTAIN.update(uncertain)
+
+
+def remove_group(name: str) -> None:
+    """Remove a mechanism's parameter group (the reverse of `add_group`)."""
+    MECHANISM_GROUPS.pop(name)
+    for table in (SPECS, UNCERTAIN):
+        for k in [k for k in table if k.split(".", 1)[0] == name]:
+            del table[k]
+
+
+def _mechanism_defaults() -> tuple[tuple[str, Any], ...]:
+    return tuple((g, cls()) for g, cls in MECHANISM_GROUPS.items())
+
 
 # Parameters renamed: old name -> new name (an old name is an error that says the new one).
 RENAMED = {"run.burn_in_days": "run.warm_up_days"}  # the burn-in is warm-up plus tenure
@@ -87,8 +117,9 @@ def spec(name: str) -> ParSpec:
             tail = {k.split(".", 1)[1]: k for k in SPECS}
             close = [tail[c] for c in difflib.get_close_matches(name.split(".")[-1], tail, n=3)]
         hint = f"; did you mean {', '.join(close)}?" if close else ""
+        groups = ", ".join((*GROUPS, *MECHANISM_GROUPS))
         raise ParameterError(f"unknown parameter {shown(name)}{hint} "
-                             f"(names are group.field, groups: {', '.join(GROUPS)})") from None
+                             f"(names are group.field, groups: {groups})") from None
 
 
 @dataclass(frozen=True)
@@ -100,13 +131,15 @@ class Params:
     behaviour: BehaviourPars = field(default_factory=BehaviourPars)
     governance: GovernancePars = field(default_factory=GovernancePars)
     run: RunPars = field(default_factory=RunPars)
+    # (group, values) of every registered mechanism's parameters (sim.mechanisms)
+    mechanisms: tuple[tuple[str, Any], ...] = field(default_factory=_mechanism_defaults)
 
     def __post_init__(self):
         for name, value in self.to_dict().items():
             checked = spec(name).check(value)
             if checked != value or type(checked) is not type(value):
                 group, key = name.split(".")
-                object.__setattr__(getattr(self, group), key, checked)
+                object.__setattr__(self.group(group), key, checked)
         net = self.network
         if net.edge_list and net.kind != "edge_list":
             raise ParameterError(
@@ -122,16 +155,26 @@ class Params:
         """Every parameter's spec, by dotted name."""
         return SPECS
 
+    def group(self, name: str) -> Any:
+        """The values of one parameter group (a mechanism's too), by its name."""
+        if name in GROUPS:
+            return getattr(self, name)
+        for g, values in self.mechanisms:
+            if g == name:
+                return values
+        raise ParameterError(f"no parameter group {name!r}")
+
     def get(self, name: str) -> Any:
         """The value of a dotted parameter name."""
         spec(name)
         group, key = name.split(".")
-        return getattr(getattr(self, group), key)
+        return getattr(self.group(group), key)
 
     def to_dict(self) -> dict[str, Any]:
         """Flat {dotted name: value} of every parameter."""
-        return {f"{g}.{k}": v for g in GROUPS
-                for k, v in dataclasses.asdict(getattr(self, g)).items()}
+        groups = [(g, getattr(self, g)) for g in GROUPS] + list(self.mechanisms)
+        return {f"{g}.{k}": v for g, values in groups
+                for k, v in dataclasses.asdict(values).items()}
 
     def with_overrides(self, overrides: Mapping[str, Any] | None) -> Params:
         """A copy with dotted overrides applied, each validated."""
@@ -144,7 +187,10 @@ class Params:
             changes.setdefault(group, {})[key] = checked
         groups = {g: dataclasses.replace(getattr(self, g), **changes.get(g, {}))
                   for g in GROUPS}
-        return Params(**groups)
+        mine = dict(self.mechanisms)  # a group registered since keeps its defaults
+        mechanisms = tuple((g, dataclasses.replace(mine.get(g) or cls(), **changes.get(g, {})))
+                           for g, cls in MECHANISM_GROUPS.items())
+        return Params(**groups, mechanisms=mechanisms)
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> Params:

@@ -112,7 +112,12 @@ def specs_of(groups: dict[str, type]) -> dict[str, ParSpec]:
     for group, cls in groups.items():
         hints = {f.name: f.type for f in dataclasses.fields(cls)}
         for f in dataclasses.fields(cls):
-            typ = {"int": int, "float": float, "bool": bool, "str": str}[hints[f.name]]
+            hint = hints[f.name] if isinstance(hints[f.name], str) else hints[f.name].__name__
+            typ = {"int": int, "float": float, "bool": bool, "str": str}.get(hint)
+            if typ is None or "lo" not in f.metadata:
+                raise ParameterError(f"parameter '{group}.{f.name}': declare it with "
+                                     "sim.parspec.par and a type of int, float, bool or str "
+                                     f"(got {hint})")
             m = f.metadata
             out[f"{group}.{f.name}"] = ParSpec(f"{group}.{f.name}", typ, f.default, m["lo"],
                                                m["hi"], m["unit"], m["label"], m["help"],

@@ -68,7 +68,8 @@ class Phase:
         name: its name (the kernel's, the agent method's, the ODD section's).
         summary: what happens, in a line.
         kernels: the kernels run in order (fast engine).
-        agents: the agent steps run in order (reference engine).
+        agents: the agent steps run in order (reference engine): "who.method", or a
+            registered mechanism's (who, function) (`sim.mechanisms`).
         returns: a live value the last kernel's result is stored under.
         recorded_only: runs only on recorded days (not in the burn-in).
     """
@@ -77,7 +78,7 @@ class Phase:
     name: str
     summary: str
     kernels: tuple[Callable, ...]
-    agents: tuple[str, ...]
+    agents: tuple[str | tuple[str, Callable], ...]
     returns: str | None = None
     recorded_only: bool = False
 

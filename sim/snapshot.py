@@ -40,6 +40,7 @@ seed, warm-up, tenure).
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import zipfile
 from collections.abc import Mapping
@@ -52,6 +53,7 @@ import numpy as np
 
 from sim.errors import ParameterError, shown
 from sim.inputs import Event, GridSelector, Shock, Strategy
+from sim.mechanisms import registered
 
 FORMAT = "grassroots-snapshot"
 FORMAT_VERSION = 1
@@ -66,22 +68,28 @@ class SnapshotError(ParameterError):
     """A snapshot that cannot be continued by this code or with these values."""
 
 
-_code_version: str | None = None
+_code_version: dict[tuple[str, ...], str] = {}
 
 
 def code_version() -> str:
-    """A digest of the model's code (every .py file under sim/ and agents/):
+    """A digest of the model's code (every .py file under sim/ and agents/, and
+    the files of every registered mechanism's kernels and steps, `sim.mechanisms`):
     a snapshot is continued only by the code that made it."""
-    global _code_version
-    if _code_version is None:
+    files = sorted({inspect.getsourcefile(getattr(f, "py_func", f)) for m in registered()
+                    for f in (*m.kernels, *(fn for _, fn in m.steps))} - {None})
+    key = tuple(files)
+    if key not in _code_version:
         root = Path(__file__).resolve().parents[1]
         h = hashlib.sha256()
         for pkg in _MODEL_CODE:
             for f in sorted((root / pkg).rglob("*.py")):
                 h.update(f.relative_to(root).as_posix().encode())
                 h.update(f.read_bytes())
-        _code_version = h.hexdigest()[:16]
-    return _code_version
+        for f in files:
+            if not any(Path(f).resolve().is_relative_to(root / pkg) for pkg in _MODEL_CODE):
+                h.update(Path(f).read_bytes())
+        _code_version[key] = h.hexdigest()[:16]
+    return _code_version[key]
 
 
 def network_digest(network) -> str:

@@ -148,7 +148,7 @@ def test_refusals(tmp_path, monkeypatch):
     with pytest.raises(SnapshotError, match="already"):
         ResilienceModel.from_snapshot(snap, days=10)
     path = m.save(tmp_path / "s.npz")
-    monkeypatch.setattr(snapshot_module, "_code_version", "0123456789abcdef")
+    monkeypatch.setattr(snapshot_module, "_code_version", {(): "0123456789abcdef"})
     with pytest.raises(SnapshotError, match="another version of the model's code"):
         ResilienceModel.from_snapshot(path)
     monkeypatch.undo()

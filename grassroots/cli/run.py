@@ -45,6 +45,10 @@ def add_parsers(sub) -> None:
                         help="only this group")
     params.add_argument("--phases", action="store_true",
                         help="list the phases of a day instead (sim.phases.PHASES), in order")
+    params.add_argument("--mechanism", default=None, metavar="NAME",
+                        help="where one mechanism's parts are instead: its phases, fields, "
+                             "parameters, record columns and the files they are in "
+                             "(sim.mechanism_index); 'list' lists the mechanisms")
     params.set_defaults(func=cmd_params)
 
 
@@ -227,6 +231,19 @@ def _from_snapshot(args, overrides):
 
 
 def cmd_params(args) -> int:
+    if args.mechanism:
+        from sim import mechanism_index
+        from sim.errors import ParameterError
+
+        if args.mechanism == "list":
+            for e in mechanism_index.entries():
+                print(f"{e.name}: {e.summary}")
+            return 0
+        try:
+            print(mechanism_index.describe(args.mechanism))
+        except KeyError as e:
+            raise ParameterError(f"--mechanism {args.mechanism}: {e.args[0]}") from None
+        return 0
     if args.phases:
         from sim.phases import describe
 

@@ -1,4 +1,4 @@
-"""The fast engine: Numba kernels over arrays, one file per mechanism.
+"""The fast engine: Numba kernels over arrays, a file per phase or related phases.
 
 Which kernels a phase of the day runs is said once, in `sim.phases.PHASES`
 (`detection.py` holds phases 5a and 5b, `social.py` 8a and 8b).
