@@ -196,6 +196,33 @@ def test_outputs_of_small_runs():
     assert pd.Series(v).equals(pd.Series(again)[list(v)])
 
 
+def test_runs_stop_after_the_last_day_their_outputs_read(monkeypatch):
+    """A run lasts until the end of the latest window its targets read (the Kobe
+    earthquake's first 72 hours: 13 days instead of 48); every output is the same
+    as from a run to the end of the recovery, for every built-in target."""
+    from experiments.calibration import outputs
+    from scenarios.load import load_shock
+
+    ts = load_targets()
+    short = outputs.evaluate(ts, 800, 3, {"run.tenure_days": 5})
+    quake = load_shock("earthquake")
+    assert outputs.days_needed(quake, ["help_share_self"]) == 13 < outputs.run_days(quake)
+    monkeypatch.setattr(outputs, "days_needed", lambda shock, names: outputs.run_days(shock))
+    full = outputs.evaluate(ts, 800, 3, {"run.tenure_days": 5})
+    assert pd.Series(short).equals(pd.Series(full)[list(short)])
+    o = outputs.watch(_model_for(quake, days=13))  # stopped before the recovery ends
+    assert outputs.OUTPUTS["help_share_self"](o) >= 0
+    with pytest.raises(ValueError, match="or_economic_instability reads the extended window"):
+        outputs.OUTPUTS["or_economic_instability"](o)
+
+
+def _model_for(shock, days):
+    from scenarios import make_model
+
+    return make_model("status_quo", shock, n_households=800, days=days, seed=3,
+                      overrides={"run.tenure_days": 5})
+
+
 def test_posterior_ranges_and_preset(tmp_path):
     from experiments.calibration.posterior import load_preset, posterior_ranges, wquantile
 

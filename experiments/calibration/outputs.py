@@ -12,7 +12,11 @@ measures, and docs/calibration.md what it does and does not correspond to.
 
 Windows (days of the run, the first event of the shock): the event window is
 `start` to `start + days - 1`; the extended window adds `recovery_days`; the
-first 72 hours are `start` to `start + 2`.
+first 72 hours are `start` to `start + 2`. Each output names the window it
+reads, and a run lasts only until the last day a window of its outputs
+needs (`days_needed`): what comes after is never read, and the random
+numbers of a day do not depend on the days after it, so the outputs are the
+same as a run to the end of the recovery's (tests/test_calibration.py).
 """
 
 from __future__ import annotations
@@ -37,11 +41,27 @@ class Observation:
     received: dict[str, np.ndarray]  # essentials received days 0-2 by source, days
     attributes: dict[str, np.ndarray]  # fixed household attributes
     cache: dict[str, Any] = field(default_factory=dict)
+    windows: tuple[str, ...] = ("event", "extended", "first3")  # complete in this run
+
+
+# window -> its last day + 1, from the first event's start, days and recovery_days
+WINDOWS: dict[str, Callable[[Any], int]] = {
+    "event": lambda e: e.start + e.days,
+    "extended": lambda e: e.start + e.days + e.recovery_days,
+    "first3": lambda e: e.start + 3,
+}
 
 
 def run_days(shock) -> int:
     """Days a run needs to see every event and its recovery (plus a day)."""
     return max(e.start + e.days + e.recovery_days for e in shock.events) + 1
+
+
+def days_needed(shock, outputs) -> int:
+    """Days a run needs for `outputs` (names of OUTPUTS): to the end of the
+    latest window they read, at most `run_days(shock)`."""
+    e = shock.events[0]
+    return min(run_days(shock), max(WINDOWS[OUTPUTS[k].window](e) for k in outputs))
 
 
 def observe(strategy: str, shock: str, households: int, seed: int,
@@ -89,7 +109,9 @@ def watch(m) -> Observation:
         | (s.power[start] < 1) | (s.income[start] < 1) | (s.closure[start] > 0)
     attrs = {k: getattr(h, k).copy() for k in ("reserve_target", "social_capital0",
                                                 "is_low_income", "is_migrant", "is_vulnerable")}
-    return Observation(ever_event, ever_ext, ever3, grid_hit[h.grid], received, attrs)
+    windows = tuple(w for w, end in WINDOWS.items() if end(e) <= m.days)
+    return Observation(ever_event, ever_ext, ever3, grid_hit[h.grid], received, attrs,
+                       windows=windows)
 
 
 @dataclass(frozen=True)
@@ -99,6 +121,13 @@ class Output:
     name: str
     fn: Callable[[Observation], float]
     range: tuple[float, float]
+    window: str  # the window it reads (a key of WINDOWS)
+
+    def __call__(self, o: Observation) -> float:
+        if self.window not in o.windows:
+            raise ValueError(f"output {self.name} reads the {self.window} window, which "
+                             "this run stopped before the end of")
+        return self.fn(o)
 
     @property
     def doc(self) -> str:
@@ -109,15 +138,15 @@ class Output:
 OUTPUTS: dict[str, Output] = {}
 
 
-def output(lo: float, hi: float):
-    """Register a function as an output with values in [lo, hi]."""
+def output(lo: float, hi: float, window: str):
+    """Register a function as an output with values in [lo, hi], reading `window`."""
     def deco(fn):
-        OUTPUTS[fn.__name__] = Output(fn.__name__, fn, (lo, hi))
+        OUTPUTS[fn.__name__] = Output(fn.__name__, fn, (lo, hi), window)
         return fn
     return deco
 
 
-@output(0.0, 1.0)
+@output(0.0, 1.0, "event")
 def share_ever_in_need(o: Observation) -> float:
     """Share of all households that went without (need left at the end of a day,
     after their own purchases and every kind of help) on at least one day of the
@@ -125,7 +154,7 @@ def share_ever_in_need(o: Observation) -> float:
     return float(o.ever_event.mean())
 
 
-@output(0.0, 1.0)
+@output(0.0, 1.0, "extended")
 def share_ever_in_need_hit(o: Observation) -> float:
     """Share of the households living in the grids the shock's first event
     covers that went without (need left at the end of a day) on at least one
@@ -145,7 +174,7 @@ def _lockdown_design(o: Observation) -> np.ndarray:
     return o.cache["lockdown"]
 
 
-@output(0.0, 1e6)
+@output(0.0, 1e6, "event")
 def or_prepared(o: Observation) -> float:
     """Odds ratio of going without (need left at the end of a day) during the
     event window for households with
@@ -157,7 +186,7 @@ def or_prepared(o: Observation) -> float:
     return float(_lockdown_design(o)[0])
 
 
-@output(0.0, 1e6)
+@output(0.0, 1e6, "event")
 def or_bonding_social_capital(o: Observation) -> float:
     """Odds ratio of going without during the event window per standard
     deviation of baseline social capital (social_capital0), in the same
@@ -165,7 +194,7 @@ def or_bonding_social_capital(o: Observation) -> float:
     return float(_lockdown_design(o)[1])
 
 
-@output(0.0, 1e6)
+@output(0.0, 1e6, "event")
 def or_income_loss(o: Observation) -> float:
     """Odds ratio of going without during the event window for low-income
     households (is_low_income: they restock at low_income_restock_factor and
@@ -173,7 +202,7 @@ def or_income_loss(o: Observation) -> float:
     return float(_lockdown_design(o)[2])
 
 
-@output(0.0, 1e6)
+@output(0.0, 1e6, "event")
 def or_migrant(o: Observation) -> float:
     """Odds ratio of going without during the event window for migrant
     households (is_migrant) against the others, in the same regression as
@@ -192,7 +221,7 @@ def _hit_design(o: Observation) -> np.ndarray:
     return o.cache["hit"]
 
 
-@output(0.0, 1e6)
+@output(0.0, 1e6, "extended")
 def or_high_social_support(o: Observation) -> float:
     """Among households of the grids the first event covers: odds ratio of
     going without (need left at the end of a day) during the event or its
@@ -201,7 +230,7 @@ def or_high_social_support(o: Observation) -> float:
     return float(_hit_design(o)[0])
 
 
-@output(0.0, 1e6)
+@output(0.0, 1e6, "extended")
 def or_economic_instability(o: Observation) -> float:
     """Among households of the grids the first event covers: odds ratio of
     going without during the event or its recovery for low-income households
@@ -225,7 +254,7 @@ def _help_shares(o: Observation) -> dict[str, float]:
     return o.cache["help"]
 
 
-@output(0.0, 1.0)
+@output(0.0, 1.0, "first3")
 def help_share_self(o: Observation) -> float:
     """Of the essentials received in the first three days from onset (start to
     start + 2) by households of the covered grids that had a need episode in
@@ -233,7 +262,7 @@ def help_share_self(o: Observation) -> float:
     return _help_shares(o)["self"]
 
 
-@output(0.0, 1.0)
+@output(0.0, 1.0, "first3")
 def help_share_neighbours(o: Observation) -> float:
     """Same households and days as help_share_self: the share given by ties
     (aid_in_today) and delivered by the community's volunteers
@@ -241,7 +270,7 @@ def help_share_neighbours(o: Observation) -> float:
     return _help_shares(o)["neighbours"]
 
 
-@output(0.0, 1.0)
+@output(0.0, 1.0, "first3")
 def help_share_public(o: Observation) -> float:
     """Same households and days as help_share_self: the share delivered by
     departments (department_in_today), the public services."""
@@ -264,10 +293,12 @@ def evaluate(targets, households: int, seed: int, overrides: dict[str, Any]) -> 
     out = {}
     for strategy, names in by_strategy.items():  # one shared past per strategy (sim.fork)
         shocks = [load_shock(shock_path(k)) for k in names]
-        forks = forked_runs(load_strategy(strategy), shocks, [run_days(sh) for sh in shocks],
+        days = [days_needed(sh, [t.output for t in groups[strategy, k]])
+                for sh, k in zip(shocks, names, strict=True)]
+        forks = forked_runs(load_strategy(strategy), shocks, days,
                             n_households=households, seed=seed, overrides=overrides or {})
         for i, m in forks:
             obs = watch(m)
             for t in groups[strategy, names[i]]:
-                out[t.name] = float(OUTPUTS[t.output].fn(obs))
+                out[t.name] = float(OUTPUTS[t.output](obs))
     return out

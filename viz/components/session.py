@@ -32,6 +32,7 @@ import numpy as np
 
 from scenarios import make_model
 from sim.errors import ParameterError, shown
+from sim.flags import UP
 from sim.model import ResilienceModel
 from sim.params import SPECS, Params
 
@@ -466,7 +467,7 @@ class WorkshopModel(mesa.Model):
                 b=view(self.b, self.label_b, self.b0) if self.b is not None else None,
                 hazard=a.schedule.hazard[d - 1].copy() if d > 0 else None,
                 power=a.schedule.power[d - 1].copy() if d > 0 else None,
-                platform_up=bool(a.schedule.platform[d - 1] > 0.5) if d > 0 else True,
+                platform_up=bool(a.schedule.platform[d - 1] > UP) if d > 0 else True,
                 shock_window=self.shock_window)
             self._snapshot = snap
             return snap
