@@ -143,6 +143,14 @@ def _check(m: Mechanism) -> None:
                              "sim.parspec.par fields")
     if m.parameters is not None:
         uncertain_of({m.name: m.parameters}, specs_of({m.name: m.parameters}))
+        # kernels take parameters by their bare name: one name, one value
+        taken = {k for fields in TABLES.values() for k in fields}
+        taken |= {k.split(".", 1)[1] for k in params_module.SPECS
+                  if k.split(".", 1)[0] not in ("population", "network", "run")}
+        clash = sorted(set(m.parameters.__dataclass_fields__) & taken)
+        if clash:
+            raise ParameterError(f"{where}: parameter(s) {', '.join(clash)} share a name with "
+                                 "a state field or another parameter a kernel can take")
     known = set(columns())
     for x in m.measures:
         table, _, name = x.of.partition(".")

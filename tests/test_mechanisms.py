@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ from sim.errors import ParameterError
 from sim.model import ResilienceModel
 from sim.outputs import COLUMNS
 from sim.params import SPECS, Params
+from sim.parspec import par
 from sim.phases import PHASE_NAMES, PHASES
 from sim.state import GRID_FIELDS, HOUSEHOLD_FIELDS, VOLUNTEER_FIELDS
 from tests.example_mechanism import CALLS
@@ -110,6 +112,11 @@ def test_a_run_continued_from_a_snapshot_keeps_the_mechanism(calls):
     np.testing.assert_array_equal(m.daily, straight.daily)
 
 
+@dataclass(frozen=True)
+class _Clashing:
+    aid_share: float = par(0.1, 0.0, 1.0, "share", "Aid", "A name behaviour has")
+
+
 def test_a_mechanism_that_clashes_is_refused_whole():
     from dataclasses import replace
 
@@ -124,7 +131,8 @@ def test_a_mechanism_that_clashes_is_refused_whole():
            (replace(CALLS, measures=(mechanisms.Measure("x", "households", "count", "x",
                                                         of="households.nothing"),)),
             "of = '<table>.<field>'"),
-           (replace(CALLS, steps=(("people", print),)), "who one of")]
+           (replace(CALLS, steps=(("people", print),)), "who one of"),
+           (replace(CALLS, parameters=_Clashing), "parameter(s) aid_share share a name")]
     for m, message in bad:
         with pytest.raises(ParameterError, match=re.escape(message)):
             mechanisms.register(m)
