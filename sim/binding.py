@@ -18,6 +18,7 @@ and parallel loops as they are (writes through a namedtuple of arrays inside
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import fields, is_dataclass
@@ -75,8 +76,14 @@ class Namespace:
 
 def parameters(kernel: Callable) -> list[str]:
     """The parameter names of a kernel (a Numba dispatcher or a Python function)."""
+    return list(_parameters(kernel))
+
+
+@functools.cache
+def _parameters(kernel: Callable) -> tuple[str, ...]:
+    # read once per kernel: inspect.signature costs more than a small city's day
     fn = getattr(kernel, "py_func", kernel)
-    return list(inspect.signature(fn).parameters)
+    return tuple(inspect.signature(fn).parameters)
 
 
 class BoundCall:

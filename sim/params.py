@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,6 +98,12 @@ def remove_group(name: str) -> None:
             del table[k]
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    # the values are numbers, booleans and strings: read directly, not copied as asdict does
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _mechanism_defaults() -> tuple[tuple[str, Any], ...]:
     return tuple((g, cls()) for g, cls in MECHANISM_GROUPS.items())
 
@@ -173,8 +180,8 @@ class Params:
     def to_dict(self) -> dict[str, Any]:
         """Flat {dotted name: value} of every parameter."""
         groups = [(g, getattr(self, g)) for g in GROUPS] + list(self.mechanisms)
-        return {f"{g}.{k}": v for g, values in groups
-                for k, v in dataclasses.asdict(values).items()}
+        return {f"{g}.{k}": getattr(values, k) for g, values in groups
+                for k in _field_names(type(values))}
 
     def with_overrides(self, overrides: Mapping[str, Any] | None) -> Params:
         """A copy with dotted overrides applied, each validated."""
