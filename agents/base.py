@@ -34,17 +34,9 @@ def state_views(table: str, fields: Mapping[str, object],
     maps a field to the attribute it is seen under (the household's `grid`
     is `grid_id`); a field that would shadow an attribute of the class is an
     error."""
-    renamed = dict(renamed or {})
 
     def add(cls: type) -> type:
-        for name in fields:
-            attr = renamed.get(name, name)
-            if hasattr(cls, attr):
-                raise TypeError(f"{cls.__name__}.{attr} exists: the {table} field {name!r} "
-                                "needs another name (state_views' renamed)")
-            view = StateField(name, table)
-            view.__set_name__(cls, attr)
-            setattr(cls, attr, view)
+        add_views(cls, table, fields, renamed)
         return cls
 
     return add
@@ -52,9 +44,10 @@ def state_views(table: str, fields: Mapping[str, object],
 
 def add_views(cls: type, table: str, fields: Mapping[str, object],
               renamed: Mapping[str, str] | None = None) -> None:
-    """A `StateField` on `cls` for every field of `fields` it does not see yet:
-    the fields a mechanism registered after the class was made
-    (`sim.mechanisms`). A field whose name is taken by anything else is an error."""
+    """A `StateField` on `cls` for every field of `fields` it does not see yet
+    (`state_views`, and the fields of a mechanism registered after the class
+    was made, `sim.mechanisms`). A field whose name is taken by anything else
+    is an error."""
     renamed = dict(renamed or {})
     for name in fields:
         attr = renamed.get(name, name)
@@ -62,8 +55,8 @@ def add_views(cls: type, table: str, fields: Mapping[str, object],
         if isinstance(seen, StateField) and seen.name == name and seen.table == table:
             continue
         if hasattr(cls, attr):
-            raise TypeError(f"{cls.__name__}.{attr} exists: the {table} field {name!r} of a "
-                            "registered mechanism needs another name")
+            raise TypeError(f"{cls.__name__}.{attr} exists: the {table} field {name!r} "
+                            "needs another name (state_views' renamed, or the mechanism's)")
         view = StateField(name, table)
         view.__set_name__(cls, attr)
         setattr(cls, attr, view)
