@@ -142,7 +142,10 @@ def _check(m: Mechanism) -> None:
         raise ParameterError(f"{where}: parameters must be a frozen dataclass of "
                              "sim.parspec.par fields")
     if m.parameters is not None:
-        uncertain_of({m.name: m.parameters}, specs_of({m.name: m.parameters}))
+        specs = specs_of({m.name: m.parameters})
+        uncertain_of({m.name: m.parameters}, specs)
+        for sp in specs.values():  # the defaults too: Params takes them unchecked
+            sp.check(sp.default)
         # kernels take parameters by their bare name: one name, one value
         taken = {k for fields in TABLES.values() for k in fields}
         taken |= {k.split(".", 1)[1] for k in params_module.SPECS

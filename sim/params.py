@@ -147,6 +147,23 @@ class Params:
             if checked != value or type(checked) is not type(value):
                 group, key = name.split(".")
                 object.__setattr__(self.group(group), key, checked)
+        self._check_combinations()
+
+    @classmethod
+    def _of_checked(cls, groups: dict[str, Any],
+                    mechanisms: tuple[tuple[str, Any], ...]) -> Params:
+        """A Params of groups whose every value is checked already (`with_overrides`:
+        the unchanged ones by the Params they come from, the changed ones there):
+        only the combinations are checked again. A model run builds several."""
+        obj = cls.__new__(cls)
+        for k, v in groups.items():
+            object.__setattr__(obj, k, v)
+        object.__setattr__(obj, "mechanisms", mechanisms)
+        obj._check_combinations()
+        return obj
+
+    def _check_combinations(self) -> None:
+        """Values allowed one by one but not together."""
         net = self.network
         if net.edge_list and net.kind != "edge_list":
             raise ParameterError(
@@ -192,12 +209,12 @@ class Params:
             checked = spec(name).check(value)
             group, key = name.split(".")
             changes.setdefault(group, {})[key] = checked
-        groups = {g: dataclasses.replace(getattr(self, g), **changes.get(g, {}))
-                  for g in GROUPS}
-        mine = dict(self.mechanisms)  # a group registered since keeps its defaults
+        groups = {g: (dataclasses.replace(getattr(self, g), **changes[g]) if g in changes
+                      else getattr(self, g)) for g in GROUPS}
+        mine = dict(self.mechanisms)  # a group registered since has its defaults
         mechanisms = tuple((g, dataclasses.replace(mine.get(g) or cls(), **changes.get(g, {})))
                            for g, cls in MECHANISM_GROUPS.items())
-        return Params(**groups, mechanisms=mechanisms)
+        return Params._of_checked(groups, mechanisms)
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> Params:
