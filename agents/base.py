@@ -60,3 +60,11 @@ def add_views(cls: type, table: str, fields: Mapping[str, object],
         view = StateField(name, table)
         view.__set_name__(cls, attr)
         setattr(cls, attr, view)
+
+
+def drop_views(cls: type, table: str, fields: Mapping[str, object]) -> None:
+    """Remove the `StateField`s of `cls` whose field has left the table (a
+    mechanism unregistered since they were added)."""
+    for attr, view in list(vars(cls).items()):
+        if isinstance(view, StateField) and view.table == table and view.name not in fields:
+            delattr(cls, attr)

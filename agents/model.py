@@ -20,7 +20,7 @@ from functools import partial
 
 import numpy as np
 
-from agents.base import add_views
+from agents.base import add_views, drop_views
 from agents.department import Department
 from agents.grid_unit import GridUnit
 from agents.household import Household
@@ -47,11 +47,13 @@ class ReferenceModel(ResilienceModel):
     def _setup_engine(self):
         """Create the agents, and each phase's steps as lists of bound methods."""
         st = self.state
-        # the fields of mechanisms registered since the agent classes were made
-        add_views(Household, "households", HOUSEHOLD_FIELDS, renamed={"grid": "grid_id"})
-        add_views(Volunteer, "volunteers", VOLUNTEER_FIELDS,
-                  renamed={"household": "household_idx"})
-        add_views(GridUnit, "grids", GRID_FIELDS)
+        # the fields of mechanisms registered (or removed) since the agent classes were made
+        for cls, table, fields, renamed in (
+                (Household, "households", HOUSEHOLD_FIELDS, {"grid": "grid_id"}),
+                (Volunteer, "volunteers", VOLUNTEER_FIELDS, {"household": "household_idx"}),
+                (GridUnit, "grids", GRID_FIELDS, None)):
+            drop_views(cls, table, fields)
+            add_views(cls, table, fields, renamed)
         self.households = [Household(self, i) for i in range(st.households.n)]
         self.volunteers = [Volunteer(self, v) for v in range(st.volunteers.n)]
         self.grid_units = [GridUnit(self, g) for g in range(st.grids.n)]

@@ -140,7 +140,6 @@ def run_group(tasks: list[Task], root: str | None = None,
 
 def _record(task: Task, model, root: str | None) -> dict[str, Any]:
     """The run's row (and series), written into the store at `root` if given."""
-    from sim.kernels.record import COLUMNS
 
     summary = model.summary().as_dict()
     row = {"run_id": task.run_id, "strategy": model.strategy.name, "shock": model.shock.name,
@@ -150,7 +149,7 @@ def _record(task: Task, model, root: str | None) -> dict[str, Any]:
     row.update({k: summary[k] for k in task.outcomes})
     series = None
     if task.series:
-        cols = [COLUMNS.index(m) for m in task.series]
+        cols = [model.columns.index(m) for m in task.series]
         days = model.daily.shape[0]
         values = model.daily[:, cols]
         series = pd.DataFrame({
@@ -221,7 +220,9 @@ def warm_up(threads: int | None = 1) -> None:
 
     if threads:
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-    make_model("status_quo", "none", n_households=60, days=2, seed=0).run()  # every kernel runs
+    # every kernel runs (the warm-up's and tenure's days too): a day of each is enough
+    make_model("status_quo", "none", n_households=60, days=2, seed=0,
+               overrides={"run.warm_up_days": 1, "run.tenure_days": 1}).run()
 
 
 def kernels_cached(root: Path | None = None) -> bool:

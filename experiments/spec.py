@@ -41,10 +41,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim import mechanisms
 from sim.errors import GrassrootsError, ParameterError, ScenarioError, SpecError, shown
 from sim.io import is_dir, is_file
 from sim.io import read_toml as sim_read_toml
-from sim.kernels.record import COLUMNS
 from sim.metrics import DEFAULT_WINDOW_DAYS, OUTCOMES
 from sim.params import SPECS, Params
 
@@ -175,12 +175,13 @@ def check_spec(doc: dict, src: str | Path = "<spec>") -> ExperimentSpec:
     outcomes = _names(src, "outcomes", doc.get("outcomes", list(OUTCOMES)), list(OUTCOMES),
                       "outcome")
     series_doc = doc.get("series", False)
+    columns = mechanisms.columns()  # registered mechanisms' columns too
     if series_doc is True:
-        series = COLUMNS
+        series = columns
     elif series_doc is False:
         series = ()
     else:
-        series = _names(src, "series", series_doc, list(COLUMNS), "daily metric")
+        series = _names(src, "series", series_doc, list(columns), "daily metric")
     counterfactual = doc.get("counterfactual", False)
     if not isinstance(counterfactual, bool):
         raise _err(src, "counterfactual", f"must be true or false, got {counterfactual!r}")

@@ -299,10 +299,11 @@ def declared(m: mechanisms.Mechanism) -> Entry:
     """The entry of a registered mechanism: its parts are its own declaration."""
     group = mechanisms.params_module.MECHANISM_GROUPS.get(m.name)
     pars = tuple(f"{m.name}.{k}" for k in (group.__dataclass_fields__ if group else ()))
+    number = next(p.number for p in mechanisms.phases() if p.name == m.name)
     return Entry(m.name, m.summary, phases=(m.name,),
                  fields=tuple(f"{t}.{k}" for t, fs in m.fields.items() for k in fs),
                  parameters=pars, columns=tuple(x.name for x in m.measures),
-                 odd=next(p.number for p in mechanisms.phases() if p.name == m.name))
+                 odd=f"phase {number} (a registered mechanism; section 9.3)")
 
 
 def entries() -> tuple[Entry, ...]:
@@ -329,10 +330,14 @@ def files(e: Entry) -> dict[str, tuple[str, ...]]:
     table = {p.name: p for p in mechanisms.phases()}
     phases = [table[p] for p in e.phases]
     own = [m for m in mechanisms.registered() if m.name == e.name]
-    if own:  # declared whole: one file holds every part
-        one = (_source(own[0].kernels[0]),)
-        return {"kernels": one, "agent steps": one, "fields": one, "parameters": one,
-                "columns": one}
+    if own:  # declared whole: the declaration's file, and its functions'
+        m = own[0]
+        kernels = _unique(_source(k) for k in m.kernels)
+        declared_in = (_source(m.parameters) if m.parameters is not None else kernels[0],)
+        return {"kernels": kernels, "agent steps": _unique(_source(f) for _, f in m.steps),
+                "fields": declared_in if m.fields else (),
+                "parameters": declared_in if m.parameters is not None else (),
+                "columns": declared_in if m.measures else ()}
     agents = [AGENT_FILES[s.split(".")[0]] for p in phases for s in p.agents
               if isinstance(s, str)]
     groups = [p.split(".")[0] for p in e.parameters]

@@ -32,6 +32,7 @@ docs/ODD.md ("Adding a mechanism") works an example through.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import keyword
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -105,38 +106,87 @@ def registered() -> tuple[Mechanism, ...]:
     return tuple(_REGISTERED)
 
 
+# Names a kernel can take besides the state tables' fields and the parameters (the
+# model's namespace: sim.model.ResilienceModel.namespace; tests/test_mechanisms.py
+# holds this to it), and names the agents hold themselves: a mechanism's field or
+# parameter may be none of them.
+NAMESPACE = ("department_capacity", "department_served_today", "dashboard", "warehouse",
+             "warehouse_in_today", "indptr", "indices", "weight", "time_off_visits",
+             "hazard", "heat", "supply", "power", "telecom", "income", "warning",
+             "warning_prev", "closure", "telling_prev", "grid_telling", "pool", "pool_size",
+             "grid_offered", "grid_shop_goods", "grid_goods", "keys", "n_queued", "grid_trips",
+             "department_trips_left", "triage_count", "seed", "reporting_hours", "day",
+             "platform", "n_asking_ties", "row")
+AGENT_NAMES = ("idx", "model", "unique_id", "pos", "random", "rng", "grid_id",
+               "household_idx")
+
+
+def _source(fn: Callable) -> str:
+    """The source text of a kernel or step (what the code version hashes)."""
+    return inspect.getsource(getattr(fn, "py_func", fn))
+
+
+def _taken(m: Mechanism) -> set[str]:
+    """Every name a kernel can already take, and the agents' own names."""
+    taken = {k for fields in TABLES.values() for k in fields}
+    taken |= {k.split(".", 1)[1] for k in params_module.SPECS
+              if k.split(".", 1)[0] not in ("population", "network", "run")}
+    return taken | set(NAMESPACE) | set(AGENT_NAMES) | {m.name}
+
+
 def _check(m: Mechanism) -> None:
     """Every part of `m` checked before anything is added: one message naming the part."""
+    from sim.mechanism_index import BUILT_IN  # (the index reads this module)
+
     where = f"mechanism {m.name!r}"
-    if not (m.name.isidentifier() and not keyword.iskeyword(m.name) and m.name.islower()):
+    if not (isinstance(m.name, str) and m.name.isidentifier()
+            and not keyword.iskeyword(m.name) and m.name.islower()):
         raise ParameterError(f"{where}: its name must be a lower-case Python identifier "
                              "(it names its parameter group)")
     phase_names = [p.name for p in phases()]
-    if m.name in phase_names or m.name in params_module.GROUPS + tuple(
-            params_module.MECHANISM_GROUPS):
-        raise ParameterError(f"{where}: a phase or parameter group of that name exists")
+    if (m.name in phase_names or m.name in params_module.GROUPS
+            or m.name in params_module.MECHANISM_GROUPS or m.name in {e.name for e in BUILT_IN}):
+        raise ParameterError(f"{where}: a phase, parameter group or built-in mechanism of that "
+                             "name exists")
     if m.after not in phase_names:
         raise ParameterError(f"{where}: after = {m.after!r} is not a phase; the phases are "
                              f"{', '.join(phase_names)}")
-    if not m.kernels or not m.steps or len(m.kernels) != len(tuple(m.kernels)):
-        raise ParameterError(f"{where}: give its kernels (fast engine) and its steps "
-                             "(reference engine), at least one of each")
+    if not (isinstance(m.kernels, tuple) and m.kernels and all(map(callable, m.kernels))
+            and isinstance(m.steps, tuple) and m.steps):
+        raise ParameterError(f"{where}: kernels (fast engine) and steps (reference engine) "
+                             "must be tuples, of at least one kernel and one step")
     for step in m.steps:
         if not (isinstance(step, tuple) and len(step) == 2 and step[0] in WHO
                 and callable(step[1])):
             raise ParameterError(f"{where}: step {step!r} must be (who, function), who one of "
                                  f"{', '.join(WHO)}")
+    for fn in (*m.kernels, *(f for _, f in m.steps)):
+        try:
+            _source(fn)
+        except (TypeError, OSError):
+            raise ParameterError(
+                f"{where}: the source of {fn!r} cannot be read (a snapshot's code version "
+                "hashes it): define kernels and steps as functions in a file or a notebook "
+                "cell, not as partials or lambdas built at run time") from None
+    taken = _taken(m)
+    new: set[str] = set()
     for table, fields in m.fields.items():
         if table not in TABLES:
             raise ParameterError(f"{where}: fields of table {table!r}; the tables are "
                                  f"{', '.join(TABLES)}")
         for name, spec in fields.items():
-            if name in TABLES[table] or not name.isidentifier():
-                raise ParameterError(f"{where}: field {table}.{name} exists or is not a name")
+            if not (isinstance(name, str) and name.isidentifier()) or name in taken | new:
+                raise ParameterError(f"{where}: field {table}.{name} is not a name, or a kernel "
+                                     "or an agent already knows that name")
             if not (isinstance(spec, tuple) and len(spec) == 3 and isinstance(spec[2], str)):
                 raise ParameterError(f"{where}: field {table}.{name} must be "
                                      "(dtype, fill, meaning)")
-            np.dtype(spec[0])  # a dtype NumPy knows (TypeError otherwise)
+            try:
+                np.full(1, spec[1], dtype=spec[0])
+            except (TypeError, ValueError, OverflowError):
+                raise ParameterError(f"{where}: field {table}.{name}: fill {spec[1]!r} is not "
+                                     f"a value of dtype {spec[0]!r}") from None
+            new.add(name)
     if m.parameters is not None and not (dataclasses.is_dataclass(m.parameters)
                                          and m.parameters.__dataclass_params__.frozen):
         raise ParameterError(f"{where}: parameters must be a frozen dataclass of "
@@ -147,13 +197,10 @@ def _check(m: Mechanism) -> None:
         for sp in specs.values():  # the defaults too: Params takes them unchecked
             sp.check(sp.default)
         # kernels take parameters by their bare name: one name, one value
-        taken = {k for fields in TABLES.values() for k in fields}
-        taken |= {k.split(".", 1)[1] for k in params_module.SPECS
-                  if k.split(".", 1)[0] not in ("population", "network", "run")}
-        clash = sorted(set(m.parameters.__dataclass_fields__) & taken)
+        clash = sorted(set(m.parameters.__dataclass_fields__) & (taken | new))
         if clash:
             raise ParameterError(f"{where}: parameter(s) {', '.join(clash)} share a name with "
-                                 "a state field or another parameter a kernel can take")
+                                 "a state field, another parameter or a value a kernel can take")
     known = set(columns())
     for x in m.measures:
         table, _, name = x.of.partition(".")
@@ -170,7 +217,8 @@ def _check(m: Mechanism) -> None:
 
 def register(m: Mechanism) -> Mechanism:
     """Add `m` to every model built from now on (both engines). Checked whole
-    first: a part that clashes or is malformed is refused and nothing is added."""
+    first: a part that clashes or is malformed is refused and nothing is added.
+    A model already built keeps the mechanisms it was built with."""
     _check(m)
     if m.parameters is not None:
         params_module.add_group(m.name, m.parameters)
@@ -181,8 +229,12 @@ def register(m: Mechanism) -> Mechanism:
 
 
 def unregister(name: str) -> None:
-    """Remove the mechanism `name` and everything it added (the last registered first)."""
-    if not _REGISTERED or _REGISTERED[-1].name != name:
+    """Remove the mechanism `name` and everything it added (the last registered first).
+    The reference engine's agent classes drop its fields' views when the next
+    reference model is built."""
+    if name not in {m.name for m in _REGISTERED}:
+        raise ParameterError(f"no mechanism {name!r} is registered")
+    if _REGISTERED[-1].name != name:
         raise ParameterError(f"mechanism {name!r} is not the last registered; remove "
                              "mechanisms in the reverse order of registration")
     m = _REGISTERED.pop()
@@ -191,6 +243,15 @@ def unregister(name: str) -> None:
             del TABLES[table][k]
     if m.parameters is not None:
         params_module.remove_group(m.name)
+
+
+def declaration(m: Mechanism) -> str:
+    """Everything that makes `m` what it is, as text: what a snapshot's code
+    version hashes (its declaration and the source of its kernels and steps)."""
+    specs = specs_of({m.name: m.parameters}) if m.parameters is not None else {}
+    head = repr((m.name, m.after, {t: dict(f) for t, f in m.fields.items()}, m.measures,
+                 sorted(specs.items()), [w for w, _ in m.steps]))
+    return "\n".join([head, *(_source(f) for f in (*m.kernels, *(f for _, f in m.steps)))])
 
 
 def phases(base: tuple[Phase, ...] = PHASES) -> tuple[Phase, ...]:
@@ -219,11 +280,12 @@ def columns() -> tuple[str, ...]:
     return COLUMNS + tuple(x.name for x in measures())
 
 
-def record_measures(state, row: np.ndarray) -> None:
-    """Write every mechanism column of today's `row` (both engines: a serial sum,
-    as the record kernels add, so the engines agree exactly)."""
+def record_measures(state, row: np.ndarray, measured: tuple[Measure, ...]) -> None:
+    """Write the mechanism columns `measured` (a model's, in column order, after
+    `sim.outputs.COLUMNS`) into today's `row`: both engines (a serial sum, as the
+    record kernels add, so the engines agree exactly)."""
     col = len(COLUMNS)
-    for x in measures():
+    for x in measured:
         table, _, name = x.of.partition(".")
         a = getattr(getattr(state, table), name)
         if x.how == "count":

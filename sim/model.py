@@ -183,7 +183,7 @@ class ResilienceModel(mesa.Model):
         # the day's table and the record's columns, with every registered mechanism's
         self.phases = mechanisms.phases(type(self).phases)
         self.columns = mechanisms.columns()
-        self._measured = bool(mechanisms.measures())
+        self._measured = mechanisms.measures()
         self.status_quo_params = p.with_overrides(STATUS_QUO)
         self.warm_up = p.run.warm_up_days  # days of the status quo's routine
         self.tenure = p.run.tenure_days  # days of the strategy's routine
@@ -343,7 +343,7 @@ class ResilienceModel(mesa.Model):
             else:
                 self.run_phase(ph)
         if recorded and self._measured:  # registered mechanisms' columns (sim.mechanisms)
-            mechanisms.record_measures(self.state, self.live["row"])
+            mechanisms.record_measures(self.state, self.live["row"], self._measured)
 
     # -- the day -------------------------------------------------------------------
     def _burn_in(self):

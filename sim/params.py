@@ -186,7 +186,9 @@ class Params:
         for g, values in self.mechanisms:
             if g == name:
                 return values
-        raise ParameterError(f"no parameter group {name!r}")
+        hint = (" (these parameters were made before its mechanism was registered: build "
+                "them again)" if name in MECHANISM_GROUPS else "")
+        raise ParameterError(f"no parameter group {name!r} in these parameters{hint}")
 
     def get(self, name: str) -> Any:
         """The value of a dotted parameter name."""
@@ -212,6 +214,12 @@ class Params:
         groups = {g: (dataclasses.replace(getattr(self, g), **changes[g]) if g in changes
                       else getattr(self, g)) for g in GROUPS}
         mine = dict(self.mechanisms)  # a group registered since has its defaults
+        for g, values in mine.items():
+            if type(values) is not MECHANISM_GROUPS.get(g):
+                raise ParameterError(
+                    f"these parameters hold the group {g!r} of a mechanism that is not "
+                    "registered in this process (or registered anew since): register it "
+                    "(sim.mechanisms.register) before using them, or build them again")
         mechanisms = tuple((g, dataclasses.replace(mine.get(g) or cls(), **changes.get(g, {})))
                            for g, cls in MECHANISM_GROUPS.items())
         return Params._of_checked(groups, mechanisms)

@@ -40,7 +40,6 @@ seed, warm-up, tenure).
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import zipfile
 from collections.abc import Mapping
@@ -53,7 +52,7 @@ import numpy as np
 
 from sim.errors import ParameterError, shown
 from sim.inputs import Event, GridSelector, Shock, Strategy
-from sim.mechanisms import registered
+from sim.mechanisms import declaration, registered
 
 FORMAT = "grassroots-snapshot"
 FORMAT_VERSION = 1
@@ -72,12 +71,11 @@ _code_version: dict[tuple[str, ...], str] = {}
 
 
 def code_version() -> str:
-    """A digest of the model's code (every .py file under sim/ and agents/, and
-    the files of every registered mechanism's kernels and steps, `sim.mechanisms`):
-    a snapshot is continued only by the code that made it."""
-    files = sorted({inspect.getsourcefile(getattr(f, "py_func", f)) for m in registered()
-                    for f in (*m.kernels, *(fn for _, fn in m.steps))} - {None})
-    key = tuple(files)
+    """A digest of the model's code (every .py file under sim/ and agents/) and
+    of every registered mechanism (its declaration and the source of its kernels
+    and steps, `sim.mechanisms.declaration`): a snapshot is continued only by
+    the code that made it."""
+    key = tuple(declaration(m) for m in registered())
     if key not in _code_version:
         root = Path(__file__).resolve().parents[1]
         h = hashlib.sha256()
@@ -85,9 +83,8 @@ def code_version() -> str:
             for f in sorted((root / pkg).rglob("*.py")):
                 h.update(f.relative_to(root).as_posix().encode())
                 h.update(f.read_bytes())
-        for f in files:
-            if not any(Path(f).resolve().is_relative_to(root / pkg) for pkg in _MODEL_CODE):
-                h.update(Path(f).read_bytes())
+        for text in key:
+            h.update(text.encode())
         _code_version[key] = h.hexdigest()[:16]
     return _code_version[key]
 
@@ -164,6 +161,9 @@ class Snapshot:
     arrays: Mapping[str, np.ndarray]
     code_version: str = field(default_factory=code_version)
     format_version: int = FORMAT_VERSION
+    # the registered mechanisms (sim.mechanisms) the run was made with, in order
+    mechanisms: tuple[str, ...] = field(
+        default_factory=lambda: tuple(m.name for m in registered()))
     network: Any = None
     network_digest: str | None = None
 
@@ -177,7 +177,8 @@ class Snapshot:
         if digest is None and self.network is not None:
             digest = network_digest(self.network)
         return {"format": FORMAT, "format_version": self.format_version,
-                "code_version": self.code_version, "engine": self.engine,
+                "code_version": self.code_version, "mechanisms": list(self.mechanisms),
+                "engine": self.engine,
                 "params": self.params, "strategy": asdict(self.strategy),
                 "shock": asdict(self.shock), "seed": self.seed, "clock": self.clock,
                 "day": self.day, "burn_in": self.burn_in, "live": self.live,
@@ -204,6 +205,12 @@ class Snapshot:
             raise SnapshotError(
                 f"snapshot format version {self.format_version} is not this code's "
                 f"({FORMAT_VERSION}): rerun the run that made it with this code")
+        here = tuple(m.name for m in registered())
+        if tuple(self.mechanisms) != here:
+            raise SnapshotError(
+                f"the snapshot was made with the mechanisms {list(self.mechanisms)} registered "
+                f"and this process has {list(here)} (sim.mechanisms.register): register the "
+                "same ones, in the same order, to continue it")
         if self.code_version != code_version():
             raise SnapshotError(
                 f"the snapshot was made by another version of the model's code (code version "
@@ -263,6 +270,7 @@ def load(path: str | Path) -> Snapshot:
                         clock=header["clock"], day=header["day"], burn_in=header["burn_in"],
                         live=header["live"], arrays=arrays, code_version=header["code_version"],
                         format_version=header["format_version"],
+                        mechanisms=tuple(header.get("mechanisms", ())),
                         network_digest=header["network_digest"])
     except SnapshotError:
         raise

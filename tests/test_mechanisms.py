@@ -123,8 +123,8 @@ def test_a_mechanism_that_clashes_is_refused_whole():
     before = (dict(HOUSEHOLD_FIELDS), dict(SPECS), mechanisms.columns())
     bad = [(replace(CALLS, after="no_such_phase"), "after = 'no_such_phase' is not a phase"),
            (replace(CALLS, fields={"households": {"need": (np.float64, 0.0, "x")}}),
-            "field households.need exists"),
-           (replace(CALLS, name="behaviour"), "phase or parameter group of that name"),
+            "field households.need is not a name, or a kernel or an agent already knows"),
+           (replace(CALLS, name="behaviour"), "phase, parameter group or built-in mechanism"),
            (replace(CALLS, measures=(mechanisms.Measure("in_need", "households", "count", "x",
                                                         of="households.need"),)),
             "record column 'in_need' exists"),
@@ -205,3 +205,118 @@ def test_a_registered_mechanism_is_part_of_the_code_version():
     finally:
         mechanisms.unregister(CALLS.name)
     assert code_version() == before
+
+
+def test_removing_a_mechanism_leaves_nothing_behind():
+    from agents.household import Household
+    from sim.params import MECHANISM_GROUPS, UNCERTAIN
+
+    mechanisms.register(CALLS)
+    try:
+        _run(ReferenceModel, n=300, days=12)
+        assert "called_today" in vars(Household)
+        made_with = Params().with_overrides({"calls.call_lift": 0.05})
+    finally:
+        mechanisms.unregister(CALLS.name)
+    assert "calls" not in MECHANISM_GROUPS
+    assert not [k for k in (*SPECS, *UNCERTAIN) if k.startswith("calls.")]
+    _run(ReferenceModel, n=300, days=12)  # the agents drop the field's view
+    assert "called_today" not in vars(Household)
+    with pytest.raises(ParameterError, match="group 'calls' of a mechanism that is not "
+                                             "registered"):
+        made_with.with_overrides({"run.days": 10})
+    with pytest.raises(ParameterError, match="unknown parameter 'calls.call_lift'"):
+        Params.from_dict(made_with.to_dict())
+    with pytest.raises(ParameterError, match="no mechanism 'calls' is registered"):
+        mechanisms.unregister("calls")
+
+
+def test_a_model_keeps_the_mechanisms_it_was_built_with(calls):
+    m = ResilienceModel(load_strategy("status_quo"), load_shock("heatwave_blackout"),
+                        n_households=600, days=16, seed=1,
+                        overrides={**SMALL, "calls.call_lift": 0.05})
+    m.run(3)
+    mechanisms.unregister(CALLS.name)
+    try:
+        m.run(3)  # still records its column: the record is the model's own
+    finally:
+        mechanisms.register(CALLS)
+    assert (m.series()["called"] > 0).all()
+
+
+def test_a_snapshot_names_the_mechanisms_it_needs(calls, tmp_path):
+    past = ResilienceModel(load_strategy("community_resilience"), days=20, n_households=600,
+                           seed=7, overrides=SMALL)
+    path = past.save(tmp_path / "s.npz")
+    mechanisms.unregister(CALLS.name)
+    try:
+        from sim.snapshot import SnapshotError, load
+
+        with pytest.raises(SnapshotError, match=r"made with the mechanisms \['calls'\]"):
+            load(path)
+    finally:
+        mechanisms.register(CALLS)
+
+
+def test_the_names_a_mechanism_may_not_take_are_every_name_a_kernel_or_agent_knows():
+    m = ResilienceModel(load_strategy("status_quo"), n_households=300, days=2, seed=1,
+                        overrides=SMALL)
+    ns = m.namespace()
+    tables = {k for t in (HOUSEHOLD_FIELDS, VOLUNTEER_FIELDS, GRID_FIELDS) for k in t}
+    params = {k.split(".", 1)[1] for k in SPECS}
+    assert set(ns.fixed) | set(ns.live) <= tables | params | set(mechanisms.NAMESPACE)
+    assert set(mechanisms.NAMESPACE) <= set(ns.fixed) | set(ns.live)
+    ref = ReferenceModel(load_strategy("status_quo"), n_households=300, days=2, seed=1,
+                         overrides=SMALL)
+    for agent in (ref.households[0], ref.volunteers[0], ref.grid_units[0]):
+        assert set(vars(agent)) <= set(mechanisms.AGENT_NAMES)
+
+
+def _late_kernel(called_today):
+    pass
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"fields": {"households": {"idx": (np.int32, 0, "x")}}}, "field households.idx"),
+    ({"fields": {"households": {"start": (np.int64, 0, "x")}}}, "field households.start"),
+    ({"fields": {"households": {"cool": (np.int64, "abc", "x")}}}, "fill 'abc' is not a value"),
+    ({"kernels": CALLS.kernels[0]}, "must be tuples"),
+    ({"steps": (("households", __import__("functools").partial(print, 1)),)},
+     "cannot be read"),
+    ({"name": "warnings"}, "built-in mechanism of that name"),
+])
+def test_register_checks_what_the_first_model_would_trip_on(change, message):
+    from dataclasses import replace
+
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        mechanisms.register(replace(CALLS, **change))
+    assert mechanisms.registered() == ()
+
+
+def test_the_code_version_follows_the_declaration():
+    from dataclasses import replace
+
+    from sim.snapshot import code_version
+
+    versions = []
+    for m in (CALLS, replace(CALLS, after="mutual_aid")):
+        mechanisms.register(m)
+        try:
+            versions.append(code_version())
+        finally:
+            mechanisms.unregister(m.name)
+    assert versions[0] != versions[1]
+
+
+def test_a_sweep_records_a_mechanisms_columns(calls, tmp_path):
+    from experiments.runners import execute
+    from experiments.spec import from_dict
+
+    spec = from_dict({"name": "calls", "strategies": ["status_quo"],
+                      "shocks": ["heatwave_blackout"],
+                      "days": 16, "series": ["called"],
+                      "fixed": {**SMALL, "calls.call_lift": 0.05,
+                                "population.n_households": 600}})
+    store = execute(spec, tmp_path / "sweep", executor="serial", progress=False)
+    series = store.load()[1]
+    assert set(series["metric"]) == {"called"} and (series["value"] > 0).all()

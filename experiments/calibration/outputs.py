@@ -78,8 +78,9 @@ def observe(strategy: str, shock: str, households: int, seed: int,
 
 
 def watch(m) -> Observation:
-    """Run a model built for `run_days(m.shock)` days to its end and keep what the
-    outputs read (`observe`, for a model already built)."""
+    """Run a model to its end (built for `run_days(m.shock)` days, or `days_needed`
+    by its targets' outputs) and keep what the outputs read (`observe`, for a model
+    already built); `windows` says which windows the run saw whole."""
     e = m.shock.events[0]
     h, s = m.state.households, m.schedule
     n = h.n

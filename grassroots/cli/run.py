@@ -231,7 +231,7 @@ def _from_snapshot(args, overrides):
 
 
 def cmd_params(args) -> int:
-    if args.mechanism:
+    if args.mechanism is not None:
         from sim import mechanism_index
         from sim.errors import ParameterError
 
