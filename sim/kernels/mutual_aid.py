@@ -7,6 +7,7 @@ no per-edge array is needed. Sum of `aid_out` equals sum of `aid_in` (up to
 rounding).
 """
 
+import numpy as np
 from numba import njit, prange
 
 from sim.flags import ASK_NEIGHBOURS
@@ -24,10 +25,24 @@ def offer_mutual_aid(indptr, indices, weight, need, asked_today, reserves, socia
     offers aid_share * social_capital_j * s in all, split over its asking ties in
     proportion to tie strength: aid_scale_j = offer / sum of those strengths.
     Writes aid_scale.
+
+    Few households ask on most days (a median of 17 in 10,000 on the calibrated
+    model), so the askers first mark their ties (`near`; the network is
+    symmetric, so these are the households with an asking tie) and only marked
+    donors sum their asking ties' strengths, in their own row's order as before:
+    the sums, and so the offers, are the same to the bit. Every writer of
+    `near` writes True, so neither the askers' order nor two threads marking
+    the same household can change it.
     """
-    for j in prange(indptr.shape[0] - 1):
+    n = indptr.shape[0] - 1
+    near = np.zeros(n, dtype=np.bool_)
+    for i in prange(n):
+        if _asking(asked_today, need, i):
+            for e in range(indptr[i], indptr[i + 1]):
+                near[indices[e]] = True
+    for j in prange(n):
         scale = 0.0
-        if not _asking(asked_today, need, j):
+        if near[j] and not _asking(asked_today, need, j):
             surplus = reserves[j] - aid_keep_days
             if surplus > 0.0:
                 w_sum = 0.0
