@@ -18,6 +18,7 @@ and parallel loops as they are (writes through a namedtuple of arrays inside
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import fields, is_dataclass
@@ -75,8 +76,15 @@ class Namespace:
 
 def parameters(kernel: Callable) -> list[str]:
     """The parameter names of a kernel (a Numba dispatcher or a Python function)."""
-    fn = getattr(kernel, "py_func", kernel)
-    return list(inspect.signature(fn).parameters)
+    return list(_parameter_names(getattr(kernel, "py_func", kernel)))
+
+
+@functools.cache
+def _parameter_names(fn: Callable) -> tuple[str, ...]:
+    # read once per function: every model binds each kernel twice (the strategy's
+    # routine and the status quo's), and inspect.signature took a few percent of a
+    # forked run's time
+    return tuple(inspect.signature(fn).parameters)
 
 
 class BoundCall:
