@@ -4,7 +4,8 @@ Two-phase and conserving: donors make offers, recipients accept at most what
 they need, donors give what was accepted. Weights are symmetric (w_ij = w_ji),
 so an offer is stored per donor as a scale (offer per unit tie strength) and
 no per-edge array is needed. Sum of `aid_out` equals sum of `aid_in` (up to
-rounding).
+rounding). Tie entries are indexed unsigned (`np.uint64`): with no negative index to
+wrap around, the loops over ties are shorter (the same entries, the same values).
 """
 
 import numpy as np
@@ -38,7 +39,7 @@ def offer_mutual_aid(indptr, indices, weight, need, asked_today, reserves, socia
     near = np.zeros(n, dtype=np.bool_)
     for i in prange(n):
         if _asking(asked_today, need, i):
-            for e in range(indptr[i], indptr[i + 1]):
+            for e in range(np.uint64(indptr[i]), np.uint64(indptr[i + 1])):
                 near[indices[e]] = True
     for j in prange(n):
         scale = 0.0
@@ -46,7 +47,7 @@ def offer_mutual_aid(indptr, indices, weight, need, asked_today, reserves, socia
             surplus = reserves[j] - aid_keep_days
             if surplus > 0.0:
                 w_sum = 0.0
-                for e in range(indptr[j], indptr[j + 1]):
+                for e in range(np.uint64(indptr[j]), np.uint64(indptr[j + 1])):
                     if _asking(asked_today, need, indices[e]):
                         w_sum += weight[e]
                 if w_sum > 0.0:
@@ -65,7 +66,7 @@ def receive_mutual_aid(indptr, indices, weight, need, asked_today, aid_scale, ai
         got = 0.0
         if _asking(asked_today, need, i):
             total = 0.0
-            for e in range(indptr[i], indptr[i + 1]):
+            for e in range(np.uint64(indptr[i]), np.uint64(indptr[i + 1])):
                 total += aid_scale[indices[e]] * weight[e]
             if total > 0.0:
                 got = min(total, need[i])
@@ -84,7 +85,7 @@ def settle_mutual_aid(indptr, indices, weight, aid_scale, aid_frac, aid_in_today
     for j in prange(indptr.shape[0] - 1):
         given = 0.0
         if aid_scale[j] > 0.0:
-            for e in range(indptr[j], indptr[j + 1]):
+            for e in range(np.uint64(indptr[j]), np.uint64(indptr[j + 1])):
                 given += weight[e] * aid_frac[indices[e]]
             given *= aid_scale[j]
         aid_out_today[j] = given
