@@ -76,13 +76,14 @@ class Namespace:
 
 def parameters(kernel: Callable) -> list[str]:
     """The parameter names of a kernel (a Numba dispatcher or a Python function)."""
-    return list(_parameters(kernel))
+    return list(_parameter_names(getattr(kernel, "py_func", kernel)))
 
 
 @functools.cache
-def _parameters(kernel: Callable) -> tuple[str, ...]:
-    # read once per kernel: inspect.signature costs more than a small city's day
-    fn = getattr(kernel, "py_func", kernel)
+def _parameter_names(fn: Callable) -> tuple[str, ...]:
+    # read once per function: every model binds each kernel twice (the strategy's
+    # routine and the status quo's), and inspect.signature took a few percent of a
+    # forked run's time
     return tuple(inspect.signature(fn).parameters)
 
 
@@ -104,14 +105,24 @@ class BoundCall:
         self._live = namespace.live
         # (is_live, name, fixed value) per argument, in order
         self._spec = tuple((k in namespace.live, k, namespace.fixed.get(k)) for k in self.names)
+        # the fixed values in place, and the positions of the live ones: a call copies the
+        # list and fills in those few (most kernels have one or two, many none)
+        self._fixed = [v for _, _, v in self._spec]
+        self._live_at = tuple((pos, k) for pos, (is_live, k, _) in enumerate(self._spec)
+                              if is_live)
 
     def arguments(self) -> dict[str, Any]:
         """The arguments the next call would get, by name."""
         return {k: (self._live[k] if is_live else v) for is_live, k, v in self._spec}
 
     def call(self) -> Any:
+        if not self._live_at:
+            return self.kernel(*self._fixed)
+        args = self._fixed.copy()
         live = self._live
-        return self.kernel(*[live[k] if is_live else v for is_live, k, v in self._spec])
+        for pos, k in self._live_at:
+            args[pos] = live[k]
+        return self.kernel(*args)
 
 
 def bind(kernel: Callable, namespace: Namespace) -> BoundCall:

@@ -57,6 +57,23 @@ LIVE = ("day", "platform", "n_asking_ties", "row")
 Observer = Callable[["ResilienceModel", str, float], None]
 
 
+class DailyCollector(mesa.DataCollector):
+    """Mesa's DataCollector of the daily record, without its copy of each value.
+
+    Mesa deep-copies what every reporter returns, so that a reporter returning a
+    mutable object cannot change what was recorded; the model's reporters return a
+    new float each (immutable: deepcopy returns it as it is), one per column of the
+    record, and the copies were most of the collection's time. Same values, same table.
+    """
+
+    def collect(self, model):
+        if self.agent_reporters or self.agenttype_reporters:
+            super().collect(model)
+            return
+        for var, reporter in self.model_reporters.items():
+            self.model_vars[var].append(reporter(model))
+
+
 def city_network(p: Params, district=None) -> Network:
     """The social network of the city of `p`: on the grids of `district` (a
     `sim.district.District`, its long-range ties along the map) or the lattice's."""
@@ -253,7 +270,7 @@ class ResilienceModel(mesa.Model):
             triage_count=np.zeros(self.burn_in + self.days + 1, dtype=np.int64))
         self.live: dict[str, Any] = dict.fromkeys(LIVE)
         self.live.update(day=0, platform=1.0, n_asking_ties=0)
-        self.datacollector = mesa.DataCollector(model_reporters={
+        self.datacollector = DailyCollector(model_reporters={
             k: (lambda m, i=i: float(m.daily[m.day - 1, i]) if m.day > 0 else np.nan)
             for i, k in enumerate(self.columns)})
         if past is None:

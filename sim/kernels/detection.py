@@ -143,11 +143,18 @@ def visit_grids(start, stop, cursor, visits_today, need, is_known, asked_today, 
         c = cursor[g]
         steps = 0
         for tier in range(3):
-            first = offset if tier < 2 else c
-            for t in range(n_g):
+            if tier == 0 and not chat_groups:
+                continue  # no chat requests to answer (tier A would find none due)
+            # door (first + t) % n_g, t = 0, 1, ...: one remainder, then a wrap-around
+            # (a remainder per door was half the kernel's time at 10,000 households)
+            door = (offset if tier < 2 else c) % n_g if n_g > 0 else 0
+            for _ in range(n_g):
                 if done >= k:
                     break
-                i = a + (first + t) % n_g
+                i = a + door
+                door += 1
+                if door == n_g:
+                    door = 0
                 last = t_visited[i]
                 if tier == 0:
                     due = (chat_groups and (asked_today[i] & ASK_CHAT) != 0 and need[i] > 0.0

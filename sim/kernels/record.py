@@ -76,6 +76,18 @@ def record_people(need, wellbeing, is_vulnerable, crisis_threshold, trust, socia
     """
     n = need.shape[0]
     row[:] = 0.0
+    # Sums in locals, each added to in household order from the row's 0.0 as before (the
+    # same additions in the same order, so the same bits): a sum kept in `row` is stored
+    # and reloaded every household, since the compiler cannot tell `row` from the inputs.
+    in_need = 0.0
+    in_crisis = 0.0
+    in_crisis_vulnerable = 0.0
+    in_crisis_other = 0.0
+    informed = 0.0
+    open_cases = 0.0
+    false_alarms = 0.0
+    missed = 0.0
+    stock = 0.0
     wb = 0.0
     unmet = 0.0
     trust_sum = 0.0
@@ -84,28 +96,35 @@ def record_people(need, wellbeing, is_vulnerable, crisis_threshold, trust, socia
         nd = need[i]
         need_total[i] += nd
         if nd > 0.0:
-            row[IN_NEED] += 1.0
+            in_need += 1.0
             unmet += nd
         w = wellbeing[i]
         wb += w
         if w < crisis_threshold:
-            row[IN_CRISIS] += 1.0
+            in_crisis += 1.0
             if is_vulnerable[i]:
-                row[IN_CRISIS_VULNERABLE] += 1.0
+                in_crisis_vulnerable += 1.0
             else:
-                row[IN_CRISIS_OTHER] += 1.0
+                in_crisis_other += 1.0
         trust_sum += trust[i]
         sc_sum += social_capital[i]
         if t_informed[i] >= 0:
-            row[INFORMED] += 1.0
+            informed += 1.0
         if t_case[i] >= 0:
-            row[OPEN_CASES] += 1.0
-        row[STOCK_HOUSEHOLDS] += reserves[i]
+            open_cases += 1.0
+        stock += reserves[i]
         if is_shown[i] != (nd > 0.0):
             if is_shown[i]:
-                row[FALSE_ALARMS] += 1.0
+                false_alarms += 1.0
             else:
-                row[MISSED_NEED] += 1.0
+                missed += 1.0
+    row[IN_NEED] = in_need
+    row[IN_CRISIS] = in_crisis
+    row[IN_CRISIS_VULNERABLE] = in_crisis_vulnerable
+    row[IN_CRISIS_OTHER] = in_crisis_other
+    row[INFORMED] = informed
+    row[OPEN_CASES] = open_cases
+    row[STOCK_HOUSEHOLDS] = stock
     row[FUNCTIONALITY] = 1.0 - row[IN_NEED] / n
     row[WELLBEING_MEAN] = wb / n
     row[UNMET_NEED] = unmet
@@ -114,8 +133,8 @@ def record_people(need, wellbeing, is_vulnerable, crisis_threshold, trust, socia
     row[ILLUSION_GAP] = row[TRUE_NEED_SHARE] - dashboard[0]
     row[TRUST_MEAN] = trust_sum / n
     row[SOCIAL_CAPITAL_MEAN] = sc_sum / n
-    row[MISSED_NEED] /= n
-    row[FALSE_ALARMS] /= n
+    row[MISSED_NEED] = missed / n
+    row[FALSE_ALARMS] = false_alarms / n
 
 
 @njit(cache=True)
@@ -126,26 +145,53 @@ def record_help(detected_by, t_detected, t_need_start, bought_today, aid_in_toda
     the first ones and their latency), the help that came by each channel, the
     goods used up and the household reserves destroyed. Writes row.
     """
+    # Sums in locals, each starting from the row's value and added to in household order
+    # as before (the same bits; record_people says why).
+    by_channel = np.zeros(len(CHANNEL_COLUMN))
+    for ch in range(1, len(CHANNEL_COLUMN)):
+        by_channel[ch] = row[CHANNEL_COLUMN[ch]]
+    new = row[NEW_DETECTIONS]
+    served = row[SERVED_DEPARTMENT]
+    self_days = row[HELP_SELF_DAYS]
+    neighbours_days = row[HELP_NEIGHBOURS_DAYS]
+    volunteers_days = row[HELP_VOLUNTEERS_DAYS]
+    departments_days = row[HELP_DEPARTMENTS_DAYS]
+    by_neighbours = row[HELPED_BY_NEIGHBOURS]
+    by_volunteers = row[HELPED_BY_VOLUNTEERS]
+    consumed = row[CONSUMED]
+    destroyed = row[DESTROYED]
     lat = 0.0
     for i in range(detected_by.shape[0]):
         ch = detected_by[i]
         if ch > 0:
-            row[CHANNEL_COLUMN[ch]] += 1.0
+            by_channel[ch] += 1.0
         if t_detected[i] == day:
-            row[NEW_DETECTIONS] += 1.0
+            new += 1.0
             lat += day - t_need_start[i]
         if department_in_today[i] > 0.0:
-            row[SERVED_DEPARTMENT] += 1.0
-        row[HELP_SELF_DAYS] += bought_today[i]
-        row[HELP_NEIGHBOURS_DAYS] += aid_in_today[i]
-        row[HELP_VOLUNTEERS_DAYS] += volunteer_in_today[i]
-        row[HELP_DEPARTMENTS_DAYS] += department_in_today[i]
+            served += 1.0
+        self_days += bought_today[i]
+        neighbours_days += aid_in_today[i]
+        volunteers_days += volunteer_in_today[i]
+        departments_days += department_in_today[i]
         if aid_in_today[i] > 0.0:
-            row[HELPED_BY_NEIGHBOURS] += 1.0
+            by_neighbours += 1.0
         if volunteer_in_today[i] > 0.0:
-            row[HELPED_BY_VOLUNTEERS] += 1.0
-        row[CONSUMED] += consumed_today[i]
-        row[DESTROYED] += destroyed_today[i]
+            by_volunteers += 1.0
+        consumed += consumed_today[i]
+        destroyed += destroyed_today[i]
+    for ch in range(1, len(CHANNEL_COLUMN)):
+        row[CHANNEL_COLUMN[ch]] = by_channel[ch]
+    row[NEW_DETECTIONS] = new
+    row[SERVED_DEPARTMENT] = served
+    row[HELP_SELF_DAYS] = self_days
+    row[HELP_NEIGHBOURS_DAYS] = neighbours_days
+    row[HELP_VOLUNTEERS_DAYS] = volunteers_days
+    row[HELP_DEPARTMENTS_DAYS] = departments_days
+    row[HELPED_BY_NEIGHBOURS] = by_neighbours
+    row[HELPED_BY_VOLUNTEERS] = by_volunteers
+    row[CONSUMED] = consumed
+    row[DESTROYED] = destroyed
     row[DETECTION_LATENCY_SUM] = lat
 
 

@@ -1,5 +1,6 @@
 """Phase 8, social dynamics: trust, social capital and volunteer motivation."""
 
+import numpy as np
 from numba import njit, prange
 
 
@@ -30,26 +31,30 @@ def update_trust(need, department_in_today, volunteer_in_today, t_request, trust
 
 
 @njit(cache=True, parallel=True)
-def update_social_capital(grid, has_digital_access, n_grid_ties, aid_in_today, aid_out_today,
-                          volunteer_in_today, telecom, social_capital, social_capital0,
-                          sc_gain_aid, sc_gain_chat, sc_relax, social_capital_investment,
-                          chat_groups, chat_needs_ties):
+def update_social_capital(start, stop, has_digital_access, n_grid_ties, aid_in_today,
+                          aid_out_today, volunteer_in_today, telecom, social_capital,
+                          social_capital0, sc_gain_aid, sc_gain_chat, sc_relax,
+                          social_capital_investment, chat_groups, chat_needs_ties):
     """Social capital rises by sc_gain_aid * (1 - s) on a day of mutual aid
     or volunteer help, by sc_gain_chat * telecom * (1 - s) for chat group
     members (a smartphone and, under chat_needs_ties, a tie in the grid), by
     social_capital_investment * (1 - s), and relaxes toward its baseline by
-    sc_relax * (s0 - s), kept within 0-1. Writes social_capital.
+    sc_relax * (s0 - s), kept within 0-1. Parallel over grids. Writes social_capital.
     """
-    for i in prange(grid.shape[0]):
-        s = social_capital[i]
-        if aid_in_today[i] > 0.0 or aid_out_today[i] > 0.0 or volunteer_in_today[i] > 0.0:
-            s += sc_gain_aid * (1.0 - s)
-        if chat_groups and has_digital_access[i] and (not chat_needs_ties
-                                                      or n_grid_ties[i] > 0):
-            s += sc_gain_chat * telecom[grid[i]] * (1.0 - s)
-        s += social_capital_investment * (1.0 - s)
-        s += sc_relax * (social_capital0[i] - s)
-        social_capital[i] = min(1.0, max(0.0, s))
+    for g in prange(start.shape[0]):
+        chat_gain = sc_gain_chat * telecom[g]  # the same product as per household
+        # rows unsigned: with no negative index to wrap around, the compiler
+        # vectorises the loop (the same values)
+        for i in range(np.uint64(start[g]), np.uint64(stop[g])):
+            s = social_capital[i]
+            if aid_in_today[i] > 0.0 or aid_out_today[i] > 0.0 or volunteer_in_today[i] > 0.0:
+                s += sc_gain_aid * (1.0 - s)
+            if chat_groups and has_digital_access[i] and (not chat_needs_ties
+                                                          or n_grid_ties[i] > 0):
+                s += chat_gain * (1.0 - s)
+            s += social_capital_investment * (1.0 - s)
+            s += sc_relax * (social_capital0[i] - s)
+            social_capital[i] = min(1.0, max(0.0, s))
 
 
 @njit(cache=True, parallel=True)

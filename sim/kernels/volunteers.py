@@ -1,6 +1,7 @@
 """Phase 6b, volunteers: each serves the requests it can see, within its grid, with goods
 the grid has: its shops' stock, neighbours' donations and (coordinated) its depot."""
 
+import numpy as np
 from numba import njit, prange
 
 from sim.flags import ASK_CHAT, ASK_NEIGHBOURS
@@ -40,7 +41,7 @@ def pool_requests(start, stop, asked_today, t_case, t_visited, need, reserves,
         a = start[g]
         n_pool = 0
         offers = 0.0
-        for i in range(a, stop[g]):
+        for i in range(np.uint64(a), np.uint64(stop[g])):  # unsigned rows: see settle_goods
             volunteer_in_today[i] = 0.0
             if need[i] > 0.0:
                 seen = chat_groups and (asked_today[i] & ASK_CHAT) != 0
@@ -151,6 +152,8 @@ def settle_goods(start, stop, need, reserves, volunteer_in_today, volunteer_toda
         depot[g] = max(0.0, depot[g] - (rest - given))
         if given > 0.0:
             frac = given / offers
-            for i in range(start[g], stop[g]):  # who offered: not in need before the deliveries
+            # who offered: not in need before the deliveries (rows unsigned: with no
+            # negative index to wrap around, the compiler vectorises more; the same values)
+            for i in range(np.uint64(start[g]), np.uint64(stop[g])):
                 if need[i] <= 0.0 and volunteer_in_today[i] == 0.0 and reserves[i] > aid_keep_days:
                     reserves[i] -= frac * (donation_share * (reserves[i] - aid_keep_days))

@@ -1,5 +1,6 @@
 """Phase 2, warning and perception: forecasts reach households; perception follows."""
 
+import numpy as np
 from numba import njit, prange
 
 from sim.rng import (
@@ -29,7 +30,7 @@ def snapshot_telling(is_telling, has_digital_access, n_grid_ties, grid, chat_nee
 
 
 @njit(cache=True, parallel=True)
-def warn_officially(grid, has_digital_access, t_visited, warning, warning_prev, telecom,
+def warn_officially(start, stop, has_digital_access, t_visited, warning, warning_prev, telecom,
                     platform, t_informed, is_telling, warning_reach, broadcast_warnings,
                     stop_telling, seed, day):
     """Warnings that reach a household directly: the platform, a broadcast and a grid
@@ -45,25 +46,27 @@ def warn_officially(grid, has_digital_access, t_visited, warning, warning_prev, 
     probability stop_telling. Where no warning stands, households are reset to
     uninformed and not telling.
 
-    Writes t_informed, is_telling.
+    Parallel over grids. Writes t_informed, is_telling.
     """
-    for i in prange(grid.shape[0]):
-        g = grid[i]
-        if warning[g] <= 0.0:
-            t_informed[i] = -1
-            is_telling[i] = False
-            continue
-        if t_informed[i] < 0:
-            if ((has_digital_access[i] and (uniform(seed, day, S_WARN_PLATFORM, i)
-                                            < warning_reach * platform * telecom[g]))
-                    or (broadcast_warnings > 0.0 and uniform(seed, day, S_WARN_BROADCAST, i)
-                        < broadcast_warnings * telecom[g])
-                    or (t_visited[i] >= 0 and t_visited[i] == day - 1
-                        and warning_prev[g] > 0.0)):
-                t_informed[i] = day
-                is_telling[i] = True
-        elif is_telling[i] and uniform(seed, day, S_WARN_STOP, i) < stop_telling:
-            is_telling[i] = False
+    for g in prange(start.shape[0]):
+        # rows unsigned: with no negative index to wrap around, the compiler
+        # vectorises the loop (the same values)
+        for i in range(np.uint64(start[g]), np.uint64(stop[g])):
+            if warning[g] <= 0.0:
+                t_informed[i] = -1
+                is_telling[i] = False
+                continue
+            if t_informed[i] < 0:
+                if ((has_digital_access[i] and (uniform(seed, day, S_WARN_PLATFORM, i)
+                                                < warning_reach * platform * telecom[g]))
+                        or (broadcast_warnings > 0.0 and uniform(seed, day, S_WARN_BROADCAST, i)
+                            < broadcast_warnings * telecom[g])
+                        or (t_visited[i] >= 0 and t_visited[i] == day - 1
+                            and warning_prev[g] > 0.0)):
+                    t_informed[i] = day
+                    is_telling[i] = True
+            elif is_telling[i] and uniform(seed, day, S_WARN_STOP, i) < stop_telling:
+                is_telling[i] = False
 
 
 @njit(cache=True, parallel=True)
@@ -108,14 +111,17 @@ def spread_warning(indptr, indices, weight, grid, has_digital_access, n_grid_tie
 
 
 @njit(cache=True, parallel=True)
-def perceive_risk(grid, warning, t_informed, perception, perception_decay):
+def perceive_risk(start, stop, warning, t_informed, perception, perception_decay):
     """Perception rises to the warning level while informed (it does not fall while
     the warning stands) and decays by perception_decay otherwise, or where no warning
-    stands. Writes perception.
+    stands. Parallel over grids. Writes perception.
     """
-    for i in prange(grid.shape[0]):
-        level = warning[grid[i]]
-        if level > 0.0 and t_informed[i] >= 0:
-            perception[i] = max(perception[i], level)
-        else:
-            perception[i] *= 1.0 - perception_decay
+    for g in prange(start.shape[0]):
+        level = warning[g]
+        # rows unsigned: with no negative index to wrap around, the compiler
+        # vectorises the loop (the same values)
+        for i in range(np.uint64(start[g]), np.uint64(stop[g])):
+            if level > 0.0 and t_informed[i] >= 0:
+                perception[i] = max(perception[i], level)
+            else:
+                perception[i] *= 1.0 - perception_decay

@@ -134,7 +134,8 @@ def word_of_mouth(network: Network, seeds, p_tell: float, p_stop: float, days: i
     live = {"day": 0}
     ns = namespace(Params().with_overrides(WORD_OF_MOUTH_ONLY), {
         "indptr": net.indptr, "indices": net.indices, "weight": net.weight,
-        "grid": np.zeros(n, np.int32), "has_digital_access": np.zeros(n, np.bool_),
+        "grid": np.zeros(n, np.int32), "start": np.zeros(1, np.int64),
+        "stop": np.full(1, n, np.int64), "has_digital_access": np.zeros(n, np.bool_),
         "n_grid_ties": np.zeros(n, np.int32),
         "t_visited": np.full(n, NEVER, np.int32), "warning": np.ones(1),
         "warning_prev": np.zeros(1),  # no visits inform: no forecast stood "yesterday"
