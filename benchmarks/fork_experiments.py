@@ -92,7 +92,8 @@ def _calibration(particles: int) -> dict:
         results = [fn(seed) for seed in range(particles)]
         out[name] = time.time() - t0
         out[name.replace("_s", "_values")] = results
-    assert json.dumps(out["straight_values"]) == json.dumps(out["forked_values"])
+    assert (json.dumps(out["straight_values"], sort_keys=True)
+            == json.dumps(out["forked_values"], sort_keys=True))
     del out["straight_values"], out["forked_values"]
     out["evaluations"] = particles
     return out
