@@ -26,7 +26,7 @@ parameters and states):
 `register(mechanism)` adds it to every model built from then on, in both
 engines: its fields to the state tables, its parameters to `sim.params`, its
 phase to the day (`phases()`), its columns to the record (`columns()`).
-docs/ODD.md ("Adding a mechanism") works an example through.
+docs/ODD.md, section 9.3, works an example through.
 """
 
 from __future__ import annotations
@@ -160,7 +160,9 @@ def _check(m: Mechanism) -> None:
                 and callable(step[1])):
             raise ParameterError(f"{where}: step {step!r} must be (who, function), who one of "
                                  f"{', '.join(WHO)}")
-    for fn in (*m.kernels, *(f for _, f in m.steps)):
+    if m.setup is not None and not callable(m.setup):
+        raise ParameterError(f"{where}: setup must be a function f(state, params) or None")
+    for fn in _functions(m):
         try:
             _source(fn)
         except (TypeError, OSError):
@@ -251,7 +253,12 @@ def declaration(m: Mechanism) -> str:
     specs = specs_of({m.name: m.parameters}) if m.parameters is not None else {}
     head = repr((m.name, m.after, {t: dict(f) for t, f in m.fields.items()}, m.measures,
                  sorted(specs.items()), [w for w, _ in m.steps]))
-    return "\n".join([head, *(_source(f) for f in (*m.kernels, *(f for _, f in m.steps)))])
+    return "\n".join([head, *(_source(f) for f in _functions(m))])
+
+
+def _functions(m: Mechanism) -> tuple[Callable, ...]:
+    """Its kernels, its steps' functions and its setup."""
+    return (*m.kernels, *(f for _, f in m.steps), *((m.setup,) if m.setup else ()))
 
 
 def phases(base: tuple[Phase, ...] = PHASES) -> tuple[Phase, ...]:

@@ -320,3 +320,24 @@ def test_a_sweep_records_a_mechanisms_columns(calls, tmp_path):
     store = execute(spec, tmp_path / "sweep", executor="serial", progress=False)
     series = store.load()[1]
     assert set(series["metric"]) == {"called"} and (series["value"] > 0).all()
+
+
+def _mark_lonely(state, params):
+    h = state.households
+    h.lonely[:] = h.is_elderly & h.lives_alone
+
+
+def test_a_mechanisms_setup_runs_once_on_the_new_city_in_both_engines():
+    from dataclasses import replace
+
+    fields = {"households": {**CALLS.fields["households"],
+                             "lonely": (np.bool_, False, "elderly and alone")}}
+    mechanisms.register(replace(CALLS, fields=fields, setup=_mark_lonely))
+    try:
+        fast, ref = _run(n=300, days=12), _run(ReferenceModel, n=300, days=12)
+    finally:
+        mechanisms.unregister(CALLS.name)
+    h = fast.state.households
+    assert h.lonely.any() and (h.lonely == (h.is_elderly & h.lives_alone)).all()
+    np.testing.assert_array_equal(ref.state.households.lonely, h.lonely)
+    np.testing.assert_array_equal(ref.daily, fast.daily)
