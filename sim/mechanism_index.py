@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim import mechanisms
-from sim.params import GROUPS
+from sim.params import GROUPS, MECHANISM_GROUPS
 
 ROOT = Path(__file__).resolve().parents[1]
 # who runs a reference step -> the file of its agent class
@@ -297,7 +297,7 @@ BUILT_IN: tuple[Entry, ...] = (
 
 def declared(m: mechanisms.Mechanism) -> Entry:
     """The entry of a registered mechanism: its parts are its own declaration."""
-    group = mechanisms.params_module.MECHANISM_GROUPS.get(m.name)
+    group = MECHANISM_GROUPS.get(m.name)
     pars = tuple(f"{m.name}.{k}" for k in (group.__dataclass_fields__ if group else ()))
     number = next(p.number for p in mechanisms.phases() if p.name == m.name)
     return Entry(m.name, m.summary, phases=(m.name,),

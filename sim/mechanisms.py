@@ -51,8 +51,7 @@ TABLES = {"households": state_module.HOUSEHOLD_FIELDS,
           "volunteers": state_module.VOLUNTEER_FIELDS, "grids": state_module.GRID_FIELDS}
 # who runs a reference step: the model's agent lists ("model": the model itself)
 WHO = ("households", "volunteers", "grid_units", "departments", "model")
-HOW = {"sum": "the sum over rows", "mean": "the mean over rows",
-       "count": "the number of rows above zero"}
+HOW = ("sum", "mean", "count")  # a measure's reduction (see Measure)
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,8 @@ def watch(m) -> Observation:
     flows = {"bought_today": "self", "aid_in_today": "neighbours",
              "volunteer_in_today": "volunteers", "department_in_today": "departments"}
     received = {v: np.zeros(n) for v in flows.values()}
-    start, stop, stop_ext = e.start, e.start + e.days, e.start + e.days + e.recovery_days
+    start = e.start
+    stop, stop_ext, stop3 = (WINDOWS[w](e) for w in ("event", "extended", "first3"))
     if m.day > start:  # a fork starts before any shock acts, so never here
         raise ValueError(f"the model stands at day {m.day}, after the event's start ({start})")
     while m.day < m.days:
@@ -102,7 +103,7 @@ def watch(m) -> Observation:
             ever_event |= went_without
         if start <= d < stop_ext:
             ever_ext |= went_without
-        if start <= d < start + 3:
+        if start <= d < stop3:
             ever3 |= in_need
             for k, v in flows.items():
                 received[v] += getattr(h, k)
