@@ -70,6 +70,9 @@ def forked_runs(strategy: Strategy, shocks: Sequence[Shock], days: Sequence[int]
         return
     longest = max(lengths)
     overrides = {k: v for k, v in (overrides or {}).items() if k != "run.days"}
+    if len(shocks) == 1:  # nothing to share: the run straight through is the fork
+        yield 0, cls(strategy, shocks[0], days=lengths[0], overrides=overrides, **kwargs)
+        return
     base = cls(strategy, NO_SHOCK, days=longest, overrides=overrides, **kwargs)
     gr = base.state.grids
     fork = min(min(first_active_day(sh, n, gr.elevation, gr.community, base.district), n)

@@ -277,3 +277,75 @@ def test_the_calibration_leaves_the_global_generators_as_they_were():
     with global_draws(7):
         assert np.random.random() == inside
     assert (np.random.random(), random.random()) == expect
+
+
+def two_strategy_targets():
+    """Two Shanghai targets (top-down, lockdown) and a Kobe share (status quo, earthquake)."""
+    names = ("kobe_help_self", "shanghai_food_insecurity", "shanghai_or_preparedness")
+    return [t for t in load_targets() if t.name in names]
+
+
+def test_evaluate_stops_after_the_strategy_with_most_targets():
+    ts = two_strategy_targets()
+    over = {"run.tenure_days": 5}
+    full = evaluate(ts, 600, 3, over)
+    assert list(full) == ["kobe_help_self", "shanghai_food_insecurity",
+                          "shanghai_or_preparedness"]
+    asked = []
+    part = evaluate(ts, 600, 3, over, stop=lambda x: asked.append(dict(x)) or True)
+    shanghai = ("shanghai_food_insecurity", "shanghai_or_preparedness")
+    np.testing.assert_equal(part, {k: full[k] for k in shanghai})
+    assert len(asked) == 1  # one run, then stopped
+    again = evaluate(ts, 600, 3, over, stop=lambda x: False)
+    assert list(again) == list(full)
+    np.testing.assert_equal(list(again.values()), list(full.values()))
+
+
+def test_rejected_already_is_a_lower_bound_of_the_distance():
+    ts = [t for t in load_targets() if t.use == "calibration"]
+    rng = np.random.default_rng(0)
+    decided = 0
+    for _ in range(2_000):
+        x = {t.name: float(t.observed * np.exp(rng.normal(0, 0.6))) for t in ts}
+        x[ts[int(rng.integers(len(ts)))].name] = float("nan")  # a NaN counts as the cap
+        eps = float(rng.uniform(0.5, 6))
+        known = {k: v for k, v in x.items() if rng.random() < 0.5}
+        if abc.rejected_already(ts, known, eps):
+            decided += 1
+            assert abc.distance(ts, x) > eps
+        if abc.distance(ts, x) <= eps:
+            assert not abc.rejected_already(ts, known, eps)
+    assert decided > 100
+
+
+@pytest.mark.slow  # about 30 s: two small calibrations of two generations
+def test_early_rejection_changes_no_generation(tmp_path, monkeypatch):
+    """Rejecting a particle as soon as its first runs decide it leaves every
+    generation as evaluating every run would: particles, weights, thresholds,
+    evaluations; and it did cut evaluations short here."""
+    from experiments.calibration import outputs
+
+    ts = two_strategy_targets()
+    s = abc.check_settings(params=["population.reserve_days", "behaviour.aid_share"],
+                           population=8, generations=2, **SMALL)
+    short = []
+    evaluate_all = outputs.evaluate
+
+    def counted(targets, *args, **kwargs):
+        x = evaluate_all(targets, *args, **kwargs)
+        short.append(len(x) < len(targets))
+        return x
+
+    monkeypatch.setattr(outputs, "evaluate", counted)
+    early = abc.run(ts, s, tmp_path / "early", executor="serial", say=lambda m: None)
+    assert sum(short) > 0
+    monkeypatch.setattr(abc, "rejected_already", lambda *a: False)
+    short.clear()
+    full = abc.run(ts, s, tmp_path / "full", executor="serial", say=lambda m: None)
+    assert sum(short) == 0
+    strip = [{k: v for k, v in g.items() if k != "seconds"}
+             for g in early["generations_done"]]
+    assert strip == [{k: v for k, v in g.items() if k != "seconds"}
+                     for g in full["generations_done"]]
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "early" / "posterior.parquet"),
+                                  pd.read_parquet(tmp_path / "full" / "posterior.parquet"))

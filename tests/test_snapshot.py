@@ -47,9 +47,21 @@ def test_default_tenure_fork_is_the_straight_run():
     """With the default warm-up and tenure (395 days before day 0)."""
     a = make("grassroots_empowerment", "compound", n=1_000, days=40, seed=9)
     a.run()
-    (_, b), = forked_runs(load_strategy("grassroots_empowerment"), [load_shock("compound")],
-                          40, n_households=1_000, seed=9)
+    forks = forked_runs(load_strategy("grassroots_empowerment"),
+                        [load_shock("compound"), NO_SHOCK], 40, n_households=1_000, seed=9)
+    _, b = next(forks)
     assert b.past["clock"] == a.burn_in + 8  # days 0-7 shared: a warning on day 8
+    b.run()
+    assert_same_run(a, b)
+
+
+def test_a_single_shock_is_run_straight_through():
+    """With nothing to share, forked_runs builds the run itself (no snapshot)."""
+    (_, b), = forked_runs(load_strategy("status_quo"), [load_shock("flood")], 20,
+                          n_households=600, seed=4, overrides=SHORT)
+    assert b.past is None
+    a = make("status_quo", "flood", n=600, days=20, seed=4, overrides=SHORT)
+    a.run()
     b.run()
     assert_same_run(a, b)
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pyabc.model import IntegratedModel, ModelResult
 
 from experiments.calibration.sampler import OrderedSampler, global_draws
 from sim.errors import OutputError, SpecError
@@ -168,20 +169,51 @@ def distance(targets, x: dict, x0: dict | None = None) -> float:
     return float(math.sqrt(sum(z * z for z in zs) / len(zs)))
 
 
-class _Model:
-    """The pyabc model: a particle's parameters -> every calibration target's output."""
+def rejected_already(targets, x: dict, eps: float) -> bool:
+    """Whether the outputs in `x` (some of the targets') put the distance above
+    `eps` whatever the others turn out to be: the distance is a root mean square
+    of non-negative terms over every target, so the terms known bound it from
+    below. A relative margin of 1e-9 keeps rounding from deciding."""
+    zs = [min(abs(t.z(x[t.name])), Z_CAP) for t in targets if t.name in x]
+    return math.sqrt(sum(z * z for z in zs) / len(targets)) > eps * (1.0 + 1e-9)
+
+
+class _Model(IntegratedModel):
+    """The pyabc model: a particle's parameters -> every calibration target's output.
+
+    A particle is rejected as soon as the targets computed so far put its
+    distance above the generation's threshold (`rejected_already`): the runs
+    left are not simulated (pyabc's IntegratedModel, which exists for this).
+    What pyabc keeps is unchanged: accepted particles (their parameters,
+    distances, outputs and weights), the thresholds and the number of
+    evaluations are those of evaluating every run; only a rejected particle's
+    outputs are partial, and pyabc keeps no rejected particle here (no
+    adaptive distance or threshold asks for them). The prior sample that
+    sets the first threshold evaluates every run (`sample`).
+    """
 
     def __init__(self, targets, settings: Settings):
+        super().__init__(name="_Model")  # the name pyabc recorded before (its history)
         self.targets = targets
         self.settings = settings
 
-    def __call__(self, pars) -> dict[str, float]:
+    def _outputs(self, pars, eps: float | None) -> dict[str, float]:
         from experiments.calibration.outputs import evaluate
 
         run_seed = int(np.random.randint(0, 2**31 - 1))  # seeded per evaluation (sampler)
         values = {unkey(k): float(v) for k, v in dict(pars).items()}
+        stop = None if eps is None or not math.isfinite(eps) else \
+            (lambda x: rejected_already(self.targets, x, eps))
         return evaluate(self.targets, self.settings.households, run_seed,
-                        as_overrides(self.settings, values))
+                        as_overrides(self.settings, values), stop=stop)
+
+    def sample(self, pars) -> dict[str, float]:
+        return self._outputs(pars, None)
+
+    def integrated_simulate(self, pars, eps: float) -> ModelResult:
+        x = self._outputs(pars, eps)
+        d = distance(self.targets, x)
+        return ModelResult(sum_stat=x, distance=d, accepted=d <= eps)
 
 
 class _Distance:
@@ -268,11 +300,14 @@ def generation_stats(history) -> list[dict[str, Any]]:
 
 def run(targets, settings: Settings, out: str | Path, executor: str = "process",
         workers: int | None = None, scheduler: str | None = None, argv=None,
-        say=print) -> dict[str, Any]:
+        say=print, after=None) -> dict[str, Any]:
     """Run (or continue) the calibration into `out`; returns the manifest written.
 
     Everything is checked before anything is written: the targets (validated
-    on loading), the settings, and a folder that holds a different calibration."""
+    on loading), the settings, and a folder that holds a different calibration.
+    `after`, if given, is called with the executor once the posterior is
+    written, before the executor is closed (the command line's report runs its
+    predictive draws on the same workers)."""
     import pyabc
 
     from sim.io import atomic_write
@@ -353,11 +388,13 @@ def run(targets, settings: Settings, out: str | Path, executor: str = "process",
                     f"{s['epsilon']:.3f}, acceptance {s['acceptance']:.1%} "
                     f"({s['evaluations']:,} runs), {s['seconds']:.0f} s (elapsed "
                     f"{time.time() - t_start:.0f} s)")
+        write_posterior(db, out / "posterior.parquet", settings)
+        record["wall_seconds_this_call"] = round(time.time() - t_start, 1)
+        save()
+        if after is not None:
+            after(pool)
     finally:
         close()
-    write_posterior(db, out / "posterior.parquet", settings)
-    record["wall_seconds_this_call"] = round(time.time() - t_start, 1)
-    save()
     return record
 
 

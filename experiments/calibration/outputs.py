@@ -279,9 +279,18 @@ def help_share_public(o: Observation) -> float:
     return _help_shares(o)["public"]
 
 
-def evaluate(targets, households: int, seed: int, overrides: dict[str, Any]) -> dict[str, float]:
+def evaluate(targets, households: int, seed: int, overrides: dict[str, Any],
+             stop: Callable[[dict[str, float]], bool] | None = None) -> dict[str, float]:
     """Every target's output from one run per (strategy, shock) group, all with
-    `seed` (the same city and luck across groups). Returns {target name: value}."""
+    `seed` (the same city and luck across groups). Returns {target name: value},
+    strategy by strategy, then shock by shock, each in the order it first appears.
+
+    `stop`, if given, is asked after each run with the outputs so far; True ends
+    the evaluation there, and only those outputs are returned. Runs go
+    strategy by strategy, the strategy with the most targets first, since it
+    is the likeliest to decide alone (the calibration's early rejection,
+    experiments.calibration.abc). Each run's outputs depend on its own group
+    and the seed only, never on the order or on which runs were left out."""
     from experiments.calibration.targets import shock_path
     from scenarios.load import load_shock, load_strategy
     from sim.fork import forked_runs
@@ -292,8 +301,12 @@ def evaluate(targets, households: int, seed: int, overrides: dict[str, Any]) -> 
     by_strategy: dict[str, list[str]] = {}
     for strategy, shock in groups:
         by_strategy.setdefault(strategy, []).append(shock)
+    listed = [t.name for strategy, names in by_strategy.items() for k in names
+              for t in groups[strategy, k]]
+    order = sorted(by_strategy, key=lambda k: -sum(len(groups[k, s]) for s in by_strategy[k]))
     out = {}
-    for strategy, names in by_strategy.items():  # one shared past per strategy (sim.fork)
+    for strategy in order:  # one shared past per strategy (sim.fork)
+        names = by_strategy[strategy]
         shocks = [load_shock(shock_path(k)) for k in names]
         days = [days_needed(sh, [t.output for t in groups[strategy, k]])
                 for sh, k in zip(shocks, names, strict=True)]
@@ -303,4 +316,6 @@ def evaluate(targets, households: int, seed: int, overrides: dict[str, Any]) -> 
             obs = watch(m)
             for t in groups[strategy, names[i]]:
                 out[t.name] = float(OUTPUTS[t.output](obs))
-    return out
+            if stop is not None and stop(out):
+                return {k: out[k] for k in listed if k in out}
+    return {k: out[k] for k in listed}

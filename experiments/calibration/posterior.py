@@ -137,13 +137,32 @@ def draws(post: pd.DataFrame, k: int, seed: int) -> pd.DataFrame:
     return post.iloc[idx].drop(columns="weight").reset_index(drop=True)
 
 
+def predict_one(targets, households: int, seed: int, overrides: dict[str, Any],
+                threads: int = 1) -> dict[str, float]:
+    """One predictive evaluation (`evaluate`) with `threads` Numba threads (runs in a
+    worker or in this process; the numbers do not depend on the thread count, and one
+    thread is the fastest at a calibration's city size)."""
+    import numba
+
+    from experiments.calibration.outputs import evaluate
+
+    before = numba.get_num_threads()
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    try:
+        return evaluate(targets, households, seed, overrides)
+    finally:
+        numba.set_num_threads(before)
+
+
 def predictive(record: dict, post: pd.DataFrame, k: int,
-               preset: dict[str, float] | None = None) -> pd.DataFrame:
+               preset: dict[str, float] | None = None, executor=None) -> pd.DataFrame:
     """Every target's model value at k posterior draws, at the defaults and (if
     given) at the preset's values, with the same k seeds: columns draw, kind
-    ("posterior", "default", "preset"), target, value."""
+    ("posterior", "default", "preset"), target, value. `executor`: where the
+    evaluations run (anything with `submit`, as for the calibration; default this
+    process); the table is the same either way."""
     from experiments.calibration.abc import as_overrides, check_settings
-    from experiments.calibration.outputs import evaluate
+    from experiments.calibration.sampler import InlineExecutor
 
     s = record["settings"]
     settings = check_settings(params={n: tuple(v) for n, v in s["params"].items()},
@@ -152,16 +171,20 @@ def predictive(record: dict, post: pd.DataFrame, k: int,
                               seed=s["seed"], min_acceptance=s["min_acceptance"],
                               overrides=s["overrides"])
     targets = targets_of(record)
-    rows = []
+    jobs = []
     for i, row in draws(post, k, settings.seed).iterrows():
         seed = settings.seed + 100_000 + int(i)
         kinds = [("posterior", row.to_dict()), ("default", {})]
         if preset is not None:
             kinds.append(("preset", preset))
-        for kind, values in kinds:
-            vals = evaluate(targets, settings.households, seed, as_overrides(settings, values))
-            rows += [{"draw": int(i), "kind": kind, "target": n, "value": v}
-                     for n, v in vals.items()]
+        jobs += [(int(i), kind, seed, as_overrides(settings, values)) for kind, values in kinds]
+    run = executor or InlineExecutor()
+    futures = [run.submit(predict_one, targets, settings.households, seed, over)
+               for _, _, seed, over in jobs]
+    rows = []
+    for (i, kind, _, _), f in zip(jobs, futures, strict=True):
+        rows += [{"draw": i, "kind": kind, "target": n, "value": v}
+                 for n, v in f.result().items()]
     return pd.DataFrame(rows)
 
 
@@ -413,9 +436,10 @@ def posterior_ranges(path: str | Path, low: float = 0.05,
 
 
 def write_outputs(out: str | Path, draws: int = 30, preset: str | Path | None = None,
-                  say=print) -> dict[str, Any]:
+                  say=print, executor=None) -> dict[str, Any]:
     """Summary, predictive checks and the preset of the calibration in `out`
-    (the command line then draws the figures and writes the report)."""
+    (the command line then draws the figures and writes the report);
+    `executor`: where the predictive runs go (`predictive`)."""
     out = Path(out)
     record = read_manifest(out)
     post = last_generation(out / "posterior.parquet")
@@ -423,7 +447,7 @@ def write_outputs(out: str | Path, draws: int = 30, preset: str | Path | None = 
     summary = summarise(post, params)
     medians = dict(zip(summary["parameter"], summary["median"]))
     say(f"predictive checks: {draws} posterior draws, the defaults and the preset...")
-    pred = predictive(record, post, draws, preset=medians)
+    pred = predictive(record, post, draws, preset=medians, executor=executor)
     targets = targets_of(record)
     table = checks(targets, pred)
     for name, df in (("summary.csv", summary), ("predictive.csv", pred), ("checks.csv", table)):

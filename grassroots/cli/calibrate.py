@@ -105,21 +105,34 @@ def cmd_calibrate(args) -> int:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    from experiments.calibration.posterior import write_outputs
+    from experiments.calibration.report_text import write_report
+    from viz.calibration_figures import write_figures
+
     t0 = time.time()
+    results = {}
+
+    def predict(pool) -> None:  # the predictive draws on the calibration's workers
+        results.update(write_outputs(out, draws=args.draws, preset=args.preset, say=say,
+                                     executor=pool))
+
     if args.report_only:
         if not (out / "calibration.json").is_file():
             raise SpecError(f"--report-only: {out} holds no calibration (calibration.json)")
+        from experiments.calibration.abc import make_executor
+
+        pool, _, close = make_executor(executor, args.workers, args.scheduler)
+        try:
+            predict(pool)
+        finally:
+            close()
     else:
         say(f"calibrating {len(settings.params)} parameters against "
             f"{sum(t.use == 'calibration' for t in targets)} targets "
             f"({sum(t.use == 'held_out' for t in targets)} held out) into {out}")
         run(targets, settings, out, executor=executor, workers=args.workers,
-            scheduler=args.scheduler, argv=sys.argv[2:] if len(sys.argv) > 2 else [], say=say)
-    from experiments.calibration.posterior import write_outputs
-    from experiments.calibration.report_text import write_report
-    from viz.calibration_figures import write_figures
-
-    results = write_outputs(out, draws=args.draws, preset=args.preset, say=say)
+            scheduler=args.scheduler, argv=sys.argv[2:] if len(sys.argv) > 2 else [], say=say,
+            after=predict)
     figures = write_figures(out, results)
     report = write_report(results, figures, out)
     table = results["checks"]
