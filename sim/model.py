@@ -58,20 +58,30 @@ Observer = Callable[["ResilienceModel", str, float], None]
 
 
 class DailyCollector(mesa.DataCollector):
-    """Mesa's DataCollector of the daily record, without its copy of each value.
+    """Mesa's DataCollector of the daily record (`model.daily`, one column per
+    name of `columns`): each column is a model reporter, as Mesa expects, and a
+    day's values are read as one row of the record.
 
-    Mesa deep-copies what every reporter returns, so that a reporter returning a
-    mutable object cannot change what was recorded; the model's reporters return a
-    new float each (immutable: deepcopy returns it as it is), one per column of the
-    record, and the copies were most of the collection's time. Same values, same table.
+    Mesa calls every reporter and deep-copies what it returns; the reporters
+    here would each return one float of the same row, so `collect` takes the
+    row whole (`tolist` gives the same Python floats as `float` of each
+    element). Same values, same table, without 45 calls and copies a day.
     """
+
+    def __init__(self, columns):
+        self.columns = list(columns)
+        super().__init__(model_reporters={
+            k: (lambda m, i=i: float(m.daily[m.day - 1, i]) if m.day > 0 else np.nan)
+            for i, k in enumerate(self.columns)})
 
     def collect(self, model):
         if self.agent_reporters or self.agenttype_reporters:
             super().collect(model)
             return
-        for var, reporter in self.model_reporters.items():
-            self.model_vars[var].append(reporter(model))
+        values = (model.daily[model.day - 1].tolist() if model.day > 0
+                  else [np.nan] * len(self.columns))
+        for var, v in zip(self.columns, values, strict=True):
+            self.model_vars[var].append(v)
 
 
 def city_network(p: Params, district=None) -> Network:
@@ -270,9 +280,7 @@ class ResilienceModel(mesa.Model):
             triage_count=np.zeros(self.burn_in + self.days + 1, dtype=np.int64))
         self.live: dict[str, Any] = dict.fromkeys(LIVE)
         self.live.update(day=0, platform=1.0, n_asking_ties=0)
-        self.datacollector = DailyCollector(model_reporters={
-            k: (lambda m, i=i: float(m.daily[m.day - 1, i]) if m.day > 0 else np.nan)
-            for i, k in enumerate(self.columns)})
+        self.datacollector = DailyCollector(self.columns)
         if past is None:
             self._setup_engine()
             self._burn_in()

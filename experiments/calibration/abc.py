@@ -193,9 +193,12 @@ class _Model(IntegratedModel):
     """
 
     def __init__(self, targets, settings: Settings):
+        from experiments.calibration.outputs import scenarios_of
+
         super().__init__(name="_Model")  # the name pyabc recorded before (its history)
         self.targets = targets
         self.settings = settings
+        self.scenarios = scenarios_of(targets)  # read once, not once a particle
 
     def _outputs(self, pars, eps: float | None) -> dict[str, float]:
         from experiments.calibration.outputs import evaluate
@@ -205,7 +208,8 @@ class _Model(IntegratedModel):
         stop = None if eps is None or not math.isfinite(eps) else \
             (lambda x: rejected_already(self.targets, x, eps))
         return evaluate(self.targets, self.settings.households, run_seed,
-                        as_overrides(self.settings, values), stop=stop)
+                        as_overrides(self.settings, values), stop=stop,
+                        scenarios=self.scenarios)
 
     def sample(self, pars) -> dict[str, float]:
         return self._outputs(pars, None)

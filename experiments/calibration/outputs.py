@@ -279,8 +279,22 @@ def help_share_public(o: Observation) -> float:
     return _help_shares(o)["public"]
 
 
+def scenarios_of(targets) -> dict[str, Any]:
+    """The strategies and shocks `targets` name, loaded: {name: Strategy or Shock}
+    (for `evaluate`; a calibration loads them once, not once a particle)."""
+    from experiments.calibration.targets import shock_path
+    from scenarios.load import load_shock, load_strategy
+
+    out: dict[str, Any] = {}
+    for t in targets:
+        out.setdefault(f"strategy:{t.strategy}", load_strategy(t.strategy))
+        out.setdefault(f"shock:{t.shock}", load_shock(shock_path(t.shock)))
+    return out
+
+
 def evaluate(targets, households: int, seed: int, overrides: dict[str, Any],
-             stop: Callable[[dict[str, float]], bool] | None = None) -> dict[str, float]:
+             stop: Callable[[dict[str, float]], bool] | None = None,
+             scenarios: dict[str, Any] | None = None) -> dict[str, float]:
     """Every target's output from one run per (strategy, shock) group, all with
     `seed` (the same city and luck across groups). Returns {target name: value},
     strategy by strategy, then shock by shock, each in the order it first appears.
@@ -290,10 +304,12 @@ def evaluate(targets, households: int, seed: int, overrides: dict[str, Any],
     strategy by strategy, the strategy with the most targets first, since it
     is the likeliest to decide alone (the calibration's early rejection,
     experiments.calibration.abc). Each run's outputs depend on its own group
-    and the seed only, never on the order or on which runs were left out."""
-    from experiments.calibration.targets import shock_path
-    from scenarios.load import load_shock, load_strategy
+    and the seed only, never on the order or on which runs were left out.
+    `scenarios`: the targets' strategies and shocks already loaded (`scenarios_of`),
+    else they are read from their files."""
     from sim.fork import forked_runs
+
+    loaded = scenarios if scenarios is not None else scenarios_of(targets)
 
     groups: dict[tuple[str, str], list] = {}
     for t in targets:
@@ -307,10 +323,10 @@ def evaluate(targets, households: int, seed: int, overrides: dict[str, Any],
     out = {}
     for strategy in order:  # one shared past per strategy (sim.fork)
         names = by_strategy[strategy]
-        shocks = [load_shock(shock_path(k)) for k in names]
+        shocks = [loaded[f"shock:{k}"] for k in names]
         days = [days_needed(sh, [t.output for t in groups[strategy, k]])
                 for sh, k in zip(shocks, names, strict=True)]
-        forks = forked_runs(load_strategy(strategy), shocks, days,
+        forks = forked_runs(loaded[f"strategy:{strategy}"], shocks, days,
                             n_households=households, seed=seed, overrides=overrides or {})
         for i, m in forks:
             obs = watch(m)

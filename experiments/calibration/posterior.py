@@ -138,7 +138,7 @@ def draws(post: pd.DataFrame, k: int, seed: int) -> pd.DataFrame:
 
 
 def predict_one(targets, households: int, seed: int, overrides: dict[str, Any],
-                threads: int = 1) -> dict[str, float]:
+                scenarios: dict[str, Any] | None = None, threads: int = 1) -> dict[str, float]:
     """One predictive evaluation (`evaluate`) with `threads` Numba threads (runs in a
     worker or in this process; the numbers do not depend on the thread count, and one
     thread is the fastest at a calibration's city size)."""
@@ -149,7 +149,7 @@ def predict_one(targets, households: int, seed: int, overrides: dict[str, Any],
     before = numba.get_num_threads()
     numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     try:
-        return evaluate(targets, households, seed, overrides)
+        return evaluate(targets, households, seed, overrides, scenarios=scenarios)
     finally:
         numba.set_num_threads(before)
 
@@ -162,6 +162,7 @@ def predictive(record: dict, post: pd.DataFrame, k: int,
     evaluations run (anything with `submit`, as for the calibration; default this
     process); the table is the same either way."""
     from experiments.calibration.abc import as_overrides, check_settings
+    from experiments.calibration.outputs import scenarios_of
     from experiments.calibration.sampler import InlineExecutor
 
     s = record["settings"]
@@ -171,6 +172,7 @@ def predictive(record: dict, post: pd.DataFrame, k: int,
                               seed=s["seed"], min_acceptance=s["min_acceptance"],
                               overrides=s["overrides"])
     targets = targets_of(record)
+    loaded = scenarios_of(targets)
     jobs = []
     for i, row in draws(post, k, settings.seed).iterrows():
         seed = settings.seed + 100_000 + int(i)
@@ -179,7 +181,7 @@ def predictive(record: dict, post: pd.DataFrame, k: int,
             kinds.append(("preset", preset))
         jobs += [(int(i), kind, seed, as_overrides(settings, values)) for kind, values in kinds]
     run = executor or InlineExecutor()
-    futures = [run.submit(predict_one, targets, settings.households, seed, over)
+    futures = [run.submit(predict_one, targets, settings.households, seed, over, loaded)
                for _, _, seed, over in jobs]
     rows = []
     for (i, kind, _, _), f in zip(jobs, futures, strict=True):

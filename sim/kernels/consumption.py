@@ -129,7 +129,7 @@ def consume_and_restock(start, stop, is_low_income, reserve_target, perception, 
             shop_stock[g] = stock - sold
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _order_wish(i, g, is_low_income, reserve_target, closure, income, t_hardship_end, reserves,
                 need, restock_days, low_income_restock_factor, day):
     """What household i orders from one channel while its grid is closed: its need plus
@@ -146,7 +146,7 @@ def _order_wish(i, g, is_low_income, reserve_target, closure, income, t_hardship
     return min(want, cap)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _receive(i, got, reserves, need, bought_today, consumed_today):
     """Goods ordered by household i: pay off need first, the rest to reserves."""
     paid = min(need[i], got)

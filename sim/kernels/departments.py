@@ -8,7 +8,7 @@ from numba import njit
 from sim.flags import CIVIL_AFFAIRS, EMERGENCY, HEALTH, UP, UTILITIES
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def department_of(has_chronic_illness, hazard, power):
     """The department a case goes to: emergency management where the grid is
     hit by a hazard, utilities where its power is out, health for the
@@ -22,7 +22,7 @@ def department_of(has_chronic_illness, hazard, power):
     return CIVIL_AFFAIRS
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def trip_cost(hazard, power, hazard_mobility_loss, power_delivery_loss):
     """Trips a delivery into a grid costs: 1 / ((1 - hazard_mobility_loss * hazard)
     (1 - power_delivery_loss (1 - power))) (water in the streets; lifts out); 0 where

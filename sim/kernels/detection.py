@@ -61,7 +61,7 @@ def detect_on_platform(grid, has_digital_access, need, asked_today, power, telec
                        was_detected=was_detected, day=day)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _open_case(i, ch, detected_by, case_channel, t_case, is_on_dashboard, t_detected,
                was_detected, day):
     """Household i is detected today through channel ch: its case opens and shows on

@@ -66,7 +66,7 @@ def dispatch_cases(start, stop, t_case, t_dispatch, is_on_dashboard, case_channe
         queued_today[g] = queued
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _release(i, t_case, t_dispatch, is_on_dashboard, central_latency_days, central_info_loss,
              seed, day):
     """The triage forwards case i, or its details are lost and it returns closed."""

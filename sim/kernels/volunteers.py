@@ -7,7 +7,7 @@ from numba import njit, prange
 from sim.flags import ASK_CHAT, ASK_NEIGHBOURS
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _deliver(i, left, goods, need, volunteer_in_today, consumed_today):
     """Deliver min(need, labour left, goods left) to household i; return it.
 
