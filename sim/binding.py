@@ -92,9 +92,11 @@ class BoundCall:
 
     def __init__(self, kernel: Callable, namespace: Namespace):
         self.kernel = kernel
-        self.name = getattr(kernel, "__name__", repr(kernel))
-        self.names = parameters(kernel)
-        missing = [k for k in self.names if k not in namespace]
+        fn = getattr(kernel, "py_func", kernel)  # a Numba dispatcher's function
+        self.name = getattr(fn, "__name__", None) or repr(kernel)
+        self.names = list(_parameter_names(fn))
+        fixed, live = namespace.fixed, namespace.live
+        missing = [k for k in self.names if k not in fixed and k not in live]
         if missing:
             known = list(namespace.fixed) + list(namespace.live)
             hints = "; ".join(
@@ -104,7 +106,7 @@ class BoundCall:
             raise BindingError(f"kernel {self.name}: no value named {hints}")
         self._live = namespace.live
         # (is_live, name, fixed value) per argument, in order
-        self._spec = tuple((k in namespace.live, k, namespace.fixed.get(k)) for k in self.names)
+        self._spec = tuple((k in live, k, fixed.get(k)) for k in self.names)
         # the fixed values in place, and the positions of the live ones: a call copies the
         # list and fills in those few (most kernels have one or two, many none)
         self._fixed = [v for _, _, v in self._spec]

@@ -169,6 +169,7 @@ class ResilienceModel(mesa.Model):
 
     engine = "numba"
     phases: tuple[Phase, ...] = PHASES
+    _plan = None  # the day's plan of bound calls (`_setup_engine`; the reference engine has none)
 
     def __init__(self, strategy: Strategy, shock: Shock | None = None,
                  n_households: int | None = None, days: int | None = None,
@@ -324,6 +325,15 @@ class ResilienceModel(mesa.Model):
             self._call_sets[status_quo] = {
                 ph.name: tuple(bind(k, ns) for k in ph.kernels) for ph in self.phases}
         self._calls = self._call_sets[False]
+        # a day's plan per routine and kind of day (recorded or not): the phases it runs,
+        # as (their bound calls, the live value the last one's result goes to)
+        self._plans = {
+            status_quo: {recorded: tuple((tuple(c.call for c in calls[ph.name]), ph.returns)
+                                         for ph in self.phases
+                                         if recorded or not ph.recorded_only)
+                         for recorded in (False, True)}
+            for status_quo, calls in self._call_sets.items()}
+        self._plan = self._plans[False]
 
     def _set_routine(self, status_quo: bool) -> None:
         """Run the status quo's routine (the warm-up) or the strategy's from now on."""
@@ -331,6 +341,7 @@ class ResilienceModel(mesa.Model):
         call_sets = getattr(self, "_call_sets", None)  # the reference engine has none
         if call_sets is not None:
             self._calls = call_sets[status_quo]
+            self._plan = self._plans[status_quo]
 
     def run_phase(self, phase: Phase) -> None:
         """Run one phase of today: its kernels, in order."""
@@ -356,6 +367,17 @@ class ResilienceModel(mesa.Model):
     def _run_day(self, recorded: bool):
         """Every phase of the table (record only on recorded days), with observers."""
         observers = self.observers
+        if self._plan is not None and not observers:  # the fast engine's day, as planned
+            live = self.live
+            for calls, returns in self._plan[recorded]:
+                out = None
+                for call in calls:
+                    out = call()
+                if returns:
+                    live[returns] = out
+            if recorded and self._measured:
+                mechanisms.record_measures(self.state, self.live["row"], self._measured)
+            return
         for ph in self.phases:
             if ph.recorded_only and not recorded:
                 continue

@@ -17,7 +17,7 @@ import hashlib
 import random
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 
 import cloudpickle
@@ -107,16 +107,19 @@ class OrderedSampler(Sampler):
         running: list = []
         next_id = 0
         n_accepted = 0
+        scan = [0, 0]  # the contiguous done ids scanned so far: [next id, accepted among them]
 
         def prefix():
-            """(accepted count, id of the n-th accepted) over the contiguous done ids."""
-            count, j = 0, 0
+            """(accepted count, id of the n-th accepted) over the contiguous done ids,
+            scanning on from where the last call stopped."""
+            j, count = scan
             while j in results:
                 if results[j].accepted:
                     count += 1
                     if count == n:
                         return count, j
                 j += 1
+            scan[:] = [j, count]
             return count, None
 
         while True:
@@ -138,7 +141,10 @@ class OrderedSampler(Sampler):
                     next_id = ids[-1] + 1
             elif not running:
                 break  # max_eval reached (or every id done) without n acceptances
-            time.sleep(0.002)
+            if all(isinstance(r, Future) for r in running):  # processes, this process
+                wait(running, timeout=0.5, return_when=FIRST_COMPLETED)
+            else:  # Dask's futures: look again shortly
+                time.sleep(0.002)
         sample = self._create_empty_sample()
         last = nth if nth is not None else max(results, default=-1)
         for j in range(last + 1):
