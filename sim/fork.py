@@ -55,8 +55,10 @@ def forked_runs(strategy: Strategy, shocks: Sequence[Shock], days: Sequence[int]
 
     The past is simulated once (warm-up, tenure and the recorded days before
     any of the shocks acts, under no shock) and every model is continued from
-    a snapshot of it, sharing its network. Each model is yielded before the
-    next is built: run it (or drop it) before asking for the next.
+    a snapshot of it, sharing its network; a single shock has nothing to
+    share, and its model is built to run straight through (`past` None).
+    Each model is yielded before the next is built: run it (or drop it)
+    before asking for the next.
 
     Args:
         days: each run's length (or one for all).

@@ -75,7 +75,8 @@ class DailyCollector(mesa.DataCollector):
             for i, k in enumerate(self.columns)})
 
     def collect(self, model):
-        if self.agent_reporters or self.agenttype_reporters:
+        if self.agent_reporters or self.agenttype_reporters \
+                or len(self.model_reporters) != len(self.columns):  # reporters added: Mesa's
             super().collect(model)
             return
         values = (model.daily[model.day - 1].tolist() if model.day > 0
@@ -327,6 +328,8 @@ class ResilienceModel(mesa.Model):
         self._calls = self._call_sets[False]
         # a day's plan per routine and kind of day (recorded or not): the phases it runs,
         # as (their bound calls, the live value the last one's result goes to)
+        if type(self).run_phase is not ResilienceModel.run_phase:
+            return  # a subclass runs its phases its own way: the phase loop calls it
         self._plans = {
             status_quo: {recorded: tuple((tuple(c.call for c in calls[ph.name]), ph.returns)
                                          for ph in self.phases
@@ -341,7 +344,9 @@ class ResilienceModel(mesa.Model):
         call_sets = getattr(self, "_call_sets", None)  # the reference engine has none
         if call_sets is not None:
             self._calls = call_sets[status_quo]
-            self._plan = self._plans[status_quo]
+            plans = getattr(self, "_plans", None)
+            if plans is not None:
+                self._plan = plans[status_quo]
 
     def run_phase(self, phase: Phase) -> None:
         """Run one phase of today: its kernels, in order."""

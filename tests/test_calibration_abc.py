@@ -9,11 +9,17 @@ import json
 
 import numpy as np
 import pandas as pd
+import pyabc
 import pytest
 
-from experiments.calibration import abc
+from experiments.calibration import abc, sampler
 from experiments.calibration.outputs import evaluate
-from experiments.calibration.posterior import last_generation, wquantile
+from experiments.calibration.posterior import (
+    last_generation,
+    predictive,
+    read_manifest,
+    wquantile,
+)
 from experiments.calibration.targets import load_targets
 from grassroots.cli import main
 
@@ -130,6 +136,8 @@ def test_planted_truth_recovered(tmp_path):
     (["--generations", "0"], ["--generations", "0"]),
     (["nope.toml"], ["target file", "nope.toml", "does not exist"]),
     (["--draws", "0"], ["--draws", "at least 1"]),
+    (["--workers", "0"], ["--workers", "at least 1", "0"]),
+    (["--workers", "-1", "--report-only"], ["--workers", "at least 1", "-1"]),
 ])
 def test_cli_bad_input_before_any_run(tmp_path, capsys, args, words):
     out = tmp_path / "out"
@@ -169,9 +177,19 @@ def test_posterior_does_not_depend_on_executor(tmp_path, executor):
     s = abc.check_settings(params=["population.reserve_days"], population=6, generations=2,
                            **SMALL)
     abc.run(ts, s, tmp_path / "serial", executor="serial", say=lambda m: None)
-    abc.run(ts, s, tmp_path / executor, executor=executor, workers=2, say=lambda m: None)
-    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / executor / "posterior.parquet"),
+    d = tmp_path / executor
+    on_workers = {}
+
+    def report(pool):  # the command line's predictive draws, on the same workers
+        on_workers["table"] = predictive(read_manifest(d), last_generation(
+            d / "posterior.parquet"), 2, executor=pool)
+
+    abc.run(ts, s, d, executor=executor, workers=2, say=lambda m: None, after=report)
+    pd.testing.assert_frame_equal(pd.read_parquet(d / "posterior.parquet"),
                                   pd.read_parquet(tmp_path / "serial" / "posterior.parquet"))
+    here = predictive(read_manifest(d), last_generation(d / "posterior.parquet"), 2)
+    assert len(here) == 4  # 2 draws x (posterior, default) x 1 target
+    pd.testing.assert_frame_equal(on_workers["table"], here)
 
 
 # slow: ~5 s each; resuming a finished history is tested by default (same seed, same posterior)
@@ -241,8 +259,6 @@ def test_a_locked_history_is_kept_with_a_clear_message(tmp_path, monkeypatch):
     """A history locked by another writer (another calibration) is an error, and
     the file is still there, unchanged, once the lock is released."""
     import sqlite3
-
-    import pyabc
 
     # pyabc waits DB_TIMEOUT (120 s) for a lock before it gives up: 1 s here
     monkeypatch.setattr(pyabc.History, "DB_TIMEOUT", 1)
@@ -340,9 +356,18 @@ def test_early_rejection_changes_no_generation(tmp_path, monkeypatch):
     early = abc.run(ts, s, tmp_path / "early", executor="serial", say=lambda m: None)
     assert sum(short) > 0
     monkeypatch.setattr(abc, "rejected_already", lambda *a: False)
+    monkeypatch.setattr(sampler, "_LOADED", {})  # nothing kept from the first calibration
     short.clear()
     full = abc.run(ts, s, tmp_path / "full", executor="serial", say=lambda m: None)
     assert sum(short) == 0
+    a = pyabc.History(f"sqlite:///{tmp_path / 'early' / 'abc.db'}")
+    b = pyabc.History(f"sqlite:///{tmp_path / 'full' / 'abc.db'}")
+    for t in range(2):  # every accepted particle's distance, weight and outputs
+        pd.testing.assert_frame_equal(a.get_weighted_distances(t), b.get_weighted_distances(t))
+        wa, xa = a.get_weighted_sum_stats(t=t)
+        wb, xb = b.get_weighted_sum_stats(t=t)
+        np.testing.assert_array_equal(wa, wb)
+        np.testing.assert_equal(xa, xb)  # NaN outputs (an odds ratio with no fit) equal
     strip = [{k: v for k, v in g.items() if k != "seconds"}
              for g in early["generations_done"]]
     assert strip == [{k: v for k, v in g.items() if k != "seconds"}

@@ -138,14 +138,17 @@ def draws(post: pd.DataFrame, k: int, seed: int) -> pd.DataFrame:
 
 
 def predict_one(targets, households: int, seed: int, overrides: dict[str, Any],
-                scenarios: dict[str, Any] | None = None, threads: int = 1) -> dict[str, float]:
-    """One predictive evaluation (`evaluate`) with `threads` Numba threads (runs in a
-    worker or in this process; the numbers do not depend on the thread count, and one
-    thread is the fastest at a calibration's city size)."""
+                scenarios: dict[str, Any] | None = None,
+                threads: int | None = 1) -> dict[str, float]:
+    """One predictive evaluation (`evaluate`) with `threads` Numba threads (None: as
+    they are). The numbers do not depend on the thread count; on a worker, one
+    thread is the fastest at a calibration's city size."""
     import numba
 
     from experiments.calibration.outputs import evaluate
 
+    if threads is None:
+        return evaluate(targets, households, seed, overrides, scenarios=scenarios)
     before = numba.get_num_threads()
     numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     try:
@@ -159,8 +162,9 @@ def predictive(record: dict, post: pd.DataFrame, k: int,
     """Every target's model value at k posterior draws, at the defaults and (if
     given) at the preset's values, with the same k seeds: columns draw, kind
     ("posterior", "default", "preset"), target, value. `executor`: where the
-    evaluations run (anything with `submit`, as for the calibration; default this
-    process); the table is the same either way."""
+    evaluations run (anything with `submit`, as for the calibration: each with one
+    Numba thread; default this process, with its threads as they are); the table
+    is the same either way."""
     from experiments.calibration.abc import as_overrides, check_settings
     from experiments.calibration.outputs import scenarios_of
     from experiments.calibration.sampler import InlineExecutor
@@ -180,9 +184,9 @@ def predictive(record: dict, post: pd.DataFrame, k: int,
         if preset is not None:
             kinds.append(("preset", preset))
         jobs += [(int(i), kind, seed, as_overrides(settings, values)) for kind, values in kinds]
-    run = executor or InlineExecutor()
-    futures = [run.submit(predict_one, targets, settings.households, seed, over, loaded)
-               for _, _, seed, over in jobs]
+    run, threads = (InlineExecutor(), None) if executor is None else (executor, 1)
+    futures = [run.submit(predict_one, targets, settings.households, seed, over, loaded,
+                          threads) for _, _, seed, over in jobs]
     rows = []
     for (i, kind, _, _), f in zip(jobs, futures, strict=True):
         rows += [{"draw": i, "kind": kind, "target": n, "value": v}

@@ -116,11 +116,16 @@ def cmd_calibrate(args) -> int:
         results.update(write_outputs(out, draws=args.draws, preset=args.preset, say=say,
                                      executor=pool))
 
+    if args.workers is not None and args.workers < 1:
+        raise SpecError(f"--workers: must be at least 1, got {args.workers}")
     if args.report_only:
         if not (out / "calibration.json").is_file():
             raise SpecError(f"--report-only: {out} holds no calibration (calibration.json)")
         from experiments.calibration.abc import make_executor
+        from experiments.calibration.posterior import last_generation, read_manifest
 
+        read_manifest(out)  # both readable (or one message) before any worker starts
+        last_generation(out / "posterior.parquet")
         pool, _, close = make_executor(executor, args.workers, args.scheduler)
         try:
             predict(pool)
