@@ -374,3 +374,16 @@ def test_early_rejection_changes_no_generation(tmp_path, monkeypatch):
                      for g in full["generations_done"]]
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "early" / "posterior.parquet"),
                                   pd.read_parquet(tmp_path / "full" / "posterior.parquet"))
+
+
+def test_a_batch_runs_on_the_threads_asked_and_gives_them_back(two_threads):
+    """Numba's thread count belongs to the calling thread (a Dask worker's task
+    thread is not the one its start-up ran on): each batch sets its own."""
+    import cloudpickle
+    import numba
+
+    numba.set_num_threads(2)
+    payload = cloudpickle.dumps(lambda: numba.get_num_threads())
+    assert sampler.run_jobs(payload, [(0, 1), (1, 2)], threads=1) == [(0, 1), (1, 1)]
+    assert numba.get_num_threads() == 2
+    assert sampler.run_jobs(payload, [(0, 1)]) == [(0, 2)]  # None: as they are

@@ -350,7 +350,9 @@ def run(targets, settings: Settings, out: str | Path, executor: str = "process",
                                   for k, (lo, hi) in settings.params.items()})
     observed = {t.name: t.observed for t in used}
     pool, n_workers, close = make_executor(executor, workers, scheduler)
-    sampler = OrderedSampler(pool, settings.seed, in_flight=2 * n_workers, batch=2)
+    # one Numba thread per worker (a worker per core); serial: this process's threads
+    sampler = OrderedSampler(pool, settings.seed, in_flight=2 * n_workers, batch=2,
+                             threads=None if executor == "serial" else 1)
     import logging
 
     for name in ("ABC", "pyabc", "History", "Epsilon", "Acceptor", "Sampler"):

@@ -52,18 +52,30 @@ def global_draws(seed: int, python: bool = True) -> Iterator[None]:
 _LOADED: dict[bytes, object] = {}
 
 
-def run_jobs(simulate_one_pickle: bytes, seeds: list[tuple[int, int]]) -> list:
-    """Evaluate one particle per (job id, seed): [(job id, particle)] (runs in a worker)."""
+def run_jobs(simulate_one_pickle: bytes, seeds: list[tuple[int, int]],
+             threads: int | None = None) -> list:
+    """Evaluate one particle per (job id, seed): [(job id, particle)] (runs in a
+    worker), with `threads` Numba threads (None: as they are). Numba's thread count
+    belongs to the calling thread, and a Dask worker runs tasks on threads of its
+    own, so it is set here, for the batch, and given back after it."""
+    import numba
+
     digest = hashlib.blake2b(simulate_one_pickle, digest_size=16).digest()
     simulate_one = _LOADED.get(digest)
     if simulate_one is None:
         _LOADED.clear()  # another generation's
         simulate_one = _LOADED[digest] = cloudpickle.loads(simulate_one_pickle)
-    out = []
-    for j, s in seeds:
-        with global_draws(s):
-            out.append((j, simulate_one()))
-    return out
+    before = numba.get_num_threads()
+    if threads is not None:
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    try:
+        out = []
+        for j, s in seeds:
+            with global_draws(s):
+                out.append((j, simulate_one()))
+        return out
+    finally:
+        numba.set_num_threads(before)
 
 
 class InlineExecutor:
@@ -86,14 +98,18 @@ class OrderedSampler(Sampler):
         seed: the calibration's seed.
         in_flight: batches submitted at a time (about twice the workers).
         batch: evaluations per submitted batch.
+        threads: Numba threads per evaluation (None: the executor's as they are);
+            the numbers do not depend on it.
     """
 
-    def __init__(self, executor, seed: int, in_flight: int = 4, batch: int = 2):
+    def __init__(self, executor, seed: int, in_flight: int = 4, batch: int = 2,
+                 threads: int | None = None):
         super().__init__()
         self.executor = executor
         self.seed = seed
         self.in_flight = max(1, in_flight)
         self.batch = max(1, batch)
+        self.threads = threads
 
     def __getstate__(self):
         d = dict(self.__dict__)
@@ -137,7 +153,8 @@ class OrderedSampler(Sampler):
                 while len(running) < self.in_flight and next_id < max_eval:
                     ids = range(next_id, int(min(next_id + self.batch, max_eval)))
                     seeds = [(j, job_seed(self.seed, t, j)) for j in ids]
-                    running.append(self.executor.submit(run_jobs, payload, seeds))
+                    running.append(self.executor.submit(run_jobs, payload, seeds,
+                                                        self.threads))
                     next_id = ids[-1] + 1
             elif not running:
                 break  # max_eval reached (or every id done) without n acceptances
