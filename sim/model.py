@@ -380,20 +380,18 @@ class ResilienceModel(mesa.Model):
                     out = call()
                 if returns:
                     live[returns] = out
-            if recorded and self._measured:
-                mechanisms.record_measures(self.state, self.live["row"], self._measured)
-            return
-        for ph in self.phases:
-            if ph.recorded_only and not recorded:
-                continue
-            if observers:
-                t0 = time.perf_counter()
-                self.run_phase(ph)
-                seconds = time.perf_counter() - t0
-                for f in observers:
-                    f(self, ph.name, seconds)
-            else:
-                self.run_phase(ph)
+        else:
+            for ph in self.phases:
+                if ph.recorded_only and not recorded:
+                    continue
+                if observers:
+                    t0 = time.perf_counter()
+                    self.run_phase(ph)
+                    seconds = time.perf_counter() - t0
+                    for f in observers:
+                        f(self, ph.name, seconds)
+                else:
+                    self.run_phase(ph)
         if recorded and self._measured:  # registered mechanisms' columns (sim.mechanisms)
             mechanisms.record_measures(self.state, self.live["row"], self._measured)
 

@@ -222,3 +222,20 @@ def test_mutual_aid_conserves_in_a_lockdown():
         assert h.aid_in_today.sum() == pytest.approx(given, abs=1e-9)
     assert len(drops) > 20 and sum(drops) > 100.0  # aid flowed on most days
     np.testing.assert_allclose(drops, gifts, rtol=0, atol=1e-9)
+
+
+def test_an_observed_day_is_the_planned_day():
+    """With observers the day runs phase by phase (`run_phase`, timed); without,
+    from the plan of bound calls made once: the same kernels in the same order,
+    so the same record, to the bit."""
+    from tests.engine_helpers import assert_same_run
+
+    ov = {"run.warm_up_days": 4, "run.tenure_days": 4}
+    a = make("top_down_digital", "lockdown", n=600, days=20, seed=3, overrides=ov)
+    a.run()
+    b = make("top_down_digital", "lockdown", n=600, days=20, seed=3, overrides=ov)
+    seen = []
+    b.observers.append(lambda m, name, seconds: seen.append(name))
+    b.run()
+    assert seen.count("record") == 20 and len(seen) == 20 * len(b.phases)
+    assert_same_run(a, b)
