@@ -85,6 +85,23 @@ class DailyCollector(mesa.DataCollector):
             self.model_vars[var].append(v)
 
 
+@contextmanager
+def numba_threads(threads: int | None):
+    """This thread's Numba thread count set to `threads` (at most Numba's pool;
+    None: left as it is) for the block, then given back. Numba's count belongs to
+    the calling thread: a Dask worker's tasks and SolaraViz's steps run on threads
+    of their own, so each sets it where it runs."""
+    if threads is None:
+        yield
+        return
+    before = numba.get_num_threads()
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
+
+
 def city_network(p: Params, district=None) -> Network:
     """The social network of the city of `p`: on the grids of `district` (a
     `sim.district.District`, its long-range ties along the map) or the lattice's."""
@@ -356,18 +373,9 @@ class ResilienceModel(mesa.Model):
         if phase.returns:
             self.live[phase.returns] = out
 
-    @contextmanager
     def _thread_count(self):
         """Numba's thread count set to `threads` while the model works, then restored."""
-        if self.threads is None:
-            yield
-            return
-        before = numba.get_num_threads()
-        numba.set_num_threads(self.threads)
-        try:
-            yield
-        finally:
-            numba.set_num_threads(before)
+        return numba_threads(self.threads)
 
     def _run_day(self, recorded: bool):
         """Every phase of the table (record only on recorded days), with observers."""

@@ -143,18 +143,11 @@ def predict_one(targets, households: int, seed: int, overrides: dict[str, Any],
     """One predictive evaluation (`evaluate`) with `threads` Numba threads (None: as
     they are). The numbers do not depend on the thread count; on a worker, one
     thread is the fastest at a calibration's city size."""
-    import numba
-
     from experiments.calibration.outputs import evaluate
+    from sim.model import numba_threads
 
-    if threads is None:
+    with numba_threads(threads):
         return evaluate(targets, households, seed, overrides, scenarios=scenarios)
-    before = numba.get_num_threads()
-    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-    try:
-        return evaluate(targets, households, seed, overrides, scenarios=scenarios)
-    finally:
-        numba.set_num_threads(before)
 
 
 def predictive(record: dict, post: pd.DataFrame, k: int,

@@ -58,24 +58,19 @@ def run_jobs(simulate_one_pickle: bytes, seeds: list[tuple[int, int]],
     worker), with `threads` Numba threads (None: as they are). Numba's thread count
     belongs to the calling thread, and a Dask worker runs tasks on threads of its
     own, so it is set here, for the batch, and given back after it."""
-    import numba
+    from sim.model import numba_threads
 
     digest = hashlib.blake2b(simulate_one_pickle, digest_size=16).digest()
     simulate_one = _LOADED.get(digest)
     if simulate_one is None:
         _LOADED.clear()  # another generation's
         simulate_one = _LOADED[digest] = cloudpickle.loads(simulate_one_pickle)
-    before = numba.get_num_threads()
-    if threads is not None:
-        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-    try:
-        out = []
+    out = []
+    with numba_threads(threads):
         for j, s in seeds:
             with global_draws(s):
                 out.append((j, simulate_one()))
-        return out
-    finally:
-        numba.set_num_threads(before)
+    return out
 
 
 class InlineExecutor:
@@ -123,20 +118,19 @@ class OrderedSampler(Sampler):
         running: list = []
         next_id = 0
         n_accepted = 0
-        scan = [0, 0]  # the contiguous done ids scanned so far: [next id, accepted among them]
+        scanned = accepted_in_scanned = 0  # the contiguous done ids looked at so far
 
         def prefix():
             """(accepted count, id of the n-th accepted) over the contiguous done ids,
             scanning on from where the last call stopped."""
-            j, count = scan
-            while j in results:
-                if results[j].accepted:
-                    count += 1
-                    if count == n:
-                        return count, j
-                j += 1
-            scan[:] = [j, count]
-            return count, None
+            nonlocal scanned, accepted_in_scanned
+            while scanned in results:
+                if results[scanned].accepted:
+                    accepted_in_scanned += 1
+                    if accepted_in_scanned == n:
+                        return accepted_in_scanned, scanned
+                scanned += 1
+            return accepted_in_scanned, None
 
         while True:
             for job in [r for r in running if r.done()]:

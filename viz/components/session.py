@@ -27,13 +27,12 @@ from functools import lru_cache
 from typing import Any
 
 import mesa
-import numba
 import numpy as np
 
 from scenarios import make_model
 from sim.errors import ParameterError, shown
 from sim.flags import UP
-from sim.model import ResilienceModel
+from sim.model import ResilienceModel, numba_threads
 from sim.params import SPECS, Params
 
 # The governance levers the page offers (docs/ODD.md 7.1.4; each strategy's levels in 6.2),
@@ -97,12 +96,8 @@ def one_numba_thread():
     contend (with OpenMP, a busy machine can make a day a hundred times
     slower). The setting is per calling thread, and SolaraViz steps from
     several."""
-    threads = numba.get_num_threads()
-    numba.set_num_threads(1)
-    try:
+    with numba_threads(1):
         yield
-    finally:
-        numba.set_num_threads(threads)
 
 
 def in_play_loop(depth: int = 8) -> bool:
